@@ -1,0 +1,216 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "getcert_creds.h"
+
+#include <utils/debug.h>
+#include <collections/hashtable.h>
+#include <credentials/sets/mem_cred.h>
+#include <threading/mutex.h>
+
+typedef struct private_getcert_creds_t private_getcert_creds_t;
+
+/**
+ * Private data of a getcert_creds_t object.
+ */
+struct private_getcert_creds_t {
+
+	/**
+	 * Public interface.
+	 */
+	getcert_creds_t public;
+
+	/**
+	 * The set lookups go to.
+	 */
+	mem_cred_t *creds;
+
+	/**
+	 * Installed pairs, char* => pair_t*.
+	 */
+	hashtable_t *pairs;
+
+	/**
+	 * Serializes changes, lookups only take the mem_cred's lock.
+	 */
+	mutex_t *mutex;
+};
+
+/**
+ * A profile's installed key and certificate.
+ */
+typedef struct {
+	/** profile name, hashtable key */
+	char *name;
+	/** certificate */
+	certificate_t *cert;
+	/** its private key */
+	private_key_t *key;
+} pair_t;
+
+/**
+ * Destroy a pair
+ */
+static void pair_destroy(pair_t *pair)
+{
+	pair->cert->destroy(pair->cert);
+	pair->key->destroy(pair->key);
+	free(pair->name);
+	free(pair);
+}
+
+/**
+ * Swap the set's certificates for those of the installed pairs, in one step
+ */
+static void update_certs(private_getcert_creds_t *this)
+{
+	enumerator_t *enumerator;
+	mem_cred_t *certs;
+	pair_t *pair;
+
+	certs = mem_cred_create();
+	enumerator = this->pairs->create_enumerator(this->pairs);
+	while (enumerator->enumerate(enumerator, NULL, &pair))
+	{
+		certs->add_cert(certs, FALSE, pair->cert->get_ref(pair->cert));
+	}
+	enumerator->destroy(enumerator);
+	this->creds->replace_certs(this->creds, certs, FALSE);
+	certs->destroy(certs);
+}
+
+/**
+ * Remove a private key from the set
+ */
+static void remove_key(private_getcert_creds_t *this, private_key_t *key)
+{
+	chunk_t fp;
+
+	if (key->get_fingerprint(key, KEYID_PUBKEY_SHA1, &fp))
+	{
+		this->creds->remove_key(this->creds, fp);
+	}
+}
+
+METHOD(getcert_creds_t, get_set, credential_set_t*,
+	private_getcert_creds_t *this)
+{
+	return &this->creds->set;
+}
+
+METHOD(getcert_creds_t, install, bool,
+	private_getcert_creds_t *this, char *name, certificate_t *cert,
+	private_key_t *key)
+{
+	public_key_t *public;
+	pair_t *pair, *old;
+	bool match;
+
+	public = cert->get_public_key(cert);
+	match = public && key->belongs_to(key, public);
+	DESTROY_IF(public);
+	if (!match)
+	{
+		DBG1(DBG_CFG, "getcert: profile '%s': certificate '%Y' does not "
+			 "match the private key, not installed", name,
+			 cert->get_subject(cert));
+		cert->destroy(cert);
+		key->destroy(key);
+		return FALSE;
+	}
+
+	INIT(pair,
+		.name = strdup(name),
+		.cert = cert,
+		.key = key,
+	);
+
+	this->mutex->lock(this->mutex);
+	old = this->pairs->put(this->pairs, pair->name, pair);
+	/* make before break: new key, then new certificates, then no old key */
+	this->creds->add_key(this->creds, key->get_ref(key));
+	update_certs(this);
+	if (old)
+	{
+		remove_key(this, old->key);
+		pair_destroy(old);
+	}
+	this->mutex->unlock(this->mutex);
+	return TRUE;
+}
+
+METHOD(getcert_creds_t, remove_, bool,
+	private_getcert_creds_t *this, char *name)
+{
+	pair_t *old;
+
+	this->mutex->lock(this->mutex);
+	old = this->pairs->remove(this->pairs, name);
+	if (old)
+	{
+		update_certs(this);
+		remove_key(this, old->key);
+		pair_destroy(old);
+	}
+	this->mutex->unlock(this->mutex);
+	return old != NULL;
+}
+
+METHOD(getcert_creds_t, get_cert, certificate_t*,
+	private_getcert_creds_t *this, char *name)
+{
+	certificate_t *cert = NULL;
+	pair_t *pair;
+
+	this->mutex->lock(this->mutex);
+	pair = this->pairs->get(this->pairs, name);
+	if (pair)
+	{
+		cert = pair->cert->get_ref(pair->cert);
+	}
+	this->mutex->unlock(this->mutex);
+	return cert;
+}
+
+METHOD(getcert_creds_t, destroy, void,
+	private_getcert_creds_t *this)
+{
+	this->pairs->destroy_function(this->pairs, (void*)pair_destroy);
+	this->creds->destroy(this->creds);
+	this->mutex->destroy(this->mutex);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+getcert_creds_t *getcert_creds_create()
+{
+	private_getcert_creds_t *this;
+
+	INIT(this,
+		.public = {
+			.get_set = _get_set,
+			.install = _install,
+			.remove = _remove_,
+			.get_cert = _get_cert,
+			.destroy = _destroy,
+		},
+		.creds = mem_cred_create(),
+		.pairs = hashtable_create(hashtable_hash_str, hashtable_equals_str, 8),
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+	);
+
+	return &this->public;
+}

@@ -1,0 +1,444 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "getcert_profile.h"
+
+#include <ctype.h>
+
+#include <utils/debug.h>
+#include <credentials/certificates/x509.h>
+
+typedef struct private_getcert_profile_t private_getcert_profile_t;
+
+/**
+ * Private data of a getcert_profile_t object.
+ */
+struct private_getcert_profile_t {
+
+	/**
+	 * Public interface.
+	 */
+	getcert_profile_t public;
+
+	/**
+	 * Profile name.
+	 */
+	char *name;
+
+	/**
+	 * Service URL.
+	 */
+	char *url;
+
+	/**
+	 * Certificate identity.
+	 */
+	identification_t *identity;
+
+	/**
+	 * User name for HTTP authentication.
+	 */
+	identification_t *user;
+
+	/**
+	 * Pinned CA certificate, if any.
+	 */
+	certificate_t *ca_cert;
+
+	/**
+	 * Path the CA certificate was loaded from, if any.
+	 */
+	char *ca_path;
+
+	/**
+	 * SHA-256 fingerprint of the CA certificate, if known.
+	 */
+	chunk_t ca_fp;
+
+	/**
+	 * Plain HTTP explicitly allowed.
+	 */
+	bool plain_http;
+
+	/**
+	 * RSA key size.
+	 */
+	u_int key_size;
+
+	/**
+	 * Reference count.
+	 */
+	refcount_t ref;
+};
+
+METHOD(getcert_profile_t, get_name, char*,
+	private_getcert_profile_t *this)
+{
+	return this->name;
+}
+
+METHOD(getcert_profile_t, get_url, char*,
+	private_getcert_profile_t *this)
+{
+	return this->url;
+}
+
+METHOD(getcert_profile_t, get_identity, identification_t*,
+	private_getcert_profile_t *this)
+{
+	return this->identity;
+}
+
+METHOD(getcert_profile_t, get_user, identification_t*,
+	private_getcert_profile_t *this)
+{
+	return this->user;
+}
+
+METHOD(getcert_profile_t, get_ca_cert, certificate_t*,
+	private_getcert_profile_t *this)
+{
+	return this->ca_cert;
+}
+
+METHOD(getcert_profile_t, get_ca_fingerprint, chunk_t,
+	private_getcert_profile_t *this)
+{
+	return this->ca_fp;
+}
+
+METHOD(getcert_profile_t, allows_plain_http, bool,
+	private_getcert_profile_t *this)
+{
+	return this->plain_http;
+}
+
+METHOD(getcert_profile_t, get_key_size, u_int,
+	private_getcert_profile_t *this)
+{
+	return this->key_size;
+}
+
+METHOD(getcert_profile_t, equals, bool,
+	private_getcert_profile_t *this, getcert_profile_t *other_public)
+{
+	private_getcert_profile_t *other = (private_getcert_profile_t*)other_public;
+
+	return streq(this->name, other->name) &&
+		   streq(this->url, other->url) &&
+		   this->identity->equals(this->identity, other->identity) &&
+		   this->user->equals(this->user, other->user) &&
+		   chunk_equals(this->ca_fp, other->ca_fp) &&
+		   this->plain_http == other->plain_http &&
+		   this->key_size == other->key_size;
+}
+
+METHOD(getcert_profile_t, get_ref, getcert_profile_t*,
+	private_getcert_profile_t *this)
+{
+	ref_get(&this->ref);
+	return &this->public;
+}
+
+METHOD(getcert_profile_t, destroy, void,
+	private_getcert_profile_t *this)
+{
+	if (ref_put(&this->ref))
+	{
+		DESTROY_IF(this->identity);
+		DESTROY_IF(this->user);
+		DESTROY_IF(this->ca_cert);
+		chunk_free(&this->ca_fp);
+		free(this->ca_path);
+		free(this->name);
+		free(this->url);
+		free(this);
+	}
+}
+
+/**
+ * Log a problem with a key of a profile, naming the key in full
+ */
+#define PROFILE_ERROR(ns, name, key, fmt, ...) \
+	DBG1(DBG_CFG, "getcert: profile '%s' ignored: " \
+		 "%s.plugins.getcert.profiles.%s.%s " fmt, \
+		 name, ns, name, key, ##__VA_ARGS__)
+
+/**
+ * Check that the URL has an allowed scheme and a host
+ */
+static bool check_url(private_getcert_profile_t *this, char *ns)
+{
+	char *host;
+
+	if (strncaseeq(this->url, "https://", strlen("https://")))
+	{
+		host = this->url + strlen("https://");
+	}
+	else if (strncaseeq(this->url, "http://", strlen("http://")))
+	{
+		if (!this->plain_http)
+		{
+			PROFILE_ERROR(ns, this->name, "url", "is plain http://, which "
+						  "needs plain_http = yes (SCEP protection only)");
+			return FALSE;
+		}
+		host = this->url + strlen("http://");
+	}
+	else
+	{
+		PROFILE_ERROR(ns, this->name, "url", "must be an https:// URL");
+		return FALSE;
+	}
+	if (!*host || *host == '/' || *host == ':' || *host == '?')
+	{
+		PROFILE_ERROR(ns, this->name, "url", "has no host");
+		return FALSE;
+	}
+	for (; *host; host++)
+	{
+		if (isspace(*host) || iscntrl(*host))
+		{
+			PROFILE_ERROR(ns, this->name, "url", "contains white space or "
+						  "control characters");
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/**
+ * Parse a SHA-256 fingerprint, hex with optional colons, strictly
+ */
+static bool parse_fingerprint(char *str, chunk_t *fp)
+{
+	char hex[2 * HASH_SIZE_SHA256 + 1];
+	int len = 0;
+
+	for (; *str; str++)
+	{
+		if (*str == ':')
+		{
+			continue;
+		}
+		if (!isxdigit(*str) || len == sizeof(hex) - 1)
+		{
+			return FALSE;
+		}
+		hex[len++] = *str;
+	}
+	if (len != 2 * HASH_SIZE_SHA256)
+	{
+		return FALSE;
+	}
+	*fp = chunk_from_hex(chunk_create(hex, len), NULL);
+	return TRUE;
+}
+
+/**
+ * Calculate the SHA-256 fingerprint of a certificate's DER encoding
+ */
+static bool cert_fingerprint(certificate_t *cert, chunk_t *fp)
+{
+	hasher_t *hasher;
+	chunk_t der;
+	bool ok;
+
+	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
+	if (!hasher)
+	{
+		return FALSE;
+	}
+	if (!cert->get_encoding(cert, CERT_ASN1_DER, &der))
+	{
+		hasher->destroy(hasher);
+		return FALSE;
+	}
+	ok = hasher->allocate_hash(hasher, der, fp);
+	hasher->destroy(hasher);
+	chunk_free(&der);
+	return ok;
+}
+
+/**
+ * Load the pinned CA certificate and/or fingerprint
+ */
+static bool load_ca(private_getcert_profile_t *this, settings_t *settings,
+					char *ns)
+{
+	chunk_t fp = chunk_empty;
+	time_t not_before, not_after;
+	char *str;
+	x509_t *x509;
+
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"ca_fingerprint", NULL, ns, this->name);
+	if (str && !parse_fingerprint(str, &this->ca_fp))
+	{
+		PROFILE_ERROR(ns, this->name, "ca_fingerprint", "is not a SHA-256 "
+					  "fingerprint (64 hex digits, colons allowed)");
+		return FALSE;
+	}
+	this->ca_path = strdupnull(settings->get_str(settings,
+							"%s.plugins.getcert.profiles.%s.ca_cert", NULL,
+							ns, this->name));
+	if (!this->ca_path)
+	{
+		if (!this->ca_fp.len)
+		{
+			PROFILE_ERROR(ns, this->name, "ca_cert", "(or ca_fingerprint) "
+						  "is required to pin the CA");
+			return FALSE;
+		}
+		return TRUE;
+	}
+	this->ca_cert = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+							CERT_X509, BUILD_FROM_FILE, this->ca_path,
+							BUILD_END);
+	if (!this->ca_cert)
+	{
+		PROFILE_ERROR(ns, this->name, "ca_cert", "'%s' is not a readable "
+					  "X.509 certificate", this->ca_path);
+		return FALSE;
+	}
+	x509 = (x509_t*)this->ca_cert;
+	if (!(x509->get_flags(x509) & X509_CA))
+	{
+		PROFILE_ERROR(ns, this->name, "ca_cert", "'%s' is not a CA "
+					  "certificate", this->ca_path);
+		return FALSE;
+	}
+	if (!cert_fingerprint(this->ca_cert, &fp))
+	{
+		PROFILE_ERROR(ns, this->name, "ca_cert", "'%s': SHA-256 "
+					  "fingerprint not available", this->ca_path);
+		return FALSE;
+	}
+	if (this->ca_fp.len && !chunk_equals(fp, this->ca_fp))
+	{
+		PROFILE_ERROR(ns, this->name, "ca_fingerprint", "does not match "
+					  "ca_cert '%s' (SHA-256 %#B)", this->ca_path, &fp);
+		chunk_free(&fp);
+		return FALSE;
+	}
+	chunk_free(&this->ca_fp);
+	this->ca_fp = fp;
+	if (!this->ca_cert->get_validity(this->ca_cert, NULL, &not_before,
+									 &not_after))
+	{
+		DBG1(DBG_CFG, "getcert: profile '%s': CA certificate '%s' is not "
+			 "valid now (valid from %T to %T)", this->name, this->ca_path,
+			 &not_before, FALSE, &not_after, FALSE);
+	}
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
+										  char *name)
+{
+	private_getcert_profile_t *this;
+	char *str, *end;
+	long key_size;
+
+	INIT(this,
+		.public = {
+			.get_name = _get_name,
+			.get_url = _get_url,
+			.get_identity = _get_identity,
+			.get_user = _get_user,
+			.get_ca_cert = _get_ca_cert,
+			.get_ca_fingerprint = _get_ca_fingerprint,
+			.allows_plain_http = _allows_plain_http,
+			.get_key_size = _get_key_size,
+			.equals = _equals,
+			.get_ref = _get_ref,
+			.destroy = _destroy,
+		},
+		.name = strdup(name),
+		.plain_http = settings->get_bool(settings,
+							"%s.plugins.getcert.profiles.%s.plain_http",
+							FALSE, ns, name),
+		.ref = 1,
+	);
+
+	this->url = strdupnull(settings->get_str(settings,
+							"%s.plugins.getcert.profiles.%s.url", NULL,
+							ns, name));
+	if (!this->url || !*this->url)
+	{
+		PROFILE_ERROR(ns, name, "url", "is missing");
+		goto error;
+	}
+	if (!check_url(this, ns))
+	{
+		goto error;
+	}
+
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"identity", NULL, ns, name);
+	if (!str || !*str)
+	{
+		PROFILE_ERROR(ns, name, "identity", "is missing");
+		goto error;
+	}
+	this->identity = identification_create_from_string(str);
+	if (this->identity->get_type(this->identity) == ID_ANY)
+	{
+		PROFILE_ERROR(ns, name, "identity", "'%s' is not a specific "
+					  "identity", str);
+		goto error;
+	}
+
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"user", NULL, ns, name);
+	if (str && !*str)
+	{
+		PROFILE_ERROR(ns, name, "user", "is empty");
+		goto error;
+	}
+	this->user = str ? identification_create_from_string(str)
+					 : this->identity->clone(this->identity);
+
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"key_size", NULL, ns, name);
+	key_size = GETCERT_KEY_SIZE_DEFAULT;
+	if (str)
+	{
+		key_size = strtol(str, &end, 10);
+		if (end == str || *end)
+		{
+			key_size = 0;
+		}
+	}
+	if (key_size != 2048 && key_size != 3072 && key_size != 4096)
+	{
+		PROFILE_ERROR(ns, name, "key_size", "must be 2048, 3072 or 4096 "
+					  "(RSA bits)");
+		goto error;
+	}
+	this->key_size = key_size;
+
+	if (!load_ca(this, settings, ns))
+	{
+		goto error;
+	}
+	return &this->public;
+
+error:
+	destroy(this);
+	return NULL;
+}

@@ -1,0 +1,137 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcert_profile getcert_profile
+ * @{ @ingroup getcert
+ */
+
+#ifndef GETCERT_PROFILE_H_
+#define GETCERT_PROFILE_H_
+
+#include <library.h>
+#include <credentials/certificates/certificate.h>
+#include <utils/identification.h>
+
+typedef struct getcert_profile_t getcert_profile_t;
+
+/**
+ * RSA modulus length used if a profile does not configure one.
+ */
+#define GETCERT_KEY_SIZE_DEFAULT 2048
+
+/**
+ * An enrollment profile: where and as whom a certificate is obtained.
+ *
+ * Profiles are read from <ns>.plugins.getcert.profiles.<name> and are
+ * immutable once created; a reload creates new objects.
+ */
+struct getcert_profile_t {
+
+	/**
+	 * Name of the profile (its settings section).
+	 *
+	 * @return			profile name
+	 */
+	char *(*get_name)(getcert_profile_t *this);
+
+	/**
+	 * URL of the GETCERT/SCEP service.
+	 *
+	 * @return			URL, https:// unless plain HTTP was explicitly allowed
+	 */
+	char *(*get_url)(getcert_profile_t *this);
+
+	/**
+	 * Identity the certificate is issued for (subject or subjectAltName),
+	 * also the IKE identity a connection uses with it.
+	 *
+	 * @return			identity
+	 */
+	identification_t *(*get_identity)(getcert_profile_t *this);
+
+	/**
+	 * User name authenticated by the CA (RADIUS), defaults to the identity.
+	 *
+	 * @return			user name
+	 */
+	identification_t *(*get_user)(getcert_profile_t *this);
+
+	/**
+	 * Pinned CA certificate, if configured.
+	 *
+	 * @return			CA certificate (not a new reference), or NULL
+	 */
+	certificate_t *(*get_ca_cert)(getcert_profile_t *this);
+
+	/**
+	 * Pinned SHA-256 fingerprint of the CA certificate's DER encoding.
+	 *
+	 * If only ca_cert is configured, this is the fingerprint of that
+	 * certificate; if both are configured they were checked to match.
+	 *
+	 * @return			32 byte fingerprint, or chunk_empty if not known
+	 */
+	chunk_t (*get_ca_fingerprint)(getcert_profile_t *this);
+
+	/**
+	 * Whether a plain http:// URL was explicitly allowed.
+	 *
+	 * @return			TRUE if plain HTTP is allowed
+	 */
+	bool (*allows_plain_http)(getcert_profile_t *this);
+
+	/**
+	 * RSA modulus length of the keys generated for this profile.
+	 *
+	 * @return			key size in bits
+	 */
+	u_int (*get_key_size)(getcert_profile_t *this);
+
+	/**
+	 * Check whether two profiles are configured identically.
+	 *
+	 * @param other		profile to compare with
+	 * @return			TRUE if equal
+	 */
+	bool (*equals)(getcert_profile_t *this, getcert_profile_t *other);
+
+	/**
+	 * Get a new reference to this profile.
+	 *
+	 * @return			this, with a reference more
+	 */
+	getcert_profile_t *(*get_ref)(getcert_profile_t *this);
+
+	/**
+	 * Release a reference, destroy the profile with the last one.
+	 */
+	void (*destroy)(getcert_profile_t *this);
+};
+
+/**
+ * Read and validate a profile from settings.
+ *
+ * Every problem is logged with the full name of the offending key.
+ *
+ * @param settings		settings to read from
+ * @param ns			namespace (lib->ns), e.g. "charon"
+ * @param name			name of the profile's section below
+ *						<ns>.plugins.getcert.profiles
+ * @return				profile, or NULL if the profile is invalid
+ */
+getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
+										  char *name);
+
+#endif /** GETCERT_PROFILE_H_ @}*/

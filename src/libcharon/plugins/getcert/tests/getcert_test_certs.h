@@ -1,0 +1,79 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * Helpers for the getcert unit tests: throw-away keys and certificates
+ * made with libstrongswan, and capture of log output.
+ *
+ * @defgroup getcert_test_certs getcert_test_certs
+ * @{ @ingroup getcert
+ */
+
+#ifndef GETCERT_TEST_CERTS_H_
+#define GETCERT_TEST_CERTS_H_
+
+#include <library.h>
+#include <credentials/certificates/certificate.h>
+#include <credentials/keys/private_key.h>
+
+/**
+ * Generate a fresh ECDSA P-256 key (fast, enough for these tests).
+ *
+ * @return			private key
+ */
+private_key_t *gt_key();
+
+/**
+ * Issue a certificate.
+ *
+ * @param key		key of the subject
+ * @param subject	subject DN, e.g. "C=CH, O=strongSwan, CN=carol"
+ * @param san		subjectAltName, or NULL
+ * @param signer	key of the issuer, NULL for self-signed
+ * @param issuer	certificate of the issuer, NULL for self-signed
+ * @param ca		TRUE to issue a CA certificate
+ * @param lifetime	seconds of validity from now (negative: expired)
+ * @return			certificate
+ */
+certificate_t *gt_cert(private_key_t *key, char *subject, char *san,
+					   private_key_t *signer, certificate_t *issuer, bool ca,
+					   int lifetime);
+
+/**
+ * Write a certificate in DER to a new temporary file.
+ *
+ * @param cert		certificate
+ * @return			allocated path of the file
+ */
+char *gt_write_cert(certificate_t *cert);
+
+/**
+ * Start capturing everything logged through dbg().
+ */
+void gt_log_start();
+
+/**
+ * Check whether a captured log line contains a string.
+ *
+ * @param str		string to look for
+ * @return			TRUE if found
+ */
+bool gt_log_contains(char *str);
+
+/**
+ * Stop capturing, restore the previous dbg() hook.
+ */
+void gt_log_stop();
+
+#endif /** GETCERT_TEST_CERTS_H_ @}*/

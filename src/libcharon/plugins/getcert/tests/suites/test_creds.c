@@ -1,0 +1,232 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include <test_suite.h>
+
+#include "../../getcert_creds.h"
+#include "../getcert_test_certs.h"
+
+#include <credentials/auth_cfg.h>
+
+static getcert_creds_t *creds;
+static private_key_t *ca_key;
+static certificate_t *ca;
+
+START_SETUP(setup_creds)
+{
+	ca_key = gt_key();
+	ca = gt_cert(ca_key, "CN=Test CA", NULL, NULL, NULL, TRUE, 3600);
+	ck_assert(ca);
+	creds = getcert_creds_create();
+	lib->credmgr->add_set(lib->credmgr, creds->get_set(creds));
+}
+END_SETUP
+
+START_TEARDOWN(teardown_creds)
+{
+	lib->credmgr->remove_set(lib->credmgr, creds->get_set(creds));
+	creds->destroy(creds);
+	ca->destroy(ca);
+	ca_key->destroy(ca_key);
+}
+END_TEARDOWN
+
+/**
+ * Issue a certificate for an identity, returning the key too
+ */
+static certificate_t *issue(char *san, private_key_t **key)
+{
+	char dn[128];
+
+	*key = gt_key();
+	ck_assert(*key);
+	snprintf(dn, sizeof(dn), "O=getcert, CN=%s", san);
+	return gt_cert(*key, dn, san, ca_key, ca, FALSE, 600);
+}
+
+/**
+ * Look up the private key charon would use for an identity
+ */
+static private_key_t *lookup_key(char *idstr)
+{
+	identification_t *id;
+	private_key_t *key;
+	auth_cfg_t *auth;
+
+	id = identification_create_from_string(idstr);
+	auth = auth_cfg_create();
+	key = lib->credmgr->get_private(lib->credmgr, KEY_ANY, id, auth);
+	auth->destroy(auth);
+	id->destroy(id);
+	return key;
+}
+
+/**
+ * Check whether the set still has a key, looked up by its key id
+ */
+static bool has_key(private_key_t *key)
+{
+	identification_t *keyid;
+	private_key_t *found;
+	chunk_t fp;
+
+	ck_assert(key->get_fingerprint(key, KEYID_PUBKEY_SHA1, &fp));
+	keyid = identification_create_from_encoding(ID_KEY_ID, fp);
+	found = lib->credmgr->get_private(lib->credmgr, KEY_ANY, keyid, NULL);
+	keyid->destroy(keyid);
+	DESTROY_IF(found);
+	return found != NULL;
+}
+
+/**
+ * Compare two keys by their public key fingerprint
+ */
+static bool same_key(private_key_t *a, private_key_t *b)
+{
+	chunk_t fa, fb;
+
+	return a->get_fingerprint(a, KEYID_PUBKEY_SHA1, &fa) &&
+		   b->get_fingerprint(b, KEYID_PUBKEY_SHA1, &fb) &&
+		   chunk_equals(fa, fb);
+}
+
+START_TEST(test_install_lookup)
+{
+	certificate_t *cert, *found;
+	private_key_t *key, *used;
+	identification_t *id;
+
+	ck_assert(!lookup_key("carol@example.org"));
+	cert = issue("carol@example.org", &key);
+	ck_assert(creds->install(creds, "carol", cert->get_ref(cert),
+							 key->get_ref(key)));
+	used = lookup_key("carol@example.org");
+	ck_assert(used);
+	ck_assert(same_key(used, key));
+	used->destroy(used);
+
+	id = identification_create_from_string("carol@example.org");
+	found = lib->credmgr->get_cert(lib->credmgr, CERT_X509, KEY_ANY, id,
+								   FALSE);
+	id->destroy(id);
+	ck_assert(found);
+	ck_assert(found->equals(found, cert));
+	found->destroy(found);
+
+	found = creds->get_cert(creds, "carol");
+	ck_assert(found && found->equals(found, cert));
+	found->destroy(found);
+	ck_assert(!creds->get_cert(creds, "dave"));
+
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
+START_TEST(test_replace)
+{
+	certificate_t *cert1, *cert2, *found;
+	private_key_t *key1, *key2, *used;
+
+	cert1 = issue("carol@example.org", &key1);
+	cert2 = issue("carol@example.org", &key2);
+	ck_assert(creds->install(creds, "carol", cert1->get_ref(cert1),
+							 key1->get_ref(key1)));
+	ck_assert(creds->install(creds, "carol", cert2->get_ref(cert2),
+							 key2->get_ref(key2)));
+
+	/* the old key left the set, so the old certificate can't be used */
+	ck_assert(!has_key(key1));
+	ck_assert(has_key(key2));
+	used = lookup_key("carol@example.org");
+	ck_assert(used && same_key(used, key2));
+	used->destroy(used);
+	found = creds->get_cert(creds, "carol");
+	ck_assert(found->equals(found, cert2));
+	found->destroy(found);
+
+	cert1->destroy(cert1);
+	cert2->destroy(cert2);
+	key1->destroy(key1);
+	key2->destroy(key2);
+}
+END_TEST
+
+START_TEST(test_mismatch_keeps_old)
+{
+	certificate_t *cert1, *cert2, *found;
+	private_key_t *key1, *key2;
+
+	cert1 = issue("carol@example.org", &key1);
+	cert2 = issue("carol@example.org", &key2);
+	ck_assert(creds->install(creds, "carol", cert1->get_ref(cert1),
+							 key1->get_ref(key1)));
+	/* certificate of one key, private key of another */
+	ck_assert(!creds->install(creds, "carol", cert2->get_ref(cert2),
+							  key1->get_ref(key1)));
+	ck_assert(has_key(key1));
+	found = creds->get_cert(creds, "carol");
+	ck_assert(found->equals(found, cert1));
+	found->destroy(found);
+
+	cert1->destroy(cert1);
+	cert2->destroy(cert2);
+	key1->destroy(key1);
+	key2->destroy(key2);
+}
+END_TEST
+
+START_TEST(test_remove)
+{
+	certificate_t *cert1, *cert2;
+	private_key_t *key1, *key2, *used;
+
+	cert1 = issue("carol@example.org", &key1);
+	cert2 = issue("dave@example.org", &key2);
+	ck_assert(creds->install(creds, "carol", cert1, key1->get_ref(key1)));
+	ck_assert(creds->install(creds, "dave", cert2, key2->get_ref(key2)));
+
+	ck_assert(creds->remove(creds, "carol"));
+	ck_assert(!creds->remove(creds, "carol"));
+	ck_assert(!has_key(key1));
+	ck_assert(!lookup_key("carol@example.org"));
+	ck_assert(!creds->get_cert(creds, "carol"));
+
+	/* the other profile's pair is untouched */
+	used = lookup_key("dave@example.org");
+	ck_assert(used && same_key(used, key2));
+	used->destroy(used);
+
+	key1->destroy(key1);
+	key2->destroy(key2);
+}
+END_TEST
+
+Suite *creds_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("getcert creds");
+
+	tc = tcase_create("pairs");
+	tcase_add_checked_fixture(tc, setup_creds, teardown_creds);
+	tcase_add_test(tc, test_install_lookup);
+	tcase_add_test(tc, test_replace);
+	tcase_add_test(tc, test_mismatch_keeps_old);
+	tcase_add_test(tc, test_remove);
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,289 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include <test_suite.h>
+
+#include <unistd.h>
+
+#include "../../getcert_profile.h"
+#include "../getcert_test_certs.h"
+
+/**
+ * Files with a CA certificate (1$), an end entity certificate (2$) and an
+ * expired CA certificate (3$), and the SHA-256 fingerprint of the first
+ */
+static char *ca_path, *ee_path, *old_path;
+static chunk_t ca_fp;
+
+START_SETUP(setup_certs)
+{
+	private_key_t *ca_key, *ee_key;
+	certificate_t *ca, *ee, *old;
+	hasher_t *hasher;
+	chunk_t der;
+
+	ca_key = gt_key();
+	ee_key = gt_key();
+	ck_assert(ca_key && ee_key);
+	ca = gt_cert(ca_key, "C=CH, O=getcert, CN=Test CA", NULL, NULL, NULL,
+				 TRUE, 3600);
+	ee = gt_cert(ee_key, "C=CH, O=getcert, CN=carol", NULL, ca_key, ca,
+				 FALSE, 3600);
+	old = gt_cert(ca_key, "C=CH, O=getcert, CN=Old CA", NULL, NULL, NULL,
+				  TRUE, -60);
+	ck_assert(ca && ee && old);
+	ca_path = gt_write_cert(ca);
+	ee_path = gt_write_cert(ee);
+	old_path = gt_write_cert(old);
+	ck_assert(ca_path && ee_path && old_path);
+
+	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
+	ck_assert(ca->get_encoding(ca, CERT_ASN1_DER, &der));
+	ck_assert(hasher->allocate_hash(hasher, der, &ca_fp));
+	hasher->destroy(hasher);
+	chunk_free(&der);
+
+	ca->destroy(ca);
+	ee->destroy(ee);
+	old->destroy(old);
+	ca_key->destroy(ca_key);
+	ee_key->destroy(ee_key);
+	gt_log_start();
+}
+END_SETUP
+
+START_TEARDOWN(teardown_certs)
+{
+	gt_log_stop();
+	unlink(ca_path);
+	unlink(ee_path);
+	unlink(old_path);
+	free(ca_path);
+	free(ee_path);
+	free(old_path);
+	chunk_free(&ca_fp);
+}
+END_TEARDOWN
+
+/**
+ * Create profile "p" from the body of its section; the body is a format
+ * string that may refer to the certificate files as %1$s, %2$s and %3$s
+ */
+static getcert_profile_t *create(char *body_fmt)
+{
+	getcert_profile_t *profile;
+	settings_t *settings;
+	char body[1024], *conf;
+
+	snprintf(body, sizeof(body), body_fmt, ca_path, ee_path, old_path);
+	ck_assert(asprintf(&conf, "charon {\n plugins {\n  getcert {\n"
+				"   profiles {\n    p {\n%s\n    }\n   }\n  }\n }\n}\n",
+				body) > 0);
+	settings = settings_create_string(conf);
+	profile = getcert_profile_create(settings, "charon", "p");
+	settings->destroy(settings);
+	free(conf);
+	return profile;
+}
+
+START_TEST(test_minimal)
+{
+	getcert_profile_t *profile;
+
+	profile = create("url = https://ca.example.org/scep\n"
+					 "identity = carol@example.org\n"
+					 "ca_cert = %1$s\n");
+	ck_assert(profile);
+	ck_assert_str_eq(profile->get_name(profile), "p");
+	ck_assert_str_eq(profile->get_url(profile), "https://ca.example.org/scep");
+	ck_assert_int_eq(profile->get_identity(profile)->get_type(
+							profile->get_identity(profile)), ID_RFC822_ADDR);
+	ck_assert(profile->get_user(profile)->equals(profile->get_user(profile),
+											profile->get_identity(profile)));
+	ck_assert(profile->get_ca_cert(profile));
+	ck_assert_chunk_eq(profile->get_ca_fingerprint(profile), ca_fp);
+	ck_assert(!profile->allows_plain_http(profile));
+	ck_assert_int_eq(profile->get_key_size(profile), 2048);
+	profile->destroy(profile);
+}
+END_TEST
+
+START_TEST(test_all_options)
+{
+	getcert_profile_t *profile;
+	identification_t *user;
+	char body[512];
+	chunk_t fp;
+
+	/* fingerprint in upper case with colons, matching the file */
+	fp = chunk_to_hex(ca_fp, NULL, TRUE);
+	snprintf(body, sizeof(body),
+			 "url = http://10.1.0.150:8080/scep\n"
+			 "plain_http = yes\n"
+			 "identity = C=CH, O=getcert, CN=carol\n"
+			 "user = carol\n"
+			 "key_size = 4096\n"
+			 "ca_cert = %%1$s\n"
+			 "ca_fingerprint = %.*s:%.*s\n", 10, fp.ptr,
+			 (int)fp.len - 10, fp.ptr + 10);
+	chunk_free(&fp);
+	profile = create(body);
+	ck_assert(profile);
+	ck_assert(profile->allows_plain_http(profile));
+	ck_assert_int_eq(profile->get_key_size(profile), 4096);
+	user = identification_create_from_string("carol");
+	ck_assert(user->equals(user, profile->get_user(profile)));
+	user->destroy(user);
+	ck_assert_int_eq(profile->get_identity(profile)->get_type(
+							profile->get_identity(profile)), ID_DER_ASN1_DN);
+	ck_assert_chunk_eq(profile->get_ca_fingerprint(profile), ca_fp);
+	profile->destroy(profile);
+}
+END_TEST
+
+START_TEST(test_fingerprint_only)
+{
+	getcert_profile_t *profile;
+	char body[512];
+	chunk_t fp;
+
+	fp = chunk_to_hex(ca_fp, NULL, FALSE);
+	snprintf(body, sizeof(body),
+			 "url = https://ca.example.org/scep\n"
+			 "identity = carol@example.org\n"
+			 "ca_fingerprint = %.*s\n", (int)fp.len, fp.ptr);
+	chunk_free(&fp);
+	profile = create(body);
+	ck_assert(profile);
+	ck_assert(!profile->get_ca_cert(profile));
+	ck_assert_chunk_eq(profile->get_ca_fingerprint(profile), ca_fp);
+	profile->destroy(profile);
+}
+END_TEST
+
+START_TEST(test_expired_ca_warns)
+{
+	getcert_profile_t *profile;
+
+	profile = create("url = https://ca.example.org/scep\n"
+					 "identity = carol@example.org\n"
+					 "ca_cert = %3$s\n");
+	ck_assert(profile);
+	ck_assert(gt_log_contains("is not valid now"));
+	profile->destroy(profile);
+}
+END_TEST
+
+/**
+ * Invalid profiles and the key the log must name
+ */
+static struct {
+	char *body;
+	char *key;
+	char *why;
+} invalid[] = {
+	{ "identity = carol@example.org\nca_cert = %1$s",
+	  "url", "is missing" },
+	{ "url = ftp://ca.example.org/scep\nidentity = a@b\nca_cert = %1$s",
+	  "url", "https://" },
+	{ "url = http://ca.example.org/scep\nidentity = a@b\nca_cert = %1$s",
+	  "url", "plain_http = yes" },
+	{ "url = https:///scep\nidentity = a@b\nca_cert = %1$s",
+	  "url", "no host" },
+	{ "url = https://ca.example.org/a b\nidentity = a@b\nca_cert = %1$s",
+	  "url", "white space" },
+	{ "url = https://ca.example.org/scep\nca_cert = %1$s",
+	  "identity", "is missing" },
+	{ "url = https://ca.example.org/scep\nidentity = %%any\nca_cert = %1$s",
+	  "identity", "not a specific identity" },
+	{ "url = https://ca/scep\nidentity = a@b\nuser = \"\"\nca_cert = %1$s",
+	  "user", "is empty" },
+	{ "url = https://ca/scep\nidentity = a@b\nkey_size = 1024\nca_cert = %1$s",
+	  "key_size", "2048, 3072 or 4096" },
+	{ "url = https://ca/scep\nidentity = a@b\nkey_size = 2048x\nca_cert = %1$s",
+	  "key_size", "2048, 3072 or 4096" },
+	{ "url = https://ca/scep\nidentity = a@b",
+	  "ca_cert", "is required" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = /nonexistent/ca.der",
+	  "ca_cert", "not a readable" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %2$s",
+	  "ca_cert", "not a CA certificate" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_fingerprint = 00:11",
+	  "ca_fingerprint", "64 hex digits" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_fingerprint = "
+	  "zz112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+	  "ca_fingerprint", "64 hex digits" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\nca_fingerprint = "
+	  "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+	  "ca_fingerprint", "does not match" },
+};
+
+START_TEST(test_invalid)
+{
+	char expected[128];
+
+	ck_assert(!create(invalid[_i].body));
+	snprintf(expected, sizeof(expected),
+			 "profile 'p' ignored: charon.plugins.getcert.profiles.p.%s ",
+			 invalid[_i].key);
+	ck_assert_msg(gt_log_contains(expected), "log does not name '%s'",
+				  expected);
+	ck_assert_msg(gt_log_contains(invalid[_i].why), "log does not say '%s'",
+				  invalid[_i].why);
+}
+END_TEST
+
+START_TEST(test_equals)
+{
+	getcert_profile_t *a, *b, *c;
+
+	a = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s");
+	b = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s");
+	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "key_size = 3072");
+	ck_assert(a && b && c);
+	ck_assert(a->equals(a, b));
+	ck_assert(!a->equals(a, c));
+	ck_assert(a->get_ref(a) == a);
+	a->destroy(a);
+	ck_assert_str_eq(a->get_name(a), "p");
+	a->destroy(a);
+	b->destroy(b);
+	c->destroy(c);
+}
+END_TEST
+
+Suite *profile_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("getcert profile");
+
+	tc = tcase_create("valid");
+	tcase_add_checked_fixture(tc, setup_certs, teardown_certs);
+	tcase_add_test(tc, test_minimal);
+	tcase_add_test(tc, test_all_options);
+	tcase_add_test(tc, test_fingerprint_only);
+	tcase_add_test(tc, test_expired_ca_warns);
+	tcase_add_test(tc, test_equals);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("invalid");
+	tcase_add_checked_fixture(tc, setup_certs, teardown_certs);
+	tcase_add_loop_test(tc, test_invalid, 0, countof(invalid));
+	suite_add_tcase(s, tc);
+
+	return s;
+}
