@@ -1,0 +1,149 @@
+#!/bin/bash
+#
+# Run test bed scenarios: each directory below testing/scenarios holds the
+# hosts' configuration (hosts/<host>/...) and evaluate.sh, which starts the
+# daemons it needs and makes its checks. Every scenario gets a fresh test bed
+# that is always torn down.
+#
+# usage: run-scenarios.sh [scenario ...]     (default: all)
+# Prints one PASS/FAIL line per scenario and ends with
+# "scenarios: N passed, N failed"; exits non-zero if any failed.
+#
+# Environment: GETCERT_LOGDIR (default build/testbed) keeps each scenario's
+# logs; SCENARIO_TIMEOUT (default 300 s) bounds a scenario.
+
+set -u
+
+ROOT=$(cd "$(dirname "$0")" && pwd)
+LOGDIR=${GETCERT_LOGDIR:-$ROOT/../build/testbed}
+SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-300}
+
+[ "$(id -u)" = 0 ] || { echo "run-scenarios: must run as root" >&2; exit 1; }
+
+# check <description> <command...>: one check of a scenario
+check()
+{
+	local desc=$1 out
+	shift
+	CHECKS=$((CHECKS + 1))
+	if out=$("$@" 2>&1); then
+		echo "    ok    $desc"
+	else
+		echo "    FAIL  $desc"
+		printf '%s\n' "$out" | tail -15 | sed 's/^/          | /'
+		CHECK_FAILED=1
+	fi
+	printf '### %s\n%s\n' "$desc" "$out" >> "$TB_DIR/checks.log"
+}
+
+# grep_log <host> <regex> [timeout]: the host's charon log matches, waiting
+# up to timeout seconds (default 5)
+grep_log()
+{
+	local host=$1 re=$2 timeout=${3:-5}
+	if ! tb_wait "$timeout" grep -Eq -- "$re" "$TB_DIR/$host/charon.log"; then
+		echo "no line matching '$re' in $host's charon.log"
+		return 1
+	fi
+	grep -E -m 3 -- "$re" "$TB_DIR/$host/charon.log"
+}
+
+# grep_cmd <regex> <command...>: the command succeeds and prints a match
+grep_cmd()
+{
+	local re=$1 out
+	shift
+	out=$("$@" 2>&1) || { printf '%s\n' "$out"; return 1; }
+	printf '%s\n' "$out" | grep -Eq -- "$re" && return 0
+	printf '%s\n' "$out"
+	echo "(no match for '$re')"
+	return 1
+}
+
+# not <command...>: the command fails
+not()
+{
+	! "$@"
+}
+
+# no_grep_log <host> <regex>: the host's charon log has no such line
+no_grep_log()
+{
+	if grep -E -- "$2" "$TB_DIR/$1/charon.log"; then
+		return 1
+	fi
+	return 0
+}
+
+run_scenario()
+{
+	local name=$1
+	(
+		SCENARIO=$ROOT/scenarios/$name
+		TB_ID=$BASHPID
+		TB_DIR=$LOGDIR/$name
+		rm -rf "$TB_DIR"
+		. "$ROOT/testbed.sh"
+		trap tb_teardown EXIT
+		trap 'exit 130' INT TERM
+		CHECKS=0
+		CHECK_FAILED=0
+		tb_net_up || exit 1
+		tb_pki || { tb_log "pki failed"; exit 1; }
+		. "$SCENARIO/evaluate.sh" || { tb_log "scenario setup failed"; exit 1; }
+		[ "$CHECKS" -gt 0 ] || { tb_log "scenario made no checks"; exit 1; }
+		exit $CHECK_FAILED
+	) &
+	local pid=$! rc watchdog
+	(
+		trap 'kill $sleeper 2>/dev/null; exit 0' TERM
+		sleep "$SCENARIO_TIMEOUT" </dev/null >/dev/null 2>&1 &
+		sleeper=$!
+		wait $sleeper
+		echo "    FAIL  timeout after ${SCENARIO_TIMEOUT}s"
+		kill -TERM $pid
+	) 2>/dev/null &
+	watchdog=$!
+	wait $pid
+	rc=$?
+	kill $watchdog 2>/dev/null
+	wait $watchdog 2>/dev/null
+	return $rc
+}
+
+trap 'echo "run-scenarios: interrupted" >&2; kill -TERM $(jobs -p) 2>/dev/null; wait; exit 130' INT TERM
+
+if [ $# -gt 0 ]; then
+	scenarios="$*"
+else
+	scenarios=$(cd "$ROOT/scenarios" && ls -d */ | tr -d /)
+fi
+
+passed=0
+failed=0
+mkdir -p "$LOGDIR"
+for s in $scenarios; do
+	if [ ! -f "$ROOT/scenarios/$s/evaluate.sh" ]; then
+		echo "FAIL  $s: no such scenario"
+		failed=$((failed + 1))
+		continue
+	fi
+	echo "scenario $s:"
+	if run_scenario "$s"; then
+		echo "PASS  $s"
+		passed=$((passed + 1))
+	else
+		echo "FAIL  $s (logs in $LOGDIR/$s)"
+		failed=$((failed + 1))
+	fi
+done
+
+# nothing of any test bed may be left behind
+left=$(ip netns list 2>/dev/null | grep -E '^gc[0-9]+-' || true)
+if [ -n "$left" ]; then
+	echo "FAIL  test bed cleanup: namespaces left: $left"
+	failed=$((failed + 1))
+fi
+
+echo "scenarios: $passed passed, $failed failed"
+[ $failed -eq 0 ]

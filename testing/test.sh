@@ -1,0 +1,62 @@
+#!/bin/bash
+#
+# Run every test of getcert on this machine, from nothing: install the
+# dependencies, build strongSwan (cached) and getcert, run the unit tests and
+# the test bed scenarios. Ends with one line "N passed, N failed" and exits
+# non-zero if anything failed.
+
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+fail()
+{
+	echo "$*" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+testing/deps.sh || fail "test: installing dependencies failed"
+testing/build.sh || fail "test: build failed"
+
+passed=0
+failed=0
+
+# unit tests: strongSwan's runner prints one + per passed and one - per
+# failed test function (and loop iteration) on its "Running case" lines
+echo "== unit tests"
+make -s -C build check > build/check.out 2>&1
+unit_rc=$?
+log=build/src/libcharon/plugins/getcert/tests/getcert_tests.log
+if [ -f "$log" ]; then
+	grep -E "Running (suite|case)|Passed|Failure|Warning" "$log" | sed 's/^/  /'
+	cases=$(grep -E "^ +Running case" "$log" | sed 's/^[^:]*://')
+	unit_pass=$(printf '%s' "$cases" | tr -cd '+' | wc -c)
+	unit_fail=$(printf '%s' "$cases" | tr -cd '-' | wc -c)
+else
+	unit_pass=0
+	unit_fail=0
+fi
+if [ $unit_rc -ne 0 ] && [ "$unit_fail" -eq 0 ]; then
+	# the runner died or did not build: count that as a failure
+	tail -30 build/check.out
+	unit_fail=1
+fi
+echo "unit tests: $unit_pass passed, $unit_fail failed"
+passed=$((passed + unit_pass))
+failed=$((failed + unit_fail))
+
+echo "== scenarios"
+testing/run-scenarios.sh | tee build/scenarios.out
+line=$(grep -E '^scenarios: [0-9]+ passed, [0-9]+ failed$' build/scenarios.out)
+if [ -n "$line" ]; then
+	set -- $line
+	passed=$((passed + $2))
+	failed=$((failed + $4))
+else
+	failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
