@@ -52,31 +52,10 @@ struct private_getcert_config_t {
 };
 
 /**
- * Find a profile by name in a list
+ * Find a profile in a list by name or, if name is NULL, by identity
  */
-static getcert_profile_t *find_name(linked_list_t *list, char *name)
-{
-	enumerator_t *enumerator;
-	getcert_profile_t *profile, *found = NULL;
-
-	enumerator = list->create_enumerator(list);
-	while (enumerator->enumerate(enumerator, &profile))
-	{
-		if (streq(profile->get_name(profile), name))
-		{
-			found = profile;
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
-
-/**
- * Find a profile by identity in a list
- */
-static getcert_profile_t *find_identity(linked_list_t *list,
-										identification_t *id)
+static getcert_profile_t *find(linked_list_t *list, char *name,
+							   identification_t *id)
 {
 	enumerator_t *enumerator;
 	getcert_profile_t *profile, *found = NULL;
@@ -86,7 +65,8 @@ static getcert_profile_t *find_identity(linked_list_t *list,
 	while (enumerator->enumerate(enumerator, &profile))
 	{
 		current = profile->get_identity(profile);
-		if (current->equals(current, id))
+		if (name ? streq(profile->get_name(profile), name)
+				 : current->equals(current, id))
 		{
 			found = profile;
 			break;
@@ -117,7 +97,7 @@ static linked_list_t *load_profiles(private_getcert_config_t *this,
 		{
 			continue;
 		}
-		other = find_identity(list, profile->get_identity(profile));
+		other = find(list, NULL, profile->get_identity(profile));
 		if (other)
 		{
 			DBG1(DBG_CFG, "getcert: profile '%s' ignored: identity '%Y' is "
@@ -126,7 +106,7 @@ static linked_list_t *load_profiles(private_getcert_config_t *this,
 			profile->destroy(profile);
 			continue;
 		}
-		current = find_name(old, name);
+		current = find(old, name, NULL);
 		if (current && current->equals(current, profile))
 		{	/* unchanged, keep the object and the state bound to it */
 			profile->destroy(profile);
@@ -166,7 +146,7 @@ METHOD(getcert_config_t, reload, u_int,
 	enumerator = old->create_enumerator(old);
 	while (enumerator->enumerate(enumerator, &profile))
 	{
-		if (!find_name(list, profile->get_name(profile)))
+		if (!find(list, profile->get_name(profile), NULL))
 		{
 			DBG1(DBG_CFG, "getcert: removed profile '%s'",
 				 profile->get_name(profile));
@@ -180,13 +160,16 @@ METHOD(getcert_config_t, reload, u_int,
 	return count;
 }
 
-METHOD(getcert_config_t, get_profile, getcert_profile_t*,
-	private_getcert_config_t *this, char *name)
+/**
+ * Look up a profile under the lock and return a new reference to it
+ */
+static getcert_profile_t *get_ref(private_getcert_config_t *this, char *name,
+								  identification_t *id)
 {
 	getcert_profile_t *profile;
 
 	this->lock->read_lock(this->lock);
-	profile = find_name(this->profiles, name);
+	profile = find(this->profiles, name, id);
 	if (profile)
 	{
 		profile->get_ref(profile);
@@ -195,19 +178,16 @@ METHOD(getcert_config_t, get_profile, getcert_profile_t*,
 	return profile;
 }
 
+METHOD(getcert_config_t, get_profile, getcert_profile_t*,
+	private_getcert_config_t *this, char *name)
+{
+	return get_ref(this, name, NULL);
+}
+
 METHOD(getcert_config_t, find_by_identity, getcert_profile_t*,
 	private_getcert_config_t *this, identification_t *id)
 {
-	getcert_profile_t *profile;
-
-	this->lock->read_lock(this->lock);
-	profile = find_identity(this->profiles, id);
-	if (profile)
-	{
-		profile->get_ref(profile);
-	}
-	this->lock->unlock(this->lock);
-	return profile;
+	return get_ref(this, NULL, id);
 }
 
 METHOD(getcert_config_t, create_enumerator, enumerator_t*,

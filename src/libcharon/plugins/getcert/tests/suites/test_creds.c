@@ -23,6 +23,14 @@ static getcert_creds_t *creds;
 static private_key_t *ca_key;
 static certificate_t *ca;
 
+/**
+ * Two pairs for carol, one for dave
+ */
+static certificate_t *cert1, *cert2, *cert3;
+static private_key_t *key1, *key2, *key3;
+
+static certificate_t *issue(char *san, private_key_t **key);
+
 START_SETUP(setup_creds)
 {
 	ca_key = gt_key();
@@ -30,6 +38,9 @@ START_SETUP(setup_creds)
 	ck_assert(ca);
 	creds = getcert_creds_create();
 	lib->credmgr->add_set(lib->credmgr, creds->get_set(creds));
+	cert1 = issue("carol@example.org", &key1);
+	cert2 = issue("carol@example.org", &key2);
+	cert3 = issue("dave@example.org", &key3);
 }
 END_SETUP
 
@@ -37,6 +48,12 @@ START_TEARDOWN(teardown_creds)
 {
 	lib->credmgr->remove_set(lib->credmgr, creds->get_set(creds));
 	creds->destroy(creds);
+	cert1->destroy(cert1);
+	cert2->destroy(cert2);
+	cert3->destroy(cert3);
+	key1->destroy(key1);
+	key2->destroy(key2);
+	key3->destroy(key3);
 	ca->destroy(ca);
 	ca_key->destroy(ca_key);
 }
@@ -101,101 +118,90 @@ static bool same_key(private_key_t *a, private_key_t *b)
 		   chunk_equals(fa, fb);
 }
 
+/**
+ * Install a pair, passing new references
+ */
+static bool install(char *name, certificate_t *cert, private_key_t *key)
+{
+	return creds->install(creds, name, cert->get_ref(cert), key->get_ref(key));
+}
+
+/**
+ * Check that the set serves a key for an identity, and which
+ */
+static void assert_used_key(char *id, private_key_t *expected)
+{
+	private_key_t *used;
+
+	used = lookup_key(id);
+	ck_assert(used);
+	ck_assert(same_key(used, expected));
+	used->destroy(used);
+}
+
+/**
+ * Check which certificate is installed for a profile
+ */
+static void assert_installed(char *name, certificate_t *expected)
+{
+	certificate_t *found;
+
+	found = creds->get_cert(creds, name);
+	ck_assert(found);
+	ck_assert(found->equals(found, expected));
+	found->destroy(found);
+}
+
 START_TEST(test_install_lookup)
 {
-	certificate_t *cert, *found;
-	private_key_t *key, *used;
+	certificate_t *found;
 	identification_t *id;
 
 	ck_assert(!lookup_key("carol@example.org"));
-	cert = issue("carol@example.org", &key);
-	ck_assert(creds->install(creds, "carol", cert->get_ref(cert),
-							 key->get_ref(key)));
-	used = lookup_key("carol@example.org");
-	ck_assert(used);
-	ck_assert(same_key(used, key));
-	used->destroy(used);
+	ck_assert(install("carol", cert1, key1));
+	assert_used_key("carol@example.org", key1);
 
 	id = identification_create_from_string("carol@example.org");
 	found = lib->credmgr->get_cert(lib->credmgr, CERT_X509, KEY_ANY, id,
 								   FALSE);
 	id->destroy(id);
 	ck_assert(found);
-	ck_assert(found->equals(found, cert));
+	ck_assert(found->equals(found, cert1));
 	found->destroy(found);
 
-	found = creds->get_cert(creds, "carol");
-	ck_assert(found && found->equals(found, cert));
-	found->destroy(found);
+	assert_installed("carol", cert1);
 	ck_assert(!creds->get_cert(creds, "dave"));
-
-	cert->destroy(cert);
-	key->destroy(key);
 }
 END_TEST
 
 START_TEST(test_replace)
 {
-	certificate_t *cert1, *cert2, *found;
-	private_key_t *key1, *key2, *used;
-
-	cert1 = issue("carol@example.org", &key1);
-	cert2 = issue("carol@example.org", &key2);
-	ck_assert(creds->install(creds, "carol", cert1->get_ref(cert1),
-							 key1->get_ref(key1)));
-	ck_assert(creds->install(creds, "carol", cert2->get_ref(cert2),
-							 key2->get_ref(key2)));
+	ck_assert(install("carol", cert1, key1));
+	ck_assert(install("carol", cert2, key2));
 
 	/* the old key left the set, so the old certificate can't be used */
 	ck_assert(!has_key(key1));
 	ck_assert(has_key(key2));
-	used = lookup_key("carol@example.org");
-	ck_assert(used && same_key(used, key2));
-	used->destroy(used);
-	found = creds->get_cert(creds, "carol");
-	ck_assert(found->equals(found, cert2));
-	found->destroy(found);
-
-	cert1->destroy(cert1);
-	cert2->destroy(cert2);
-	key1->destroy(key1);
-	key2->destroy(key2);
+	assert_used_key("carol@example.org", key2);
+	assert_installed("carol", cert2);
 }
 END_TEST
 
 START_TEST(test_mismatch_keeps_old)
 {
-	certificate_t *cert1, *cert2, *found;
-	private_key_t *key1, *key2;
-
-	cert1 = issue("carol@example.org", &key1);
-	cert2 = issue("carol@example.org", &key2);
-	ck_assert(creds->install(creds, "carol", cert1->get_ref(cert1),
-							 key1->get_ref(key1)));
+	ck_assert(install("carol", cert1, key1));
 	/* certificate of one key, private key of another */
-	ck_assert(!creds->install(creds, "carol", cert2->get_ref(cert2),
-							  key1->get_ref(key1)));
+	ck_assert(!install("carol", cert2, key1));
 	ck_assert(has_key(key1));
-	found = creds->get_cert(creds, "carol");
-	ck_assert(found->equals(found, cert1));
-	found->destroy(found);
-
-	cert1->destroy(cert1);
-	cert2->destroy(cert2);
-	key1->destroy(key1);
-	key2->destroy(key2);
+	assert_installed("carol", cert1);
+	assert_used_key("carol@example.org", key1);
 }
 END_TEST
 
 START_TEST(test_remove)
 {
-	certificate_t *cert1, *cert2;
-	private_key_t *key1, *key2, *used;
-
-	cert1 = issue("carol@example.org", &key1);
-	cert2 = issue("dave@example.org", &key2);
-	ck_assert(creds->install(creds, "carol", cert1, key1->get_ref(key1)));
-	ck_assert(creds->install(creds, "dave", cert2, key2->get_ref(key2)));
+	ck_assert(install("carol", cert1, key1));
+	ck_assert(install("dave", cert3, key3));
 
 	ck_assert(creds->remove(creds, "carol"));
 	ck_assert(!creds->remove(creds, "carol"));
@@ -204,12 +210,8 @@ START_TEST(test_remove)
 	ck_assert(!creds->get_cert(creds, "carol"));
 
 	/* the other profile's pair is untouched */
-	used = lookup_key("dave@example.org");
-	ck_assert(used && same_key(used, key2));
-	used->destroy(used);
-
-	key1->destroy(key1);
-	key2->destroy(key2);
+	assert_used_key("dave@example.org", key3);
+	assert_installed("dave", cert3);
 }
 END_TEST
 
