@@ -129,7 +129,8 @@ tb_install_conf()
 {
 	local src=$1 dst=$2 host=$3
 	sed -e "s|@TB_DIR@|$TB_DIR|g" -e "s|@HOSTDIR@|$TB_DIR/$host|g" \
-		-e "s|@PKI@|$TB_DIR/pki|g" "$src" > "$dst"
+		-e "s|@PKI@|$TB_DIR/pki|g" -e "s|@BUILD@|$TB_ROOT/../build|g" \
+		"$src" > "$dst"
 }
 
 # create the test bed's CA and the gateway's certificate with strongSwan pki

@@ -11,6 +11,10 @@ for host in moon carol; do
 done
 check "moon logs its profile" \
 	grep_log moon "getcert: loaded profile 'moon' for 'moon.strongswan.org' \(user 'moon.strongswan.org'\) at https://winnetou.strongswan.org/scep"
+check "moon counts one profile, the generated getcert.conf adds none" \
+	grep_log moon "getcert: 1 profile loaded"
+check "the generated getcert.conf is free of placeholder profiles" \
+	not grep_log moon "profile '<name>'" 0
 check "carol logs its profile" \
 	grep_log carol "getcert: loaded profile 'carol' for 'carol@strongswan.org' \(user 'carol'\) at https://winnetou.strongswan.org/scep"
 check "carol names the bad key of the broken profile" \
