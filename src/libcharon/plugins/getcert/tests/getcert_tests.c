@@ -14,6 +14,8 @@
 
 #include <test_runner.h>
 
+#include <getcert_test_certs.h>
+
 /* declare test suite constructors */
 #define TEST_SUITE(x) test_suite_t* x();
 #include "getcert_tests.h"
@@ -26,31 +28,10 @@ static test_configuration_t tests[] = {
 	{ .suite = NULL, }
 };
 
-/**
- * Plugins the tests run with, the installed ones and our freshly built one
- */
-#define TEST_PLUGINS "random nonce openssl pem pkcs1 pkcs8 x509 pubkey " \
-					 "constraints getcert"
-
 static bool test_runner_init(bool init)
 {
-	if (init)
-	{
-		char *plugins = getenv("TESTS_PLUGINS") ?: TEST_PLUGINS;
-
-		lib->plugins->add_path(lib->plugins, GETCERT_PLUGIN_DIR);
-		if (!lib->plugins->load(lib->plugins, plugins))
-		{
-			return FALSE;
-		}
-	}
-	else
-	{
-		lib->processor->set_threads(lib->processor, 0);
-		lib->processor->cancel(lib->processor);
-		lib->plugins->unload(lib->plugins);
-	}
-	return TRUE;
+	return gt_test_init(init, "random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints getcert",
+						GETCERT_PLUGIN_DIR);
 }
 
 int main(int argc, char *argv[])

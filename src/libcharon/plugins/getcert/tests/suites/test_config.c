@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "../../getcert_config.h"
-#include "../getcert_test_certs.h"
+#include <getcert_test_certs.h>
 
 static char *ca_path;
 static settings_t *settings;

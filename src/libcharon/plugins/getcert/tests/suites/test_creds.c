@@ -15,7 +15,7 @@
 #include <test_suite.h>
 
 #include "../../getcert_creds.h"
-#include "../getcert_test_certs.h"
+#include <getcert_test_certs.h>
 
 #include <credentials/auth_cfg.h>
 

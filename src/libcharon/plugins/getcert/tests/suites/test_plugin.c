@@ -16,7 +16,7 @@
 
 #include <unistd.h>
 
-#include "../getcert_test_certs.h"
+#include <getcert_test_certs.h>
 
 #include <plugins/plugin.h>
 #include <plugins/plugin_feature.h>

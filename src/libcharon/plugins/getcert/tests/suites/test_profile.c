@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "../../getcert_profile.h"
-#include "../getcert_test_certs.h"
+#include <getcert_test_certs.h>
 
 /**
  * Files with a CA certificate (1$), an end entity certificate (2$) and an

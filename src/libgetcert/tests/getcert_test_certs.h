@@ -28,11 +28,30 @@
 #include <credentials/keys/private_key.h>
 
 /**
+ * test_runner init/deinit: load plugins (TESTS_PLUGINS overrides), or
+ * stop the processor and unload them.
+ *
+ * @param init		TRUE to initialize, FALSE to clean up
+ * @param plugins	plugins to load
+ * @param path		additional plugin directory, or NULL
+ * @return			FALSE if the plugins could not be loaded
+ */
+bool gt_test_init(bool init, char *plugins, char *path);
+
+/**
  * Generate a fresh ECDSA P-256 key (fast, enough for these tests).
  *
  * @return			private key
  */
 private_key_t *gt_key();
+
+/**
+ * Generate a fresh RSA key (SCEP needs RSA for key transport).
+ *
+ * @param bits		modulus length
+ * @return			private key
+ */
+private_key_t *gt_rsa_key(int bits);
 
 /**
  * Issue a certificate.

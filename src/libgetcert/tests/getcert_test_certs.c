@@ -15,6 +15,8 @@
 #include "getcert_test_certs.h"
 
 #include <stdio.h>
+#include <time.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <unistd.h>
 
@@ -25,10 +27,39 @@
 /*
  * Described in header
  */
+bool gt_test_init(bool init, char *plugins, char *path)
+{
+	if (init)
+	{
+		if (path)
+		{
+			lib->plugins->add_path(lib->plugins, path);
+		}
+		return lib->plugins->load(lib->plugins,
+								  getenv("TESTS_PLUGINS") ?: plugins);
+	}
+	lib->processor->set_threads(lib->processor, 0);
+	lib->processor->cancel(lib->processor);
+	lib->plugins->unload(lib->plugins);
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
 private_key_t *gt_key()
 {
 	return lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_ECDSA,
 							  BUILD_KEY_SIZE, 256, BUILD_END);
+}
+
+/*
+ * Described in header
+ */
+private_key_t *gt_rsa_key(int bits)
+{
+	return lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
+							  BUILD_KEY_SIZE, bits, BUILD_END);
 }
 
 /*
@@ -43,6 +74,20 @@ certificate_t *gt_cert(private_key_t *key, char *subject, char *san,
 	identification_t *id;
 	linked_list_t *sans;
 	time_t now = time(NULL), not_before, not_after;
+	static u_int counter;
+	char serial[8];
+	rng_t *rng;
+
+	/* positive, DER-minimal, random (unique per test run) serials */
+	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
+	if (!rng || !rng->get_bytes(rng, sizeof(serial), serial))
+	{
+		DESTROY_IF(rng);
+		return NULL;
+	}
+	rng->destroy(rng);
+	serial[0] = (serial[0] & 0x7f) | 0x40;
+	serial[7] = counter++;
 
 	if (lifetime < 0)
 	{
@@ -67,6 +112,7 @@ certificate_t *gt_cert(private_key_t *key, char *subject, char *san,
 							BUILD_SIGNING_KEY, signer, BUILD_SIGNING_CERT, issuer,
 							BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, id,
 							BUILD_SUBJECT_ALTNAMES, sans,
+							BUILD_SERIAL, chunk_from_thing(serial),
 							BUILD_X509_FLAG, ca ? X509_CA : X509_NONE,
 							BUILD_NOT_BEFORE_TIME, not_before,
 							BUILD_NOT_AFTER_TIME, not_after, BUILD_END);
@@ -77,6 +123,7 @@ certificate_t *gt_cert(private_key_t *key, char *subject, char *san,
 							BUILD_SIGNING_KEY, key,
 							BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, id,
 							BUILD_SUBJECT_ALTNAMES, sans,
+							BUILD_SERIAL, chunk_from_thing(serial),
 							BUILD_X509_FLAG, ca ? X509_CA : X509_NONE,
 							BUILD_NOT_BEFORE_TIME, not_before,
 							BUILD_NOT_AFTER_TIME, not_after, BUILD_END);

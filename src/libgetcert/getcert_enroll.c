@@ -1,0 +1,1081 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "getcert_enroll.h"
+#include "getcert_cms.h"
+
+#include <time.h>
+#include <errno.h>
+
+#include <utils/debug.h>
+#include <asn1/asn1.h>
+#include <asn1/oid.h>
+#include <collections/linked_list.h>
+#include <credentials/certificates/x509.h>
+
+typedef struct private_getcert_enroll_t private_getcert_enroll_t;
+
+/**
+ * Private data of a getcert_enroll_t object.
+ */
+struct private_getcert_enroll_t {
+
+	/**
+	 * Public interface.
+	 */
+	getcert_enroll_t public;
+
+	/**
+	 * Transport to the server.
+	 */
+	getcert_transport_t *transport;
+
+	/**
+	 * Copied parameters (identities, certificate and chunks owned).
+	 */
+	getcert_enroll_params_t params;
+
+	/**
+	 * Server capabilities, after get_ca().
+	 */
+	u_int caps;
+
+	/**
+	 * Whether get_ca() succeeded.
+	 */
+	bool have_ca;
+
+	/**
+	 * The verified CA certificate.
+	 */
+	certificate_t *ca;
+
+	/**
+	 * Certificate requests are encrypted for (RA or CA).
+	 */
+	certificate_t *recipient;
+
+	/**
+	 * Acceptable signers of replies (CA and verified RAs).
+	 */
+	linked_list_t *trusted;
+
+	/**
+	 * Algorithms chosen by policy and capabilities.
+	 */
+	encryption_algorithm_t enc_alg;
+	size_t enc_key_size;
+	hash_algorithm_t digest;
+
+	/**
+	 * failInfo of the last FAILURE.
+	 */
+	scep_fail_t fail;
+
+	/**
+	 * CertPolls sent by the last enroll().
+	 */
+	u_int polls;
+};
+
+/**
+ * Find an extension in a certificate, returns the allocated extnValue
+ * contents
+ */
+static bool find_extension(certificate_t *cert, int oid, chunk_t *value)
+{
+	chunk_t der, blob, tbs, elem, exts, ext, obj, octets;
+	bool found = FALSE;
+
+	if (!cert->get_encoding(cert, CERT_ASN1_DER, &der))
+	{
+		return FALSE;
+	}
+	blob = der;
+	if (asn1_unwrap(&blob, &blob) == ASN1_SEQUENCE &&
+		asn1_unwrap(&blob, &tbs) == ASN1_SEQUENCE)
+	{
+		while (tbs.len && !found)
+		{
+			if (asn1_unwrap(&tbs, &elem) != ASN1_CONTEXT_C_3 ||
+				asn1_unwrap(&elem, &exts) != ASN1_SEQUENCE)
+			{
+				continue;
+			}
+			while (exts.len && !found)
+			{
+				if (asn1_unwrap(&exts, &ext) != ASN1_SEQUENCE ||
+					asn1_unwrap(&ext, &obj) != ASN1_OID)
+				{
+					break;
+				}
+				if (asn1_known_oid(obj) != oid)
+				{
+					continue;
+				}
+				if (ext.len && ext.ptr[0] == ASN1_BOOLEAN)
+				{
+					asn1_unwrap(&ext, &octets);
+				}
+				if (asn1_unwrap(&ext, &octets) == ASN1_OCTET_STRING)
+				{
+					*value = chunk_clone(octets);
+					found = TRUE;
+				}
+			}
+		}
+	}
+	chunk_free(&der);
+	return found;
+}
+
+/**
+ * Whether a certificate may be used for key transport (keyEncipherment,
+ * or no keyUsage extension)
+ */
+static bool can_encrypt(certificate_t *cert)
+{
+	chunk_t ku, bits;
+	bool ok = TRUE;
+
+	if (find_extension(cert, OID_KEY_USAGE, &ku))
+	{
+		bits = ku;
+		/* BIT STRING: unused bits, then keyEncipherment is bit 2 (0x20) */
+		ok = asn1_unwrap(&bits, &bits) == ASN1_BIT_STRING &&
+			 bits.len >= 2 && (bits.ptr[1] & 0x20);
+		chunk_free(&ku);
+	}
+	return ok;
+}
+
+/**
+ * Extended key usages acceptable for IKE (RFC 4945 5.1.3.12): any,
+ * serverAuth, clientAuth, ipsecIKE, iKEIntermediate
+ */
+static const chunk_t ike_ekus[] = {
+	chunk_from_chars(0x55,0x1d,0x25,0x00),
+	chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x01),
+	chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x02),
+	chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x11),
+	chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x08,0x02,0x02),
+};
+
+/**
+ * Whether the extendedKeyUsage (if any) allows IKE
+ */
+static bool eku_allows_ike(certificate_t *cert)
+{
+	chunk_t value, seq, obj;
+	bool ok = FALSE;
+	int i;
+
+	if (!find_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
+	{
+		return TRUE;
+	}
+	seq = value;
+	if (asn1_unwrap(&seq, &seq) == ASN1_SEQUENCE)
+	{
+		while (seq.len && !ok && asn1_unwrap(&seq, &obj) == ASN1_OID)
+		{
+			for (i = 0; i < countof(ike_ekus); i++)
+			{
+				ok |= chunk_equals(obj, ike_ekus[i]);
+			}
+		}
+	}
+	chunk_free(&value);
+	return ok;
+}
+
+/*
+ * Described in header
+ */
+getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
+								   certificate_t *ca, identification_t *identity,
+								   u_int max_skew)
+{
+	public_key_t *public;
+	time_t now, not_before, not_after;
+	chunk_t a, b;
+	bool match;
+
+	public = cert->get_public_key(cert);
+	match = public && key->get_fingerprint(key, KEYID_PUBKEY_SHA1, &a) &&
+			public->get_fingerprint(public, KEYID_PUBKEY_SHA1, &b) &&
+			chunk_equals(a, b);
+	DESTROY_IF(public);
+	if (!match)
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' is not for our key",
+			 cert->get_subject(cert));
+		return GETCERT_ERR_CERT_KEY;
+	}
+	if (!cert->issued_by(cert, ca, NULL))
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' is not signed by CA '%Y'",
+			 cert->get_subject(cert), ca->get_subject(ca));
+		return GETCERT_ERR_CERT_CHAIN;
+	}
+	if (cert->has_subject(cert, identity) != ID_MATCH_PERFECT)
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' does not carry identity '%Y'",
+			 cert->get_subject(cert), identity);
+		return GETCERT_ERR_CERT_IDENTITY;
+	}
+	if (!eku_allows_ike(cert))
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' has an extended key usage "
+			 "that excludes IKE", cert->get_subject(cert));
+		return GETCERT_ERR_CERT_IDENTITY;
+	}
+	now = time(NULL);
+	cert->get_validity(cert, &now, &not_before, &not_after);
+	if (not_after <= not_before || not_after <= now)
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' is not valid: %T to %T",
+			 cert->get_subject(cert), &not_before, FALSE, &not_after, FALSE);
+		return GETCERT_ERR_CERT_VALIDITY;
+	}
+	if (not_before > now)
+	{
+		if (not_before - now > max_skew)
+		{
+			DBG1(DBG_LIB, "issued certificate '%Y' is valid only from %T, "
+				 "our clock is %ds behind the CA's", cert->get_subject(cert),
+				 &not_before, FALSE, (int)(not_before - now));
+			return GETCERT_ERR_CERT_VALIDITY;
+		}
+		DBG1(DBG_LIB, "warning: issued certificate '%Y' is valid from %T, "
+			 "our clock is about %ds behind the CA's",
+			 cert->get_subject(cert), &not_before, FALSE,
+			 (int)(not_before - now));
+	}
+	return GETCERT_OK;
+}
+
+/**
+ * SHA-256 fingerprint of a certificate
+ */
+static bool fingerprint(certificate_t *cert, chunk_t *fp)
+{
+	hasher_t *hasher;
+	chunk_t der;
+	bool ok;
+
+	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
+	if (!hasher || !cert->get_encoding(cert, CERT_ASN1_DER, &der))
+	{
+		DESTROY_IF(hasher);
+		return FALSE;
+	}
+	ok = hasher->allocate_hash(hasher, der, fp);
+	hasher->destroy(hasher);
+	chunk_free(&der);
+	return ok;
+}
+
+/**
+ * Whether a certificate is the pinned CA
+ */
+static bool is_pinned(private_getcert_enroll_t *this, certificate_t *cert)
+{
+	chunk_t fp;
+	bool match;
+
+	if (this->params.ca_cert)
+	{
+		return this->params.ca_cert->equals(this->params.ca_cert, cert);
+	}
+	if (!fingerprint(cert, &fp))
+	{
+		return FALSE;
+	}
+	match = chunk_equals(fp, this->params.ca_fingerprint);
+	chunk_free(&fp);
+	return match;
+}
+
+/**
+ * Choose algorithms by policy and capabilities, never below policy
+ */
+static getcert_err_t choose_algorithms(private_getcert_enroll_t *this)
+{
+	if (this->caps & SCEP_CAP_AES)
+	{
+		this->enc_alg = ENCR_AES_CBC;
+		this->enc_key_size = 128;
+	}
+	else if (this->params.allow_des3 && (this->caps & SCEP_CAP_DES3))
+	{
+		DBG1(DBG_LIB, "SCEP: server lacks AES, using DES-EDE3-CBC as "
+			 "allowed by configuration");
+		this->enc_alg = ENCR_3DES;
+		this->enc_key_size = 192;
+	}
+	else
+	{
+		DBG1(DBG_LIB, "SCEP: server does not offer AES (and DES3 is not "
+			 "allowed), refusing to enroll");
+		return GETCERT_ERR_POLICY;
+	}
+	if (this->caps & SCEP_CAP_SHA256)
+	{
+		this->digest = HASH_SHA256;
+	}
+	else if (this->params.allow_sha1 && (this->caps & SCEP_CAP_SHA1))
+	{
+		DBG1(DBG_LIB, "SCEP: server lacks SHA-256, using SHA-1 as allowed "
+			 "by configuration");
+		this->digest = HASH_SHA1;
+	}
+	else
+	{
+		DBG1(DBG_LIB, "SCEP: server does not offer SHA-256 (and SHA-1 is "
+			 "not allowed), refusing to enroll");
+		return GETCERT_ERR_POLICY;
+	}
+	return GETCERT_OK;
+}
+
+/**
+ * Check the CA/RA certificates of a GetCACert reply against the pin
+ */
+static getcert_err_t check_ca_certs(private_getcert_enroll_t *this,
+									linked_list_t *certs)
+{
+	enumerator_t *enumerator;
+	certificate_t *cert, *ra_enc = NULL, *ra_any = NULL;
+	time_t not_before, not_after;
+	x509_t *x509;
+
+	enumerator = certs->create_enumerator(certs);
+	while (enumerator->enumerate(enumerator, &cert))
+	{
+		if (is_pinned(this, cert))
+		{
+			this->ca = cert->get_ref(cert);
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (!this->ca)
+	{
+		DBG1(DBG_LIB, "SCEP: the server's CA certificate does not match the "
+			 "pinned CA");
+		return GETCERT_ERR_CA_MISMATCH;
+	}
+	x509 = (x509_t*)this->ca;
+	if (!(x509->get_flags(x509) & X509_CA))
+	{
+		DBG1(DBG_LIB, "SCEP: pinned certificate '%Y' is not a CA",
+			 this->ca->get_subject(this->ca));
+		return GETCERT_ERR_CA_MISMATCH;
+	}
+	if (!this->ca->get_validity(this->ca, NULL, &not_before, &not_after))
+	{
+		DBG1(DBG_LIB, "SCEP: CA certificate '%Y' is not valid now (valid "
+			 "from %T to %T)", this->ca->get_subject(this->ca), &not_before,
+			 FALSE, &not_after, FALSE);
+		return GETCERT_ERR_CERT_VALIDITY;
+	}
+	this->trusted->insert_last(this->trusted, this->ca->get_ref(this->ca));
+
+	/* RA certificates must be issued by the CA and valid */
+	enumerator = certs->create_enumerator(certs);
+	while (enumerator->enumerate(enumerator, &cert))
+	{
+		if (cert->equals(cert, this->ca))
+		{
+			continue;
+		}
+		if (!cert->issued_by(cert, this->ca, NULL) ||
+			!cert->get_validity(cert, NULL, NULL, NULL))
+		{
+			DBG1(DBG_LIB, "SCEP: ignoring certificate '%Y' not issued by the "
+				 "CA or not valid", cert->get_subject(cert));
+			continue;
+		}
+		this->trusted->insert_last(this->trusted, cert->get_ref(cert));
+		ra_any = ra_any ?: cert;
+		if (!ra_enc && can_encrypt(cert))
+		{
+			ra_enc = cert;
+		}
+	}
+	enumerator->destroy(enumerator);
+	this->recipient = ra_enc ?: ra_any ?: this->ca;
+	this->recipient->get_ref(this->recipient);
+	return GETCERT_OK;
+}
+
+METHOD(getcert_enroll_t, get_ca, getcert_err_t,
+	private_getcert_enroll_t *this)
+{
+	linked_list_t *certs;
+	getcert_err_t err;
+	chunk_t body;
+	char *type = NULL;
+
+	if (this->have_ca)
+	{
+		return GETCERT_OK;
+	}
+	err = this->transport->request(this->transport, "GetCACaps", chunk_empty,
+								   FALSE, &body, NULL);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	this->caps = scep_parse_caps(body);
+	chunk_free(&body);
+
+	err = this->transport->request(this->transport, "GetCACert",
+					chunk_from_str(this->params.ca_ident ?: ""), FALSE,
+					&body, &type);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	certs = linked_list_create();
+	if (!scep_parse_ca_certs(body, type, certs))
+	{
+		err = GETCERT_ERR_MALFORMED;
+	}
+	else
+	{
+		err = check_ca_certs(this, certs);
+	}
+	certs->destroy_offset(certs, offsetof(certificate_t, destroy));
+	chunk_free(&body);
+	free(type);
+	if (err == GETCERT_OK)
+	{
+		err = choose_algorithms(this);
+	}
+	this->have_ca = err == GETCERT_OK;
+	return err;
+}
+
+/**
+ * Generate a random senderNonce
+ */
+static bool new_nonce(chunk_t *nonce)
+{
+	rng_t *rng;
+	bool ok;
+
+	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
+	ok = rng && rng->allocate_bytes(rng, 16, nonce);
+	DESTROY_IF(rng);
+	return ok;
+}
+
+/**
+ * Send a request, verify and parse the reply
+ */
+static getcert_err_t transact(private_getcert_enroll_t *this,
+							  scep_request_t *req, scep_reply_t *reply)
+{
+	getcert_err_t err;
+	chunk_t msg, body;
+	char *type = NULL;
+
+	chunk_free(&req->nonce);
+	if (!new_nonce(&req->nonce))
+	{
+		return GETCERT_ERR_INTERNAL;
+	}
+	msg = scep_build_request(req);
+	if (!msg.len)
+	{
+		DBG1(DBG_LIB, "SCEP: building %N failed", scep_msg_names, req->type);
+		return GETCERT_ERR_INTERNAL;
+	}
+	DBG2(DBG_LIB, "SCEP: sending %N", scep_msg_names, req->type);
+	err = this->transport->request(this->transport, "PKIOperation", msg,
+						(this->caps & SCEP_CAP_POST_PKI_OPERATION) != 0,
+						&body, &type);
+	chunk_free(&msg);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	if (type && !strcaseeq(type, "application/x-pki-message"))
+	{
+		DBG1(DBG_LIB, "SCEP: reply has Content-Type '%s'", type);
+	}
+	free(type);
+	err = scep_parse_reply(body, req, this->trusted, this->params.allow_des3,
+						   reply);
+	chunk_free(&body);
+	if (err == GETCERT_OK && reply->status == SCEP_FAILURE)
+	{
+		this->fail = reply->fail;
+		DBG1(DBG_LIB, "SCEP: %N rejected: %N", scep_msg_names, req->type,
+			 scep_fail_names, reply->fail);
+	}
+	return err;
+}
+
+/**
+ * Sleep for a number of seconds, a thread cancellation point
+ */
+static void wait_seconds(u_int seconds)
+{
+	struct timespec ts = { .tv_sec = seconds };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+	{
+	}
+}
+
+/**
+ * Extract the certificate for our key from a certs-only SignedData
+ */
+static getcert_err_t extract_cert(private_getcert_enroll_t *this,
+								  chunk_t data, private_key_t *key,
+								  certificate_t **out)
+{
+	enumerator_t *enumerator;
+	certificate_t *cert;
+	public_key_t *public;
+	getcert_cms_t *cms;
+	chunk_t fp;
+
+	cms = getcert_cms_parse(data);
+	if (!cms)
+	{
+		return GETCERT_ERR_MALFORMED;
+	}
+	*out = NULL;
+	if (key && !key->get_fingerprint(key, KEYID_PUBKEY_SHA1, &fp))
+	{
+		cms->destroy(cms);
+		return GETCERT_ERR_INTERNAL;
+	}
+	enumerator = cms->create_cert_enumerator(cms);
+	while (enumerator->enumerate(enumerator, &cert))
+	{
+		public = cert->get_public_key(cert);
+		if (!key || (public && public->has_fingerprint(public, fp)))
+		{
+			*out = cert->get_ref(cert);
+		}
+		DESTROY_IF(public);
+		if (*out)
+		{
+			break;
+		}
+	}
+	if (!*out)
+	{	/* take the first non-CA certificate for a precise error */
+		enumerator->destroy(enumerator);
+		enumerator = cms->create_cert_enumerator(cms);
+		while (enumerator->enumerate(enumerator, &cert))
+		{
+			if (!(((x509_t*)cert)->get_flags((x509_t*)cert) & X509_CA))
+			{
+				*out = cert->get_ref(cert);
+				break;
+			}
+		}
+	}
+	enumerator->destroy(enumerator);
+	cms->destroy(cms);
+	if (!*out)
+	{
+		DBG1(DBG_LIB, "SCEP: CertRep holds no certificate");
+		return GETCERT_ERR_MALFORMED;
+	}
+	return GETCERT_OK;
+}
+
+/**
+ * Send a request, poll while PENDING
+ */
+static getcert_err_t request_polling(private_getcert_enroll_t *this,
+									 scep_request_t *req, chunk_t subject,
+									 scep_reply_t *reply)
+{
+	getcert_err_t err;
+	u_int delay, waited = 0;
+	chunk_t data;
+
+	err = transact(this, req, reply);
+	delay = min(this->params.poll_interval, this->params.poll_max);
+	while (err == GETCERT_OK && reply->status == SCEP_PENDING)
+	{
+		if (waited >= this->params.poll_timeout)
+		{
+			DBG1(DBG_LIB, "SCEP: request still PENDING after %us, giving up",
+				 waited);
+			return GETCERT_ERR_PENDING;
+		}
+		DBG1(DBG_LIB, "SCEP: request PENDING at the CA, polling in %us",
+			 delay);
+		wait_seconds(delay);
+		/* every poll counts at least a second against the timeout */
+		waited += max(delay, 1);
+		delay = min(max(delay * 2, this->params.poll_interval),
+					this->params.poll_max);
+
+		/* IssuerAndSubject, same transactionID */
+		data = req->data;
+		req->data = asn1_wrap(ASN1_SEQUENCE, "cc",
+							  this->ca->get_subject(this->ca)->get_encoding(
+										this->ca->get_subject(this->ca)),
+							  subject);
+		req->type = SCEP_CERT_POLL;
+		this->polls++;
+		err = transact(this, req, reply);
+		chunk_free(&req->data);
+		req->data = data;
+	}
+	return err;
+}
+
+/**
+ * Create the self-signed certificate a PKCSReq without current
+ * certificate is signed with
+ */
+static certificate_t *self_signed(identification_t *subject,
+								  private_key_t *key)
+{
+	certificate_t *cert;
+	public_key_t *public;
+	time_t now = time(NULL);
+	char serial[8];
+	rng_t *rng;
+
+	/* a positive, DER-minimal random serial */
+	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
+	if (!rng || !rng->get_bytes(rng, sizeof(serial), serial))
+	{
+		DESTROY_IF(rng);
+		return NULL;
+	}
+	rng->destroy(rng);
+	serial[0] = (serial[0] & 0x7f) | 0x40;
+	public = key->get_public_key(key);
+	if (!public)
+	{
+		return NULL;
+	}
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+							  BUILD_SIGNING_KEY, key, BUILD_PUBLIC_KEY, public,
+							  BUILD_SUBJECT, subject,
+							  BUILD_SERIAL, chunk_from_thing(serial),
+							  BUILD_NOT_BEFORE_TIME, now - 300,
+							  BUILD_NOT_AFTER_TIME, now + 7 * 24 * 3600,
+							  BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
+	public->destroy(public);
+	return cert;
+}
+
+/**
+ * Create the PKCS#10 request
+ */
+static chunk_t build_csr(private_getcert_enroll_t *this,
+						 identification_t *subject, private_key_t *key)
+{
+	certificate_t *csr;
+	linked_list_t *sans;
+	chunk_t der = chunk_empty;
+	identification_t *id = this->params.identity;
+
+	sans = linked_list_create();
+	if (id->get_type(id) != ID_DER_ASN1_DN)
+	{
+		sans->insert_last(sans, id);
+	}
+	if (this->params.challenge_password)
+	{
+		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+					CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, key,
+					BUILD_SUBJECT, subject, BUILD_SUBJECT_ALTNAMES, sans,
+					BUILD_CHALLENGE_PWD,
+					chunk_from_str(this->params.challenge_password),
+					BUILD_DIGEST_ALG, this->digest, BUILD_END);
+	}
+	else
+	{
+		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+					CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, key,
+					BUILD_SUBJECT, subject, BUILD_SUBJECT_ALTNAMES, sans,
+					BUILD_DIGEST_ALG, this->digest, BUILD_END);
+	}
+	sans->destroy(sans);
+	if (csr)
+	{
+		csr->get_encoding(csr, CERT_ASN1_DER, &der);
+		csr->destroy(csr);
+	}
+	return der;
+}
+
+/**
+ * Transaction ID: hex SHA-256 of the subjectPublicKeyInfo
+ */
+static chunk_t transaction_id(private_key_t *key)
+{
+	public_key_t *public;
+	hasher_t *hasher;
+	chunk_t spki, hash = chunk_empty, hex = chunk_empty;
+
+	public = key->get_public_key(key);
+	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
+	if (public && hasher &&
+		public->get_encoding(public, PUBKEY_SPKI_ASN1_DER, &spki))
+	{
+		if (hasher->allocate_hash(hasher, spki, &hash))
+		{
+			hex = chunk_to_hex(hash, NULL, TRUE);
+			chunk_free(&hash);
+		}
+		chunk_free(&spki);
+	}
+	DESTROY_IF(public);
+	DESTROY_IF(hasher);
+	return hex;
+}
+
+/**
+ * Subject DN of the request: configured, the identity if it is a DN, or
+ * CN=<identity>
+ */
+static identification_t *default_subject(private_getcert_enroll_t *this)
+{
+	identification_t *id = this->params.identity;
+	char buf[512];
+
+	if (this->params.subject)
+	{
+		return this->params.subject->clone(this->params.subject);
+	}
+	if (id->get_type(id) == ID_DER_ASN1_DN)
+	{
+		return id->clone(id);
+	}
+	snprintf(buf, sizeof(buf), "CN=%Y", id);
+	return identification_create_from_string(buf);
+}
+
+METHOD(getcert_enroll_t, enroll, getcert_err_t,
+	private_getcert_enroll_t *this, private_key_t *key,
+	certificate_t *current, private_key_t *current_key,
+	certificate_t **out)
+{
+	identification_t *subject;
+	certificate_t *self = NULL, *cert;
+	scep_request_t req = {};
+	scep_reply_t reply = {};
+	getcert_err_t err;
+
+	*out = NULL;
+	this->fail = SCEP_FAIL_NONE;
+	this->polls = 0;
+	err = get_ca(this);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	subject = default_subject(this);
+	req = (scep_request_t){
+		.data = build_csr(this, subject, key),
+		.transid = transaction_id(key),
+		.recipient = this->recipient,
+		.enc_alg = this->enc_alg,
+		.enc_key_size = this->enc_key_size,
+		.digest = this->digest,
+	};
+	if (!req.data.len || !req.transid.len)
+	{
+		err = GETCERT_ERR_INTERNAL;
+		goto out;
+	}
+	if (current && current_key)
+	{
+		req.signer = current;
+		req.key = current_key;
+		req.type = (this->caps & SCEP_CAP_RENEWAL) ? SCEP_RENEWAL_REQ
+												   : SCEP_PKCS_REQ;
+	}
+	else
+	{
+		self = self_signed(subject, key);
+		if (!self)
+		{
+			err = GETCERT_ERR_INTERNAL;
+			goto out;
+		}
+		req.signer = self;
+		req.key = key;
+		req.type = SCEP_PKCS_REQ;
+	}
+	err = request_polling(this, &req, subject->get_encoding(subject), &reply);
+	if (err == GETCERT_OK && reply.status == SCEP_FAILURE &&
+		req.type == SCEP_RENEWAL_REQ)
+	{
+		DBG1(DBG_LIB, "SCEP: RenewalReq rejected, retrying as PKCSReq signed "
+			 "with the current certificate");
+		req.type = SCEP_PKCS_REQ;
+		err = request_polling(this, &req, subject->get_encoding(subject),
+							  &reply);
+	}
+	if (err != GETCERT_OK)
+	{
+		goto out;
+	}
+	if (reply.status == SCEP_FAILURE)
+	{
+		err = GETCERT_ERR_REJECTED;
+		goto out;
+	}
+	err = extract_cert(this, reply.data, key, &cert);
+	if (err == GETCERT_OK)
+	{
+		err = getcert_check_issued(cert, key, this->ca,
+								   this->params.identity,
+								   this->params.max_skew);
+		if (err == GETCERT_OK)
+		{
+			*out = cert;
+		}
+		else
+		{
+			cert->destroy(cert);
+		}
+	}
+
+out:
+	chunk_clear(&reply.data);
+	chunk_free(&req.data);
+	chunk_free(&req.transid);
+	chunk_free(&req.nonce);
+	DESTROY_IF(self);
+	subject->destroy(subject);
+	return err;
+}
+
+/**
+ * Send GetCert/GetCRL for an IssuerAndSerialNumber, return the reply data
+ */
+static getcert_err_t query(private_getcert_enroll_t *this, scep_msg_t type,
+						   certificate_t *current, private_key_t *key,
+						   chunk_t serial, chunk_t *data)
+{
+	identification_t *issuer;
+	scep_request_t req;
+	scep_reply_t reply = {};
+	getcert_err_t err;
+
+	err = get_ca(this);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	issuer = this->ca->get_subject(this->ca);
+	req = (scep_request_t){
+		.type = type,
+		.data = asn1_wrap(ASN1_SEQUENCE, "cm", issuer->get_encoding(issuer),
+						  asn1_integer("c", serial)),
+		.transid = transaction_id(key),
+		.recipient = this->recipient,
+		.enc_alg = this->enc_alg,
+		.enc_key_size = this->enc_key_size,
+		.signer = current,
+		.key = key,
+		.digest = this->digest,
+	};
+	err = req.transid.len ? transact(this, &req, &reply)
+						  : GETCERT_ERR_INTERNAL;
+	if (err == GETCERT_OK)
+	{
+		switch (reply.status)
+		{
+			case SCEP_SUCCESS:
+				*data = reply.data;
+				reply.data = chunk_empty;
+				break;
+			case SCEP_FAILURE:
+				err = GETCERT_ERR_REJECTED;
+				break;
+			case SCEP_PENDING:
+				DBG1(DBG_LIB, "SCEP: %N answered PENDING", scep_msg_names,
+					 type);
+				err = GETCERT_ERR_PROTOCOL;
+				break;
+		}
+	}
+	chunk_clear(&reply.data);
+	chunk_free(&req.data);
+	chunk_free(&req.transid);
+	chunk_free(&req.nonce);
+	return err;
+}
+
+METHOD(getcert_enroll_t, get_crl, getcert_err_t,
+	private_getcert_enroll_t *this, certificate_t *current,
+	private_key_t *key, certificate_t **out)
+{
+	enumerator_t *enumerator;
+	getcert_cms_t *cms;
+	getcert_err_t err;
+	certificate_t *crl = NULL;
+	chunk_t data, *der;
+	x509_t *x509 = (x509_t*)current;
+
+	*out = NULL;
+	err = query(this, SCEP_GET_CRL, current, key, x509->get_serial(x509),
+				&data);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	cms = getcert_cms_parse(data);
+	if (cms)
+	{
+		enumerator = cms->create_crl_enumerator(cms);
+		if (enumerator->enumerate(enumerator, &der))
+		{
+			crl = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+							CERT_X509_CRL, BUILD_BLOB_ASN1_DER, *der,
+							BUILD_END);
+		}
+		enumerator->destroy(enumerator);
+		cms->destroy(cms);
+	}
+	chunk_free(&data);
+	if (!crl)
+	{
+		DBG1(DBG_LIB, "SCEP: GetCRL reply holds no CRL");
+		return GETCERT_ERR_MALFORMED;
+	}
+	if (!crl->issued_by(crl, this->ca, NULL))
+	{
+		DBG1(DBG_LIB, "SCEP: CRL is not signed by the CA");
+		crl->destroy(crl);
+		return GETCERT_ERR_CERT_CHAIN;
+	}
+	*out = crl;
+	return GETCERT_OK;
+}
+
+METHOD(getcert_enroll_t, get_cert, getcert_err_t,
+	private_getcert_enroll_t *this, certificate_t *current,
+	private_key_t *key, chunk_t serial, certificate_t **out)
+{
+	getcert_err_t err;
+	chunk_t data;
+
+	*out = NULL;
+	err = query(this, SCEP_GET_CERT, current, key, serial, &data);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	err = extract_cert(this, data, NULL, out);
+	chunk_free(&data);
+	if (err == GETCERT_OK && !(*out)->issued_by(*out, this->ca, NULL))
+	{
+		DBG1(DBG_LIB, "SCEP: certificate is not signed by the CA");
+		(*out)->destroy(*out);
+		*out = NULL;
+		err = GETCERT_ERR_CERT_CHAIN;
+	}
+	return err;
+}
+
+METHOD(getcert_enroll_t, get_caps, u_int,
+	private_getcert_enroll_t *this)
+{
+	return this->caps;
+}
+
+METHOD(getcert_enroll_t, get_ca_cert, certificate_t*,
+	private_getcert_enroll_t *this)
+{
+	return this->ca;
+}
+
+METHOD(getcert_enroll_t, get_fail_info, scep_fail_t,
+	private_getcert_enroll_t *this)
+{
+	return this->fail;
+}
+
+METHOD(getcert_enroll_t, get_polls, u_int,
+	private_getcert_enroll_t *this)
+{
+	return this->polls;
+}
+
+METHOD(getcert_enroll_t, destroy, void,
+	private_getcert_enroll_t *this)
+{
+	this->trusted->destroy_offset(this->trusted,
+								  offsetof(certificate_t, destroy));
+	DESTROY_IF(this->ca);
+	DESTROY_IF(this->recipient);
+	DESTROY_IF(this->params.identity);
+	DESTROY_IF(this->params.subject);
+	DESTROY_IF(this->params.ca_cert);
+	chunk_free(&this->params.ca_fingerprint);
+	free(this->params.ca_ident);
+	if (this->params.challenge_password)
+	{
+		memwipe(this->params.challenge_password,
+				strlen(this->params.challenge_password));
+		free(this->params.challenge_password);
+	}
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
+										getcert_enroll_params_t *params)
+{
+	private_getcert_enroll_t *this;
+
+	INIT(this,
+		.public = {
+			.get_ca = _get_ca,
+			.get_caps = _get_caps,
+			.get_ca_cert = _get_ca_cert,
+			.enroll = _enroll,
+			.get_crl = _get_crl,
+			.get_cert = _get_cert,
+			.get_fail_info = _get_fail_info,
+			.get_polls = _get_polls,
+			.destroy = _destroy,
+		},
+		.transport = transport,
+		.params = *params,
+		.trusted = linked_list_create(),
+		.fail = SCEP_FAIL_NONE,
+	);
+	this->params.identity = params->identity->clone(params->identity);
+	this->params.subject = params->subject ?
+						params->subject->clone(params->subject) : NULL;
+	this->params.ca_cert = params->ca_cert ?
+						params->ca_cert->get_ref(params->ca_cert) : NULL;
+	this->params.ca_fingerprint = chunk_clone(params->ca_fingerprint);
+	this->params.ca_ident = strdupnull(params->ca_ident);
+	this->params.challenge_password = strdupnull(params->challenge_password);
+	return &this->public;
+}

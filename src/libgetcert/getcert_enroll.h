@@ -1,0 +1,177 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcert_enroll getcert_enroll
+ * @{ @ingroup libgetcert
+ */
+
+#ifndef GETCERT_ENROLL_H_
+#define GETCERT_ENROLL_H_
+
+#include "getcert_error.h"
+#include "getcert_scep.h"
+#include "getcert_transport.h"
+
+#include <library.h>
+#include <utils/identification.h>
+#include <credentials/certificates/certificate.h>
+#include <credentials/keys/private_key.h>
+
+typedef struct getcert_enroll_t getcert_enroll_t;
+typedef struct getcert_enroll_params_t getcert_enroll_params_t;
+
+/**
+ * What to enroll for, and the local policy.
+ */
+struct getcert_enroll_params_t {
+	/** identity the issued certificate must carry (subject or SAN) */
+	identification_t *identity;
+	/** subject DN of the request, NULL for "CN=<identity>" */
+	identification_t *subject;
+	/** pinned CA certificate, or NULL */
+	certificate_t *ca_cert;
+	/** pinned SHA-256 fingerprint of the CA certificate, or empty */
+	chunk_t ca_fingerprint;
+	/** message of GetCACert (CA identifier), or NULL */
+	char *ca_ident;
+	/** SCEP challengePassword to put into the request, or NULL */
+	char *challenge_password;
+	/** accept DES-EDE3-CBC if the server lacks AES */
+	bool allow_des3;
+	/** accept SHA-1 if the server lacks SHA-256 */
+	bool allow_sha1;
+	/** first CertPoll delay in seconds (doubles up to poll_max) */
+	u_int poll_interval;
+	/** longest CertPoll delay in seconds */
+	u_int poll_max;
+	/** give up polling after this many seconds (each poll counts >= 1 s) */
+	u_int poll_timeout;
+	/** clock skew in seconds tolerated for the notBefore of the result */
+	u_int max_skew;
+};
+
+/**
+ * SCEP enrollment engine (RFC 8894) over a getcert_transport_t.
+ */
+struct getcert_enroll_t {
+
+	/**
+	 * Fetch capabilities and CA/RA certificates and check them against
+	 * the pin and the local algorithm policy. Done by enroll() if needed.
+	 *
+	 * @return			GETCERT_OK or the error
+	 */
+	getcert_err_t (*get_ca)(getcert_enroll_t *this);
+
+	/**
+	 * Capabilities of the server, after get_ca().
+	 *
+	 * @return			scep_caps_t flags
+	 */
+	u_int (*get_caps)(getcert_enroll_t *this);
+
+	/**
+	 * The verified CA certificate, after get_ca().
+	 *
+	 * @return			CA certificate (no new reference), or NULL
+	 */
+	certificate_t *(*get_ca_cert)(getcert_enroll_t *this);
+
+	/**
+	 * Enroll a key: PKCSReq with a self-signed certificate, or with a
+	 * current certificate a RenewalReq (if the server offers Renewal),
+	 * falling back to a PKCSReq signed with the current certificate if the
+	 * server rejects the RenewalReq. PENDING is polled with backoff.
+	 *
+	 * @param key		key to certify
+	 * @param current	current certificate for renewal, or NULL
+	 * @param current_key its key, or NULL
+	 * @param cert		receives the verified issued certificate
+	 * @return			GETCERT_OK or the error
+	 */
+	getcert_err_t (*enroll)(getcert_enroll_t *this, private_key_t *key,
+							certificate_t *current, private_key_t *current_key,
+							certificate_t **cert);
+
+	/**
+	 * Fetch the CRL of the CA (GetCRL), signed with a current certificate.
+	 *
+	 * @param current	our current certificate (names issuer and serial)
+	 * @param key		its key
+	 * @param crl		receives the CRL, verified against the CA
+	 * @return			GETCERT_OK or the error
+	 */
+	getcert_err_t (*get_crl)(getcert_enroll_t *this, certificate_t *current,
+							 private_key_t *key, certificate_t **crl);
+
+	/**
+	 * Fetch an issued certificate by serial number (GetCert).
+	 *
+	 * @param current	our current certificate, signs the request
+	 * @param key		its key
+	 * @param serial	serial number of the certificate to get
+	 * @param cert		receives the certificate, verified against the CA
+	 * @return			GETCERT_OK or the error
+	 */
+	getcert_err_t (*get_cert)(getcert_enroll_t *this, certificate_t *current,
+							  private_key_t *key, chunk_t serial,
+							  certificate_t **cert);
+
+	/**
+	 * failInfo of the last FAILURE reply.
+	 *
+	 * @return			failInfo, SCEP_FAIL_NONE if none
+	 */
+	scep_fail_t (*get_fail_info)(getcert_enroll_t *this);
+
+	/**
+	 * Number of CertPoll requests sent by the last enroll().
+	 *
+	 * @return			number of polls
+	 */
+	u_int (*get_polls)(getcert_enroll_t *this);
+
+	/**
+	 * Destroy the engine (not the transport).
+	 */
+	void (*destroy)(getcert_enroll_t *this);
+};
+
+/**
+ * Create an enrollment engine.
+ *
+ * @param transport		transport to the server (not adopted)
+ * @param params		parameters, copied
+ * @return				engine
+ */
+getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
+										getcert_enroll_params_t *params);
+
+/**
+ * Check a certificate issued to us before installing it.
+ *
+ * @param cert			issued certificate
+ * @param key			our private key
+ * @param ca			pinned CA certificate
+ * @param identity		identity it must carry
+ * @param max_skew		tolerated clock skew for notBefore, seconds
+ * @return				GETCERT_OK, GETCERT_ERR_CERT_KEY, _CHAIN, _IDENTITY
+ *						or _VALIDITY
+ */
+getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
+								   certificate_t *ca, identification_t *identity,
+								   u_int max_skew);
+
+#endif /** GETCERT_ENROLL_H_ @}*/

@@ -1,0 +1,233 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcert_scep getcert_scep
+ * @{ @ingroup libgetcert
+ */
+
+#ifndef GETCERT_SCEP_H_
+#define GETCERT_SCEP_H_
+
+#include "getcert_error.h"
+
+#include <library.h>
+#include <collections/linked_list.h>
+#include <credentials/certificates/certificate.h>
+#include <credentials/keys/private_key.h>
+#include <crypto/crypters/crypter.h>
+
+typedef enum scep_msg_t scep_msg_t;
+typedef enum scep_status_t scep_status_t;
+typedef enum scep_fail_t scep_fail_t;
+typedef enum scep_caps_t scep_caps_t;
+typedef struct scep_reply_t scep_reply_t;
+typedef struct scep_request_t scep_request_t;
+
+/**
+ * SCEP messageType values (RFC 8894 3.2.1.2).
+ */
+enum scep_msg_t {
+	SCEP_CERT_REP = 3,
+	SCEP_RENEWAL_REQ = 17,
+	SCEP_PKCS_REQ = 19,
+	SCEP_CERT_POLL = 20,
+	SCEP_GET_CERT = 21,
+	SCEP_GET_CRL = 22,
+};
+
+/**
+ * enum names for scep_msg_t.
+ */
+extern enum_name_t *scep_msg_names;
+
+/**
+ * SCEP pkiStatus values (RFC 8894 3.2.1.3).
+ */
+enum scep_status_t {
+	SCEP_SUCCESS = 0,
+	SCEP_FAILURE = 2,
+	SCEP_PENDING = 3,
+};
+
+/**
+ * enum names for scep_status_t.
+ */
+extern enum_name_t *scep_status_names;
+
+/**
+ * SCEP failInfo values (RFC 8894 3.2.1.4).
+ */
+enum scep_fail_t {
+	SCEP_BAD_ALG = 0,
+	SCEP_BAD_MESSAGE_CHECK = 1,
+	SCEP_BAD_REQUEST = 2,
+	SCEP_BAD_TIME = 3,
+	SCEP_BAD_CERT_ID = 4,
+	/** FAILURE without failInfo */
+	SCEP_FAIL_NONE = 5,
+};
+
+/**
+ * Actionable descriptions of scep_fail_t.
+ */
+extern enum_name_t *scep_fail_names;
+
+/**
+ * Capabilities from GetCACaps (RFC 8894 3.5.2).
+ */
+enum scep_caps_t {
+	SCEP_CAP_AES = (1<<0),
+	SCEP_CAP_DES3 = (1<<1),
+	SCEP_CAP_GET_NEXT_CA_CERT = (1<<2),
+	SCEP_CAP_POST_PKI_OPERATION = (1<<3),
+	SCEP_CAP_RENEWAL = (1<<4),
+	SCEP_CAP_SHA1 = (1<<5),
+	SCEP_CAP_SHA256 = (1<<6),
+	SCEP_CAP_SHA512 = (1<<7),
+	SCEP_CAP_SCEP_STANDARD = (1<<8),
+};
+
+/**
+ * Parse a GetCACaps reply: one capability per line, matched as a whole
+ * line, case-insensitively; unknown lines are ignored.
+ *
+ * SCEPStandard implies AES, POSTPKIOperation and SHA-256.
+ *
+ * @param reply			body of the reply
+ * @return				scep_caps_t flags
+ */
+u_int scep_parse_caps(chunk_t reply);
+
+/**
+ * Parse a GetCACert reply: a single DER certificate
+ * (application/x-x509-ca-cert) or a certs-only CMS SignedData with CA and
+ * RA certificates (application/x-x509-ca-ra-cert).
+ *
+ * @param reply			body of the reply
+ * @param content_type	Content-Type of the reply, NULL to detect
+ * @param certs			list receiving certificate_t*
+ * @return				TRUE if at least one certificate was parsed
+ */
+bool scep_parse_ca_certs(chunk_t reply, char *content_type,
+						 linked_list_t *certs);
+
+/**
+ * A SCEP request to build.
+ */
+struct scep_request_t {
+	/** PKCSReq, RenewalReq, CertPoll, GetCert or GetCRL */
+	scep_msg_t type;
+	/** messageData: CSR, IssuerAndSubject or IssuerAndSerialNumber */
+	chunk_t data;
+	/** transactionID (printable) */
+	chunk_t transid;
+	/** senderNonce, 16 bytes */
+	chunk_t nonce;
+	/** certificate the envelope is encrypted for (CA or RA) */
+	certificate_t *recipient;
+	/** content encryption algorithm (ENCR_AES_CBC or ENCR_3DES) */
+	encryption_algorithm_t enc_alg;
+	/** key size of enc_alg in bits */
+	size_t enc_key_size;
+	/** signer certificate (self-signed or the current certificate) */
+	certificate_t *signer;
+	/** signer key */
+	private_key_t *key;
+	/** digest algorithm of the signature */
+	hash_algorithm_t digest;
+};
+
+/**
+ * Build a signed and encrypted SCEP request (pkiMessage).
+ *
+ * @param req			request parameters
+ * @return				allocated DER encoding, chunk_empty on failure
+ */
+chunk_t scep_build_request(scep_request_t *req);
+
+/**
+ * A verified CertRep.
+ */
+struct scep_reply_t {
+	/** SUCCESS, FAILURE or PENDING */
+	scep_status_t status;
+	/** failInfo for FAILURE */
+	scep_fail_t fail;
+	/** decrypted messageData for SUCCESS (allocated, wipe after use) */
+	chunk_t data;
+	/** signer of the reply (CA or RA certificate, no new reference) */
+	certificate_t *signer;
+};
+
+/**
+ * Verify and parse a CertRep to one of our requests.
+ *
+ * Checks, each a distinct error: structure (MALFORMED), signature by a
+ * trusted signer with signed attributes (SIGNATURE), messageType CertRep
+ * and a known pkiStatus/failInfo (PROTOCOL), transactionID (TRANSACTION),
+ * recipientNonce equal to our senderNonce (NONCE), for SUCCESS a non-empty
+ * envelope that decrypts for us (ENVELOPE).
+ *
+ * @param blob			DER encoding of the CertRep
+ * @param req			the request it answers (transid, nonce, signer, key)
+ * @param trusted		certificate_t*, the pinned CA and verified RAs
+ * @param allow_des3	accept DES-EDE3-CBC encrypted replies
+ * @param reply			receives the reply
+ * @return				GETCERT_OK or the error
+ */
+getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
+							   linked_list_t *trusted, bool allow_des3,
+							   scep_reply_t *reply);
+
+/**
+ * Build a CertRep (server side).
+ *
+ * @param req			the parsed request's transid, nonce (becomes the
+ *						recipientNonce) and signer (the envelope's recipient)
+ * @param status		pkiStatus
+ * @param fail			failInfo for FAILURE, SCEP_FAIL_NONE to omit
+ * @param data			messageData for SUCCESS (certs-only SignedData)
+ * @param enc_alg		content encryption of the envelope
+ * @param enc_key_size	its key size in bits
+ * @param signer		CA or RA certificate signing the reply
+ * @param key			its key
+ * @param digest		digest algorithm
+ * @return				allocated DER encoding, chunk_empty on failure
+ */
+chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
+						   scep_fail_t fail, chunk_t data,
+						   encryption_algorithm_t enc_alg, size_t enc_key_size,
+						   certificate_t *signer, private_key_t *key,
+						   hash_algorithm_t digest);
+
+/**
+ * Sign a CertRep around an already built envelope (server side).
+ *
+ * @param req			the request answered (transid, nonce)
+ * @param status		pkiStatus
+ * @param fail			failInfo for FAILURE, SCEP_FAIL_NONE to omit
+ * @param envelope		EnvelopedData for SUCCESS, or empty
+ * @param signer		CA or RA certificate signing the reply
+ * @param key			its key
+ * @param digest		digest algorithm
+ * @param rsa_oid		name the signature algorithm rsaEncryption
+ * @return				allocated DER encoding, chunk_empty on failure
+ */
+chunk_t scep_sign_certrep(scep_request_t *req, scep_status_t status,
+						  scep_fail_t fail, chunk_t envelope,
+						  certificate_t *signer, private_key_t *key,
+						  hash_algorithm_t digest, bool rsa_oid);
+
+#endif /** GETCERT_SCEP_H_ @}*/

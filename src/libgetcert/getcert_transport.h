@@ -1,0 +1,60 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcert_transport getcert_transport
+ * @{ @ingroup libgetcert
+ */
+
+#ifndef GETCERT_TRANSPORT_H_
+#define GETCERT_TRANSPORT_H_
+
+#include "getcert_error.h"
+
+#include <library.h>
+
+typedef struct getcert_transport_t getcert_transport_t;
+
+/**
+ * Carries SCEP operations to the server (HTTP GET/POST on one URL).
+ *
+ * The libcurl implementation lives with the plugin; HTTP authentication
+ * is handled inside the transport.
+ */
+struct getcert_transport_t {
+
+	/**
+	 * Perform one SCEP operation.
+	 *
+	 * For GET the message goes base64/URL-encoded into the query
+	 * ("operation=OP&message=MSG"); for POST it is the body.
+	 *
+	 * @param operation		SCEP operation, e.g. "GetCACaps"
+	 * @param message		message (binary for PKIOperation), may be empty
+	 * @param post			send with POST
+	 * @param body			receives the allocated response body
+	 * @param type			receives the allocated Content-Type, or NULL
+	 * @return				GETCERT_OK or the error
+	 */
+	getcert_err_t (*request)(getcert_transport_t *this, char *operation,
+							 chunk_t message, bool post, chunk_t *body,
+							 char **type);
+
+	/**
+	 * Destroy the transport, closing its connection.
+	 */
+	void (*destroy)(getcert_transport_t *this);
+};
+
+#endif /** GETCERT_TRANSPORT_H_ @}*/

@@ -1,0 +1,502 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "getcert_test_ca.h"
+#include "getcert_test_certs.h"
+
+#include <time.h>
+
+#include <getcert_cms.h>
+
+#include <asn1/asn1.h>
+#include <asn1/oid.h>
+#include <collections/linked_list.h>
+#include <credentials/certificates/pkcs10.h>
+#include <credentials/certificates/x509.h>
+
+typedef struct private_gt_ca_t private_gt_ca_t;
+
+/**
+ * Private data of the test CA.
+ */
+struct private_gt_ca_t {
+
+	/**
+	 * Public interface.
+	 */
+	gt_ca_t public;
+
+	/**
+	 * GetCACaps reply.
+	 */
+	char *caps;
+
+	/**
+	 * CA key.
+	 */
+	private_key_t *key;
+
+	/**
+	 * Another CA, for misbehaviour.
+	 */
+	certificate_t *other;
+	private_key_t *other_key;
+
+	/**
+	 * The pending request's CSR.
+	 */
+	certificate_t *pending_csr;
+
+	/**
+	 * The last certificate issued.
+	 */
+	certificate_t *issued;
+
+	/**
+	 * Serial of the next certificate.
+	 */
+	u_char serial;
+};
+
+/**
+ * Issue a certificate for a CSR
+ */
+static certificate_t *issue(private_gt_ca_t *this, certificate_t *csr)
+{
+	pkcs10_t *req = (pkcs10_t*)csr;
+	enumerator_t *enumerator;
+	identification_t *id, *subject;
+	certificate_t *cert, *issuer = this->public.ca;
+	private_key_t *key = this->key, *other_key = NULL;
+	public_key_t *public;
+	linked_list_t *sans;
+	time_t now = time(NULL), nb = now - 60, na = now + 600;
+	gt_ca_mode_t mode = this->public.mode;
+	chunk_t serial = chunk_from_thing(this->serial);
+
+	this->serial++;
+	public = csr->get_public_key(csr);
+	subject = csr->get_subject(csr)->clone(csr->get_subject(csr));
+	sans = linked_list_create();
+	enumerator = req->create_subjectAltName_enumerator(req);
+	while (enumerator->enumerate(enumerator, &id))
+	{
+		sans->insert_last(sans, id->clone(id));
+	}
+	enumerator->destroy(enumerator);
+
+	switch (mode)
+	{
+		case GT_CA_WRONG_KEY:
+			other_key = gt_rsa_key(1024);
+			public->destroy(public);
+			public = other_key->get_public_key(other_key);
+			break;
+		case GT_CA_WRONG_IDENTITY:
+			subject->destroy(subject);
+			subject = identification_create_from_string("CN=mallory");
+			sans->destroy_offset(sans, offsetof(identification_t, destroy));
+			sans = linked_list_create();
+			break;
+		case GT_CA_WRONG_CHAIN:
+			issuer = this->other;
+			key = this->other_key;
+			break;
+		case GT_CA_EXPIRED:
+			nb = now - 7200;
+			na = now - 3600;
+			break;
+		case GT_CA_FUTURE:
+			nb = now + 1800;
+			na = now + 7200;
+			break;
+		default:
+			break;
+	}
+	if (mode == GT_CA_WRONG_EKU)
+	{
+		/* an EKU that excludes IKE: OCSPSigning only */
+		cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+					BUILD_SIGNING_KEY, key, BUILD_SIGNING_CERT, issuer,
+					BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, subject,
+					BUILD_SUBJECT_ALTNAMES, sans, BUILD_SERIAL, serial,
+					BUILD_X509_FLAG, X509_OCSP_SIGNER,
+					BUILD_NOT_BEFORE_TIME, nb, BUILD_NOT_AFTER_TIME, na,
+					BUILD_END);
+	}
+	else
+	{
+		cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+					BUILD_SIGNING_KEY, key, BUILD_SIGNING_CERT, issuer,
+					BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, subject,
+					BUILD_SUBJECT_ALTNAMES, sans, BUILD_SERIAL, serial,
+					BUILD_X509_FLAG, X509_CLIENT_AUTH,
+					BUILD_NOT_BEFORE_TIME, nb, BUILD_NOT_AFTER_TIME, na,
+					BUILD_END);
+	}
+	sans->destroy_offset(sans, offsetof(identification_t, destroy));
+	subject->destroy(subject);
+	public->destroy(public);
+	DESTROY_IF(other_key);
+	DESTROY_IF(this->issued);
+	this->issued = cert ? cert->get_ref(cert) : NULL;
+	return cert;
+}
+
+/**
+ * Build a certs-only reply around a certificate and sign the CertRep
+ */
+static chunk_t success(private_gt_ca_t *this, scep_request_t *req,
+					   certificate_t *cert, chunk_t crl)
+{
+	linked_list_t *list;
+	chunk_t data, envelope, msg;
+
+	list = linked_list_create();
+	if (cert)
+	{
+		list->insert_last(list, cert);
+	}
+	data = getcert_cms_build_certs_only(list);
+	list->destroy(list);
+	if (crl.len)
+	{	/* certs-only with a CRL: insert [1] before the empty signerInfos */
+		chunk_free(&data);
+		data = asn1_wrap(ASN1_SEQUENCE, "mm",
+					asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
+					asn1_wrap(ASN1_CONTEXT_C_0, "m",
+						asn1_wrap(ASN1_SEQUENCE, "cmmmm",
+							ASN1_INTEGER_1,
+							asn1_wrap(ASN1_SET, ""),
+							asn1_wrap(ASN1_SEQUENCE, "m",
+								asn1_build_known_oid(OID_PKCS7_DATA)),
+							asn1_wrap(ASN1_CONTEXT_C_1, "c", crl),
+							asn1_wrap(ASN1_SET, ""))));
+	}
+	switch (this->public.mode)
+	{
+		case GT_CA_NO_ENVELOPE:
+			envelope = chunk_empty;
+			break;
+		case GT_CA_EMPTY_ENVELOPE:
+			envelope = asn1_wrap(ASN1_SEQUENCE, "mm",
+				asn1_build_known_oid(OID_PKCS7_ENVELOPED_DATA),
+				asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					asn1_wrap(ASN1_SEQUENCE, "cmm",
+						ASN1_INTEGER_0,
+						asn1_wrap(ASN1_SET, ""),
+						asn1_wrap(ASN1_SEQUENCE, "mm",
+							asn1_build_known_oid(OID_PKCS7_DATA),
+							asn1_wrap(ASN1_SEQUENCE, "mm",
+								asn1_build_known_oid(OID_AES128_CBC),
+								asn1_wrap(ASN1_OCTET_STRING, "c",
+									chunk_from_chars(0,1,2,3,4,5,6,7,8,9,
+											10,11,12,13,14,15)))))));
+			break;
+		default:
+			envelope = getcert_cms_build_enveloped(data, req->signer,
+												   ENCR_AES_CBC, 128);
+			break;
+	}
+	chunk_free(&data);
+	msg = scep_sign_certrep(req, SCEP_SUCCESS, SCEP_FAIL_NONE, envelope,
+							this->public.ca, this->key, HASH_SHA256,
+							this->public.rsa_oid);
+	chunk_free(&envelope);
+	return msg;
+}
+
+/**
+ * Reply with arbitrary messageType/pkiStatus attributes
+ */
+static chunk_t odd_reply(private_gt_ca_t *this, scep_request_t *req,
+						 char *type, char *status)
+{
+	chunk_t attrs, msg, a[5];
+
+	/* chunk_cat() evaluates its arguments twice, build them first */
+	a[0] = getcert_cms_attribute(OID_PKI_MESSAGE_TYPE,
+			asn1_wrap(ASN1_PRINTABLESTRING, "c", chunk_from_str(type)));
+	a[1] = getcert_cms_attribute(OID_PKI_STATUS,
+			asn1_wrap(ASN1_PRINTABLESTRING, "c", chunk_from_str(status)));
+	a[2] = getcert_cms_attribute(OID_PKI_TRANS_ID,
+			asn1_wrap(ASN1_PRINTABLESTRING, "c", req->transid));
+	a[3] = getcert_cms_attribute(OID_PKI_SENDER_NONCE,
+			asn1_wrap(ASN1_OCTET_STRING, "c", req->nonce));
+	a[4] = getcert_cms_attribute(OID_PKI_RECIPIENT_NONCE,
+			asn1_wrap(ASN1_OCTET_STRING, "c", req->nonce));
+	attrs = chunk_cat("mmmmm", a[0], a[1], a[2], a[3], a[4]);
+	msg = getcert_cms_build_signed(chunk_empty, attrs, this->public.ca,
+								   this->key, HASH_SHA256, FALSE);
+	chunk_free(&attrs);
+	return msg;
+}
+
+/**
+ * Make a CRL
+ */
+static chunk_t make_crl(private_gt_ca_t *this)
+{
+	certificate_t *crl;
+	time_t now = time(NULL);
+	chunk_t der = chunk_empty;
+
+	crl = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509_CRL,
+					BUILD_SIGNING_KEY, this->key,
+					BUILD_SIGNING_CERT, this->public.ca,
+					BUILD_SERIAL, chunk_from_chars(0x01),
+					BUILD_NOT_BEFORE_TIME, now,
+					BUILD_NOT_AFTER_TIME, now + 3600, BUILD_END);
+	if (crl)
+	{
+		crl->get_encoding(crl, CERT_ASN1_DER, &der);
+		crl->destroy(crl);
+	}
+	return der;
+}
+
+/**
+ * Handle a PKIOperation
+ */
+static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
+{
+	scep_request_t req = {};
+	getcert_cms_t *cms;
+	linked_list_t *trusted;
+	enumerator_t *enumerator;
+	certificate_t *signer = NULL, *csr = NULL, *cert;
+	chunk_t value, data = chunk_empty, reply = chunk_empty, crl;
+	int type = 0, i;
+	pkcs10_t *pkcs10;
+
+	cms = getcert_cms_parse(msg);
+	if (!cms)
+	{
+		return chunk_empty;
+	}
+	enumerator = cms->create_cert_enumerator(cms);
+	if (enumerator->enumerate(enumerator, &signer))
+	{
+		signer = signer->get_ref(signer);
+	}
+	enumerator->destroy(enumerator);
+	trusted = linked_list_create();
+	if (signer)
+	{
+		trusted->insert_last(trusted, signer);
+	}
+	if (!signer || !cms->verify(cms, trusted, NULL) ||
+		!cms->get_attribute(cms, OID_PKI_MESSAGE_TYPE, ASN1_PRINTABLESTRING,
+							&value))
+	{
+		goto out;
+	}
+	for (i = 0; i < value.len; i++)
+	{
+		type = type * 10 + value.ptr[i] - '0';
+	}
+	this->public.count[type & 31]++;
+	DESTROY_IF(this->public.last_signer);
+	this->public.last_signer = signer->get_ref(signer);
+	cms->get_attribute(cms, OID_PKI_TRANS_ID, ASN1_PRINTABLESTRING,
+					   &req.transid);
+	cms->get_attribute(cms, OID_PKI_SENDER_NONCE, ASN1_OCTET_STRING,
+					   &req.nonce);
+	req.signer = signer;
+	if (!getcert_cms_decrypt(cms->get_content(cms), this->public.ca,
+							 this->key, TRUE, &data))
+	{
+		goto out;
+	}
+	if (type == SCEP_PKCS_REQ || type == SCEP_RENEWAL_REQ)
+	{
+		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+								 CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER,
+								 data, BUILD_END);
+		if (!csr)
+		{
+			goto out;
+		}
+		pkcs10 = (pkcs10_t*)csr;
+		value = pkcs10->get_challengePassword(pkcs10);
+		free(this->public.last_challenge);
+		this->public.last_challenge = value.len ?
+								strndup(value.ptr, value.len) : NULL;
+		DESTROY_IF(this->pending_csr);
+		this->pending_csr = csr->get_ref(csr);
+	}
+	if (type == SCEP_GET_CRL)
+	{
+		crl = make_crl(this);
+		reply = success(this, &req, NULL, crl);
+		chunk_free(&crl);
+		goto out;
+	}
+	if (type == SCEP_GET_CERT)
+	{
+		reply = success(this, &req, this->issued, chunk_empty);
+		goto out;
+	}
+	switch (this->public.mode)
+	{
+		case GT_CA_FAIL:
+			reply = scep_build_certrep(&req, SCEP_FAILURE, this->public.fail,
+							chunk_empty, ENCR_AES_CBC, 128, this->public.ca,
+							this->key, HASH_SHA256);
+			goto out;
+		case GT_CA_REJECT_RENEWAL:
+			if (type == SCEP_RENEWAL_REQ)
+			{
+				reply = scep_build_certrep(&req, SCEP_FAILURE,
+							SCEP_BAD_REQUEST, chunk_empty, ENCR_AES_CBC, 128,
+							this->public.ca, this->key, HASH_SHA256);
+				goto out;
+			}
+			break;
+		case GT_CA_WRONG_SIGNER:
+			reply = scep_build_certrep(&req, SCEP_FAILURE, SCEP_BAD_REQUEST,
+							chunk_empty, ENCR_AES_CBC, 128, this->other,
+							this->other_key, HASH_SHA256);
+			goto out;
+		case GT_CA_WRONG_TRANSID:
+			req.transid = chunk_from_str("0123456789");
+			break;
+		case GT_CA_WRONG_NONCE:
+			req.nonce = chunk_from_chars(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,
+										 16);
+			break;
+		case GT_CA_NOT_CERTREP:
+			reply = odd_reply(this, &req, "19", "0");
+			goto out;
+		case GT_CA_BAD_STATUS:
+			reply = odd_reply(this, &req, "3", "7");
+			goto out;
+		case GT_CA_GARBAGE:
+			reply = chunk_clone(chunk_from_chars(0x30,0x03,0x02,0x01,0x00));
+			goto out;
+		default:
+			break;
+	}
+	if (this->public.pending > 0)
+	{
+		this->public.pending--;
+		reply = scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
+							chunk_empty, ENCR_AES_CBC, 128, this->public.ca,
+							this->key, HASH_SHA256);
+		goto out;
+	}
+	if (!this->pending_csr)
+	{
+		goto out;
+	}
+	cert = issue(this, this->pending_csr);
+	if (cert)
+	{
+		reply = success(this, &req, cert, chunk_empty);
+		cert->destroy(cert);
+	}
+
+out:
+	chunk_clear(&data);
+	DESTROY_IF(csr);
+	trusted->destroy(trusted);
+	DESTROY_IF(signer);
+	cms->destroy(cms);
+	return reply;
+}
+
+METHOD(getcert_transport_t, request, getcert_err_t,
+	private_gt_ca_t *this, char *operation, chunk_t message, bool post,
+	chunk_t *body, char **type)
+{
+	this->public.requests++;
+	this->public.posts += post;
+	if (type)
+	{
+		*type = NULL;
+	}
+	if (streq(operation, "GetCACaps"))
+	{
+		*body = chunk_clone(chunk_from_str(this->caps));
+		return GETCERT_OK;
+	}
+	if (streq(operation, "GetCACert"))
+	{
+		if (type)
+		{
+			*type = strdup("application/x-x509-ca-cert");
+		}
+		return this->public.ca->get_encoding(this->public.ca, CERT_ASN1_DER,
+											 body) ? GETCERT_OK
+												   : GETCERT_ERR_INTERNAL;
+	}
+	if (streq(operation, "PKIOperation"))
+	{
+		*body = pki_operation(this, message);
+		if (type)
+		{
+			*type = strdup("application/x-pki-message");
+		}
+		return body->len ? GETCERT_OK : GETCERT_ERR_HTTP;
+	}
+	return GETCERT_ERR_HTTP;
+}
+
+METHOD(gt_ca_t, destroy, void,
+	private_gt_ca_t *this)
+{
+	DESTROY_IF(this->public.ca);
+	DESTROY_IF(this->public.last_signer);
+	DESTROY_IF(this->key);
+	DESTROY_IF(this->other);
+	DESTROY_IF(this->other_key);
+	DESTROY_IF(this->pending_csr);
+	DESTROY_IF(this->issued);
+	free(this->public.last_challenge);
+	free(this->caps);
+	free(this);
+}
+
+METHOD(getcert_transport_t, transport_destroy, void,
+	private_gt_ca_t *this)
+{
+	/* owned by the test, see destroy() */
+}
+
+/*
+ * Described in header
+ */
+gt_ca_t *gt_ca_create(char *caps)
+{
+	private_gt_ca_t *this;
+
+	INIT(this,
+		.public = {
+			.transport = {
+				.request = _request,
+				.destroy = _transport_destroy,
+			},
+			.destroy = _destroy,
+		},
+		.caps = strdup(caps),
+		.key = gt_rsa_key(1024),
+		.other_key = gt_rsa_key(1024),
+		.serial = 2,
+	);
+	this->public.ca = gt_cert(this->key, "C=CH, O=getcert, CN=Test SCEP CA",
+							  NULL, NULL, NULL, TRUE, 3600);
+	this->other = gt_cert(this->other_key, "C=CH, O=getcert, CN=Test SCEP CA",
+						  NULL, NULL, NULL, TRUE, 3600);
+	return &this->public;
+}

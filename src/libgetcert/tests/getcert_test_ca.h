@@ -1,0 +1,143 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * An in-process SCEP CA for unit tests, built on libgetcert's own server
+ * side message code, speaking through the getcert_transport_t interface.
+ * It misbehaves on request, to exercise every check of the client.
+ *
+ * @defgroup getcert_test_ca getcert_test_ca
+ * @{ @ingroup libgetcert
+ */
+
+#ifndef GETCERT_TEST_CA_H_
+#define GETCERT_TEST_CA_H_
+
+#include <getcert_transport.h>
+#include <getcert_scep.h>
+
+typedef struct gt_ca_t gt_ca_t;
+typedef enum gt_ca_mode_t gt_ca_mode_t;
+
+/**
+ * How the test CA answers PKIOperation requests.
+ */
+enum gt_ca_mode_t {
+	/** issue a correct certificate */
+	GT_CA_ISSUE,
+	/** FAILURE with the configured failInfo */
+	GT_CA_FAIL,
+	/** FAILURE for RenewalReq, issue for PKCSReq */
+	GT_CA_REJECT_RENEWAL,
+	/** sign the reply with another CA */
+	GT_CA_WRONG_SIGNER,
+	/** reply with another transactionID */
+	GT_CA_WRONG_TRANSID,
+	/** reply with a recipientNonce that is not our senderNonce */
+	GT_CA_WRONG_NONCE,
+	/** issue a certificate for another key */
+	GT_CA_WRONG_KEY,
+	/** issue a certificate for another identity */
+	GT_CA_WRONG_IDENTITY,
+	/** issue a certificate signed by another CA */
+	GT_CA_WRONG_CHAIN,
+	/** issue a certificate with EKU OCSPSigning only */
+	GT_CA_WRONG_EKU,
+	/** issue a certificate that expired */
+	GT_CA_EXPIRED,
+	/** issue a certificate valid from 30 minutes in the future */
+	GT_CA_FUTURE,
+	/** SUCCESS without envelope */
+	GT_CA_NO_ENVELOPE,
+	/** SUCCESS with an envelope whose encrypted content is empty */
+	GT_CA_EMPTY_ENVELOPE,
+	/** reply with messageType PKCSReq instead of CertRep */
+	GT_CA_NOT_CERTREP,
+	/** pkiStatus 7 */
+	GT_CA_BAD_STATUS,
+	/** a garbage reply */
+	GT_CA_GARBAGE,
+};
+
+/**
+ * The test CA.
+ */
+struct gt_ca_t {
+
+	/**
+	 * Transport interface the engine talks to.
+	 */
+	getcert_transport_t transport;
+
+	/**
+	 * Answer mode.
+	 */
+	gt_ca_mode_t mode;
+
+	/**
+	 * failInfo for GT_CA_FAIL.
+	 */
+	scep_fail_t fail;
+
+	/**
+	 * PENDING replies before a request completes.
+	 */
+	int pending;
+
+	/**
+	 * Sign replies with signature algorithm rsaEncryption.
+	 */
+	bool rsa_oid;
+
+	/**
+	 * The CA certificate.
+	 */
+	certificate_t *ca;
+
+	/**
+	 * Number of requests per messageType, index scep_msg_t.
+	 */
+	int count[32];
+
+	/**
+	 * HTTP requests in total, and how many were POST.
+	 */
+	int requests;
+	int posts;
+
+	/**
+	 * Signer of the last PKIOperation request.
+	 */
+	certificate_t *last_signer;
+
+	/**
+	 * challengePassword of the last CSR, allocated or NULL.
+	 */
+	char *last_challenge;
+
+	/**
+	 * Destroy the test CA.
+	 */
+	void (*destroy)(gt_ca_t *this);
+};
+
+/**
+ * Create a test CA with a fresh RSA key.
+ *
+ * @param caps			GetCACaps reply
+ * @return				test CA
+ */
+gt_ca_t *gt_ca_create(char *caps);
+
+#endif /** GETCERT_TEST_CA_H_ @}*/

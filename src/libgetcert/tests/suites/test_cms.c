@@ -1,0 +1,375 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include <test_suite.h>
+
+#include <getcert_cms.h>
+#include <getcert_test_certs.h>
+
+#include <asn1/oid.h>
+
+static private_key_t *key;
+static certificate_t *cert;
+static linked_list_t *trusted;
+
+START_SETUP(setup_cms)
+{
+	key = gt_rsa_key(1024);
+	ck_assert(key);
+	cert = gt_cert(key, "CN=signer", NULL, NULL, NULL, TRUE, 3600);
+	ck_assert(cert);
+	trusted = linked_list_create();
+	trusted->insert_last(trusted, cert);
+}
+END_SETUP
+
+START_TEARDOWN(teardown_cms)
+{
+	trusted->destroy(trusted);
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEARDOWN
+
+static chunk_t content = chunk_from_chars(0x01,0x02,0x03,0x04,0x05);
+
+static chunk_t sign(bool rsa_oid)
+{
+	chunk_t attr, msg;
+
+	attr = getcert_cms_attribute(OID_PKI_TRANS_ID,
+				asn1_wrap(ASN1_PRINTABLESTRING, "c", chunk_from_str("T1")));
+	msg = getcert_cms_build_signed(content, attr, cert, key, HASH_SHA256,
+								   rsa_oid);
+	chunk_free(&attr);
+	ck_assert(msg.len);
+	return msg;
+}
+
+START_TEST(test_signed)
+{
+	getcert_cms_t *cms;
+	certificate_t *signer;
+	chunk_t msg, value;
+
+	/* _i: signature algorithm sha256WithRSAEncryption or rsaEncryption */
+	msg = sign(_i);
+	cms = getcert_cms_parse(msg);
+	ck_assert(cms);
+	ck_assert_int_eq(cms->get_content_type(cms), OID_PKCS7_DATA);
+	ck_assert_chunk_eq(cms->get_content(cms), content);
+	ck_assert_int_eq(cms->get_signer_count(cms), 1);
+	ck_assert(cms->verify(cms, trusted, &signer));
+	ck_assert(signer == cert);
+	ck_assert(cms->get_attribute(cms, OID_PKI_TRANS_ID, ASN1_PRINTABLESTRING,
+								 &value));
+	ck_assert_chunk_eq(value, chunk_from_str("T1"));
+	ck_assert(!cms->get_attribute(cms, OID_PKI_TRANS_ID, ASN1_OCTET_STRING,
+								  &value));
+	ck_assert(!cms->get_attribute(cms, OID_PKI_STATUS, ASN1_PRINTABLESTRING,
+								  &value));
+	cms->destroy(cms);
+	chunk_free(&msg);
+}
+END_TEST
+
+START_TEST(test_signed_ecdsa)
+{
+	private_key_t *ec;
+	certificate_t *ec_cert;
+	linked_list_t *list;
+	getcert_cms_t *cms;
+	chunk_t msg;
+
+	ec = gt_key();
+	ec_cert = gt_cert(ec, "CN=ec", NULL, NULL, NULL, TRUE, 3600);
+	msg = getcert_cms_build_signed(content, chunk_empty, ec_cert, ec,
+								   HASH_SHA256, FALSE);
+	cms = getcert_cms_parse(msg);
+	ck_assert(cms);
+	list = linked_list_create_with_items(ec_cert, NULL);
+	ck_assert(cms->verify(cms, list, NULL));
+	/* an ECDSA signer is not the RSA one */
+	ck_assert(!cms->verify(cms, trusted, NULL));
+	list->destroy(list);
+	cms->destroy(cms);
+	chunk_free(&msg);
+	ec_cert->destroy(ec_cert);
+	ec->destroy(ec);
+}
+END_TEST
+
+START_TEST(test_untrusted_signer)
+{
+	private_key_t *other_key;
+	certificate_t *other;
+	linked_list_t *list;
+	getcert_cms_t *cms;
+	chunk_t msg;
+
+	msg = sign(FALSE);
+	cms = getcert_cms_parse(msg);
+	/* same subject, other key and serial */
+	other_key = gt_rsa_key(1024);
+	other = gt_cert(other_key, "CN=signer", NULL, NULL, NULL, TRUE, 3600);
+	list = linked_list_create_with_items(other, NULL);
+	gt_log_start();
+	ck_assert(!cms->verify(cms, list, NULL));
+	ck_assert(gt_log_contains("signer is not the pinned CA or its RA"));
+	gt_log_stop();
+	list->destroy(list);
+	other->destroy(other);
+	other_key->destroy(other_key);
+	cms->destroy(cms);
+	chunk_free(&msg);
+}
+END_TEST
+
+/**
+ * Find a byte sequence, returns its offset
+ */
+static int find(chunk_t hay, chunk_t needle, bool last)
+{
+	int i, found = -1;
+
+	for (i = 0; i + needle.len <= hay.len; i++)
+	{
+		if (memeq(hay.ptr + i, needle.ptr, needle.len))
+		{
+			found = i;
+			if (!last)
+			{
+				break;
+			}
+		}
+	}
+	return found;
+}
+
+START_TEST(test_tampered)
+{
+	getcert_cms_t *cms;
+	chunk_t msg;
+	int pos;
+
+	msg = sign(FALSE);
+	gt_log_start();
+	switch (_i)
+	{
+		case 0:
+			/* the content */
+			pos = find(msg, content, FALSE);
+			ck_assert(pos > 0);
+			msg.ptr[pos + 2] ^= 0x01;
+			break;
+		case 1:
+			/* the signature, at the very end */
+			msg.ptr[msg.len - 1] ^= 0x01;
+			break;
+		case 2:
+			/* a signed attribute */
+			pos = find(msg, chunk_from_str("T1"), TRUE);
+			ck_assert(pos > 0);
+			msg.ptr[pos] = 'X';
+			break;
+	}
+	cms = getcert_cms_parse(msg);
+	ck_assert(cms);
+	ck_assert(!cms->verify(cms, trusted, NULL));
+	ck_assert(gt_log_contains(_i ? "signature of 'CN=signer' invalid"
+								 : "messageDigest does not match"));
+	gt_log_stop();
+	cms->destroy(cms);
+	chunk_free(&msg);
+}
+END_TEST
+
+START_TEST(test_malformed)
+{
+	chunk_t msg, bad;
+
+	msg = sign(FALSE);
+	switch (_i)
+	{
+		case 0:	/* trailing byte */
+			bad = chunk_cat("cc", msg, chunk_from_chars(0x00));
+			break;
+		case 1:	/* truncated */
+			bad = chunk_clone(chunk_create(msg.ptr, msg.len - 1));
+			break;
+		case 2:	/* indefinite length */
+			bad = chunk_clone(msg);
+			bad.ptr[1] = 0x80;
+			break;
+		case 3:	/* huge length */
+			bad = chunk_clone(msg);
+			bad.ptr[1] = 0x84;
+			bad.ptr[2] = bad.ptr[3] = bad.ptr[4] = bad.ptr[5] = 0xff;
+			break;
+		case 4:	/* empty */
+			bad = chunk_empty;
+			break;
+		default:	/* EnvelopedData is no SignedData */
+			chunk_free(&msg);
+			msg = getcert_cms_build_enveloped(content, cert, ENCR_AES_CBC,
+											  128);
+			bad = chunk_clone(msg);
+			break;
+	}
+	ck_assert(!getcert_cms_parse(bad));
+	chunk_free(&bad);
+	chunk_free(&msg);
+}
+END_TEST
+
+static struct {
+	encryption_algorithm_t alg;
+	size_t key_size;
+	bool allow_des3;
+	bool ok;
+} envelopes[] = {
+	{ ENCR_AES_CBC, 128, FALSE, TRUE },
+	{ ENCR_AES_CBC, 192, FALSE, TRUE },
+	{ ENCR_AES_CBC, 256, FALSE, TRUE },
+	{ ENCR_3DES, 192, TRUE, TRUE },
+	/* DES3 only where explicitly allowed */
+	{ ENCR_3DES, 192, FALSE, FALSE },
+};
+
+/**
+ * Content lengths around the block sizes
+ */
+static int lengths[] = { 0, 1, 7, 8, 15, 16, 17, 32 };
+
+START_TEST(test_envelope)
+{
+	chunk_t env, plain, data;
+	int i;
+
+	data = chunk_alloca(32);
+	memset(data.ptr, 0x5a, data.len);
+	for (i = 0; i < countof(lengths); i++)
+	{
+		data.len = lengths[i];
+		env = getcert_cms_build_enveloped(data, cert, envelopes[_i].alg,
+										  envelopes[_i].key_size);
+		ck_assert(env.len);
+		ck_assert(getcert_cms_decrypt(env, cert, key,
+					envelopes[_i].allow_des3, &plain) == envelopes[_i].ok);
+		if (envelopes[_i].ok)
+		{
+			ck_assert_chunk_eq(plain, data);
+			chunk_free(&plain);
+		}
+		chunk_free(&env);
+	}
+}
+END_TEST
+
+START_TEST(test_envelope_other_recipient)
+{
+	private_key_t *other_key;
+	certificate_t *other;
+	chunk_t env, plain;
+
+	other_key = gt_rsa_key(1024);
+	other = gt_cert(other_key, "CN=other", NULL, NULL, NULL, FALSE, 3600);
+	env = getcert_cms_build_enveloped(content, other, ENCR_AES_CBC, 128);
+	gt_log_start();
+	ck_assert(!getcert_cms_decrypt(env, cert, key, FALSE, &plain));
+	ck_assert(gt_log_contains("not addressed to 'CN=signer'"));
+	gt_log_stop();
+	chunk_free(&env);
+	other->destroy(other);
+	other_key->destroy(other_key);
+}
+END_TEST
+
+START_TEST(test_envelope_corrupt)
+{
+	chunk_t env, plain;
+	int last = _i == 0;
+
+	env = getcert_cms_build_enveloped(content, cert, ENCR_AES_CBC, 128);
+	/* 0: last ciphertext byte (breaks the padding), 1: empty the
+	 * encrypted content's length */
+	if (last)
+	{
+		env.ptr[env.len - 1] ^= 0xff;
+	}
+	else
+	{
+		env.ptr[env.len - 17] = 0x00;	/* length byte of [0] */
+	}
+	ck_assert(!getcert_cms_decrypt(env, cert, key, FALSE, &plain));
+	chunk_free(&env);
+}
+END_TEST
+
+START_TEST(test_certs_only)
+{
+	linked_list_t *list;
+	getcert_cms_t *cms;
+	enumerator_t *enumerator;
+	certificate_t *c;
+	chunk_t msg;
+	int count = 0;
+
+	list = linked_list_create_with_items(cert, cert, NULL);
+	msg = getcert_cms_build_certs_only(list);
+	list->destroy(list);
+	cms = getcert_cms_parse(msg);
+	ck_assert(cms);
+	ck_assert_int_eq(cms->get_signer_count(cms), 0);
+	ck_assert(!cms->get_content(cms).len);
+	enumerator = cms->create_cert_enumerator(cms);
+	while (enumerator->enumerate(enumerator, &c))
+	{
+		ck_assert(c->equals(c, cert));
+		count++;
+	}
+	enumerator->destroy(enumerator);
+	ck_assert_int_eq(count, 2);
+	ck_assert(!cms->verify(cms, trusted, NULL));
+	cms->destroy(cms);
+	chunk_free(&msg);
+}
+END_TEST
+
+Suite *cms_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("CMS");
+
+	tc = tcase_create("SignedData");
+	tcase_add_checked_fixture(tc, setup_cms, teardown_cms);
+	tcase_add_loop_test(tc, test_signed, 0, 2);
+	tcase_add_test(tc, test_signed_ecdsa);
+	tcase_add_test(tc, test_untrusted_signer);
+	tcase_add_loop_test(tc, test_tampered, 0, 3);
+	tcase_add_loop_test(tc, test_malformed, 0, 6);
+	tcase_add_test(tc, test_certs_only);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("EnvelopedData");
+	tcase_add_checked_fixture(tc, setup_cms, teardown_cms);
+	tcase_add_loop_test(tc, test_envelope, 0, countof(envelopes));
+	tcase_add_test(tc, test_envelope_other_recipient);
+	tcase_add_loop_test(tc, test_envelope_corrupt, 0, 2);
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,399 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include <test_suite.h>
+
+#include <getcert_enroll.h>
+#include <getcert_test_ca.h>
+#include <getcert_test_certs.h>
+
+#include <credentials/certificates/x509.h>
+
+#define CAPS_MICROMDM "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\n" \
+					  "POSTPKIOperation"
+
+static gt_ca_t *ca;
+static private_key_t *key;
+static identification_t *identity;
+static getcert_enroll_params_t params;
+
+START_SETUP(setup_enroll)
+{
+	ca = gt_ca_create(CAPS_MICROMDM);
+	key = gt_rsa_key(1024);
+	ck_assert(ca->ca && key);
+	identity = identification_create_from_string("carol@strongswan.org");
+	params = (getcert_enroll_params_t){
+		.identity = identity,
+		.ca_cert = ca->ca,
+		.challenge_password = "secret",
+		.poll_timeout = 10,
+		.max_skew = 300,
+	};
+	gt_log_start();
+}
+END_SETUP
+
+START_TEARDOWN(teardown_enroll)
+{
+	gt_log_stop();
+	identity->destroy(identity);
+	key->destroy(key);
+	ca->destroy(ca);
+}
+END_TEARDOWN
+
+/**
+ * Run one enrollment with the current params
+ */
+static getcert_err_t enroll(private_key_t *k, certificate_t *current,
+							private_key_t *current_key, certificate_t **cert,
+							scep_fail_t *fail)
+{
+	getcert_enroll_t *engine;
+	getcert_err_t err;
+
+	engine = getcert_enroll_create(&ca->transport, &params);
+	err = engine->enroll(engine, k, current, current_key, cert);
+	if (fail)
+	{
+		*fail = engine->get_fail_info(engine);
+	}
+	engine->destroy(engine);
+	return err;
+}
+
+START_TEST(test_enroll)
+{
+	certificate_t *cert;
+
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	ck_assert(cert);
+	ck_assert(cert->has_subject(cert, identity) == ID_MATCH_PERFECT);
+	ck_assert(cert->issued_by(cert, ca->ca, NULL));
+	/* GetCACaps, GetCACert, one PKCSReq by POST */
+	ck_assert_int_eq(ca->requests, 3);
+	ck_assert_int_eq(ca->posts, 1);
+	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 1);
+	ck_assert_str_eq(ca->last_challenge, "secret");
+	/* signed with a self-signed certificate of the new key */
+	ck_assert(ca->last_signer->issued_by(ca->last_signer, ca->last_signer,
+										 NULL));
+	cert->destroy(cert);
+}
+END_TEST
+
+START_TEST(test_enroll_get)
+{
+	certificate_t *cert;
+
+	ca->destroy(ca);
+	ca = gt_ca_create("AES\nSHA-256\n");
+	params.ca_cert = ca->ca;
+	params.challenge_password = NULL;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	ck_assert_int_eq(ca->posts, 0);
+	ck_assert(!ca->last_challenge);
+	cert->destroy(cert);
+}
+END_TEST
+
+START_TEST(test_fingerprint_pin)
+{
+	certificate_t *cert;
+	hasher_t *hasher;
+	chunk_t der, fp;
+
+	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
+	ck_assert(ca->ca->get_encoding(ca->ca, CERT_ASN1_DER, &der));
+	ck_assert(hasher->allocate_hash(hasher, der, &fp));
+	hasher->destroy(hasher);
+	chunk_free(&der);
+	params.ca_cert = NULL;
+	params.ca_fingerprint = fp;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	cert->destroy(cert);
+
+	/* one bit off */
+	fp.ptr[0] ^= 0x01;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL),
+					 GETCERT_ERR_CA_MISMATCH);
+	ck_assert(!cert);
+	chunk_free(&fp);
+}
+END_TEST
+
+START_TEST(test_ca_mismatch)
+{
+	private_key_t *other_key;
+	certificate_t *other, *cert;
+
+	other_key = gt_rsa_key(1024);
+	other = gt_cert(other_key, "C=CH, O=getcert, CN=Test SCEP CA", NULL,
+					NULL, NULL, TRUE, 3600);
+	params.ca_cert = other;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL),
+					 GETCERT_ERR_CA_MISMATCH);
+	ck_assert(!cert);
+	/* nothing was sent after GetCACert */
+	ck_assert_int_eq(ca->requests, 2);
+	other->destroy(other);
+	other_key->destroy(other_key);
+}
+END_TEST
+
+START_TEST(test_renewal)
+{
+	certificate_t *first, *second;
+	private_key_t *key2;
+
+	ck_assert_int_eq(enroll(key, NULL, NULL, &first, NULL), GETCERT_OK);
+	key2 = gt_rsa_key(1024);
+	ck_assert_int_eq(enroll(key2, first, key, &second, NULL), GETCERT_OK);
+	ck_assert_int_eq(ca->count[SCEP_RENEWAL_REQ], 1);
+	/* signed with the current certificate */
+	ck_assert(ca->last_signer->equals(ca->last_signer, first));
+	ck_assert(getcert_check_issued(second, key2, ca->ca, identity, 0) ==
+			  GETCERT_OK);
+	first->destroy(first);
+	second->destroy(second);
+	key2->destroy(key2);
+}
+END_TEST
+
+START_TEST(test_renewal_without_cap)
+{
+	certificate_t *first, *second;
+
+	ca->destroy(ca);
+	ca = gt_ca_create("AES\nSHA-256\nPOSTPKIOperation");
+	params.ca_cert = ca->ca;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &first, NULL), GETCERT_OK);
+	ck_assert_int_eq(enroll(key, first, key, &second, NULL), GETCERT_OK);
+	/* a PKCSReq, but signed with the current certificate */
+	ck_assert_int_eq(ca->count[SCEP_RENEWAL_REQ], 0);
+	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 2);
+	ck_assert(ca->last_signer->equals(ca->last_signer, first));
+	first->destroy(first);
+	second->destroy(second);
+}
+END_TEST
+
+START_TEST(test_renewal_fallback)
+{
+	certificate_t *first, *second;
+
+	ck_assert_int_eq(enroll(key, NULL, NULL, &first, NULL), GETCERT_OK);
+	ca->mode = GT_CA_REJECT_RENEWAL;
+	ck_assert_int_eq(enroll(key, first, key, &second, NULL), GETCERT_OK);
+	ck_assert_int_eq(ca->count[SCEP_RENEWAL_REQ], 1);
+	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 2);
+	ck_assert(ca->last_signer->equals(ca->last_signer, first));
+	ck_assert(gt_log_contains("retrying as PKCSReq signed with the current "
+							  "certificate"));
+	first->destroy(first);
+	second->destroy(second);
+}
+END_TEST
+
+START_TEST(test_pending)
+{
+	certificate_t *cert;
+	getcert_enroll_t *engine;
+
+	ca->pending = 3;
+	engine = getcert_enroll_create(&ca->transport, &params);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
+					 GETCERT_OK);
+	ck_assert_int_eq(engine->get_polls(engine), 3);
+	ck_assert_int_eq(ca->count[SCEP_CERT_POLL], 3);
+	ck_assert(cert);
+	cert->destroy(cert);
+	engine->destroy(engine);
+}
+END_TEST
+
+START_TEST(test_pending_forever)
+{
+	certificate_t *cert;
+
+	ca->pending = 1000;
+	params.poll_timeout = 4;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL),
+					 GETCERT_ERR_PENDING);
+	ck_assert(!cert);
+	/* bounded: each poll counts at least a second */
+	ck_assert_int_eq(ca->count[SCEP_CERT_POLL], 4);
+	ck_assert(gt_log_contains("still PENDING"));
+}
+END_TEST
+
+START_TEST(test_fail_info)
+{
+	certificate_t *cert;
+	scep_fail_t fail;
+
+	ca->mode = GT_CA_FAIL;
+	ca->fail = _i;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, &fail),
+					 GETCERT_ERR_REJECTED);
+	ck_assert(!cert);
+	ck_assert_int_eq(fail, _i);
+	/* no retry, in particular no algorithm downgrade after badAlg */
+	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 1);
+	ck_assert_int_eq(ca->requests, 3);
+	ck_assert(gt_log_contains(_i == SCEP_FAIL_NONE ? "no failInfo given"
+						: _i == SCEP_BAD_ALG ? "badAlg" : "rejected"));
+}
+END_TEST
+
+static struct {
+	gt_ca_mode_t mode;
+	getcert_err_t err;
+} misbehaviour[] = {
+	{ GT_CA_WRONG_SIGNER,	GETCERT_ERR_SIGNATURE },
+	{ GT_CA_WRONG_TRANSID,	GETCERT_ERR_TRANSACTION },
+	{ GT_CA_WRONG_NONCE,	GETCERT_ERR_NONCE },
+	{ GT_CA_WRONG_KEY,		GETCERT_ERR_CERT_KEY },
+	{ GT_CA_WRONG_IDENTITY,	GETCERT_ERR_CERT_IDENTITY },
+	{ GT_CA_WRONG_CHAIN,	GETCERT_ERR_CERT_CHAIN },
+	{ GT_CA_WRONG_EKU,		GETCERT_ERR_CERT_IDENTITY },
+	{ GT_CA_EXPIRED,		GETCERT_ERR_CERT_VALIDITY },
+	{ GT_CA_NO_ENVELOPE,	GETCERT_ERR_ENVELOPE },
+	{ GT_CA_EMPTY_ENVELOPE,	GETCERT_ERR_ENVELOPE },
+	{ GT_CA_NOT_CERTREP,	GETCERT_ERR_PROTOCOL },
+	{ GT_CA_BAD_STATUS,		GETCERT_ERR_PROTOCOL },
+	{ GT_CA_GARBAGE,		GETCERT_ERR_MALFORMED },
+};
+
+START_TEST(test_misbehaviour)
+{
+	certificate_t *cert;
+
+	ca->mode = misbehaviour[_i].mode;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL),
+					 misbehaviour[_i].err);
+	ck_assert(!cert);
+}
+END_TEST
+
+START_TEST(test_rsa_encryption_oid)
+{
+	certificate_t *cert;
+
+	/* signature algorithm given as rsaEncryption, as some servers do */
+	ca->rsa_oid = TRUE;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	cert->destroy(cert);
+}
+END_TEST
+
+START_TEST(test_clock_skew)
+{
+	certificate_t *cert;
+
+	/* valid from 30 minutes from now: our clock is behind */
+	ca->mode = GT_CA_FUTURE;
+	params.max_skew = 3600;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	ck_assert(gt_log_contains("our clock is about 1800s behind"));
+	cert->destroy(cert);
+	params.max_skew = 60;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL),
+					 GETCERT_ERR_CERT_VALIDITY);
+}
+END_TEST
+
+START_TEST(test_policy)
+{
+	certificate_t *cert;
+
+	/* a server with DES3 and SHA-1 only */
+	ca->destroy(ca);
+	ca = gt_ca_create("DES3\nSHA-1\nPOSTPKIOperation");
+	params.ca_cert = ca->ca;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_ERR_POLICY);
+	ck_assert_int_eq(ca->requests, 2);
+	params.allow_des3 = TRUE;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_ERR_POLICY);
+	params.allow_sha1 = TRUE;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	cert->destroy(cert);
+}
+END_TEST
+
+START_TEST(test_get_cert_crl)
+{
+	getcert_enroll_t *engine;
+	certificate_t *cert, *fetched, *crl;
+	x509_t *x509;
+
+	engine = getcert_enroll_create(&ca->transport, &params);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
+					 GETCERT_OK);
+	x509 = (x509_t*)cert;
+	ck_assert_int_eq(engine->get_cert(engine, cert, key,
+						x509->get_serial(x509), &fetched), GETCERT_OK);
+	ck_assert(fetched->equals(fetched, cert));
+	ck_assert_int_eq(ca->count[SCEP_GET_CERT], 1);
+	ck_assert_int_eq(engine->get_crl(engine, cert, key, &crl), GETCERT_OK);
+	ck_assert_int_eq(crl->get_type(crl), CERT_X509_CRL);
+	ck_assert_int_eq(ca->count[SCEP_GET_CRL], 1);
+	crl->destroy(crl);
+	fetched->destroy(fetched);
+	cert->destroy(cert);
+	engine->destroy(engine);
+}
+END_TEST
+
+Suite *enroll_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("enrollment engine");
+
+	tc = tcase_create("enroll");
+	tcase_add_checked_fixture(tc, setup_enroll, teardown_enroll);
+	tcase_add_test(tc, test_enroll);
+	tcase_add_test(tc, test_enroll_get);
+	tcase_add_test(tc, test_fingerprint_pin);
+	tcase_add_test(tc, test_ca_mismatch);
+	tcase_add_test(tc, test_rsa_encryption_oid);
+	tcase_add_test(tc, test_clock_skew);
+	tcase_add_test(tc, test_policy);
+	tcase_add_test(tc, test_get_cert_crl);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("renewal");
+	tcase_add_checked_fixture(tc, setup_enroll, teardown_enroll);
+	tcase_add_test(tc, test_renewal);
+	tcase_add_test(tc, test_renewal_without_cap);
+	tcase_add_test(tc, test_renewal_fallback);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pending");
+	tcase_add_checked_fixture(tc, setup_enroll, teardown_enroll);
+	tcase_add_test(tc, test_pending);
+	tcase_add_test(tc, test_pending_forever);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("failures");
+	tcase_add_checked_fixture(tc, setup_enroll, teardown_enroll);
+	tcase_add_loop_test(tc, test_fail_info, SCEP_BAD_ALG, SCEP_FAIL_NONE + 1);
+	tcase_add_loop_test(tc, test_misbehaviour, 0, countof(misbehaviour));
+	suite_add_tcase(s, tc);
+
+	return s;
+}

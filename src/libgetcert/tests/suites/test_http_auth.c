@@ -1,0 +1,252 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include <test_suite.h>
+
+#include <getcert_http_auth.h>
+#include <getcert_test_certs.h>
+
+START_TEST(test_parse_basic)
+{
+	getcert_http_challenge_t c;
+
+	ck_assert(getcert_http_challenge_parse("Basic realm=\"getcert\"", &c));
+	ck_assert(c.basic);
+	ck_assert_str_eq(c.realm, "getcert");
+	ck_assert(!c.challenge && !c.state);
+	getcert_http_challenge_free(&c);
+
+	ck_assert(getcert_http_challenge_parse("basic REALM=x", &c));
+	ck_assert(c.basic);
+	ck_assert_str_eq(c.realm, "x");
+	getcert_http_challenge_free(&c);
+}
+END_TEST
+
+START_TEST(test_parse_challenge)
+{
+	getcert_http_challenge_t c;
+
+	ck_assert(getcert_http_challenge_parse("Basic realm=\"getcert\", "
+				"challenge=\"Enter the code for \\\"carol\\\", please\", "
+				"state=\"c3RhdGU=\"", &c));
+	ck_assert(c.basic);
+	ck_assert_str_eq(c.challenge, "Enter the code for \"carol\", please");
+	ck_assert_str_eq(c.state, "c3RhdGU=");
+	getcert_http_challenge_free(&c);
+}
+END_TEST
+
+START_TEST(test_parse_schemes)
+{
+	getcert_http_challenge_t c;
+
+	ck_assert(getcert_http_challenge_parse("Negotiate abc==, Basic "
+										   "realm=\"r\", Bearer x=y", &c));
+	ck_assert(c.basic);
+	ck_assert_str_eq(c.realm, "r");
+	getcert_http_challenge_free(&c);
+
+	ck_assert(getcert_http_challenge_parse("Digest realm=\"r\", "
+										   "challenge=\"x\"", &c));
+	ck_assert(!c.basic);
+	ck_assert(!c.challenge);
+	getcert_http_challenge_free(&c);
+}
+END_TEST
+
+static char *malformed[] = {
+	"Basic realm=\"unterminated",
+	"Basic realm=",
+	"Basic state=\"a b\"",
+	"Basic state=\"a\nb\"",
+	"Basic realm=\"a\x01\"",
+	"=x",
+	"\"quoted\"",
+};
+
+START_TEST(test_parse_malformed)
+{
+	getcert_http_challenge_t c;
+
+	ck_assert(!getcert_http_challenge_parse(malformed[_i], &c));
+	ck_assert(!c.realm && !c.challenge && !c.state);
+}
+END_TEST
+
+/**
+ * Credential callback recording its calls
+ */
+static struct {
+	int calls;
+	char challenge[64];
+	u_int attempt;
+	bool refuse;
+} cb_state;
+
+static bool credential_cb(void *data, identification_t *user,
+						  char *challenge, u_int attempt, chunk_t *secret)
+{
+	cb_state.calls++;
+	cb_state.attempt = attempt;
+	snprintf(cb_state.challenge, sizeof(cb_state.challenge), "%s",
+			 challenge ?: "");
+	if (cb_state.refuse)
+	{
+		return FALSE;
+	}
+	*secret = chunk_clone(chunk_from_str(challenge ? "123456" : "s3cr3t"));
+	return TRUE;
+}
+
+static getcert_http_auth_t *create(char *user, u_int tries, u_int rounds)
+{
+	identification_t *id;
+	getcert_http_auth_t *auth;
+
+	memset(&cb_state, 0, sizeof(cb_state));
+	id = identification_create_from_string(user);
+	auth = getcert_http_auth_create(id, credential_cb, NULL, tries, rounds);
+	id->destroy(id);
+	return auth;
+}
+
+START_TEST(test_password)
+{
+	getcert_http_auth_t *auth;
+
+	gt_log_start();
+	auth = create("carol", 2, 3);
+	ck_assert(!auth->get_authorization(auth));
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=\"getcert\""),
+					 GETCERT_OK);
+	ck_assert_int_eq(cb_state.calls, 1);
+	ck_assert_int_eq(cb_state.attempt, 1);
+	/* base64("carol:s3cr3t") */
+	ck_assert_str_eq(auth->get_authorization(auth),
+					 "Basic Y2Fyb2w6czNjcjN0");
+	ck_assert(!auth->get_state(auth));
+	/* the secret never shows up in the log */
+	ck_assert(!gt_log_contains("s3cr3t"));
+	ck_assert(!gt_log_contains("Y2Fyb2w6czNjcjN0"));
+	auth->destroy(auth);
+	gt_log_stop();
+}
+END_TEST
+
+START_TEST(test_rejected_bounded)
+{
+	getcert_http_auth_t *auth;
+
+	gt_log_start();
+	auth = create("carol", 2, 3);
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"), GETCERT_OK);
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"), GETCERT_OK);
+	ck_assert_int_eq(cb_state.attempt, 2);
+	ck_assert(gt_log_contains("server rejected the password of 'carol'"));
+	/* no third try: the account must not be locked out */
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"),
+					 GETCERT_ERR_AUTH);
+	ck_assert_int_eq(cb_state.calls, 2);
+	ck_assert(!auth->get_authorization(auth));
+	ck_assert(gt_log_contains("giving up after 2 rejected attempts"));
+	auth->destroy(auth);
+	gt_log_stop();
+}
+END_TEST
+
+START_TEST(test_challenge_rounds)
+{
+	getcert_http_auth_t *auth;
+
+	auth = create("carol", 2, 2);
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"), GETCERT_OK);
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x, challenge=\"OTP "
+					 "for carol\", state=\"abc\""), GETCERT_OK);
+	ck_assert_str_eq(cb_state.challenge, "OTP for carol");
+	/* base64("carol:123456") */
+	ck_assert_str_eq(auth->get_authorization(auth),
+					 "Basic Y2Fyb2w6MTIzNDU2");
+	ck_assert_str_eq(auth->get_state(auth), "abc");
+	ck_assert_int_eq(auth->get_challenges(auth), 1);
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x, challenge=\"next\", "
+					 "state=\"def\""), GETCERT_OK);
+	ck_assert_str_eq(auth->get_state(auth), "def");
+	/* a third challenge is one too many */
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x, challenge=\"more\", "
+					 "state=\"ghi\""), GETCERT_ERR_AUTH);
+	ck_assert(!auth->get_authorization(auth));
+	ck_assert(!auth->get_state(auth));
+	auth->destroy(auth);
+}
+END_TEST
+
+START_TEST(test_no_credentials)
+{
+	getcert_http_auth_t *auth;
+
+	auth = create("carol", 2, 2);
+	cb_state.refuse = TRUE;
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"),
+					 GETCERT_ERR_NO_CREDENTIALS);
+	auth->destroy(auth);
+
+	/* RFC 7617: no colon in a Basic user name */
+	auth = create("ca:rol", 2, 2);
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"),
+					 GETCERT_ERR_NO_CREDENTIALS);
+	ck_assert_int_eq(cb_state.calls, 0);
+	auth->destroy(auth);
+}
+END_TEST
+
+START_TEST(test_no_basic)
+{
+	getcert_http_auth_t *auth;
+
+	auth = create("carol", 2, 2);
+	ck_assert_int_eq(auth->challenge(auth, NULL), GETCERT_ERR_AUTH);
+	ck_assert_int_eq(auth->challenge(auth, "Digest realm=x, nonce=y"),
+					 GETCERT_ERR_AUTH);
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=\"x"),
+					 GETCERT_ERR_AUTH);
+	ck_assert_int_eq(cb_state.calls, 0);
+	auth->destroy(auth);
+}
+END_TEST
+
+Suite *http_auth_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("HTTP authentication");
+
+	tc = tcase_create("WWW-Authenticate");
+	tcase_add_test(tc, test_parse_basic);
+	tcase_add_test(tc, test_parse_challenge);
+	tcase_add_test(tc, test_parse_schemes);
+	tcase_add_loop_test(tc, test_parse_malformed, 0, countof(malformed));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("401 rounds");
+	tcase_add_test(tc, test_password);
+	tcase_add_test(tc, test_rejected_bounded);
+	tcase_add_test(tc, test_challenge_rounds);
+	tcase_add_test(tc, test_no_credentials);
+	tcase_add_test(tc, test_no_basic);
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,298 @@
+#!/bin/bash
+#
+# getcert test bed: enrollment servers run inside the hosts. Sourced after
+# testbed.sh by scenarios (and benchmarks) that need them.
+#
+#   tb_scepserver_start <host> <port> [scepserver args...]
+#                                   micromdm scepserver with its own CA depot
+#   tb_tls_server_cert <host> <dns-name> <ip>
+#                                   TLS server certificate from the test bed CA
+#   tb_nginx_start <host> <port> <upstream-url> <htpasswd-file or "">
+#                                   nginx as TLS (and Basic auth) front end
+#   tb_htpasswd <file> <user> <password>
+#                                   add or replace a user in an htpasswd file
+#
+# Every server runs in the host's network and mount namespace, started in the
+# background through nsenter, so that tb_teardown ends it with the host. Logs,
+# pid files and state go to $TB_DIR/<host>/. All waits are bounded.
+
+# bounded waits and commands, seconds
+TB_WAIT_SERVER=${TB_WAIT_SERVER:-15}
+TB_CMD_TIMEOUT=${TB_CMD_TIMEOUT:-60}
+
+# the host's addresses, without prefix length, one a line
+tb_srv_host_ips()
+{
+	local iface addr
+	tb_host_addrs "$1" | while read -r iface addr; do
+		echo "${addr%/*}"
+	done
+}
+
+# is the process running (not gone, not a zombie)?
+tb_srv_alive()
+{
+	local st
+	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	case "$st" in
+		""|Z*) return 1 ;;
+	esac
+	return 0
+}
+
+# succeed when the command does or the process is gone: lets tb_wait stop
+# early when a server dies while it starts
+tb_srv_up_or_dead()
+{
+	local pid=$1
+	shift
+	tb_srv_alive "$pid" || return 0
+	"$@"
+}
+
+# fail if something in the host already listens on the TCP port: the new
+# server would not bind, and the old one would answer in its place
+tb_srv_port_free()
+{
+	local host=$1 port=$2 name=$3 out
+	out=$(tb_exec "$host" ss -Hltn "sport = :$port" 2>&1) || {
+		tb_log "ss failed in $host: $out"; return 1; }
+	if [ -n "$out" ]; then
+		tb_log "$name: TCP port $port in $host is already in use"
+		return 1
+	fi
+}
+
+# wait until a server started with pid answers the command; on failure
+# report and show the end of its log
+tb_srv_wait()
+{
+	local name=$1 pid=$2 log=$3 rc
+	shift 3
+	tb_wait "$TB_WAIT_SERVER" tb_srv_up_or_dead "$pid" "$@"
+	rc=$?
+	if ! tb_srv_alive "$pid"; then
+		tb_log "$name exited while starting (log $log)"
+		tail -20 "$log" >&2
+		return 1
+	fi
+	if [ $rc -ne 0 ]; then
+		tb_log "$name did not answer within ${TB_WAIT_SERVER}s (log $log)"
+		tail -20 "$log" >&2
+		return 1
+	fi
+}
+
+# start micromdm's scepserver in a host, with a CA depot of its own
+# ($TB_DIR/<host>/scep-depot, created on first use, kept on restarts);
+# extra arguments go to scepserver (e.g. -challenge secret -allowrenew 0
+# -crtvalid 1). Sets TB_SCEP_CA to the depot's CA certificate.
+tb_scepserver_start()
+{
+	local host=$1 port=$2 dir=$TB_DIR/$1 depot pid ip
+	shift 2
+	depot=$dir/scep-depot
+	if [ -z "$host" ] || [ -z "$port" ]; then
+		tb_log "usage: tb_scepserver_start <host> <port> [scepserver args...]"
+		return 1
+	fi
+	mkdir -p "$dir"
+	tb_srv_port_free "$host" "$port" "scepserver" || return 1
+	if [ ! -f "$depot/ca.pem" ]; then
+		if ! timeout "$TB_CMD_TIMEOUT" scepserver ca -init -depot "$depot" \
+				-keySize 2048 -organization "getcert test" -country CH \
+				> "$dir/scepserver-ca.log" 2>&1 ||
+		   [ ! -f "$depot/ca.pem" ]; then
+			tb_log "scepserver ca -init for $host failed"
+			cat "$dir/scepserver-ca.log" >&2
+			return 1
+		fi
+	fi
+	TB_SCEP_CA=$depot/ca.pem
+	export TB_SCEP_CA
+	nsenter -t "$(cat "$dir/keeper.pid")" -m -n -- \
+		scepserver -depot "$depot" -port "$port" "$@" \
+		</dev/null >"$dir/scepserver.log" 2>&1 &
+	pid=$!
+	echo $pid > "$dir/scepserver.pid"
+	ip=$(tb_srv_host_ips "$host" | head -1)
+	tb_srv_wait "scepserver on $host" "$pid" "$dir/scepserver.log" \
+		tb_exec "$host" curl -fsS --max-time 2 \
+		"http://$ip:$port/scep?operation=GetCACaps"
+}
+
+# issue a TLS server certificate for a host from the test bed CA:
+# $TB_DIR/<host>/tlsKey.pem (PKCS#1 RSA) and tlsCert.pem, with the DNS name
+# and the IP address as subjectAltNames and the serverAuth EKU (pki --issue
+# takes the subjectAltNames from the request; --san there would add them twice)
+tb_tls_server_cert()
+{
+	local host=$1 dns=$2 ip=$3 dir=$TB_DIR/$1 pki=$TB_DIR/pki
+	if [ -z "$host" ] || [ -z "$dns" ] || [ -z "$ip" ]; then
+		tb_log "usage: tb_tls_server_cert <host> <dns-name> <ip>"
+		return 1
+	fi
+	mkdir -p "$dir"
+	# (set -e would not hold in a subshell whose status is tested: chain)
+	(
+		umask 077 &&
+		timeout "$TB_CMD_TIMEOUT" "$TB_PKI" --gen --type rsa --size 2048 \
+			--outform pem > "$dir/tlsKey.pem" &&
+		timeout "$TB_CMD_TIMEOUT" "$TB_PKI" --req --in "$dir/tlsKey.pem" \
+			--type priv --dn "C=CH, O=getcert test, CN=$dns" \
+			--san "$dns" --san "$ip" --outform pem > "$dir/tlsReq.pem" &&
+		umask 022 &&
+		timeout "$TB_CMD_TIMEOUT" "$TB_PKI" --issue --cacert "$pki/caCert.pem" \
+			--cakey "$pki/caKey.pem" --type pkcs10 --in "$dir/tlsReq.pem" \
+			--lifetime 30 --flag serverAuth --outform pem > "$dir/tlsCert.pem"
+	) 2> "$dir/tls-cert.log" ||
+		{ tb_log "pki failed issuing $host's TLS certificate";
+		  cat "$dir/tls-cert.log" >&2;
+		  rm -f "$dir/tlsKey.pem" "$dir/tlsReq.pem" "$dir/tlsCert.pem"
+		  return 1; }
+	rm -f "$dir/tlsReq.pem"
+	# what nginx (OpenSSL) reads: the key, and that it belongs to the cert
+	if [ "$(openssl pkey -in "$dir/tlsKey.pem" -pubout 2>&1)" != \
+		 "$(openssl x509 -in "$dir/tlsCert.pem" -noout -pubkey 2>&1)" ]; then
+		tb_log "OpenSSL can't read $host's TLS key or it doesn't match the certificate"
+		return 1
+	fi
+	if ! openssl verify -CAfile "$pki/caCert.pem" "$dir/tlsCert.pem" \
+			>> "$dir/tls-cert.log" 2>&1; then
+		tb_log "$host's TLS certificate does not verify against the test bed CA"
+		return 1
+	fi
+}
+
+# add a user to an htpasswd file (apr1 hash), replacing an earlier entry
+tb_htpasswd()
+{
+	local file=$1 user=$2 pw=$3 hash
+	if [ -z "$file" ] || [ -z "$user" ] || [ $# -lt 3 ]; then
+		tb_log "usage: tb_htpasswd <file> <user> <password>"
+		return 1
+	fi
+	case "$user" in
+		*:*) tb_log "htpasswd user name must not contain ':'"; return 1 ;;
+	esac
+	hash=$(printf '%s\n' "$pw" | openssl passwd -apr1 -stdin) || {
+		tb_log "openssl passwd failed"; return 1; }
+	touch "$file" || return 1
+	{ awk -F: -v u="$user" '$1 != u' "$file"; echo "$user:$hash"; } \
+		> "$file.tmp" &&
+		mv "$file.tmp" "$file"
+}
+
+# start nginx in a host as TLS front end of an upstream URL (scheme://host:port,
+# no path: the request URI, query string and body go upstream unchanged),
+# listening on <port> on the host's addresses with $TB_DIR/<host>/tls*.pem
+# (created for <host>.strongswan.org and the first address if missing);
+# with an htpasswd file every request needs Basic authentication. Config,
+# logs, temp files and pid in $TB_DIR/<host>/nginx/; the access log
+# (TB_NGINX_LOG) records connection serial and request count per connection
+# and TLS session reuse ("r" reused, "." full handshake).
+tb_nginx_start()
+{
+	local host=$1 port=$2 upstream=$3 htpasswd=$4 dir=$TB_DIR/$1 ndir pid ip
+	local listen="" auth="auth_basic off;"
+	ndir=$dir/nginx
+	if [ -z "$host" ] || [ -z "$port" ] || [ -z "$upstream" ] || [ $# -lt 4 ]; then
+		tb_log "usage: tb_nginx_start <host> <port> <upstream-url> <htpasswd or \"\">"
+		return 1
+	fi
+	tb_srv_port_free "$host" "$port" "nginx" || return 1
+	upstream=${upstream%/}
+	if ! [[ "$upstream" =~ ^https?://[^/?#]+$ ]]; then
+		tb_log "nginx upstream '$upstream' must be scheme://host:port without a path"
+		return 1
+	fi
+	if [ -n "$htpasswd" ]; then
+		[ -r "$htpasswd" ] || { tb_log "no htpasswd file $htpasswd"; return 1; }
+		htpasswd=$(realpath "$htpasswd")
+		auth="auth_basic \"getcert test\";
+		auth_basic_user_file $htpasswd;"
+	fi
+	if [ ! -s "$dir/tlsCert.pem" ] || [ ! -s "$dir/tlsKey.pem" ]; then
+		tb_tls_server_cert "$host" "$host.strongswan.org" \
+			"$(tb_srv_host_ips "$host" | head -1)" || return 1
+	fi
+	for ip in $(tb_srv_host_ips "$host"); do
+		listen="$listen
+		listen $ip:$port ssl;"
+	done
+	mkdir -p "$ndir/tmp"
+	# workers run as root: they read the htpasswd file wherever it is
+	cat > "$ndir/nginx.conf" <<EOF
+# nginx for test bed host $host, written by tb_nginx_start
+daemon off;
+master_process on;
+worker_processes 1;
+user root root;
+pid $ndir/nginx.pid;
+error_log $ndir/error.log notice;
+
+events {
+	worker_connections 512;
+}
+
+http {
+	log_format getcert '\$remote_addr - \$remote_user [\$time_local] '
+		'"\$request" \$status \$body_bytes_sent len=\$request_length '
+		'conn=\$connection conn_reqs=\$connection_requests '
+		'tls_reused=\$ssl_session_reused tls=\$ssl_protocol '
+		'upstream=\$upstream_status time=\$request_time';
+	access_log $ndir/access.log getcert;
+
+	client_body_temp_path $ndir/tmp/body;
+	proxy_temp_path $ndir/tmp/proxy;
+	fastcgi_temp_path $ndir/tmp/fastcgi;
+	uwsgi_temp_path $ndir/tmp/uwsgi;
+	scgi_temp_path $ndir/tmp/scgi;
+
+	keepalive_timeout 75s;
+	keepalive_requests 10000;
+	client_max_body_size 1m;
+	# SCEP GET PKIOperation carries the whole message in the query string
+	large_client_header_buffers 4 64k;
+
+	server {$listen
+		server_name _;
+
+		ssl_certificate $dir/tlsCert.pem;
+		ssl_certificate_key $dir/tlsKey.pem;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		ssl_session_cache shared:tls:1m;
+		ssl_session_timeout 10m;
+
+		$auth
+
+		location / {
+			# no URI part: the request URI goes upstream as the client sent it
+			proxy_pass $upstream;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+			proxy_set_header Host \$http_host;
+			proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+			proxy_set_header X-Forwarded-Proto https;
+		}
+	}
+}
+EOF
+	if ! tb_exec "$host" timeout "$TB_CMD_TIMEOUT" nginx -t -q -p "$ndir/" \
+			-e "$ndir/error.log" -c "$ndir/nginx.conf" > "$ndir/nginx-t.log" 2>&1; then
+		tb_log "nginx configuration for $host is invalid ($ndir/nginx.conf)"
+		cat "$ndir/nginx-t.log" >&2
+		return 1
+	fi
+	TB_NGINX_LOG=$ndir/access.log
+	export TB_NGINX_LOG
+	nsenter -t "$(cat "$dir/keeper.pid")" -m -n -- \
+		nginx -p "$ndir/" -e "$ndir/error.log" -c "$ndir/nginx.conf" \
+		</dev/null >"$ndir/nginx.out" 2>&1 &
+	pid=$!
+	echo $pid > "$dir/nginx.pid"
+	ip=$(tb_srv_host_ips "$host" | head -1)
+	# any HTTP answer will do (401 with authentication)
+	tb_srv_wait "nginx on $host" "$pid" "$ndir/error.log" \
+		tb_exec "$host" curl -sk -o /dev/null --max-time 2 "https://$ip:$port/"
+}
