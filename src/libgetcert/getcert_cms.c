@@ -692,7 +692,7 @@ static bool decrypt_key(chunk_t ktri, certificate_t *cert, private_key_t *key,
  * Decrypt content with a symmetric algorithm, remove and check padding
  */
 static bool decrypt_content(int oid, chunk_t params, chunk_t cek,
-							chunk_t encrypted, bool allow_des3, chunk_t *plain)
+							chunk_t encrypted, bool allow_weak, chunk_t *plain)
 {
 	encryption_algorithm_t alg;
 	crypter_t *crypter;
@@ -702,7 +702,8 @@ static bool decrypt_content(int oid, chunk_t params, chunk_t cek,
 	int i;
 
 	alg = encryption_algorithm_from_oid(oid, &key_size);
-	if (alg != ENCR_AES_CBC && !(alg == ENCR_3DES && allow_des3))
+	if (alg != ENCR_AES_CBC &&
+		!((alg == ENCR_3DES || alg == ENCR_DES) && allow_weak))
 	{
 		DBG1(DBG_LIB, "CMS: content encryption %s not accepted by policy",
 			 oid_name(oid));
@@ -767,7 +768,7 @@ static bool decrypt_content(int oid, chunk_t params, chunk_t cek,
  * Described in header
  */
 bool getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
-						 private_key_t *key, bool allow_des3, chunk_t *plain)
+						 private_key_t *key, bool allow_weak, chunk_t *plain)
 {
 	chunk_t seq, oid, env, version, infos, info, eci, params, encrypted;
 	chunk_t cek = chunk_empty;
@@ -832,14 +833,31 @@ bool getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
 		chunk_clear(&cek);
 		return FALSE;
 	}
-	if (!eci.len || !take(&eci, ASN1_CONTEXT_S_0, &encrypted, NULL) ||
-		eci.len)
+	encrypted = chunk_empty;
+	if (take(&eci, ASN1_CONTEXT_S_0, &info, NULL))
+	{
+		encrypted = chunk_clone(info);
+	}
+	else if (take(&eci, ASN1_CONTEXT_C_0, &info, NULL))
+	{	/* constructed form, OCTET STRING segments (Go's pkcs7 sends one) */
+		while (info.len && take(&info, ASN1_OCTET_STRING, &seq, NULL))
+		{
+			encrypted = chunk_cat("mc", encrypted, seq);
+		}
+		if (info.len)
+		{
+			chunk_free(&encrypted);
+		}
+	}
+	if (!encrypted.len || eci.len)
 	{
 		DBG1(DBG_LIB, "CMS: EnvelopedData without encrypted content");
+		chunk_free(&encrypted);
 		chunk_clear(&cek);
 		return FALSE;
 	}
-	ok = decrypt_content(alg, params, cek, encrypted, allow_des3, plain);
+	ok = decrypt_content(alg, params, cek, encrypted, allow_weak, plain);
+	chunk_free(&encrypted);
 	chunk_clear(&cek);
 	return ok;
 }

@@ -122,17 +122,17 @@ getcert_cms_t *getcert_cms_parse(chunk_t blob);
  *
  * The recipient must be identified by our certificate (issuer and serial
  * or subjectKeyIdentifier). Content encryption AES-128/192/256-CBC, and
- * DES-EDE3-CBC only if allowed.
+ * DES-EDE3-CBC or DES-CBC only if weak algorithms are allowed.
  *
  * @param blob			DER encoding
  * @param cert			our certificate, as the server addressed us
  * @param key			our private key
- * @param allow_des3	accept DES-EDE3-CBC content encryption
+ * @param allow_weak	accept DES-EDE3-CBC and DES-CBC content encryption
  * @param plain			receives the allocated plaintext
  * @return				TRUE if decrypted (reason logged otherwise)
  */
 bool getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
-						 private_key_t *key, bool allow_des3, chunk_t *plain);
+						 private_key_t *key, bool allow_weak, chunk_t *plain);
 
 /**
  * Build a degenerate certs-only SignedData ContentInfo.

@@ -518,8 +518,7 @@ static getcert_err_t transact(private_getcert_enroll_t *this,
 		DBG1(DBG_LIB, "SCEP: reply has Content-Type '%s'", type);
 	}
 	free(type);
-	err = scep_parse_reply(body, req, this->trusted, this->params.allow_des3,
-						   reply);
+	err = scep_parse_reply(body, req, this->trusted, reply);
 	chunk_free(&body);
 	if (err == GETCERT_OK && reply->status == SCEP_FAILURE)
 	{

@@ -48,7 +48,7 @@ struct getcert_enroll_params_t {
 	char *ca_ident;
 	/** SCEP challengePassword to put into the request, or NULL */
 	char *challenge_password;
-	/** accept DES-EDE3-CBC if the server lacks AES */
+	/** encrypt requests with DES-EDE3-CBC if the server lacks AES */
 	bool allow_des3;
 	/** accept SHA-1 if the server lacks SHA-256 */
 	bool allow_sha1;

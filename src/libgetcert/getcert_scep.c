@@ -323,8 +323,7 @@ static bool get_number(getcert_cms_t *cms, int oid, int *value)
  * Described in header
  */
 getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
-							   linked_list_t *trusted, bool allow_des3,
-							   scep_reply_t *reply)
+							   linked_list_t *trusted, scep_reply_t *reply)
 {
 	getcert_cms_t *cms;
 	getcert_err_t err = GETCERT_OK;
@@ -406,7 +405,7 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
 				goto out;
 			}
 			if (!getcert_cms_decrypt(cms->get_content(cms), req->signer,
-									 req->key, allow_des3, &reply->data))
+									 req->key, TRUE, &reply->data))
 			{
 				err = GETCERT_ERR_ENVELOPE;
 				goto out;

@@ -180,16 +180,19 @@ struct scep_reply_t {
  * recipientNonce equal to our senderNonce (NONCE), for SUCCESS a non-empty
  * envelope that decrypts for us (ENVELOPE).
  *
+ * The reply's envelope may use DES or DES3 (micromdm's scepserver always
+ * answers with DES-CBC): it only carries the public certificate, whose
+ * integrity the verified signature protects. What we send stays encrypted
+ * according to local policy.
+ *
  * @param blob			DER encoding of the CertRep
  * @param req			the request it answers (transid, nonce, signer, key)
  * @param trusted		certificate_t*, the pinned CA and verified RAs
- * @param allow_des3	accept DES-EDE3-CBC encrypted replies
  * @param reply			receives the reply
  * @return				GETCERT_OK or the error
  */
 getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
-							   linked_list_t *trusted, bool allow_des3,
-							   scep_reply_t *reply);
+							   linked_list_t *trusted, scep_reply_t *reply);
 
 /**
  * Build a CertRep (server side).

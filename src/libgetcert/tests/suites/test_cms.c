@@ -236,15 +236,17 @@ END_TEST
 static struct {
 	encryption_algorithm_t alg;
 	size_t key_size;
-	bool allow_des3;
+	bool allow_weak;
 	bool ok;
 } envelopes[] = {
 	{ ENCR_AES_CBC, 128, FALSE, TRUE },
 	{ ENCR_AES_CBC, 192, FALSE, TRUE },
 	{ ENCR_AES_CBC, 256, FALSE, TRUE },
 	{ ENCR_3DES, 192, TRUE, TRUE },
-	/* DES3 only where explicitly allowed */
+	{ ENCR_DES, 64, TRUE, TRUE },
+	/* DES3 and DES only where explicitly allowed */
 	{ ENCR_3DES, 192, FALSE, FALSE },
+	{ ENCR_DES, 64, FALSE, FALSE },
 };
 
 /**
@@ -266,7 +268,7 @@ START_TEST(test_envelope)
 										  envelopes[_i].key_size);
 		ck_assert(env.len);
 		ck_assert(getcert_cms_decrypt(env, cert, key,
-					envelopes[_i].allow_des3, &plain) == envelopes[_i].ok);
+					envelopes[_i].allow_weak, &plain) == envelopes[_i].ok);
 		if (envelopes[_i].ok)
 		{
 			ck_assert_chunk_eq(plain, data);

@@ -98,7 +98,7 @@ START_TEST(test_success)
 	msg = scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE,
 							 chunk_from_str("issued"), ENCR_AES_CBC, 128,
 							 ca, ca_key, HASH_SHA256);
-	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, FALSE, &reply),
+	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
 					 GETCERT_OK);
 	ck_assert_int_eq(reply.status, SCEP_SUCCESS);
 	ck_assert_chunk_eq(reply.data, chunk_from_str("issued"));
@@ -116,7 +116,7 @@ START_TEST(test_fail_info)
 	/* every failInfo, and none */
 	msg = scep_build_certrep(&req, SCEP_FAILURE, _i, chunk_empty,
 							 ENCR_AES_CBC, 128, ca, ca_key, HASH_SHA256);
-	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, FALSE, &reply),
+	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
 					 GETCERT_OK);
 	ck_assert_int_eq(reply.status, SCEP_FAILURE);
 	ck_assert_int_eq(reply.fail, _i);
@@ -132,7 +132,7 @@ START_TEST(test_pending)
 
 	msg = scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE, chunk_empty,
 							 ENCR_AES_CBC, 128, ca, ca_key, HASH_SHA256);
-	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, FALSE, &reply),
+	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
 					 GETCERT_OK);
 	ck_assert_int_eq(reply.status, SCEP_PENDING);
 	chunk_free(&msg);
@@ -234,7 +234,7 @@ START_TEST(test_invalid)
 			expected = GETCERT_ERR_SIGNATURE;
 			break;
 	}
-	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, FALSE, &reply),
+	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
 					 expected);
 	ck_assert(!reply.data.len);
 	chunk_free(&envelope);

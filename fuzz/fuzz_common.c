@@ -1,0 +1,448 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "fuzz_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <time.h>
+#include <sys/stat.h>
+
+#include <getcert_cms.h>
+
+#include <utils/debug.h>
+#include <asn1/asn1.h>
+#include <asn1/oid.h>
+#include <crypto/hashers/hasher.h>
+#include <credentials/certificates/x509.h>
+
+#ifndef FUZZ_FIXTURES_DIR
+#define FUZZ_FIXTURES_DIR "fixtures"
+#endif
+
+fuzz_fixtures_t fx;
+
+static volatile uint32_t sink;
+
+/**
+ * dbg() hook dropping everything
+ */
+static void dbg_silent(debug_t group, level_t level, char *fmt, ...)
+{
+}
+
+static void __attribute__((noreturn)) die(char *fmt, char *arg)
+{
+	fprintf(stderr, "fuzz: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+/**
+ * Path of a fixture file
+ */
+static char *fixture_path(char *name)
+{
+	static char path[PATH_MAX];
+	char *dir = getenv("FUZZ_FIXTURES") ?: FUZZ_FIXTURES_DIR;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+	{
+		die("fixture path too long: %s", dir);
+	}
+	return path;
+}
+
+static private_key_t *load_key(char *name, key_type_t type)
+{
+	private_key_t *key;
+	char *path = fixture_path(name);
+
+	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, type,
+							 BUILD_FROM_FILE, path, BUILD_END);
+	if (!key)
+	{
+		die("loading private key %s failed (set FUZZ_FIXTURES?)", path);
+	}
+	return key;
+}
+
+static certificate_t *load_cert(char *name, certificate_type_t type)
+{
+	certificate_t *cert;
+	char *path = fixture_path(name);
+
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, type,
+							  BUILD_FROM_FILE, path, BUILD_END);
+	if (!cert)
+	{
+		die("loading certificate %s failed (set FUZZ_FIXTURES?)", path);
+	}
+	return cert;
+}
+
+/*
+ * Described in header
+ */
+void fuzz_init(char *name)
+{
+	certificate_t *crl;
+
+	if (!library_init(NULL, name))
+	{
+		die("library_init() failed for %s", name);
+	}
+	if (!lib->plugins->load(lib->plugins, FUZZ_PLUGINS))
+	{
+		die("loading plugins '%s' failed", FUZZ_PLUGINS);
+	}
+	if (!getenv("FUZZ_DEBUG"))
+	{
+		dbg = dbg_silent;
+	}
+	fx.ca_key = load_key("ca.key", KEY_RSA);
+	fx.ca = load_cert("ca.crt", CERT_X509);
+	fx.ra_key = load_key("ra.key", KEY_ECDSA);
+	fx.ra = load_cert("ra.crt", CERT_X509);
+	fx.client_key = load_key("client.key", KEY_RSA);
+	fx.client = load_cert("client.crt", CERT_X509);
+	crl = load_cert("ca.crl", CERT_X509_CRL);
+	if (!crl->get_encoding(crl, CERT_ASN1_DER, &fx.crl))
+	{
+		die("encoding %s failed", "ca.crl");
+	}
+	crl->destroy(crl);
+}
+
+/*
+ * Described in header
+ */
+char *fuzz_seed_dir(void)
+{
+	char *dir = getenv("FUZZ_WRITE_SEEDS");
+
+	if (!dir || !*dir)
+	{
+		return NULL;
+	}
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+	{
+		die("creating seed directory %s failed", dir);
+	}
+	return dir;
+}
+
+/*
+ * Described in header
+ */
+void fuzz_write_seed(char *dir, char *name, chunk_t data)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!data.len && data.ptr == NULL && strncmp(name, "empty", 5) != 0)
+	{
+		die("building seed %s failed", name);
+	}
+	if (!chunk_write(data, path, 0644, TRUE))
+	{
+		die("writing seed %s failed", path);
+	}
+}
+
+/*
+ * Described in header
+ */
+void fuzz_write_seed_free(char *dir, char *name, chunk_t data)
+{
+	fuzz_write_seed(dir, name, data);
+	chunk_free(&data);
+}
+
+/*
+ * Described in header
+ */
+uint32_t fuzz_touch(chunk_t data)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < data.len; i++)
+	{
+		sum = sum * 31 + data.ptr[i];
+	}
+	sink ^= sum;
+	return sum;
+}
+
+/*
+ * Described in header
+ */
+void fuzz_sink(uint32_t value)
+{
+	sink ^= value;
+}
+
+/**
+ * IssuerAndSerialNumber of a certificate
+ */
+static chunk_t issuer_serial(certificate_t *cert)
+{
+	identification_t *issuer = cert->get_issuer(cert);
+	x509_t *x509 = (x509_t*)cert;
+
+	return asn1_wrap(ASN1_SEQUENCE, "cm", issuer->get_encoding(issuer),
+					 asn1_integer("c", x509->get_serial(x509)));
+}
+
+/**
+ * [0] SubjectKeyIdentifier of a certificate
+ */
+static chunk_t ski_id(certificate_t *cert)
+{
+	x509_t *x509 = (x509_t*)cert;
+
+	return asn1_wrap(ASN1_CONTEXT_S_0, "c",
+					 x509->get_subjectKeyIdentifier(x509));
+}
+
+static int cmp_der(const void *a, const void *b)
+{
+	const chunk_t *x = a, *y = b;
+	int diff;
+
+	diff = memcmp(x->ptr, y->ptr, min(x->len, y->len));
+	return diff ?: (int)x->len - (int)y->len;
+}
+
+/**
+ * DER-sort concatenated TLVs (at most 16)
+ */
+static chunk_t sort_tlvs(chunk_t all)
+{
+	chunk_t list[16], rest = all, inner, sorted = chunk_empty;
+	int count = 0, i;
+	u_char *start;
+
+	while (rest.len && count < countof(list))
+	{
+		start = rest.ptr;
+		if (asn1_unwrap(&rest, &inner) == ASN1_INVALID)
+		{
+			break;
+		}
+		list[count++] = chunk_create(start, rest.ptr - start);
+	}
+	qsort(list, count, sizeof(chunk_t), cmp_der);
+	for (i = 0; i < count; i++)
+	{
+		sorted = chunk_cat("mc", sorted, list[i]);
+	}
+	return sorted;
+}
+
+/*
+ * Described in header
+ */
+chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
+						  certificate_t *signer, private_key_t *key,
+						  hash_algorithm_t digest, bool ski, chunk_t crl)
+{
+	chunk_t hash, type, md, st, all, set, signature, cert, sig_alg, encap;
+	chunk_t crls = chunk_empty, body;
+	signature_scheme_t scheme;
+	hasher_t *hasher;
+	time_t now = time(NULL);
+	int oid;
+
+	oid = hasher_signature_algorithm_to_oid(digest, key->get_type(key));
+	scheme = signature_scheme_from_oid(oid);
+	hasher = lib->crypto->create_hasher(lib->crypto, digest);
+	if (!hasher || !hasher->allocate_hash(hasher, content, &hash))
+	{
+		die("hasher %s not available", "for seed");
+	}
+	hasher->destroy(hasher);
+
+	type = getcert_cms_attribute(OID_PKCS9_CONTENT_TYPE,
+								 asn1_build_known_oid(OID_PKCS7_DATA));
+	md = getcert_cms_attribute(OID_PKCS9_MESSAGE_DIGEST,
+							   asn1_wrap(ASN1_OCTET_STRING, "m", hash));
+	st = getcert_cms_attribute(OID_PKCS9_SIGNING_TIME,
+							   asn1_from_time(&now, ASN1_UTCTIME));
+	all = chunk_cat("mmmc", type, md, st, attrs);
+	set = asn1_wrap(ASN1_SET, "m", sort_tlvs(all));
+	chunk_free(&all);
+	if (!key->sign(key, scheme, NULL, set, &signature))
+	{
+		die("signing %s failed", "seed");
+	}
+	set.ptr[0] = ASN1_CONTEXT_C_0;
+	if (!signer->get_encoding(signer, CERT_ASN1_DER, &cert))
+	{
+		die("encoding %s failed", "signer");
+	}
+	if (key->get_type(key) == KEY_RSA)
+	{
+		sig_alg = asn1_algorithmIdentifier(oid);
+	}
+	else
+	{
+		sig_alg = asn1_wrap(ASN1_SEQUENCE, "m", asn1_build_known_oid(oid));
+	}
+	if (content.len)
+	{
+		encap = asn1_wrap(ASN1_SEQUENCE, "mm",
+					asn1_build_known_oid(OID_PKCS7_DATA),
+					asn1_wrap(ASN1_CONTEXT_C_0, "m",
+						asn1_wrap(ASN1_OCTET_STRING, "c", content)));
+	}
+	else
+	{
+		encap = asn1_wrap(ASN1_SEQUENCE, "m",
+						  asn1_build_known_oid(OID_PKCS7_DATA));
+	}
+	if (crl.len)
+	{
+		crls = asn1_wrap(ASN1_CONTEXT_C_1, "c", crl);
+	}
+	body = chunk_cat("cmmmmm",
+				ski ? chunk_from_chars(0x02, 0x01, 0x03) : ASN1_INTEGER_1,
+				asn1_wrap(ASN1_SET, "m",
+					asn1_algorithmIdentifier(hasher_algorithm_to_oid(digest))),
+				encap,
+				asn1_wrap(ASN1_CONTEXT_C_0, "m", cert),
+				crls,
+				asn1_wrap(ASN1_SET, "m",
+					asn1_wrap(ASN1_SEQUENCE, "cmmmmm",
+						ski ? chunk_from_chars(0x02, 0x01, 0x03)
+							: ASN1_INTEGER_1,
+						ski ? ski_id(signer) : issuer_serial(signer),
+						asn1_algorithmIdentifier(
+							hasher_algorithm_to_oid(digest)),
+						set, sig_alg,
+						asn1_wrap(ASN1_OCTET_STRING, "m", signature))));
+	return asn1_wrap(ASN1_SEQUENCE, "mm",
+				asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
+				asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					asn1_wrap(ASN1_SEQUENCE, "m", body)));
+}
+
+/**
+ * Encrypt the content encryption key for a recipient
+ */
+static chunk_t ktri(certificate_t *recipient, chunk_t cek, bool ski,
+					bool oaep)
+{
+	public_key_t *public;
+	chunk_t ekey;
+
+	public = recipient->get_public_key(recipient);
+	if (!public || !public->encrypt(public, oaep ? ENCRYPT_RSA_OAEP_SHA1
+												 : ENCRYPT_RSA_PKCS1,
+									NULL, cek, &ekey))
+	{
+		die("encrypting the CEK %s failed", "for a seed");
+	}
+	public->destroy(public);
+	return asn1_wrap(ASN1_SEQUENCE, "cmmm",
+				ski ? chunk_from_chars(0x02, 0x01, 0x02) : ASN1_INTEGER_0,
+				ski ? ski_id(recipient) : issuer_serial(recipient),
+				oaep ? asn1_wrap(ASN1_SEQUENCE, "m",
+								 asn1_build_known_oid(OID_RSAES_OAEP))
+					 : asn1_algorithmIdentifier(OID_RSA_ENCRYPTION),
+				asn1_wrap(ASN1_OCTET_STRING, "m", ekey));
+}
+
+/*
+ * Described in header
+ */
+chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
+							 encryption_algorithm_t alg, size_t key_size,
+							 bool ski, bool oaep, bool other)
+{
+	chunk_t cek, iv, padded, encrypted, infos, others = chunk_empty;
+	crypter_t *crypter;
+	rng_t *rng;
+	size_t bs, pad;
+	int oid;
+
+	oid = encryption_algorithm_to_oid(alg, key_size);
+	crypter = lib->crypto->create_crypter(lib->crypto, alg, key_size / 8);
+	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
+	if (oid == OID_UNKNOWN || !crypter || !rng ||
+		!rng->allocate_bytes(rng, crypter->get_key_size(crypter), &cek) ||
+		!rng->allocate_bytes(rng, crypter->get_iv_size(crypter), &iv) ||
+		!crypter->set_key(crypter, cek))
+	{
+		die("crypter for %s not available", "seed");
+	}
+	rng->destroy(rng);
+	bs = crypter->get_block_size(crypter);
+	pad = bs - content.len % bs;
+	padded = chunk_alloc(content.len + pad);
+	memcpy(padded.ptr, content.ptr, content.len);
+	memset(padded.ptr + content.len, pad, pad);
+	if (!crypter->encrypt(crypter, padded, iv, &encrypted))
+	{
+		die("encrypting %s failed", "seed");
+	}
+	crypter->destroy(crypter);
+	chunk_free(&padded);
+
+	if (other)
+	{	/* a KeyAgreeRecipientInfo stub and a recipient that isn't us */
+		others = chunk_cat("mm",
+					asn1_wrap(ASN1_CONTEXT_C_1, "c",
+							  chunk_from_chars(0x02, 0x01, 0x03)),
+					ktri(fx.ca, cek, FALSE, FALSE));
+	}
+	infos = chunk_cat("mm", others, ktri(recipient, cek, ski, oaep));
+	chunk_free(&cek);
+
+	return asn1_wrap(ASN1_SEQUENCE, "mm",
+				asn1_build_known_oid(OID_PKCS7_ENVELOPED_DATA),
+				asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					asn1_wrap(ASN1_SEQUENCE, "cmm",
+						ski || other ? chunk_from_chars(0x02, 0x01, 0x02)
+									 : ASN1_INTEGER_0,
+						asn1_wrap(ASN1_SET, "m", infos),
+						asn1_wrap(ASN1_SEQUENCE, "mmm",
+							asn1_build_known_oid(OID_PKCS7_DATA),
+							asn1_wrap(ASN1_SEQUENCE, "mm",
+								asn1_build_known_oid(oid),
+								asn1_wrap(ASN1_OCTET_STRING, "m", iv)),
+							asn1_wrap(ASN1_CONTEXT_S_0, "m", encrypted)))));
+}
+
+/*
+ * Described in header
+ */
+chunk_t fuzz_scep_attrs(int type, char *transid, chunk_t nonce)
+{
+	char buf[8];
+
+	snprintf(buf, sizeof(buf), "%d", type);
+	return chunk_cat("mmm",
+				getcert_cms_attribute(OID_PKI_MESSAGE_TYPE,
+					asn1_wrap(ASN1_PRINTABLESTRING, "c",
+							  chunk_from_str(buf))),
+				getcert_cms_attribute(OID_PKI_TRANS_ID,
+					asn1_wrap(ASN1_PRINTABLESTRING, "c",
+							  chunk_from_str(transid))),
+				getcert_cms_attribute(OID_PKI_SENDER_NONCE,
+					asn1_wrap(ASN1_OCTET_STRING, "c", nonce)));
+}

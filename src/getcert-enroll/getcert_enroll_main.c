@@ -1,0 +1,445 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/*
+ * getcert-enroll: obtain a certificate over GETCERT (SCEP over HTTPS with
+ * HTTP authentication) from the command line, with the engine the charon
+ * plugin uses.
+ */
+
+#include <stdio.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <getopt.h>
+#include <time.h>
+#include <sys/time.h>
+
+#include <library.h>
+#include <utils/debug.h>
+
+#include <getcert_enroll.h>
+#include <getcert_curl.h>
+
+/**
+ * Command line options
+ */
+static struct {
+	char *url;
+	char *identity;
+	char *subject;
+	char *user;
+	char *ca_cert;
+	char *ca_fp;
+	char *tls_ca;
+	char *challenge;
+	char *password_file;
+	char *key;
+	char *renew_cert;
+	char *renew_key;
+	char *out_key;
+	char *out_cert;
+	int key_size;
+	bool plain_http;
+	bool allow_des3;
+	bool allow_sha1;
+	bool stats;
+	int timeout;
+	int poll_timeout;
+	int level;
+} opt = {
+	.key_size = 2048,
+	.timeout = 30,
+	.poll_timeout = 300,
+	.level = 1,
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: getcert-enroll --url URL --identity ID --out-key FILE --out-cert FILE\n"
+"         [--ca-cert FILE] [--ca-fingerprint SHA256] [--tls-ca FILE]\n"
+"         [--user NAME] [--password-file FILE] [--challenge PASSWORD]\n"
+"         [--subject DN] [--key FILE | --key-size BITS]\n"
+"         [--renew-cert FILE --renew-key FILE] [--plain-http]\n"
+"         [--allow-des3] [--allow-sha1] [--timeout S] [--poll-timeout S]\n"
+"         [--stats] [--debug LEVEL]\n"
+"\n"
+"  The CA is pinned with --ca-cert and/or --ca-fingerprint; HTTPS is\n"
+"  verified against --tls-ca (default: --ca-cert). The HTTP password comes\n"
+"  from --password-file or GETCERT_PASSWORD; server challenges are shown\n"
+"  on stderr and answered from stdin. --challenge sets SCEP's\n"
+"  challengePassword. Exit codes: 0 issued, 1 usage, 2 failed, 3 rejected\n"
+"  by the CA or authentication, 4 transient (retry later).\n");
+}
+
+/**
+ * Credential callback: password from file/environment, challenges from
+ * the terminal
+ */
+static bool credential_cb(void *data, identification_t *user,
+						  char *challenge, u_int attempt, chunk_t *secret)
+{
+	char line[512], *pw;
+	chunk_t file;
+	size_t len;
+	int fd;
+
+	if (challenge)
+	{
+		fprintf(stderr, "%s\nresponse for '%Y': ", challenge, user);
+		if (!fgets(line, sizeof(line), stdin))
+		{
+			return FALSE;
+		}
+		len = strcspn(line, "\r\n");
+		*secret = chunk_clone(chunk_create(line, len));
+		memwipe(line, sizeof(line));
+		return TRUE;
+	}
+	if (attempt > 1)
+	{	/* the configured password was rejected, no point resending it */
+		return FALSE;
+	}
+	if (opt.password_file)
+	{
+		fd = open(opt.password_file, O_RDONLY);
+		if (fd < 0 || !chunk_from_fd(fd, &file))
+		{
+			fprintf(stderr, "reading %s failed\n", opt.password_file);
+			if (fd >= 0)
+			{
+				close(fd);
+			}
+			return FALSE;
+		}
+		close(fd);
+		len = 0;
+		while (len < file.len && file.ptr[len] != '\n' &&
+			   file.ptr[len] != '\r')
+		{
+			len++;
+		}
+		*secret = chunk_clone(chunk_create(file.ptr, len));
+		chunk_clear(&file);
+		return TRUE;
+	}
+	pw = getenv("GETCERT_PASSWORD");
+	if (pw)
+	{
+		*secret = chunk_clone(chunk_from_str(pw));
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/**
+ * Load a certificate file
+ */
+static certificate_t *load_cert(char *path)
+{
+	certificate_t *cert;
+
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+							  BUILD_FROM_FILE, path, BUILD_END);
+	if (!cert)
+	{
+		fprintf(stderr, "loading certificate %s failed\n", path);
+	}
+	return cert;
+}
+
+/**
+ * Load a private key file
+ */
+static private_key_t *load_key(char *path)
+{
+	private_key_t *key;
+
+	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_ANY,
+							 BUILD_FROM_FILE, path, BUILD_END);
+	if (!key)
+	{
+		fprintf(stderr, "loading private key %s failed\n", path);
+	}
+	return key;
+}
+
+/**
+ * Write a file atomically with the given mode
+ */
+static bool write_file(char *path, chunk_t data, mode_t mode)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	unlink(tmp);
+	if (!chunk_write(data, tmp, mode, TRUE) || rename(tmp, path) != 0)
+	{
+		fprintf(stderr, "writing %s failed\n", path);
+		unlink(tmp);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * Parse a hex fingerprint with optional colons
+ */
+static bool parse_fp(char *str, chunk_t *fp)
+{
+	char hex[65];
+	int len = 0;
+
+	for (; *str; str++)
+	{
+		if (*str == ':')
+		{
+			continue;
+		}
+		if (len == 64 || !isxdigit(*str))
+		{
+			return FALSE;
+		}
+		hex[len++] = *str;
+	}
+	if (len != 64)
+	{
+		return FALSE;
+	}
+	*fp = chunk_from_hex(chunk_create(hex, len), NULL);
+	return TRUE;
+}
+
+static int run()
+{
+	getcert_enroll_params_t params = {
+		.poll_interval = 5,
+		.poll_max = 60,
+		.poll_timeout = opt.poll_timeout,
+		.max_skew = 300,
+		.allow_des3 = opt.allow_des3,
+		.allow_sha1 = opt.allow_sha1,
+		.challenge_password = opt.challenge,
+	};
+	getcert_curl_params_t curl_params = {
+		.url = opt.url,
+		.allow_http = opt.plain_http,
+		.cb = credential_cb,
+		.connect_timeout = 10,
+		.timeout = opt.timeout,
+		.low_speed_time = 10,
+		.max_size = 64 * 1024,
+		.max_tries = 1,
+		.max_rounds = 5,
+	};
+	private_key_t *key = NULL, *renew_key = NULL;
+	certificate_t *ca = NULL, *tls_ca = NULL, *renew = NULL, *cert = NULL;
+	identification_t *identity, *user, *subject = NULL;
+	getcert_enroll_t *engine = NULL;
+	getcert_curl_t *curl = NULL;
+	getcert_err_t err = GETCERT_ERR_INTERNAL;
+	struct timeval start, end;
+	chunk_t enc;
+	int rc = 2;
+
+	identity = identification_create_from_string(opt.identity);
+	user = identification_create_from_string(opt.user ?: opt.identity);
+	if (opt.subject)
+	{
+		subject = identification_create_from_string(opt.subject);
+	}
+	if ((opt.ca_cert && !(ca = load_cert(opt.ca_cert))) ||
+		(opt.tls_ca && !(tls_ca = load_cert(opt.tls_ca))) ||
+		(opt.renew_cert && !(renew = load_cert(opt.renew_cert))) ||
+		(opt.renew_key && !(renew_key = load_key(opt.renew_key))) ||
+		(opt.key && !(key = load_key(opt.key))))
+	{
+		goto out;
+	}
+	if (opt.ca_fp && !parse_fp(opt.ca_fp, &params.ca_fingerprint))
+	{
+		fprintf(stderr, "invalid --ca-fingerprint\n");
+		rc = 1;
+		goto out;
+	}
+	if (!key)
+	{
+		key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
+								 BUILD_KEY_SIZE, opt.key_size, BUILD_END);
+		if (!key)
+		{
+			fprintf(stderr, "generating an RSA %d key failed\n",
+					opt.key_size);
+			goto out;
+		}
+	}
+	params.identity = identity;
+	params.subject = subject;
+	params.ca_cert = ca;
+	curl_params.user = user;
+	curl_params.tls_ca = tls_ca ?: ca;
+	curl = getcert_curl_create(&curl_params);
+	if (!curl)
+	{
+		rc = 1;
+		goto out;
+	}
+	engine = getcert_enroll_create(&curl->transport, &params);
+
+	gettimeofday(&start, NULL);
+	err = engine->enroll(engine, key, renew, renew_key, &cert);
+	gettimeofday(&end, NULL);
+	if (opt.stats)
+	{
+		printf("requests=%u connections=%u polls=%u ms=%ld\n",
+			   curl->get_requests(curl), curl->get_connects(curl),
+			   engine->get_polls(engine),
+			   (end.tv_sec - start.tv_sec) * 1000 +
+			   (end.tv_usec - start.tv_usec) / 1000);
+	}
+	if (err != GETCERT_OK)
+	{
+		fprintf(stderr, "enrollment failed: %N\n", getcert_err_names, err);
+		if (err == GETCERT_ERR_REJECTED)
+		{
+			fprintf(stderr, "  %N\n", scep_fail_names,
+					engine->get_fail_info(engine));
+		}
+		rc = err == GETCERT_ERR_REJECTED || err == GETCERT_ERR_AUTH ||
+			 err == GETCERT_ERR_NO_CREDENTIALS ? 3 :
+			 getcert_err_is_transient(err) ? 4 : 2;
+		goto out;
+	}
+	if (!key->get_encoding(key, PRIVKEY_PEM, &enc))
+	{
+		goto out;
+	}
+	if (!write_file(opt.out_key, enc, 0600))
+	{
+		chunk_clear(&enc);
+		goto out;
+	}
+	chunk_clear(&enc);
+	if (!cert->get_encoding(cert, CERT_PEM, &enc) ||
+		!write_file(opt.out_cert, enc, 0644))
+	{
+		chunk_free(&enc);
+		goto out;
+	}
+	chunk_free(&enc);
+	printf("issued '%Y' by '%Y'\n", cert->get_subject(cert),
+		   cert->get_issuer(cert));
+	rc = 0;
+
+out:
+	DESTROY_IF(engine);
+	if (curl)
+	{
+		curl->transport.destroy(&curl->transport);
+	}
+	DESTROY_IF(cert);
+	DESTROY_IF(key);
+	DESTROY_IF(renew_key);
+	DESTROY_IF(renew);
+	DESTROY_IF(ca);
+	DESTROY_IF(tls_ca);
+	DESTROY_IF(subject);
+	identity->destroy(identity);
+	user->destroy(user);
+	chunk_free(&params.ca_fingerprint);
+	return rc;
+}
+
+int main(int argc, char *argv[])
+{
+	struct option long_opts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'U' },
+		{ "ca-cert", required_argument, NULL, 'c' },
+		{ "ca-fingerprint", required_argument, NULL, 'f' },
+		{ "tls-ca", required_argument, NULL, 't' },
+		{ "challenge", required_argument, NULL, 'C' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "key-size", required_argument, NULL, 'b' },
+		{ "renew-cert", required_argument, NULL, 'r' },
+		{ "renew-key", required_argument, NULL, 'R' },
+		{ "out-key", required_argument, NULL, 'K' },
+		{ "out-cert", required_argument, NULL, 'O' },
+		{ "plain-http", no_argument, NULL, 'H' },
+		{ "allow-des3", no_argument, NULL, '3' },
+		{ "allow-sha1", no_argument, NULL, '1' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "poll-timeout", required_argument, NULL, 'P' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "debug", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1)
+	{
+		switch (c)
+		{
+			case 'u': opt.url = optarg; break;
+			case 'i': opt.identity = optarg; break;
+			case 's': opt.subject = optarg; break;
+			case 'U': opt.user = optarg; break;
+			case 'c': opt.ca_cert = optarg; break;
+			case 'f': opt.ca_fp = optarg; break;
+			case 't': opt.tls_ca = optarg; break;
+			case 'C': opt.challenge = optarg; break;
+			case 'p': opt.password_file = optarg; break;
+			case 'k': opt.key = optarg; break;
+			case 'b': opt.key_size = atoi(optarg); break;
+			case 'r': opt.renew_cert = optarg; break;
+			case 'R': opt.renew_key = optarg; break;
+			case 'K': opt.out_key = optarg; break;
+			case 'O': opt.out_cert = optarg; break;
+			case 'H': opt.plain_http = TRUE; break;
+			case '3': opt.allow_des3 = TRUE; break;
+			case '1': opt.allow_sha1 = TRUE; break;
+			case 'T': opt.timeout = atoi(optarg); break;
+			case 'P': opt.poll_timeout = atoi(optarg); break;
+			case 'S': opt.stats = TRUE; break;
+			case 'd': opt.level = atoi(optarg); break;
+			case 'h': usage(stdout); return 0;
+			default: usage(stderr); return 1;
+		}
+	}
+	if (!opt.url || !opt.identity || !opt.out_key || !opt.out_cert ||
+		(!opt.ca_cert && !opt.ca_fp) || !!opt.renew_cert != !!opt.renew_key ||
+		(opt.key_size != 2048 && opt.key_size != 3072 &&
+		 opt.key_size != 4096) || optind != argc)
+	{
+		usage(stderr);
+		return 1;
+	}
+	dbg_default_set_level(opt.level);
+	library_init(NULL, "getcert-enroll");
+	atexit(library_deinit);
+	if (!lib->plugins->load(lib->plugins,
+			"random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints"))
+	{
+		fprintf(stderr, "loading plugins failed\n");
+		return 2;
+	}
+	rc = run();
+	return rc;
+}

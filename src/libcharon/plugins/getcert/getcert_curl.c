@@ -1,0 +1,528 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "getcert_curl.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+
+#include <utils/debug.h>
+
+/**
+ * Longest response header line we keep (Content-Type, WWW-Authenticate)
+ */
+#define MAX_HEADER 4096
+
+typedef struct private_getcert_curl_t private_getcert_curl_t;
+
+/**
+ * Private data of a getcert_curl_t object.
+ */
+struct private_getcert_curl_t {
+
+	/**
+	 * Public interface.
+	 */
+	getcert_curl_t public;
+
+	/**
+	 * The handle, kept for all requests (connection reuse).
+	 */
+	CURL *curl;
+
+	/**
+	 * Base URL.
+	 */
+	char *url;
+
+	/**
+	 * Plain HTTP in use (never send credentials).
+	 */
+	bool plain;
+
+	/**
+	 * Limits.
+	 */
+	size_t max_size;
+
+	/**
+	 * HTTP authentication state, NULL without callback.
+	 */
+	getcert_http_auth_t *auth;
+
+	/**
+	 * Response of the current request.
+	 */
+	chunk_t body;
+	bool too_large;
+	char *content_type;
+	char *www_authenticate;
+	char *location;
+
+	/**
+	 * Statistics.
+	 */
+	u_int requests;
+	u_int connects;
+
+	/**
+	 * Error message buffer of libcurl.
+	 */
+	char error[CURL_ERROR_SIZE];
+};
+
+/**
+ * Write callback: collect the body up to the size limit
+ */
+static size_t write_cb(char *ptr, size_t size, size_t nmemb,
+					   private_getcert_curl_t *this)
+{
+	size_t len = size * nmemb;
+
+	if (this->body.len + len > this->max_size)
+	{
+		this->too_large = TRUE;
+		return 0;
+	}
+	this->body = chunk_cat("mc", this->body, chunk_create(ptr, len));
+	return len;
+}
+
+/**
+ * Store a copy of a header value, trimmed
+ */
+static void keep_header(char **dst, char *value, size_t len)
+{
+	while (len && isspace(*value))
+	{
+		value++;
+		len--;
+	}
+	while (len && isspace(value[len - 1]))
+	{
+		len--;
+	}
+	free(*dst);
+	*dst = strndup(value, min(len, MAX_HEADER));
+}
+
+/**
+ * Header callback: keep the headers we need
+ */
+static size_t header_cb(char *ptr, size_t size, size_t nmemb,
+						private_getcert_curl_t *this)
+{
+	size_t len = size * nmemb;
+	struct {
+		char *name;
+		char **dst;
+	} headers[] = {
+		{ "Content-Type:", &this->content_type },
+		{ "WWW-Authenticate:", &this->www_authenticate },
+		{ "Location:", &this->location },
+	};
+	int i, n;
+
+	if (len >= 5 && strncaseeq(ptr, "HTTP/", 5))
+	{	/* a new response (e.g. after 100 Continue), forget the last */
+		free(this->content_type);
+		free(this->www_authenticate);
+		free(this->location);
+		this->content_type = this->www_authenticate = this->location = NULL;
+	}
+	for (i = 0; i < countof(headers); i++)
+	{
+		n = strlen(headers[i].name);
+		if (len > n && strncaseeq(ptr, headers[i].name, n) &&
+			!(*headers[i].dst && headers[i].dst == &this->www_authenticate))
+		{
+			keep_header(headers[i].dst, ptr + n, len - n);
+		}
+	}
+	return len;
+}
+
+/**
+ * URL-encode a string (RFC 3986 unreserved characters kept)
+ */
+static char *url_encode(chunk_t in)
+{
+	char *out, *pos;
+	int i;
+
+	out = pos = malloc(in.len * 3 + 1);
+	for (i = 0; i < in.len; i++)
+	{
+		if (isalnum(in.ptr[i]) || strchr("-._~", in.ptr[i]))
+		{
+			*pos++ = in.ptr[i];
+		}
+		else
+		{
+			pos += sprintf(pos, "%%%02X", in.ptr[i]);
+		}
+	}
+	*pos = '\0';
+	return out;
+}
+
+/**
+ * Build the request URL
+ */
+static char *build_url(private_getcert_curl_t *this, char *operation,
+					   chunk_t message, bool post)
+{
+	chunk_t b64 = chunk_empty;
+	char *url, *msg = NULL, *op;
+	size_t len;
+
+	op = url_encode(chunk_from_str(operation));
+	if (message.len && !post)
+	{
+		if (streq(operation, "PKIOperation"))
+		{
+			b64 = chunk_to_base64(message, NULL);
+			msg = url_encode(b64);
+			chunk_free(&b64);
+		}
+		else
+		{
+			msg = url_encode(message);
+		}
+	}
+	len = strlen(this->url) + strlen(op) + (msg ? strlen(msg) : 0) + 32;
+	url = malloc(len);
+	snprintf(url, len, "%s%soperation=%s%s%s", this->url,
+			 strchr(this->url, '?') ? "&" : "?", op,
+			 msg ? "&message=" : "", msg ?: "");
+	free(op);
+	free(msg);
+	return url;
+}
+
+/**
+ * Free a header list, wiping it (it may hold credentials)
+ */
+static void free_headers(struct curl_slist *headers)
+{
+	struct curl_slist *h;
+
+	for (h = headers; h; h = h->next)
+	{
+		memwipe(h->data, strlen(h->data));
+	}
+	curl_slist_free_all(headers);
+}
+
+/**
+ * Build the request headers
+ */
+static struct curl_slist *build_headers(private_getcert_curl_t *this,
+										bool post)
+{
+	struct curl_slist *headers = NULL;
+	char buf[2048];
+
+	/* we never wait for 100 Continue */
+	headers = curl_slist_append(headers, "Expect:");
+	if (post)
+	{
+		headers = curl_slist_append(headers,
+								"Content-Type: application/x-pki-message");
+	}
+	if (this->auth && this->auth->get_authorization(this->auth))
+	{
+		snprintf(buf, sizeof(buf), "Authorization: %s",
+				 this->auth->get_authorization(this->auth));
+		headers = curl_slist_append(headers, buf);
+		memwipe(buf, sizeof(buf));
+		if (this->auth->get_state(this->auth))
+		{
+			snprintf(buf, sizeof(buf), "GETCERT-State: %s",
+					 this->auth->get_state(this->auth));
+			headers = curl_slist_append(headers, buf);
+		}
+	}
+	return headers;
+}
+
+/**
+ * Map a libcurl error to ours
+ */
+static getcert_err_t map_error(private_getcert_curl_t *this, CURLcode res)
+{
+	switch (res)
+	{
+		case CURLE_PEER_FAILED_VERIFICATION:
+		case CURLE_SSL_CACERT_BADFILE:
+		case CURLE_SSL_CONNECT_ERROR:
+		case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_ISSUER_ERROR:
+		case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+			DBG1(DBG_CFG, "getcert: TLS with %s failed: %s", this->url,
+				 this->error[0] ? this->error : curl_easy_strerror(res));
+			return GETCERT_ERR_TLS;
+		case CURLE_FILESIZE_EXCEEDED:
+			this->too_large = TRUE;
+			/* fall through */
+		case CURLE_WRITE_ERROR:
+			if (this->too_large)
+			{
+				DBG1(DBG_CFG, "getcert: response from %s larger than %zu "
+					 "bytes, aborted", this->url, this->max_size);
+				return GETCERT_ERR_TOO_LARGE;
+			}
+			/* fall through */
+		default:
+			DBG1(DBG_CFG, "getcert: request to %s failed: %s", this->url,
+				 this->error[0] ? this->error : curl_easy_strerror(res));
+			return GETCERT_ERR_TRANSPORT;
+	}
+}
+
+/**
+ * Perform one HTTP request, returns the status code or 0 on error
+ */
+static getcert_err_t perform(private_getcert_curl_t *this, char *url,
+							 chunk_t message, bool post, long *code)
+{
+	struct curl_slist *headers;
+	CURLcode res;
+	long connects = 0;
+
+	chunk_free(&this->body);
+	this->too_large = FALSE;
+	this->error[0] = '\0';
+	headers = build_headers(this, post);
+	curl_easy_setopt(this->curl, CURLOPT_URL, url);
+	curl_easy_setopt(this->curl, CURLOPT_HTTPHEADER, headers);
+	if (post)
+	{
+		curl_easy_setopt(this->curl, CURLOPT_POST, 1L);
+		curl_easy_setopt(this->curl, CURLOPT_POSTFIELDS, message.ptr);
+		curl_easy_setopt(this->curl, CURLOPT_POSTFIELDSIZE, (long)message.len);
+	}
+	else
+	{
+		curl_easy_setopt(this->curl, CURLOPT_HTTPGET, 1L);
+	}
+	this->requests++;
+	res = curl_easy_perform(this->curl);
+	curl_easy_setopt(this->curl, CURLOPT_HTTPHEADER, NULL);
+	free_headers(headers);
+	curl_easy_getinfo(this->curl, CURLINFO_NUM_CONNECTS, &connects);
+	this->connects += connects;
+	if (res != CURLE_OK)
+	{
+		return map_error(this, res);
+	}
+	curl_easy_getinfo(this->curl, CURLINFO_RESPONSE_CODE, code);
+	return GETCERT_OK;
+}
+
+METHOD(getcert_transport_t, request, getcert_err_t,
+	private_getcert_curl_t *this, char *operation, chunk_t message,
+	bool post, chunk_t *body, char **type)
+{
+	getcert_err_t err;
+	char *url;
+	long code = 0;
+
+	url = build_url(this, operation, message, post);
+	if (!url)
+	{
+		return GETCERT_ERR_INTERNAL;
+	}
+	while (TRUE)
+	{
+		err = perform(this, url, message, post, &code);
+		if (err != GETCERT_OK || code != 401)
+		{
+			break;
+		}
+		if (!this->auth)
+		{
+			DBG1(DBG_CFG, "getcert: %s asks for authentication, but no "
+				 "credentials are configured", this->url);
+			err = GETCERT_ERR_AUTH;
+			break;
+		}
+		if (this->plain)
+		{
+			DBG1(DBG_CFG, "getcert: %s asks for credentials over plain HTTP, "
+				 "refused", this->url);
+			err = GETCERT_ERR_AUTH;
+			break;
+		}
+		/* the TLS handshake verified the server before this 401 arrived */
+		err = this->auth->challenge(this->auth, this->www_authenticate);
+		if (err != GETCERT_OK)
+		{
+			break;
+		}
+	}
+	free(url);
+	if (err != GETCERT_OK)
+	{
+		chunk_free(&this->body);
+		return err;
+	}
+	if (code != 200)
+	{
+		if (code >= 300 && code < 400)
+		{
+			DBG1(DBG_CFG, "getcert: %s %s redirects to '%s', not followed",
+				 this->url, operation, this->location ?: "");
+		}
+		else
+		{
+			DBG1(DBG_CFG, "getcert: %s %s answered HTTP %ld", this->url,
+				 operation, code);
+		}
+		chunk_free(&this->body);
+		return GETCERT_ERR_HTTP;
+	}
+	*body = this->body;
+	this->body = chunk_empty;
+	if (type)
+	{
+		*type = this->content_type ? strdup(this->content_type) : NULL;
+	}
+	return GETCERT_OK;
+}
+
+METHOD(getcert_curl_t, get_requests, u_int,
+	private_getcert_curl_t *this)
+{
+	return this->requests;
+}
+
+METHOD(getcert_curl_t, get_connects, u_int,
+	private_getcert_curl_t *this)
+{
+	return this->connects;
+}
+
+METHOD(getcert_transport_t, destroy, void,
+	private_getcert_curl_t *this)
+{
+	curl_easy_cleanup(this->curl);
+	DESTROY_IF(this->auth);
+	chunk_free(&this->body);
+	free(this->content_type);
+	free(this->www_authenticate);
+	free(this->location);
+	free(this->url);
+	free(this);
+}
+
+/**
+ * Pin the TLS trust anchor
+ */
+static bool set_trust(private_getcert_curl_t *this, certificate_t *ca)
+{
+	struct curl_blob blob;
+	chunk_t pem;
+
+	if (!ca->get_encoding(ca, CERT_PEM, &pem))
+	{
+		return FALSE;
+	}
+	blob = (struct curl_blob){
+		.data = pem.ptr,
+		.len = pem.len,
+		.flags = CURL_BLOB_COPY,
+	};
+	/* the pinned CA only, no system CA directory */
+	curl_easy_setopt(this->curl, CURLOPT_CAPATH, NULL);
+	if (curl_easy_setopt(this->curl, CURLOPT_CAINFO_BLOB, &blob) != CURLE_OK)
+	{
+		chunk_free(&pem);
+		return FALSE;
+	}
+	chunk_free(&pem);
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
+{
+	private_getcert_curl_t *this;
+	bool https;
+
+	https = strncaseeq(params->url, "https://", strlen("https://"));
+	if (!https && !(params->allow_http &&
+					strncaseeq(params->url, "http://", strlen("http://"))))
+	{
+		DBG1(DBG_CFG, "getcert: URL '%s' is not https://", params->url);
+		return NULL;
+	}
+
+	INIT(this,
+		.public = {
+			.transport = {
+				.request = _request,
+				.destroy = _destroy,
+			},
+			.get_requests = _get_requests,
+			.get_connects = _get_connects,
+		},
+		.curl = curl_easy_init(),
+		.url = strdup(params->url),
+		.plain = !https,
+		.max_size = params->max_size,
+	);
+	if (!this->curl)
+	{
+		destroy(this);
+		return NULL;
+	}
+	if (params->cb && params->user)
+	{
+		this->auth = getcert_http_auth_create(params->user, params->cb,
+									params->data, params->max_tries,
+									params->max_rounds);
+	}
+	curl_easy_setopt(this->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(this->curl, CURLOPT_ERRORBUFFER, this->error);
+	curl_easy_setopt(this->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(this->curl, CURLOPT_PROTOCOLS_STR,
+					 https ? "https" : "http");
+	curl_easy_setopt(this->curl, CURLOPT_REDIR_PROTOCOLS_STR, "");
+	curl_easy_setopt(this->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(this->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(this->curl, CURLOPT_CONNECTTIMEOUT,
+					 (long)params->connect_timeout);
+	curl_easy_setopt(this->curl, CURLOPT_TIMEOUT, (long)params->timeout);
+	curl_easy_setopt(this->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(this->curl, CURLOPT_LOW_SPEED_TIME,
+					 (long)params->low_speed_time);
+	curl_easy_setopt(this->curl, CURLOPT_MAXFILESIZE_LARGE,
+					 (curl_off_t)params->max_size);
+	curl_easy_setopt(this->curl, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(this->curl, CURLOPT_WRITEDATA, this);
+	curl_easy_setopt(this->curl, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(this->curl, CURLOPT_HEADERDATA, this);
+	curl_easy_setopt(this->curl, CURLOPT_USERAGENT, "getcert/0.1");
+	curl_easy_setopt(this->curl, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (https && params->tls_ca && !set_trust(this, params->tls_ca))
+	{
+		DBG1(DBG_CFG, "getcert: pinning the TLS CA failed");
+		destroy(this);
+		return NULL;
+	}
+	return &this->public;
+}
