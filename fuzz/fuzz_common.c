@@ -153,7 +153,7 @@ void fuzz_write_seed(char *dir, char *name, chunk_t data)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!data.len && data.ptr == NULL && strncmp(name, "empty", 5) != 0)
+	if (!data.len)
 	{
 		die("building seed %s failed", name);
 	}
@@ -262,7 +262,7 @@ chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
 						  hash_algorithm_t digest, bool ski, chunk_t crl)
 {
 	chunk_t hash, type, md, st, all, set, signature, cert, sig_alg, encap;
-	chunk_t crls = chunk_empty, body;
+	chunk_t crls = chunk_empty, body, version, digests, certs, signers;
 	signature_scheme_t scheme;
 	hasher_t *hasher;
 	time_t now = time(NULL);
@@ -319,22 +319,19 @@ chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
 	{
 		crls = asn1_wrap(ASN1_CONTEXT_C_1, "c", crl);
 	}
-	body = chunk_cat("cmmmmm",
-				ski ? chunk_from_chars(0x02, 0x01, 0x03) : ASN1_INTEGER_1,
-				asn1_wrap(ASN1_SET, "m",
-					asn1_algorithmIdentifier(hasher_algorithm_to_oid(digest))),
-				encap,
-				asn1_wrap(ASN1_CONTEXT_C_0, "m", cert),
-				crls,
-				asn1_wrap(ASN1_SET, "m",
-					asn1_wrap(ASN1_SEQUENCE, "cmmmmm",
-						ski ? chunk_from_chars(0x02, 0x01, 0x03)
-							: ASN1_INTEGER_1,
+	/* chunk_cat() evaluates its arguments twice, build them first */
+	version = ski ? chunk_from_chars(0x02, 0x01, 0x03) : ASN1_INTEGER_1;
+	digests = asn1_wrap(ASN1_SET, "m",
+					asn1_algorithmIdentifier(hasher_algorithm_to_oid(digest)));
+	certs = asn1_wrap(ASN1_CONTEXT_C_0, "m", cert);
+	signers = asn1_wrap(ASN1_SET, "m",
+					asn1_wrap(ASN1_SEQUENCE, "cmmmmm", version,
 						ski ? ski_id(signer) : issuer_serial(signer),
 						asn1_algorithmIdentifier(
 							hasher_algorithm_to_oid(digest)),
 						set, sig_alg,
-						asn1_wrap(ASN1_OCTET_STRING, "m", signature))));
+						asn1_wrap(ASN1_OCTET_STRING, "m", signature)));
+	body = chunk_cat("cmmmmm", version, digests, encap, certs, crls, signers);
 	return asn1_wrap(ASN1_SEQUENCE, "mm",
 				asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
 				asn1_wrap(ASN1_CONTEXT_C_0, "m",
@@ -375,6 +372,7 @@ chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
 							 bool ski, bool oaep, bool other)
 {
 	chunk_t cek, iv, padded, encrypted, infos, others = chunk_empty;
+	chunk_t kari, not_us, us;
 	crypter_t *crypter;
 	rng_t *rng;
 	size_t bs, pad;
@@ -403,14 +401,16 @@ chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
 	crypter->destroy(crypter);
 	chunk_free(&padded);
 
+	/* chunk_cat() evaluates its arguments twice, build them first */
 	if (other)
 	{	/* a KeyAgreeRecipientInfo stub and a recipient that isn't us */
-		others = chunk_cat("mm",
-					asn1_wrap(ASN1_CONTEXT_C_1, "c",
-							  chunk_from_chars(0x02, 0x01, 0x03)),
-					ktri(fx.ca, cek, FALSE, FALSE));
+		kari = asn1_wrap(ASN1_CONTEXT_C_1, "c",
+						 chunk_from_chars(0x02, 0x01, 0x03));
+		not_us = ktri(fx.ca, cek, FALSE, FALSE);
+		others = chunk_cat("mm", kari, not_us);
 	}
-	infos = chunk_cat("mm", others, ktri(recipient, cek, ski, oaep));
+	us = ktri(recipient, cek, ski, oaep);
+	infos = chunk_cat("mm", others, us);
 	chunk_free(&cek);
 
 	return asn1_wrap(ASN1_SEQUENCE, "mm",
@@ -433,16 +433,17 @@ chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
  */
 chunk_t fuzz_scep_attrs(int type, char *transid, chunk_t nonce)
 {
+	chunk_t msg_type, trans_id, sender_nonce;
 	char buf[8];
 
+	/* chunk_cat() evaluates its arguments twice, build them first */
 	snprintf(buf, sizeof(buf), "%d", type);
-	return chunk_cat("mmm",
-				getcert_cms_attribute(OID_PKI_MESSAGE_TYPE,
+	msg_type = getcert_cms_attribute(OID_PKI_MESSAGE_TYPE,
+					asn1_wrap(ASN1_PRINTABLESTRING, "c", chunk_from_str(buf)));
+	trans_id = getcert_cms_attribute(OID_PKI_TRANS_ID,
 					asn1_wrap(ASN1_PRINTABLESTRING, "c",
-							  chunk_from_str(buf))),
-				getcert_cms_attribute(OID_PKI_TRANS_ID,
-					asn1_wrap(ASN1_PRINTABLESTRING, "c",
-							  chunk_from_str(transid))),
-				getcert_cms_attribute(OID_PKI_SENDER_NONCE,
-					asn1_wrap(ASN1_OCTET_STRING, "c", nonce)));
+							  chunk_from_str(transid)));
+	sender_nonce = getcert_cms_attribute(OID_PKI_SENDER_NONCE,
+					asn1_wrap(ASN1_OCTET_STRING, "c", nonce));
+	return chunk_cat("mmm", msg_type, trans_id, sender_nonce);
 }

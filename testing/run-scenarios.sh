@@ -66,6 +66,18 @@ not()
 	! "$@"
 }
 
+# expect_rc <code> <command...>: the command exits with that code
+expect_rc()
+{
+	local want=$1 rc
+	shift
+	"$@"
+	rc=$?
+	[ $rc -eq "$want" ] && return 0
+	echo "(exit code $rc, expected $want)"
+	return 1
+}
+
 # no_grep_log <host> <regex>: the host's charon log has no such line
 no_grep_log()
 {
@@ -140,6 +152,7 @@ done
 
 # nothing of any test bed may be left behind
 left=$(ip netns list 2>/dev/null | grep -E '^gc[0-9]+-' || true)
+left="$left$(ls -d /etc/netns/gc[0-9]*-* 2>/dev/null || true)"
 if [ -n "$left" ]; then
 	echo "FAIL  test bed cleanup: namespaces left: $left"
 	failed=$((failed + 1))

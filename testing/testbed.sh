@@ -60,6 +60,18 @@ tb_host_gateway()
 	esac
 }
 
+# /etc/hosts of the test bed's hosts
+tb_hosts_file()
+{
+	cat <<HOSTS
+127.0.0.1	localhost
+192.168.0.1	moon.strongswan.org moon
+192.168.0.100	carol.strongswan.org carol
+192.168.0.150	winnetou.strongswan.org winnetou
+10.1.0.10	alice.strongswan.org alice
+HOSTS
+}
+
 # run a command in a host (network and mount namespace)
 tb_exec()
 {
@@ -93,6 +105,10 @@ tb_net_up()
 	done
 	for host in $TB_HOSTS; do
 		ns=$(tb_ns "$host")
+		# ip netns exec bind-mounts /etc/netns/<ns>/hosts over /etc/hosts,
+		# the keeper's mount namespace keeps it for every command
+		mkdir -p "/etc/netns/$ns"
+		tb_hosts_file > "/etc/netns/$ns/hosts"
 		ip netns add "$ns"
 		ip -n "$ns" link set lo up
 		while read -r iface addr; do
@@ -199,6 +215,7 @@ tb_teardown()
 	local host ns pids i
 	for host in $TB_HOSTS sw; do
 		ns=$(tb_ns "$host")
+		rm -rf "/etc/netns/$ns"
 		ip netns list 2>/dev/null | grep -q "^$ns\b" || continue
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		if [ -n "$pids" ]; then
@@ -221,4 +238,5 @@ tb_teardown()
 tb_leftovers()
 {
 	ip netns list 2>/dev/null | grep "^$TB_PREFIX" || true
+	ls -d /etc/netns/"$TB_PREFIX"* 2>/dev/null || true
 }

@@ -178,15 +178,15 @@ static private_key_t *load_key(char *path)
 }
 
 /**
- * Write a file atomically with the given mode
+ * Write a file atomically, mask is the umask to create it with
  */
-static bool write_file(char *path, chunk_t data, mode_t mode)
+static bool write_file(char *path, chunk_t data, mode_t mask)
 {
 	char tmp[4096];
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	unlink(tmp);
-	if (!chunk_write(data, tmp, mode, TRUE) || rename(tmp, path) != 0)
+	if (!chunk_write(data, tmp, mask, TRUE) || rename(tmp, path) != 0)
 	{
 		fprintf(stderr, "writing %s failed\n", path);
 		unlink(tmp);
@@ -327,14 +327,14 @@ static int run()
 	{
 		goto out;
 	}
-	if (!write_file(opt.out_key, enc, 0600))
+	if (!write_file(opt.out_key, enc, 0077))
 	{
 		chunk_clear(&enc);
 		goto out;
 	}
 	chunk_clear(&enc);
 	if (!cert->get_encoding(cert, CERT_PEM, &enc) ||
-		!write_file(opt.out_cert, enc, 0644))
+		!write_file(opt.out_cert, enc, 0022))
 	{
 		chunk_free(&enc);
 		goto out;

@@ -1,0 +1,187 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/*
+ * libFuzzer target: scep_parse_reply() on a CertRep answering a fixed
+ * request (fixed transactionID and senderNonce, signed with the fixed
+ * self-signed client certificate), trusting the fixed CA.
+ */
+
+#include "fuzz_common.h"
+
+#include <getcert_scep.h>
+#include <getcert_cms.h>
+
+#include <asn1/asn1.h>
+#include <asn1/oid.h>
+
+#define TRANSID "2F3C88B9C2E1F0A7D8E9B6A5C4D3E2F1"
+
+static u_char nonce[16] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+
+static scep_request_t req;
+static linked_list_t *trusted;
+
+static void write_seeds(char *dir)
+{
+	static struct {
+		scep_fail_t fail;
+		char *name;
+	} fails[] = {
+		{ SCEP_BAD_ALG, "failure-badalg" },
+		{ SCEP_BAD_MESSAGE_CHECK, "failure-badmessagecheck" },
+		{ SCEP_BAD_REQUEST, "failure-badrequest" },
+		{ SCEP_BAD_TIME, "failure-badtime" },
+		{ SCEP_BAD_CERT_ID, "failure-badcertid" },
+		{ SCEP_FAIL_NONE, "failure-none" },
+	};
+	scep_request_t other = req;
+	linked_list_t *certs;
+	chunk_t issued, env, attrs, status, rnonce, st;
+	int i;
+
+	/* the messageData of a SUCCESS: certs-only with the issued cert */
+	certs = linked_list_create_with_items(fx.client, fx.ca, NULL);
+	issued = getcert_cms_build_certs_only(certs);
+	certs->destroy(certs);
+
+	fuzz_write_seed_free(dir, "success-aes128-sha256",
+			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
+							   ENCR_AES_CBC, 128, fx.ca, fx.ca_key,
+							   HASH_SHA256));
+	fuzz_write_seed_free(dir, "success-aes256-sha512",
+			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
+							   ENCR_AES_CBC, 256, fx.ca, fx.ca_key,
+							   HASH_SHA512));
+	/* DES3 is only accepted when allowed */
+	fuzz_write_seed_free(dir, "success-3des-sha1",
+			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
+							   ENCR_3DES, 192, fx.ca, fx.ca_key, HASH_SHA1));
+	/* rsaEncryption as signature algorithm, SKI recipient, OAEP */
+	env = fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 192,
+							   TRUE, TRUE, TRUE);
+	fuzz_write_seed_free(dir, "success-ski-oaep-rsaoid",
+			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, env,
+							  fx.ca, fx.ca_key, HASH_SHA384, TRUE));
+	chunk_free(&env);
+	/* envelope for someone else */
+	env = getcert_cms_build_enveloped(issued, fx.ca, ENCR_AES_CBC, 128);
+	fuzz_write_seed_free(dir, "success-not-for-us",
+			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, env,
+							  fx.ca, fx.ca_key, HASH_SHA256, FALSE));
+	chunk_free(&env);
+	fuzz_write_seed_free(dir, "success-no-envelope",
+			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE,
+							  chunk_empty, fx.ca, fx.ca_key, HASH_SHA256,
+							  FALSE));
+	chunk_free(&issued);
+
+	for (i = 0; i < countof(fails); i++)
+	{
+		fuzz_write_seed_free(dir, fails[i].name,
+				scep_build_certrep(&req, SCEP_FAILURE, fails[i].fail,
+								   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
+								   fx.ca_key, HASH_SHA256));
+	}
+	fuzz_write_seed_free(dir, "pending",
+			scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
+							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
+							   fx.ca_key, HASH_SHA256));
+	/* signed with the CA's identity by SKI */
+	attrs = fuzz_scep_attrs(SCEP_CERT_REP, TRANSID, chunk_from_thing(nonce));
+	status = getcert_cms_attribute(OID_PKI_STATUS,
+				asn1_wrap(ASN1_PRINTABLESTRING, "c", chunk_from_str("3")));
+	rnonce = getcert_cms_attribute(OID_PKI_RECIPIENT_NONCE,
+				asn1_wrap(ASN1_OCTET_STRING, "c", chunk_from_thing(nonce)));
+	st = chunk_cat("mmm", attrs, status, rnonce);
+	fuzz_write_seed_free(dir, "pending-ski",
+			fuzz_build_signed(chunk_empty, st, fx.ca, fx.ca_key, HASH_SHA256,
+							  TRUE, chunk_empty));
+	chunk_free(&st);
+
+	/* mismatching transaction and nonce, untrusted signer */
+	other.transid = chunk_from_str("OTHERTRANSACTION");
+	fuzz_write_seed_free(dir, "pending-other-transid",
+			scep_build_certrep(&other, SCEP_PENDING, SCEP_FAIL_NONE,
+							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
+							   fx.ca_key, HASH_SHA256));
+	other = req;
+	other.nonce = chunk_from_str("another nonce!!!");
+	fuzz_write_seed_free(dir, "pending-other-nonce",
+			scep_build_certrep(&other, SCEP_PENDING, SCEP_FAIL_NONE,
+							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
+							   fx.ca_key, HASH_SHA256));
+	fuzz_write_seed_free(dir, "pending-untrusted-signer",
+			scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
+							   chunk_empty, ENCR_AES_CBC, 128, fx.ra,
+							   fx.ra_key, HASH_SHA256));
+	/* our own request isn't a CertRep */
+	fuzz_write_seed_free(dir, "request", scep_build_request(&req));
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char *dir;
+
+	fuzz_init("fuzz_certrep");
+	req = (scep_request_t){
+		.type = SCEP_PKCS_REQ,
+		.data = chunk_from_str("a CSR would be here"),
+		.transid = chunk_from_str(TRANSID),
+		.nonce = chunk_from_thing(nonce),
+		.recipient = fx.ca,
+		.enc_alg = ENCR_AES_CBC,
+		.enc_key_size = 128,
+		.signer = fx.client,
+		.key = fx.client_key,
+		.digest = HASH_SHA256,
+	};
+	trusted = linked_list_create_with_items(fx.ca, NULL);
+	dir = fuzz_seed_dir();
+	if (dir)
+	{
+		write_seeds(dir);
+		exit(0);
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	chunk_t blob = chunk_create((u_char*)data, size);
+	scep_reply_t reply;
+	getcert_err_t err;
+
+	err = scep_parse_reply(blob, &req, trusted, FALSE, &reply);
+	if (err == GETCERT_ERR_ENVELOPE)
+	{	/* maybe DES3, retry as getcert does if allowed by policy */
+		chunk_clear(&reply.data);
+		err = scep_parse_reply(blob, &req, trusted, TRUE, &reply);
+	}
+	if (err == GETCERT_OK)
+	{	/* what the contract promises */
+		if (reply.signer != fx.ca ||
+			(reply.status != SCEP_SUCCESS && reply.status != SCEP_FAILURE &&
+			 reply.status != SCEP_PENDING) ||
+			(reply.status == SCEP_FAILURE && reply.fail > SCEP_FAIL_NONE))
+		{
+			abort();
+		}
+		fuzz_touch(reply.data);
+	}
+	fuzz_sink(err);
+	chunk_clear(&reply.data);
+	return 0;
+}
