@@ -65,13 +65,23 @@ static void write_seeds(char *dir)
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
 							   ENCR_AES_CBC, 256, fx.ca, fx.ca_key,
 							   HASH_SHA512));
-	/* DES3 is only accepted when allowed */
+	/* DES and DES3, as micromdm answers */
+	fuzz_write_seed_free(dir, "success-des-sha256",
+			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
+							   ENCR_DES, 64, fx.ca, fx.ca_key, HASH_SHA256));
+	env = fuzz_build_enveloped(issued, fx.client, ENCR_DES, 64,
+							   FUZZ_ENV_CONSTRUCTED);
+	fuzz_write_seed_free(dir, "success-des-constructed",
+			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, env,
+							  fx.ca, fx.ca_key, HASH_SHA256, FALSE));
+	chunk_free(&env);
 	fuzz_write_seed_free(dir, "success-3des-sha1",
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
 							   ENCR_3DES, 192, fx.ca, fx.ca_key, HASH_SHA1));
 	/* rsaEncryption as signature algorithm, SKI recipient, OAEP */
 	env = fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 192,
-							   TRUE, TRUE, TRUE);
+							   FUZZ_ENV_SKI | FUZZ_ENV_OAEP | FUZZ_ENV_OTHER |
+							   FUZZ_ENV_CONSTRUCTED);
 	fuzz_write_seed_free(dir, "success-ski-oaep-rsaoid",
 			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, env,
 							  fx.ca, fx.ca_key, HASH_SHA384, TRUE));
@@ -164,12 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	scep_reply_t reply;
 	getcert_err_t err;
 
-	err = scep_parse_reply(blob, &req, trusted, FALSE, &reply);
-	if (err == GETCERT_ERR_ENVELOPE)
-	{	/* maybe DES3, retry as getcert does if allowed by policy */
-		chunk_clear(&reply.data);
-		err = scep_parse_reply(blob, &req, trusted, TRUE, &reply);
-	}
+	err = scep_parse_reply(blob, &req, trusted, &reply);
 	if (err == GETCERT_OK)
 	{	/* what the contract promises */
 		if (reply.signer != fx.ca ||

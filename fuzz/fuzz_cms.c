@@ -131,6 +131,10 @@ static void write_seeds(char *dir)
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
 							   ENCR_AES_CBC, 128, fx.ca, fx.ca_key,
 							   HASH_SHA256));
+	fuzz_write_seed_free(dir, "certrep-success-des",
+			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
+							   ENCR_DES, 64, fx.ca, fx.ca_key,
+							   HASH_SHA256));
 	fuzz_write_seed_free(dir, "certrep-success-3des",
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
 							   ENCR_3DES, 192, fx.ca, fx.ca_key,
@@ -140,7 +144,7 @@ static void write_seeds(char *dir)
 							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
 							   fx.ca_key, HASH_SHA256));
 	env = fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 256,
-							   TRUE, TRUE, TRUE);
+							   FUZZ_ENV_SKI | FUZZ_ENV_OAEP | FUZZ_ENV_OTHER);
 	fuzz_write_seed_free(dir, "certrep-success-ski-oaep",
 			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, env,
 							  fx.ca, fx.ca_key, HASH_SHA512, TRUE));
@@ -158,10 +162,17 @@ static void write_seeds(char *dir)
 										fx.client, ENCR_3DES, 192));
 	fuzz_write_seed_free(dir, "enveloped-other-recipients",
 			fuzz_build_enveloped(chunk_from_str("plain"), fx.client,
-								 ENCR_AES_CBC, 128, FALSE, FALSE, TRUE));
+								 ENCR_AES_CBC, 128, FUZZ_ENV_OTHER));
 	fuzz_write_seed_free(dir, "enveloped-oaep",
 			fuzz_build_enveloped(chunk_from_str("plain"), fx.client,
-								 ENCR_AES_CBC, 128, FALSE, TRUE, FALSE));
+								 ENCR_AES_CBC, 128, FUZZ_ENV_OAEP));
+	fuzz_write_seed_free(dir, "enveloped-des-constructed",
+			fuzz_build_enveloped(chunk_from_str("plain text, 23 bytes..."),
+								 fx.client, ENCR_DES, 64,
+								 FUZZ_ENV_CONSTRUCTED));
+	fuzz_write_seed_free(dir, "enveloped-aes128-constructed",
+			fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 128,
+								 FUZZ_ENV_CONSTRUCTED));
 	fuzz_write_seed_free(dir, "enveloped-not-us",
 			getcert_cms_build_enveloped(chunk_from_str("plain"), fx.ca,
 										ENCR_AES_CBC, 128));
@@ -186,11 +197,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /**
  * Decrypt an EnvelopedData with the fixed client key
  */
-static void decrypt(chunk_t blob, bool allow_des3)
+static void decrypt(chunk_t blob, bool allow_weak)
 {
 	chunk_t plain = chunk_empty;
 
-	if (getcert_cms_decrypt(blob, fx.client, fx.client_key, allow_des3,
+	if (getcert_cms_decrypt(blob, fx.client, fx.client_key, allow_weak,
 							&plain))
 	{
 		fuzz_touch(plain);
@@ -213,7 +224,7 @@ static void decrypt(chunk_t blob, bool allow_des3)
 /**
  * Exercise a parsed message
  */
-static void exercise(getcert_cms_t *cms, bool allow_des3)
+static void exercise(getcert_cms_t *cms, bool allow_weak)
 {
 	enumerator_t *enumerator;
 	linked_list_t *carried;
@@ -277,7 +288,7 @@ static void exercise(getcert_cms_t *cms, bool allow_des3)
 	/* SCEP: the content is an EnvelopedData */
 	if (cms->get_content(cms).len)
 	{
-		decrypt(cms->get_content(cms), allow_des3);
+		decrypt(cms->get_content(cms), allow_weak);
 	}
 }
 

@@ -369,10 +369,12 @@ static chunk_t ktri(certificate_t *recipient, chunk_t cek, bool ski,
  */
 chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
 							 encryption_algorithm_t alg, size_t key_size,
-							 bool ski, bool oaep, bool other)
+							 u_int opts)
 {
+	bool ski = opts & FUZZ_ENV_SKI, oaep = opts & FUZZ_ENV_OAEP;
+	bool other = opts & FUZZ_ENV_OTHER;
 	chunk_t cek, iv, padded, encrypted, infos, others = chunk_empty;
-	chunk_t kari, not_us, us;
+	chunk_t kari, not_us, us, eci, part;
 	crypter_t *crypter;
 	rng_t *rng;
 	size_t bs, pad;
@@ -413,6 +415,25 @@ chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
 	infos = chunk_cat("mm", others, us);
 	chunk_free(&cek);
 
+	if (opts & FUZZ_ENV_CONSTRUCTED)
+	{	/* segments of 7 bytes, as a BER encoder may split it */
+		chunk_t rest = encrypted, segs = chunk_empty;
+
+		while (rest.len)
+		{
+			part = asn1_wrap(ASN1_OCTET_STRING, "c",
+							 chunk_create(rest.ptr, min(rest.len, 7)));
+			segs = chunk_cat("mm", segs, part);
+			rest = chunk_skip(rest, min(rest.len, 7));
+		}
+		chunk_free(&encrypted);
+		eci = asn1_wrap(ASN1_CONTEXT_C_0, "m", segs);
+	}
+	else
+	{
+		eci = asn1_wrap(ASN1_CONTEXT_S_0, "m", encrypted);
+	}
+
 	return asn1_wrap(ASN1_SEQUENCE, "mm",
 				asn1_build_known_oid(OID_PKCS7_ENVELOPED_DATA),
 				asn1_wrap(ASN1_CONTEXT_C_0, "m",
@@ -425,7 +446,7 @@ chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
 							asn1_wrap(ASN1_SEQUENCE, "mm",
 								asn1_build_known_oid(oid),
 								asn1_wrap(ASN1_OCTET_STRING, "m", iv)),
-							asn1_wrap(ASN1_CONTEXT_S_0, "m", encrypted)))));
+							eci))));
 }
 
 /*

@@ -116,22 +116,34 @@ chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
 						  hash_algorithm_t digest, bool ski, chunk_t crl);
 
 /**
+ * Options of fuzz_build_enveloped()
+ */
+enum {
+	/** identify the recipient by [0] subjectKeyIdentifier */
+	FUZZ_ENV_SKI = (1<<0),
+	/** RSAES-OAEP instead of PKCS#1 v1.5 key transport */
+	FUZZ_ENV_OAEP = (1<<1),
+	/** prepend a KeyAgreeRecipientInfo ([1]) and a KeyTransRecipientInfo
+	 * for another certificate */
+	FUZZ_ENV_OTHER = (1<<2),
+	/** encryptedContent in constructed form, split into OCTET STRINGs */
+	FUZZ_ENV_CONSTRUCTED = (1<<3),
+};
+
+/**
  * Build an EnvelopedData like getcert_cms_build_enveloped(), with more
  * choices.
  *
  * @param content		data to encrypt
  * @param recipient		recipient certificate (RSA)
- * @param alg			ENCR_AES_CBC or ENCR_3DES
+ * @param alg			ENCR_AES_CBC, ENCR_3DES or ENCR_DES
  * @param key_size		key size in bits
- * @param ski			identify the recipient by [0] subjectKeyIdentifier
- * @param oaep			RSAES-OAEP instead of PKCS#1 v1.5 key transport
- * @param other			prepend a KeyAgreeRecipientInfo ([1]) and a
- *						KeyTransRecipientInfo for another certificate
+ * @param opts			FUZZ_ENV_* flags
  * @return				allocated DER encoding
  */
 chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
 							 encryption_algorithm_t alg, size_t key_size,
-							 bool ski, bool oaep, bool other);
+							 u_int opts);
 
 /**
  * The SCEP attributes of a message (messageType, transactionID,
