@@ -186,6 +186,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		fuzz_touch(reply.data);
 	}
+	if (fuzz_debug)
+	{
+		fprintf(stderr, "scep_parse_reply: %s",
+				enum_to_name(getcert_err_names, err));
+		if (err == GETCERT_OK)
+		{
+			fprintf(stderr, ", %s, failInfo %d, %zu bytes of data",
+					enum_to_name(scep_status_names, reply.status),
+					(int)reply.fail, reply.data.len);
+		}
+		fprintf(stderr, "\n");
+	}
 	fuzz_sink(err);
 	chunk_clear(&reply.data);
 	return 0;

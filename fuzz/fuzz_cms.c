@@ -204,6 +204,10 @@ static void decrypt(chunk_t blob, bool allow_weak)
 	if (getcert_cms_decrypt(blob, fx.client, fx.client_key, allow_weak,
 							&plain))
 	{
+		if (fuzz_debug)
+		{
+			fprintf(stderr, "decrypted %zu bytes\n", plain.len);
+		}
 		fuzz_touch(plain);
 		/* decrypted messageData is a certs-only SignedData */
 		getcert_cms_t *inner = getcert_cms_parse(plain);
@@ -224,7 +228,7 @@ static void decrypt(chunk_t blob, bool allow_weak)
 /**
  * Exercise a parsed message
  */
-static void exercise(getcert_cms_t *cms, bool allow_weak)
+static void exercise(getcert_cms_t *cms)
 {
 	enumerator_t *enumerator;
 	linked_list_t *carried;
@@ -276,6 +280,13 @@ static void exercise(getcert_cms_t *cms, bool allow_weak)
 	{
 		abort();
 	}
+	if (fuzz_debug)
+	{
+		fprintf(stderr, "parsed, %u signers, %d certs, verify: %s%s%Y\n",
+				cms->get_signer_count(cms), carried->get_count(carried),
+				ok ? "ok" : "failed", ok ? ", signer " : "",
+				ok ? signer->get_subject(signer) : NULL);
+	}
 	fuzz_sink(cms->verify(cms, trusted, NULL));
 	/* signers carried by the message itself (RA certificates the client
 	 * verifies separately) */
@@ -285,10 +296,11 @@ static void exercise(getcert_cms_t *cms, bool allow_weak)
 	}
 	carried->destroy(carried);
 
-	/* SCEP: the content is an EnvelopedData */
+	/* SCEP: the content is an EnvelopedData, weak ciphers are accepted
+	 * in replies (as scep_parse_reply() does) */
 	if (cms->get_content(cms).len)
 	{
-		decrypt(cms->get_content(cms), allow_weak);
+		decrypt(cms->get_content(cms), TRUE);
 	}
 }
 
@@ -303,9 +315,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cms = getcert_cms_parse(blob);
 	if (cms)
 	{
-		exercise(cms, size & 1);
+		exercise(cms);
 		cms->destroy(cms);
 	}
-	decrypt(blob, !(size & 1));
+	/* a top-level EnvelopedData, weak ciphers allowed depending on size */
+	decrypt(blob, size & 1);
 	return 0;
 }

@@ -33,6 +33,7 @@
 #endif
 
 fuzz_fixtures_t fx;
+bool fuzz_debug;
 
 static volatile uint32_t sink;
 
@@ -109,7 +110,8 @@ void fuzz_init(char *name)
 	{
 		die("loading plugins '%s' failed", FUZZ_PLUGINS);
 	}
-	if (!getenv("FUZZ_DEBUG"))
+	fuzz_debug = getenv("FUZZ_DEBUG") != NULL;
+	if (!fuzz_debug)
 	{
 		dbg = dbg_silent;
 	}
@@ -233,18 +235,18 @@ static int cmp_der(const void *a, const void *b)
  */
 static chunk_t sort_tlvs(chunk_t all)
 {
-	chunk_t list[16], rest = all, inner, sorted = chunk_empty;
+	chunk_t list[16], rest = all, before, inner, sorted = chunk_empty;
 	int count = 0, i;
-	u_char *start;
 
 	while (rest.len && count < countof(list))
 	{
-		start = rest.ptr;
+		before = rest;
 		if (asn1_unwrap(&rest, &inner) == ASN1_INVALID)
 		{
 			break;
 		}
-		list[count++] = chunk_create(start, rest.ptr - start);
+		/* rest is chunk_empty (ptr NULL) after the last one */
+		list[count++] = chunk_create(before.ptr, before.len - rest.len);
 	}
 	qsort(list, count, sizeof(chunk_t), cmp_der);
 	for (i = 0; i < count; i++)

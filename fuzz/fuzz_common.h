@@ -21,6 +21,7 @@
 #ifndef FUZZ_COMMON_H_
 #define FUZZ_COMMON_H_
 
+#include <stdio.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -54,6 +55,12 @@ typedef struct {
 } fuzz_fixtures_t;
 
 extern fuzz_fixtures_t fx;
+
+/**
+ * TRUE if FUZZ_DEBUG is set: the log is not silenced and the targets
+ * print what they got, for looking at single inputs.
+ */
+extern bool fuzz_debug;
 
 /**
  * Initialize libstrongswan, load the plugins and the fixtures, silence
