@@ -48,6 +48,11 @@ struct private_gt_ca_t {
 	private_key_t *key;
 
 	/**
+	 * RA key.
+	 */
+	private_key_t *ra_key;
+
+	/**
 	 * Another CA, for misbehaviour.
 	 */
 	certificate_t *other;
@@ -155,6 +160,19 @@ static certificate_t *issue(private_gt_ca_t *this, certificate_t *csr)
 }
 
 /**
+ * Certificate and key that sign replies and decrypt requests
+ */
+static certificate_t *signer_cert(private_gt_ca_t *this)
+{
+	return this->public.use_ra ? this->public.ra : this->public.ca;
+}
+
+static private_key_t *signer_key(private_gt_ca_t *this)
+{
+	return this->public.use_ra ? this->ra_key : this->key;
+}
+
+/**
  * Build a certs-only reply around a certificate and sign the CertRep
  */
 static chunk_t success(private_gt_ca_t *this, scep_request_t *req,
@@ -211,7 +229,7 @@ static chunk_t success(private_gt_ca_t *this, scep_request_t *req,
 	}
 	chunk_free(&data);
 	msg = scep_sign_certrep(req, SCEP_SUCCESS, SCEP_FAIL_NONE, envelope,
-							this->public.ca, this->key, HASH_SHA256,
+							signer_cert(this), signer_key(this), HASH_SHA256,
 							this->public.rsa_oid);
 	chunk_free(&envelope);
 	return msg;
@@ -314,8 +332,8 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	cms->get_attribute(cms, OID_PKI_SENDER_NONCE, ASN1_OCTET_STRING,
 					   &req.nonce);
 	req.signer = signer;
-	if (!getcert_cms_decrypt(cms->get_content(cms), this->public.ca,
-							 this->key, TRUE, &data))
+	if (!getcert_cms_decrypt(cms->get_content(cms), signer_cert(this),
+							 signer_key(this), TRUE, &data))
 	{
 		goto out;
 	}
@@ -352,8 +370,8 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	{
 		case GT_CA_FAIL:
 			reply = scep_build_certrep(&req, SCEP_FAILURE, this->public.fail,
-							chunk_empty, ENCR_AES_CBC, 128, this->public.ca,
-							this->key, HASH_SHA256);
+							chunk_empty, ENCR_AES_CBC, 128, signer_cert(this),
+							signer_key(this), HASH_SHA256);
 			goto out;
 		case GT_CA_REJECT_RENEWAL:
 			if (type == SCEP_RENEWAL_REQ)
@@ -392,8 +410,8 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	{
 		this->public.pending--;
 		reply = scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
-							chunk_empty, ENCR_AES_CBC, 128, this->public.ca,
-							this->key, HASH_SHA256);
+							chunk_empty, ENCR_AES_CBC, 128, signer_cert(this),
+							signer_key(this), HASH_SHA256);
 		goto out;
 	}
 	if (!this->pending_csr)
@@ -431,6 +449,20 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 		*body = chunk_clone(chunk_from_str(this->caps));
 		return GETCERT_OK;
 	}
+	if (streq(operation, "GetCACert") && this->public.use_ra)
+	{
+		linked_list_t *list;
+
+		if (type)
+		{
+			*type = strdup("application/x-x509-ca-ra-cert");
+		}
+		list = linked_list_create_with_items(this->public.ca,
+											 this->public.ra, NULL);
+		*body = getcert_cms_build_certs_only(list);
+		list->destroy(list);
+		return GETCERT_OK;
+	}
 	if (streq(operation, "GetCACert"))
 	{
 		if (type)
@@ -457,6 +489,8 @@ METHOD(gt_ca_t, destroy, void,
 	private_gt_ca_t *this)
 {
 	DESTROY_IF(this->public.ca);
+	DESTROY_IF(this->public.ra);
+	DESTROY_IF(this->ra_key);
 	DESTROY_IF(this->public.last_signer);
 	DESTROY_IF(this->key);
 	DESTROY_IF(this->other);
@@ -492,10 +526,13 @@ gt_ca_t *gt_ca_create(char *caps)
 		.caps = strdup(caps),
 		.key = gt_rsa_key(1024),
 		.other_key = gt_rsa_key(1024),
+		.ra_key = gt_rsa_key(1024),
 		.serial = 2,
 	);
 	this->public.ca = gt_cert(this->key, "C=CH, O=getcert, CN=Test SCEP CA",
 							  NULL, NULL, NULL, TRUE, 3600);
+	this->public.ra = gt_cert(this->ra_key, "C=CH, O=getcert, CN=Test SCEP RA",
+							  NULL, this->key, this->public.ca, FALSE, 3600);
 	this->other = gt_cert(this->other_key, "C=CH, O=getcert, CN=Test SCEP CA",
 						  NULL, NULL, NULL, TRUE, 3600);
 	return &this->public;

@@ -106,6 +106,17 @@ struct gt_ca_t {
 	certificate_t *ca;
 
 	/**
+	 * Use an RA: GetCACert returns CA and RA, requests are decrypted and
+	 * replies signed with the RA's key.
+	 */
+	bool use_ra;
+
+	/**
+	 * The RA certificate.
+	 */
+	certificate_t *ra;
+
+	/**
 	 * Number of requests per messageType, index scep_msg_t.
 	 */
 	int count[32];

@@ -18,6 +18,7 @@
 #include <getcert_test_certs.h>
 
 #include <asn1/oid.h>
+#include <credentials/certificates/x509.h>
 
 static private_key_t *key;
 static certificate_t *cert;
@@ -195,6 +196,49 @@ START_TEST(test_tampered)
 }
 END_TEST
 
+START_TEST(test_no_signed_attrs)
+{
+	getcert_cms_t *cms;
+	chunk_t msg, sig, cert_der;
+	x509_t *x509 = (x509_t*)cert;
+
+	/* a signature directly over the content, without signed attributes */
+	ck_assert(key->sign(key, SIGN_RSA_EMSA_PKCS1_SHA2_256, NULL, content,
+						&sig));
+	ck_assert(cert->get_encoding(cert, CERT_ASN1_DER, &cert_der));
+	msg = asn1_wrap(ASN1_SEQUENCE, "mm",
+			asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
+			asn1_wrap(ASN1_CONTEXT_C_0, "m",
+				asn1_wrap(ASN1_SEQUENCE, "cmmmm",
+					ASN1_INTEGER_1,
+					asn1_wrap(ASN1_SET, "m",
+						asn1_algorithmIdentifier(OID_SHA256)),
+					asn1_wrap(ASN1_SEQUENCE, "mm",
+						asn1_build_known_oid(OID_PKCS7_DATA),
+						asn1_wrap(ASN1_CONTEXT_C_0, "m",
+							asn1_wrap(ASN1_OCTET_STRING, "c", content))),
+					asn1_wrap(ASN1_CONTEXT_C_0, "m", cert_der),
+					asn1_wrap(ASN1_SET, "m",
+						asn1_wrap(ASN1_SEQUENCE, "cmmmm",
+							ASN1_INTEGER_1,
+							asn1_wrap(ASN1_SEQUENCE, "cm",
+								cert->get_issuer(cert)->get_encoding(
+												cert->get_issuer(cert)),
+								asn1_integer("c", x509->get_serial(x509))),
+							asn1_algorithmIdentifier(OID_SHA256),
+							asn1_algorithmIdentifier(OID_SHA256_WITH_RSA),
+							asn1_wrap(ASN1_OCTET_STRING, "m", sig))))));
+	cms = getcert_cms_parse(msg);
+	ck_assert(cms);
+	gt_log_start();
+	ck_assert(!cms->verify(cms, trusted, NULL));
+	ck_assert(gt_log_contains("signed attributes missing"));
+	gt_log_stop();
+	cms->destroy(cms);
+	chunk_free(&msg);
+}
+END_TEST
+
 START_TEST(test_malformed)
 {
 	chunk_t msg, bad;
@@ -362,6 +406,7 @@ Suite *cms_suite_create()
 	tcase_add_test(tc, test_signed_ecdsa);
 	tcase_add_test(tc, test_untrusted_signer);
 	tcase_add_loop_test(tc, test_tampered, 0, 3);
+	tcase_add_test(tc, test_no_signed_attrs);
 	tcase_add_loop_test(tc, test_malformed, 0, 6);
 	tcase_add_test(tc, test_certs_only);
 	suite_add_tcase(s, tc);

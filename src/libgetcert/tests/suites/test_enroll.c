@@ -288,6 +288,24 @@ START_TEST(test_misbehaviour)
 }
 END_TEST
 
+START_TEST(test_ra)
+{
+	getcert_enroll_t *engine;
+	certificate_t *cert;
+
+	/* the RA decrypts requests and signs replies */
+	ca->use_ra = TRUE;
+	engine = getcert_enroll_create(&ca->transport, &params);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
+					 GETCERT_OK);
+	ck_assert(engine->get_ca_cert(engine)->equals(engine->get_ca_cert(engine),
+												  ca->ca));
+	ck_assert(cert->issued_by(cert, ca->ca, NULL));
+	cert->destroy(cert);
+	engine->destroy(engine);
+}
+END_TEST
+
 START_TEST(test_rsa_encryption_oid)
 {
 	certificate_t *cert;
@@ -370,6 +388,7 @@ Suite *enroll_suite_create()
 	tcase_add_test(tc, test_enroll_get);
 	tcase_add_test(tc, test_fingerprint_pin);
 	tcase_add_test(tc, test_ca_mismatch);
+	tcase_add_test(tc, test_ra);
 	tcase_add_test(tc, test_rsa_encryption_oid);
 	tcase_add_test(tc, test_clock_skew);
 	tcase_add_test(tc, test_policy);
