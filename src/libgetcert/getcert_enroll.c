@@ -14,6 +14,7 @@
 
 #include "getcert_enroll.h"
 #include "getcert_cms.h"
+#include "getcert_serial.h"
 
 #include <time.h>
 #include <errno.h>
@@ -656,31 +657,25 @@ static certificate_t *self_signed(identification_t *subject,
 	certificate_t *cert;
 	public_key_t *public;
 	time_t now = time(NULL);
-	char serial[8];
-	rng_t *rng;
+	chunk_t serial;
 
-	/* a positive, DER-minimal random serial */
-	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
-	if (!rng || !rng->get_bytes(rng, sizeof(serial), serial))
-	{
-		DESTROY_IF(rng);
-		return NULL;
-	}
-	rng->destroy(rng);
-	serial[0] = (serial[0] & 0x7f) | 0x40;
+	serial = getcert_serial_create();
 	public = key->get_public_key(key);
-	if (!public)
+	if (!public || !serial.len)
 	{
+		DESTROY_IF(public);
+		chunk_free(&serial);
 		return NULL;
 	}
 	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
 							  BUILD_SIGNING_KEY, key, BUILD_PUBLIC_KEY, public,
 							  BUILD_SUBJECT, subject,
-							  BUILD_SERIAL, chunk_from_thing(serial),
+							  BUILD_SERIAL, serial,
 							  BUILD_NOT_BEFORE_TIME, now - 300,
 							  BUILD_NOT_AFTER_TIME, now + 7 * 24 * 3600,
 							  BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
 	public->destroy(public);
+	chunk_free(&serial);
 	return cert;
 }
 

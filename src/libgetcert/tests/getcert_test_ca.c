@@ -129,27 +129,15 @@ static certificate_t *issue(private_gt_ca_t *this, certificate_t *csr)
 		default:
 			break;
 	}
-	if (mode == GT_CA_WRONG_EKU)
-	{
-		/* an EKU that excludes IKE: OCSPSigning only */
-		cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-					BUILD_SIGNING_KEY, key, BUILD_SIGNING_CERT, issuer,
-					BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, subject,
-					BUILD_SUBJECT_ALTNAMES, sans, BUILD_SERIAL, serial,
-					BUILD_X509_FLAG, X509_OCSP_SIGNER,
-					BUILD_NOT_BEFORE_TIME, nb, BUILD_NOT_AFTER_TIME, na,
-					BUILD_END);
-	}
-	else
-	{
-		cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-					BUILD_SIGNING_KEY, key, BUILD_SIGNING_CERT, issuer,
-					BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, subject,
-					BUILD_SUBJECT_ALTNAMES, sans, BUILD_SERIAL, serial,
-					BUILD_X509_FLAG, X509_CLIENT_AUTH,
-					BUILD_NOT_BEFORE_TIME, nb, BUILD_NOT_AFTER_TIME, na,
-					BUILD_END);
-	}
+	/* an EKU that excludes IKE: OCSPSigning only */
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+				BUILD_SIGNING_KEY, key, BUILD_SIGNING_CERT, issuer,
+				BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, subject,
+				BUILD_SUBJECT_ALTNAMES, sans, BUILD_SERIAL, serial,
+				BUILD_X509_FLAG, mode == GT_CA_WRONG_EKU ? X509_OCSP_SIGNER
+														 : X509_CLIENT_AUTH,
+				BUILD_NOT_BEFORE_TIME, nb, BUILD_NOT_AFTER_TIME, na,
+				BUILD_END);
 	sans->destroy_offset(sans, offsetof(identification_t, destroy));
 	subject->destroy(subject);
 	public->destroy(public);

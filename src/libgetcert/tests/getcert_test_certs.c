@@ -22,6 +22,7 @@
 
 #include <utils/debug.h>
 #include <credentials/certificates/x509.h>
+#include <getcert_serial.h>
 #include <collections/linked_list.h>
 
 /*
@@ -74,20 +75,7 @@ certificate_t *gt_cert(private_key_t *key, char *subject, char *san,
 	identification_t *id;
 	linked_list_t *sans;
 	time_t now = time(NULL), not_before, not_after;
-	static u_int counter;
-	char serial[8];
-	rng_t *rng;
-
-	/* positive, DER-minimal, random (unique per test run) serials */
-	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
-	if (!rng || !rng->get_bytes(rng, sizeof(serial), serial))
-	{
-		DESTROY_IF(rng);
-		return NULL;
-	}
-	rng->destroy(rng);
-	serial[0] = (serial[0] & 0x7f) | 0x40;
-	serial[7] = counter++;
+	chunk_t serial;
 
 	if (lifetime < 0)
 	{
@@ -106,28 +94,18 @@ certificate_t *gt_cert(private_key_t *key, char *subject, char *san,
 	{
 		sans->insert_last(sans, identification_create_from_string(san));
 	}
-	if (issuer)
-	{
-		cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-							BUILD_SIGNING_KEY, signer, BUILD_SIGNING_CERT, issuer,
-							BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, id,
-							BUILD_SUBJECT_ALTNAMES, sans,
-							BUILD_SERIAL, chunk_from_thing(serial),
-							BUILD_X509_FLAG, ca ? X509_CA : X509_NONE,
-							BUILD_NOT_BEFORE_TIME, not_before,
-							BUILD_NOT_AFTER_TIME, not_after, BUILD_END);
-	}
-	else
-	{
-		cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-							BUILD_SIGNING_KEY, key,
-							BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, id,
-							BUILD_SUBJECT_ALTNAMES, sans,
-							BUILD_SERIAL, chunk_from_thing(serial),
-							BUILD_X509_FLAG, ca ? X509_CA : X509_NONE,
-							BUILD_NOT_BEFORE_TIME, not_before,
-							BUILD_NOT_AFTER_TIME, not_after, BUILD_END);
-	}
+	/* self-signed: the signing key given twice instead of a signing cert */
+	serial = getcert_serial_create();
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+						BUILD_SIGNING_KEY, signer ?: key,
+						issuer ? BUILD_SIGNING_CERT : BUILD_SIGNING_KEY,
+						issuer ? (void*)issuer : (void*)key,
+						BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, id,
+						BUILD_SUBJECT_ALTNAMES, sans, BUILD_SERIAL, serial,
+						BUILD_X509_FLAG, ca ? X509_CA : X509_NONE,
+						BUILD_NOT_BEFORE_TIME, not_before,
+						BUILD_NOT_AFTER_TIME, not_after, BUILD_END);
+	chunk_free(&serial);
 	sans->destroy_offset(sans, offsetof(identification_t, destroy));
 	id->destroy(id);
 	public->destroy(public);

@@ -12,29 +12,9 @@
  * for more details.
  */
 
-#include <test_runner.h>
+#define GT_SUITES_H "libgetcert_tests.h"
+#define GT_NAME "libgetcert"
+#define GT_PLUGINS "random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints"
+#define GT_PLUGIN_PATH NULL
 
-#include <getcert_test_certs.h>
-
-/* declare test suite constructors */
-#define TEST_SUITE(x) test_suite_t* x();
-#include "libgetcert_tests.h"
-#undef TEST_SUITE
-
-static test_configuration_t tests[] = {
-#define TEST_SUITE(x) \
-	{ .suite = x, },
-#include "libgetcert_tests.h"
-	{ .suite = NULL, }
-};
-
-static bool test_runner_init(bool init)
-{
-	return gt_test_init(init, "random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints",
-						NULL);
-}
-
-int main(int argc, char *argv[])
-{
-	return test_runner_run("libgetcert", tests, test_runner_init);
-}
+#include "getcert_test_main.h"

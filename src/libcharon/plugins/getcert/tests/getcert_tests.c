@@ -12,29 +12,11 @@
  * for more details.
  */
 
-#include <test_runner.h>
+#define GT_SUITES_H "getcert_tests.h"
+#define GT_NAME "getcert"
+#define GT_PLUGINS "random nonce openssl pem pkcs1 pkcs8 x509 pubkey " \
+				   "constraints getcert"
+/* our freshly built plugin */
+#define GT_PLUGIN_PATH GETCERT_PLUGIN_DIR
 
-#include <getcert_test_certs.h>
-
-/* declare test suite constructors */
-#define TEST_SUITE(x) test_suite_t* x();
-#include "getcert_tests.h"
-#undef TEST_SUITE
-
-static test_configuration_t tests[] = {
-#define TEST_SUITE(x) \
-	{ .suite = x, },
-#include "getcert_tests.h"
-	{ .suite = NULL, }
-};
-
-static bool test_runner_init(bool init)
-{
-	return gt_test_init(init, "random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints getcert",
-						GETCERT_PLUGIN_DIR);
-}
-
-int main(int argc, char *argv[])
-{
-	return test_runner_run("getcert", tests, test_runner_init);
-}
+#include <getcert_test_main.h>
