@@ -416,3 +416,92 @@ out:
 	cms->destroy(cms);
 	return err;
 }
+
+/*
+ * Described in header
+ */
+getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
+								 private_key_t *key, bool allow_weak,
+								 scep_request_t *req)
+{
+	enumerator_t *enumerator;
+	linked_list_t *candidates;
+	certificate_t *signer = NULL, *c;
+	getcert_cms_t *cms;
+	getcert_err_t err = GETCERT_OK;
+	chunk_t value;
+	int num;
+
+	*req = (scep_request_t){};
+	cms = getcert_cms_parse(blob);
+	if (!cms)
+	{
+		return GETCERT_ERR_MALFORMED;
+	}
+	candidates = linked_list_create();
+	enumerator = cms->create_cert_enumerator(cms);
+	while (enumerator->enumerate(enumerator, &c))
+	{
+		candidates->insert_last(candidates, c);
+	}
+	enumerator->destroy(enumerator);
+	if (!cms->verify(cms, candidates, &signer))
+	{
+		err = GETCERT_ERR_SIGNATURE;
+		goto out;
+	}
+	if (!get_number(cms, OID_PKI_MESSAGE_TYPE, &num) ||
+		(num != SCEP_PKCS_REQ && num != SCEP_RENEWAL_REQ &&
+		 num != SCEP_CERT_POLL && num != SCEP_GET_CERT &&
+		 num != SCEP_GET_CRL))
+	{
+		DBG1(DBG_LIB, "SCEP: request messageType missing or unknown");
+		err = GETCERT_ERR_PROTOCOL;
+		goto out;
+	}
+	req->type = num;
+	if (!cms->get_attribute(cms, OID_PKI_TRANS_ID, ASN1_PRINTABLESTRING,
+							&value) || !value.len || value.len > 128)
+	{
+		DBG1(DBG_LIB, "SCEP: request transactionID missing or invalid");
+		err = GETCERT_ERR_PROTOCOL;
+		goto out;
+	}
+	req->transid = chunk_clone(value);
+	if (!cms->get_attribute(cms, OID_PKI_SENDER_NONCE, ASN1_OCTET_STRING,
+							&value) || value.len < 8 || value.len > 64)
+	{
+		DBG1(DBG_LIB, "SCEP: request senderNonce missing or invalid");
+		err = GETCERT_ERR_PROTOCOL;
+		goto out;
+	}
+	req->nonce = chunk_clone(value);
+	if (!getcert_cms_decrypt(cms->get_content(cms), cert, key, allow_weak,
+							 &req->data))
+	{
+		err = GETCERT_ERR_ENVELOPE;
+		goto out;
+	}
+	req->signer = signer->get_ref(signer);
+
+out:
+	candidates->destroy(candidates);
+	cms->destroy(cms);
+	if (err != GETCERT_OK)
+	{
+		scep_request_clear(req);
+	}
+	return err;
+}
+
+/*
+ * Described in header
+ */
+void scep_request_clear(scep_request_t *req)
+{
+	chunk_clear(&req->data);
+	chunk_free(&req->transid);
+	chunk_free(&req->nonce);
+	DESTROY_IF(req->signer);
+	*req = (scep_request_t){};
+}

@@ -216,6 +216,35 @@ chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
 						   hash_algorithm_t digest);
 
 /**
+ * Parse and verify a SCEP request (server side).
+ *
+ * The signature must verify with the certificate the message carries
+ * (self-signed for a first PKCSReq, or a certificate the CA issued for a
+ * RenewalReq; whether that certificate is acceptable is for the caller
+ * to decide). The envelope must decrypt with the CA or RA key.
+ *
+ * @param blob			DER encoding of the pkiMessage
+ * @param cert			CA or RA certificate the request is encrypted for
+ * @param key			its private key
+ * @param allow_weak	accept DES/DES3 encrypted requests
+ * @param req			receives type, data (decrypted), transid, nonce,
+ *						signer (new reference) and digest; free the
+ *						members with scep_request_clear()
+ * @return				GETCERT_OK, GETCERT_ERR_MALFORMED, _SIGNATURE,
+ *						_PROTOCOL or _ENVELOPE
+ */
+getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
+								 private_key_t *key, bool allow_weak,
+								 scep_request_t *req);
+
+/**
+ * Free the members of a request parsed by scep_parse_request().
+ *
+ * @param req			request to clear (data is wiped)
+ */
+void scep_request_clear(scep_request_t *req);
+
+/**
  * Sign a CertRep around an already built envelope (server side).
  *
  * @param req			the request answered (transid, nonce)

@@ -277,59 +277,28 @@ static chunk_t make_crl(private_gt_ca_t *this)
  */
 static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 {
-	scep_request_t req = {};
-	getcert_cms_t *cms;
-	linked_list_t *trusted;
-	enumerator_t *enumerator;
-	certificate_t *signer = NULL, *csr = NULL, *cert;
-	chunk_t value, data = chunk_empty, reply = chunk_empty, crl;
-	int type = 0, i;
+	scep_request_t req;
+	certificate_t *csr = NULL, *cert;
+	chunk_t value, reply = chunk_empty, crl, transid, nonce;
 	pkcs10_t *pkcs10;
+	int type;
 
-	cms = getcert_cms_parse(msg);
-	if (!cms)
+	if (scep_parse_request(msg, signer_cert(this), signer_key(this), TRUE,
+						   &req) != GETCERT_OK)
 	{
 		return chunk_empty;
 	}
-	enumerator = cms->create_cert_enumerator(cms);
-	if (enumerator->enumerate(enumerator, &signer))
-	{
-		signer = signer->get_ref(signer);
-	}
-	enumerator->destroy(enumerator);
-	trusted = linked_list_create();
-	if (signer)
-	{
-		trusted->insert_last(trusted, signer);
-	}
-	if (!signer || !cms->verify(cms, trusted, NULL) ||
-		!cms->get_attribute(cms, OID_PKI_MESSAGE_TYPE, ASN1_PRINTABLESTRING,
-							&value))
-	{
-		goto out;
-	}
-	for (i = 0; i < value.len; i++)
-	{
-		type = type * 10 + value.ptr[i] - '0';
-	}
+	type = req.type;
 	this->public.count[type & 31]++;
 	DESTROY_IF(this->public.last_signer);
-	this->public.last_signer = signer->get_ref(signer);
-	cms->get_attribute(cms, OID_PKI_TRANS_ID, ASN1_PRINTABLESTRING,
-					   &req.transid);
-	cms->get_attribute(cms, OID_PKI_SENDER_NONCE, ASN1_OCTET_STRING,
-					   &req.nonce);
-	req.signer = signer;
-	if (!getcert_cms_decrypt(cms->get_content(cms), signer_cert(this),
-							 signer_key(this), TRUE, &data))
-	{
-		goto out;
-	}
+	this->public.last_signer = req.signer->get_ref(req.signer);
+	transid = req.transid;
+	nonce = req.nonce;
 	if (type == SCEP_PKCS_REQ || type == SCEP_RENEWAL_REQ)
 	{
 		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
 								 CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER,
-								 data, BUILD_END);
+								 req.data, BUILD_END);
 		if (!csr)
 		{
 			goto out;
@@ -414,11 +383,11 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	}
 
 out:
-	chunk_clear(&data);
 	DESTROY_IF(csr);
-	trusted->destroy(trusted);
-	DESTROY_IF(signer);
-	cms->destroy(cms);
+	/* the misbehaviour modes may have pointed these elsewhere */
+	req.transid = transid;
+	req.nonce = nonce;
+	scep_request_clear(&req);
 	return reply;
 }
 
