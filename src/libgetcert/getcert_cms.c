@@ -865,7 +865,7 @@ bool getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
 /*
  * Described in header
  */
-chunk_t getcert_cms_build_certs_only(linked_list_t *certs)
+chunk_t getcert_cms_build_degenerate(linked_list_t *certs, chunk_t crl)
 {
 	enumerator_t *enumerator;
 	certificate_t *cert;
@@ -887,13 +887,24 @@ chunk_t getcert_cms_build_certs_only(linked_list_t *certs)
 	return asn1_wrap(ASN1_SEQUENCE, "mm",
 				asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
 				asn1_wrap(ASN1_CONTEXT_C_0, "m",
-					asn1_wrap(ASN1_SEQUENCE, "cmmmm",
+					asn1_wrap(ASN1_SEQUENCE, "cmmmmm",
 						ASN1_INTEGER_1,
 						asn1_wrap(ASN1_SET, ""),
 						asn1_wrap(ASN1_SEQUENCE, "m",
 							asn1_build_known_oid(OID_PKCS7_DATA)),
-						asn1_wrap(ASN1_CONTEXT_C_0, "m", all),
+						all.len ? asn1_wrap(ASN1_CONTEXT_C_0, "m", all)
+								: chunk_empty,
+						crl.len ? asn1_wrap(ASN1_CONTEXT_C_1, "c", crl)
+								: chunk_empty,
 						asn1_wrap(ASN1_SET, ""))));
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_certs_only(linked_list_t *certs)
+{
+	return getcert_cms_build_degenerate(certs, chunk_empty);
 }
 
 /**

@@ -143,6 +143,16 @@ bool getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
 chunk_t getcert_cms_build_certs_only(linked_list_t *certs);
 
 /**
+ * Build a degenerate SignedData ContentInfo with certificates and a CRL
+ * (the answer to GetCRL).
+ *
+ * @param certs			list of certificate_t*
+ * @param crl			DER encoding of a CRL, or empty
+ * @return				allocated DER encoding, chunk_empty on failure
+ */
+chunk_t getcert_cms_build_degenerate(linked_list_t *certs, chunk_t crl);
+
+/**
  * Build a SignedData ContentInfo with one signer and signed attributes.
  *
  * contentType, messageDigest and signingTime are added to the given

@@ -174,22 +174,8 @@ static chunk_t success(private_gt_ca_t *this, scep_request_t *req,
 	{
 		list->insert_last(list, cert);
 	}
-	data = getcert_cms_build_certs_only(list);
+	data = getcert_cms_build_degenerate(list, crl);
 	list->destroy(list);
-	if (crl.len)
-	{	/* certs-only with a CRL: insert [1] before the empty signerInfos */
-		chunk_free(&data);
-		data = asn1_wrap(ASN1_SEQUENCE, "mm",
-					asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
-					asn1_wrap(ASN1_CONTEXT_C_0, "m",
-						asn1_wrap(ASN1_SEQUENCE, "cmmmm",
-							ASN1_INTEGER_1,
-							asn1_wrap(ASN1_SET, ""),
-							asn1_wrap(ASN1_SEQUENCE, "m",
-								asn1_build_known_oid(OID_PKCS7_DATA)),
-							asn1_wrap(ASN1_CONTEXT_C_1, "c", crl),
-							asn1_wrap(ASN1_SET, ""))));
-	}
 	switch (this->public.mode)
 	{
 		case GT_CA_NO_ENVELOPE:

@@ -1,0 +1,297 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/*
+ * getcertd: the GETCERT CA. SCEP over HTTP(S), HTTP Basic authentication
+ * checked against RADIUS, short-lived certificates for IKE.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <signal.h>
+#include <syslog.h>
+#include <getopt.h>
+#include <sys/stat.h>
+
+#include <library.h>
+#include <utils/debug.h>
+#include <threading/thread.h>
+
+#include "getcertd_http.h"
+#include "getcertd_scep.h"
+#include "getcertd_db.h"
+
+/**
+ * Default configuration file
+ */
+#ifndef GETCERTD_CONF
+#define GETCERTD_CONF "/etc/getcertd.conf"
+#endif
+
+/**
+ * Log level, and whether to log to syslog
+ */
+static level_t log_level = 1;
+static bool use_syslog = FALSE;
+
+/**
+ * dbg() hook: stderr or syslog, one line each
+ */
+static void dbg_getcertd(debug_t group, level_t level, char *fmt, ...)
+{
+	char buf[2048];
+	va_list args;
+
+	if (level > log_level)
+	{
+		return;
+	}
+	va_start(args, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	if (use_syslog)
+	{
+		syslog(LOG_INFO, "%s", buf);
+	}
+	else
+	{
+		fprintf(stderr, "%s\n", buf);
+	}
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: getcertd [--config FILE] [--foreground] [--debug LEVEL]\n"
+"       getcertd [--config FILE] list [--pending]\n"
+"       getcertd [--config FILE] approve|reject TRANSACTIONID\n"
+"       getcertd [--config FILE] revoke SERIAL\n"
+"\n"
+"  Runs the GETCERT CA configured in the getcertd section of FILE\n"
+"  (default " GETCERTD_CONF ", strongswan.conf syntax, see getcertd(8)),\n"
+"  or manages its records: list issued certificates and pending requests,\n"
+"  approve or reject a pending request, revoke a certificate (hex serial).\n");
+}
+
+/**
+ * Open the database named in the settings
+ */
+static getcertd_db_t *open_db()
+{
+	char uri[512], *path;
+
+	path = lib->settings->get_str(lib->settings, "%s.database",
+								  "/var/lib/getcertd/getcertd.db", lib->ns);
+	snprintf(uri, sizeof(uri), "sqlite://%s", path);
+	return getcertd_db_create(uri);
+}
+
+/**
+ * Operator commands
+ */
+static int command(int argc, char *argv[])
+{
+	getcertd_db_t *db;
+	chunk_t serial;
+	int rc = 1;
+
+	db = open_db();
+	if (!db)
+	{
+		return 2;
+	}
+	if (streq(argv[0], "list") && argc <= 2)
+	{
+		db->list(db, stdout, argc == 2 && streq(argv[1], "--pending"));
+		rc = 0;
+	}
+	else if ((streq(argv[0], "approve") || streq(argv[0], "reject")) &&
+			 argc == 2)
+	{
+		if (db->decide(db, argv[1], streq(argv[0], "approve")))
+		{
+			printf("%sd %s\n", argv[0], argv[1]);
+			rc = 0;
+		}
+		else
+		{
+			fprintf(stderr, "no pending request '%s'\n", argv[1]);
+		}
+	}
+	else if (streq(argv[0], "revoke") && argc == 2)
+	{
+		serial = chunk_from_hex(chunk_from_str(argv[1]), NULL);
+		if (db->revoke(db, serial))
+		{
+			printf("revoked %s\n", argv[1]);
+			rc = 0;
+		}
+		else
+		{
+			fprintf(stderr, "no unrevoked certificate with serial '%s'\n",
+					argv[1]);
+		}
+		chunk_free(&serial);
+	}
+	else
+	{
+		usage(stderr);
+	}
+	db->destroy(db);
+	return rc;
+}
+
+/**
+ * Run the server until SIGINT/SIGTERM
+ */
+static int run(bool foreground)
+{
+	getcertd_http_t *http;
+	getcertd_scep_t *scep;
+	getcertd_db_t *db;
+	sigset_t set;
+	char *pidfile;
+	FILE *file;
+	int sig;
+
+	if (!foreground)
+	{
+		if (daemon(0, 0) != 0)
+		{
+			fprintf(stderr, "daemonizing failed\n");
+			return 2;
+		}
+		use_syslog = TRUE;
+		openlog("getcertd", LOG_PID, LOG_DAEMON);
+	}
+	/* the signals we wait for, blocked in every thread */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	db = open_db();
+	if (!db)
+	{
+		return 2;
+	}
+	scep = getcertd_scep_create(db);
+	if (!scep)
+	{
+		db->destroy(db);
+		return 2;
+	}
+	lib->processor->set_threads(lib->processor,
+			lib->settings->get_int(lib->settings, "%s.workers", 8, lib->ns));
+	http = getcertd_http_create((getcertd_handler_t)scep->handle, scep);
+	if (!http)
+	{
+		scep->destroy(scep);
+		db->destroy(db);
+		return 2;
+	}
+	pidfile = lib->settings->get_str(lib->settings, "%s.pid_file", NULL,
+									 lib->ns);
+	if (pidfile && (file = fopen(pidfile, "w")))
+	{
+		fprintf(file, "%d\n", getpid());
+		fclose(file);
+	}
+	DBG1(DBG_APP, "getcertd started");
+	while (sigwait(&set, &sig) == 0)
+	{
+		if (sig == SIGHUP)
+		{
+			DBG1(DBG_APP, "SIGHUP ignored, restart to reload");
+			continue;
+		}
+		DBG1(DBG_APP, "%s received, shutting down",
+			 sig == SIGINT ? "SIGINT" : "SIGTERM");
+		break;
+	}
+	http->destroy(http);
+	lib->processor->cancel(lib->processor);
+	scep->destroy(scep);
+	db->destroy(db);
+	if (pidfile)
+	{
+		unlink(pidfile);
+	}
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	struct option long_opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "debug", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char *config = GETCERTD_CONF;
+	bool foreground = FALSE;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "+c:fd:h", long_opts, NULL)) != -1)
+	{
+		switch (c)
+		{
+			case 'c':
+				config = optarg;
+				break;
+			case 'f':
+				foreground = TRUE;
+				break;
+			case 'd':
+				log_level = atoi(optarg);
+				break;
+			case 'h':
+				usage(stdout);
+				return 0;
+			default:
+				usage(stderr);
+				return 1;
+		}
+	}
+	dbg = dbg_getcertd;
+	if (!library_init(config, "getcertd"))
+	{
+		library_deinit();
+		fprintf(stderr, "initializing with '%s' failed\n", config);
+		return 2;
+	}
+	if (!lib->plugins->load(lib->plugins,
+			lib->settings->get_str(lib->settings, "%s.load",
+				"random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints "
+				"sqlite", lib->ns)))
+	{
+		fprintf(stderr, "loading plugins failed\n");
+		library_deinit();
+		return 2;
+	}
+	if (optind < argc)
+	{
+		rc = command(argc - optind, argv + optind);
+	}
+	else
+	{
+		rc = run(foreground);
+	}
+	library_deinit();
+	return rc;
+}

@@ -1,0 +1,402 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "getcertd_http.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <microhttpd.h>
+
+#include <utils/debug.h>
+#include <processing/jobs/callback_job.h>
+#include <threading/mutex.h>
+#include <threading/condvar.h>
+
+typedef struct private_getcertd_http_t private_getcertd_http_t;
+
+/**
+ * Private data of a getcertd_http_t object.
+ */
+struct private_getcertd_http_t {
+
+	/**
+	 * Public interface.
+	 */
+	getcertd_http_t public;
+
+	/**
+	 * libmicrohttpd daemon.
+	 */
+	struct MHD_Daemon *daemon;
+
+	/**
+	 * Request handler and its data.
+	 */
+	getcertd_handler_t handler;
+	void *data;
+
+	/**
+	 * Largest request body accepted.
+	 */
+	size_t max_size;
+
+	/**
+	 * TLS key and certificate (PEM), must live as long as the daemon.
+	 */
+	chunk_t tls_key;
+	chunk_t tls_cert;
+
+	/**
+	 * Requests being handled by workers, and a condvar to wait for them.
+	 */
+	u_int active;
+	mutex_t *mutex;
+	condvar_t *condvar;
+};
+
+/**
+ * State of one request.
+ */
+typedef struct {
+	/** server */
+	private_getcertd_http_t *http;
+	/** connection */
+	struct MHD_Connection *connection;
+	/** request as handed to the handler */
+	getcertd_request_t request;
+	/** response, once handled */
+	getcertd_response_t response;
+	/** body too large */
+	bool too_large;
+	/** the handler ran */
+	bool done;
+} request_ctx_t;
+
+/**
+ * Free a request context
+ */
+static void ctx_destroy(request_ctx_t *ctx)
+{
+	free(ctx->request.method);
+	free(ctx->request.path);
+	free(ctx->request.operation);
+	free(ctx->request.message);
+	chunk_free(&ctx->request.body);
+	if (ctx->request.authorization)
+	{
+		memwipe(ctx->request.authorization,
+				strlen(ctx->request.authorization));
+		free(ctx->request.authorization);
+	}
+	free(ctx->request.state);
+	DESTROY_IF(ctx->request.client);
+	chunk_free(&ctx->response.body);
+	free(ctx->response.www_authenticate);
+	free(ctx);
+}
+
+/**
+ * Copy a connection value, NULL if absent
+ */
+static char *value(struct MHD_Connection *connection, enum MHD_ValueKind kind,
+				   char *name)
+{
+	const char *val;
+
+	val = MHD_lookup_connection_value(connection, kind, name);
+	return val ? strdup(val) : NULL;
+}
+
+/**
+ * Job: run the handler, resume the connection
+ */
+static job_requeue_t run_request(request_ctx_t *ctx)
+{
+	private_getcertd_http_t *this = ctx->http;
+
+	this->handler(this->data, &ctx->request, &ctx->response);
+	ctx->done = TRUE;
+	MHD_resume_connection(ctx->connection);
+
+	this->mutex->lock(this->mutex);
+	this->active--;
+	this->condvar->signal(this->condvar);
+	this->mutex->unlock(this->mutex);
+	return JOB_REQUEUE_NONE;
+}
+
+/**
+ * Queue a simple response
+ */
+static enum MHD_Result respond(struct MHD_Connection *connection,
+							   getcertd_response_t *out)
+{
+	struct MHD_Response *response;
+	enum MHD_Result ret;
+	char buf[16];
+
+	response = MHD_create_response_from_buffer(out->body.len, out->body.ptr,
+											   MHD_RESPMEM_MUST_COPY);
+	if (!response)
+	{
+		return MHD_NO;
+	}
+	if (out->type)
+	{
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+								out->type);
+	}
+	if (out->www_authenticate)
+	{
+		MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+								out->www_authenticate);
+	}
+	if (out->retry_after)
+	{
+		snprintf(buf, sizeof(buf), "%u", out->retry_after);
+		MHD_add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, buf);
+	}
+	ret = MHD_queue_response(connection, out->status, response);
+	MHD_destroy_response(response);
+	return ret;
+}
+
+/**
+ * libmicrohttpd access handler
+ */
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *connection,
+								 const char *url, const char *method,
+								 const char *version, const char *upload,
+								 size_t *upload_size, void **con_cls)
+{
+	private_getcertd_http_t *this = cls;
+	const union MHD_ConnectionInfo *info;
+	request_ctx_t *ctx = *con_cls;
+	getcertd_response_t error = {};
+
+	if (!ctx)
+	{
+		INIT(ctx,
+			.http = this,
+			.connection = connection,
+			.request = {
+				.method = strdup(method),
+				.path = strdup(url),
+			},
+		);
+		*con_cls = ctx;
+		return MHD_YES;
+	}
+	if (*upload_size)
+	{
+		if (ctx->request.body.len + *upload_size > this->max_size)
+		{
+			ctx->too_large = TRUE;
+		}
+		else
+		{
+			ctx->request.body = chunk_cat("mc", ctx->request.body,
+								chunk_create((u_char*)upload, *upload_size));
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (ctx->done)
+	{
+		return respond(connection, &ctx->response);
+	}
+	if (ctx->too_large)
+	{
+		error.status = MHD_HTTP_CONTENT_TOO_LARGE;
+		return respond(connection, &error);
+	}
+	if (!streq(method, "GET") && !streq(method, "POST"))
+	{
+		error.status = MHD_HTTP_METHOD_NOT_ALLOWED;
+		return respond(connection, &error);
+	}
+	ctx->request.operation = value(connection, MHD_GET_ARGUMENT_KIND,
+								   "operation");
+	ctx->request.message = value(connection, MHD_GET_ARGUMENT_KIND,
+								 "message");
+	ctx->request.authorization = value(connection, MHD_HEADER_KIND,
+									   MHD_HTTP_HEADER_AUTHORIZATION);
+	ctx->request.state = value(connection, MHD_HEADER_KIND, "GETCERT-State");
+	info = MHD_get_connection_info(connection,
+								   MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (info && info->client_addr)
+	{
+		ctx->request.client = host_create_from_sockaddr(info->client_addr);
+	}
+
+	this->mutex->lock(this->mutex);
+	this->active++;
+	this->mutex->unlock(this->mutex);
+	MHD_suspend_connection(connection);
+	lib->processor->queue_job(lib->processor, (job_t*)
+				callback_job_create((callback_job_cb_t)run_request, ctx,
+									NULL, NULL));
+	return MHD_YES;
+}
+
+/**
+ * libmicrohttpd request completion callback
+ */
+static void completed_cb(void *cls, struct MHD_Connection *connection,
+						 void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	request_ctx_t *ctx = *con_cls;
+
+	if (ctx)
+	{
+		ctx_destroy(ctx);
+		*con_cls = NULL;
+	}
+}
+
+/**
+ * libmicrohttpd error log
+ */
+static void log_cb(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	DBG1(DBG_APP, "http: %s", buf);
+}
+
+METHOD(getcertd_http_t, destroy, void,
+	private_getcertd_http_t *this)
+{
+	if (this->daemon)
+	{
+		/* stop accepting, let the workers finish what they have */
+		MHD_quiesce_daemon(this->daemon);
+		this->mutex->lock(this->mutex);
+		while (this->active)
+		{
+			this->condvar->timed_wait(this->condvar, this->mutex, 100);
+		}
+		this->mutex->unlock(this->mutex);
+		MHD_stop_daemon(this->daemon);
+	}
+	chunk_clear(&this->tls_key);
+	chunk_free(&this->tls_cert);
+	this->mutex->destroy(this->mutex);
+	this->condvar->destroy(this->condvar);
+	free(this);
+}
+
+/**
+ * Read a PEM file into a NUL-terminated chunk
+ */
+static bool read_pem(char *path, chunk_t *pem)
+{
+	chunk_t *map;
+
+	map = chunk_map(path, FALSE);
+	if (!map)
+	{
+		DBG1(DBG_APP, "reading '%s' failed: %s", path, strerror(errno));
+		return FALSE;
+	}
+	*pem = chunk_cat("cc", *map, chunk_from_chars('\0'));
+	chunk_unmap(map);
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
+{
+	private_getcertd_http_t *this;
+	char *address, *cert, *key;
+	host_t *host;
+	u_int flags;
+	uint16_t port;
+
+	INIT(this,
+		.public = {
+			.destroy = _destroy,
+		},
+		.handler = handler,
+		.data = data,
+		.max_size = lib->settings->get_int(lib->settings,
+							"%s.max_request_size", 65536, lib->ns),
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
+	);
+
+	cert = lib->settings->get_str(lib->settings, "%s.tls.cert", NULL,
+								  lib->ns);
+	key = lib->settings->get_str(lib->settings, "%s.tls.key", NULL, lib->ns);
+	if ((cert || key) &&
+		(!cert || !key || !read_pem(cert, &this->tls_cert) ||
+		 !read_pem(key, &this->tls_key)))
+	{
+		DBG1(DBG_APP, "%s.tls needs a readable cert and key", lib->ns);
+		destroy(this);
+		return NULL;
+	}
+	port = lib->settings->get_int(lib->settings, "%s.port",
+								  cert ? 443 : 80, lib->ns);
+	address = lib->settings->get_str(lib->settings, "%s.listen", "0.0.0.0",
+									 lib->ns);
+	host = host_create_from_string(address, port);
+	if (!host)
+	{
+		DBG1(DBG_APP, "invalid %s.listen address '%s'", lib->ns, address);
+		destroy(this);
+		return NULL;
+	}
+
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (cert)
+	{
+		flags |= MHD_USE_TLS;
+	}
+	this->daemon = MHD_start_daemon(flags, port, NULL, NULL,
+				access_cb, this,
+				MHD_OPTION_SOCK_ADDR, host->get_sockaddr(host),
+				MHD_OPTION_NOTIFY_COMPLETED, completed_cb, this,
+				MHD_OPTION_EXTERNAL_LOGGER, log_cb, this,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)
+					lib->settings->get_int(lib->settings,
+						"%s.connection_limit", 8192, lib->ns),
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)
+					lib->settings->get_time(lib->settings,
+						"%s.connection_timeout", 30, lib->ns),
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)
+					(this->max_size + 32 * 1024),
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)
+					lib->settings->get_int(lib->settings,
+						"%s.listen_backlog", 4096, lib->ns),
+				cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END,
+				this->tls_key.ptr,
+				MHD_OPTION_HTTPS_MEM_CERT, this->tls_cert.ptr,
+				MHD_OPTION_END);
+	if (!this->daemon)
+	{
+		DBG1(DBG_APP, "starting the HTTP%s server on %#H failed",
+			 cert ? "S" : "", host);
+		host->destroy(host);
+		destroy(this);
+		return NULL;
+	}
+	DBG1(DBG_APP, "listening on %#H (%s)", host, cert ? "HTTPS" : "HTTP");
+	host->destroy(host);
+	return &this->public;
+}

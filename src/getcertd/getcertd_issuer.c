@@ -1,0 +1,293 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "getcertd_issuer.h"
+
+#include <time.h>
+
+#include <getcert_serial.h>
+
+#include <utils/debug.h>
+#include <asn1/asn1.h>
+#include <asn1/oid.h>
+#include <credentials/certificates/x509.h>
+#include <credentials/certificates/crl.h>
+
+typedef struct private_getcertd_issuer_t private_getcertd_issuer_t;
+
+/**
+ * Private data of a getcertd_issuer_t object.
+ */
+struct private_getcertd_issuer_t {
+
+	/**
+	 * Public interface.
+	 */
+	getcertd_issuer_t public;
+
+	/**
+	 * CA certificate.
+	 */
+	certificate_t *ca;
+
+	/**
+	 * CA key.
+	 */
+	private_key_t *key;
+};
+
+/**
+ * ipsecIKE (RFC 4945 5.1.3.12), unknown to strongSwan's OID table
+ */
+static const chunk_t oid_ipsec_ike = chunk_from_chars(
+	0x06,0x08,0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x11);
+
+/**
+ * Build an Extension
+ */
+static chunk_t extension(int oid, bool critical, chunk_t value)
+{
+	return asn1_wrap(ASN1_SEQUENCE, "mcm", asn1_build_known_oid(oid),
+					 critical ? chunk_from_chars(0x01,0x01,0xff) : chunk_empty,
+					 asn1_wrap(ASN1_OCTET_STRING, "m", value));
+}
+
+/**
+ * Build a GeneralName for an identity, empty if not supported
+ */
+static chunk_t general_name(identification_t *id)
+{
+	switch (id->get_type(id))
+	{
+		case ID_RFC822_ADDR:
+			return asn1_wrap(ASN1_CONTEXT_S_1, "c", id->get_encoding(id));
+		case ID_FQDN:
+			return asn1_wrap(ASN1_CONTEXT_S_2, "c", id->get_encoding(id));
+		case ID_DER_ASN1_DN:
+			return asn1_wrap(ASN1_CONTEXT_C_4, "c", id->get_encoding(id));
+		case ID_IPV4_ADDR:
+		case ID_IPV6_ADDR:
+			return asn1_wrap(ASN1_CONTEXT_S_7, "c", id->get_encoding(id));
+		default:
+			return chunk_empty;
+	}
+}
+
+/**
+ * Encode a validity time
+ */
+static chunk_t validity_time(time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return asn1_from_time(&t, tm.tm_year + 1900 < 2050 ? ASN1_UTCTIME
+													   : ASN1_GENERALIZEDTIME);
+}
+
+/**
+ * Signature algorithm of the CA key
+ */
+static int signature_oid(private_getcertd_issuer_t *this)
+{
+	return hasher_signature_algorithm_to_oid(HASH_SHA256,
+											 this->key->get_type(this->key));
+}
+
+/**
+ * AlgorithmIdentifier of a signature algorithm
+ */
+static chunk_t signature_alg(private_getcertd_issuer_t *this)
+{
+	if (this->key->get_type(this->key) == KEY_RSA)
+	{
+		return asn1_algorithmIdentifier(signature_oid(this));
+	}
+	return asn1_wrap(ASN1_SEQUENCE, "m",
+					 asn1_build_known_oid(signature_oid(this)));
+}
+
+METHOD(getcertd_issuer_t, issue, certificate_t*,
+	private_getcertd_issuer_t *this, public_key_t *public,
+	identification_t *subject, linked_list_t *sans, time_t not_before,
+	time_t not_after, u_int ekus)
+{
+	enumerator_t *enumerator;
+	identification_t *id, *issuer;
+	certificate_t *cert;
+	chunk_t names = chunk_empty, spki, keyid, serial, tbs, sig, der;
+	chunk_t exts, eku = chunk_empty, san = chunk_empty, ca_keyid, name;
+	chunk_t bc, ku, ski, aki, server, client;
+	x509_t *ca = (x509_t*)this->ca;
+
+	enumerator = sans->create_enumerator(sans);
+	while (enumerator->enumerate(enumerator, &id))
+	{	/* chunk_cat() evaluates its arguments twice */
+		name = general_name(id);
+		names = chunk_cat("mm", names, name);
+	}
+	enumerator->destroy(enumerator);
+	if (!public->get_encoding(public, PUBKEY_SPKI_ASN1_DER, &spki))
+	{
+		chunk_free(&names);
+		return NULL;
+	}
+	if (!public->get_fingerprint(public, KEYID_PUBKEY_SHA1, &keyid))
+	{
+		chunk_free(&names);
+		chunk_free(&spki);
+		return NULL;
+	}
+	serial = getcert_serial_create();
+	if (!serial.len)
+	{
+		chunk_free(&names);
+		chunk_free(&spki);
+		return NULL;
+	}
+	if (names.len)
+	{
+		san = extension(OID_SUBJECT_ALT_NAME, FALSE,
+						asn1_wrap(ASN1_SEQUENCE, "m", names));
+	}
+	if (ekus)
+	{
+		server = (ekus & GETCERTD_EKU_SERVER_AUTH) ?
+						asn1_build_known_oid(OID_SERVER_AUTH) : chunk_empty;
+		client = (ekus & GETCERTD_EKU_CLIENT_AUTH) ?
+						asn1_build_known_oid(OID_CLIENT_AUTH) : chunk_empty;
+		eku = chunk_cat("mmc", server, client,
+			(ekus & GETCERTD_EKU_IPSEC_IKE) ? oid_ipsec_ike : chunk_empty);
+		eku = extension(OID_EXTENDED_KEY_USAGE, FALSE,
+						asn1_wrap(ASN1_SEQUENCE, "m", eku));
+	}
+	ca_keyid = ca->get_subjectKeyIdentifier(ca);
+	bc = extension(OID_BASIC_CONSTRAINTS, TRUE, asn1_wrap(ASN1_SEQUENCE, ""));
+	/* digitalSignature (bit 0): 7 unused bits, 0x80 */
+	ku = extension(OID_KEY_USAGE, TRUE,
+				asn1_wrap(ASN1_BIT_STRING, "c", chunk_from_chars(0x07,0x80)));
+	ski = extension(OID_SUBJECT_KEY_ID, FALSE,
+				asn1_wrap(ASN1_OCTET_STRING, "c", keyid));
+	aki = extension(OID_AUTHORITY_KEY_ID, FALSE,
+				asn1_wrap(ASN1_SEQUENCE, "m",
+						  asn1_wrap(ASN1_CONTEXT_S_0, "c", ca_keyid)));
+	exts = chunk_cat("mmmmmm", bc, ku, san, ski, aki, eku);
+
+	issuer = this->ca->get_subject(this->ca);
+	tbs = asn1_wrap(ASN1_SEQUENCE, "mmmcmcmm",
+			asn1_wrap(ASN1_CONTEXT_C_0, "c", chunk_from_chars(0x02,0x01,0x02)),
+			asn1_integer("m", serial),
+			signature_alg(this),
+			issuer->get_encoding(issuer),
+			asn1_wrap(ASN1_SEQUENCE, "mm", validity_time(not_before),
+					  validity_time(not_after)),
+			subject->get_encoding(subject),
+			spki,
+			asn1_wrap(ASN1_CONTEXT_C_3, "m",
+					  asn1_wrap(ASN1_SEQUENCE, "m", exts)));
+	if (!this->key->sign(this->key, signature_scheme_from_oid(
+							signature_oid(this)), NULL, tbs, &sig))
+	{
+		DBG1(DBG_LIB, "signing the certificate failed");
+		chunk_free(&tbs);
+		return NULL;
+	}
+	der = asn1_wrap(ASN1_SEQUENCE, "mmm", tbs, signature_alg(this),
+					asn1_bitstring("m", sig));
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+							  BUILD_BLOB_ASN1_DER, der, BUILD_END);
+	chunk_free(&der);
+	return cert;
+}
+
+/**
+ * Enumerator filter: getcertd_revoked_t to serial, date, reason
+ */
+CALLBACK(revoked_filter, bool,
+	void *data, enumerator_t *orig, va_list args)
+{
+	getcertd_revoked_t *revoked;
+	chunk_t *serial;
+	time_t *date;
+	crl_reason_t *reason;
+
+	VA_ARGS_VGET(args, serial, date, reason);
+	if (orig->enumerate(orig, &revoked))
+	{
+		*serial = revoked->serial;
+		*date = revoked->date;
+		*reason = CRL_REASON_UNSPECIFIED;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+METHOD(getcertd_issuer_t, issue_crl, certificate_t*,
+	private_getcertd_issuer_t *this, linked_list_t *revoked, u_int number,
+	u_int next_update)
+{
+	enumerator_t *enumerator;
+	time_t now = time(NULL);
+	chunk_t num;
+	certificate_t *crl;
+
+	num = asn1_integer_from_uint64(number);
+	/* the builder reads the enumerator, but leaves it to us */
+	enumerator = enumerator_create_filter(revoked->create_enumerator(revoked),
+										  revoked_filter, NULL, NULL);
+	crl = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509_CRL,
+				BUILD_SIGNING_KEY, this->key, BUILD_SIGNING_CERT, this->ca,
+				BUILD_SERIAL, num, BUILD_NOT_BEFORE_TIME, now,
+				BUILD_NOT_AFTER_TIME, now + next_update,
+				BUILD_REVOKED_ENUMERATOR, enumerator,
+				BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
+	enumerator->destroy(enumerator);
+	chunk_free(&num);
+	return crl;
+}
+
+METHOD(getcertd_issuer_t, get_ca, certificate_t*,
+	private_getcertd_issuer_t *this)
+{
+	return this->ca;
+}
+
+METHOD(getcertd_issuer_t, destroy, void,
+	private_getcertd_issuer_t *this)
+{
+	this->ca->destroy(this->ca);
+	this->key->destroy(this->key);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+getcertd_issuer_t *getcertd_issuer_create(certificate_t *ca,
+										  private_key_t *key)
+{
+	private_getcertd_issuer_t *this;
+
+	INIT(this,
+		.public = {
+			.issue = _issue,
+			.issue_crl = _issue_crl,
+			.get_ca = _get_ca,
+			.destroy = _destroy,
+		},
+		.ca = ca,
+		.key = key,
+	);
+	return &this->public;
+}

@@ -1,0 +1,113 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcertd_issuer getcertd_issuer
+ * @{ @ingroup getcertd
+ */
+
+#ifndef GETCERTD_ISSUER_H_
+#define GETCERTD_ISSUER_H_
+
+#include <library.h>
+#include <collections/linked_list.h>
+#include <credentials/certificates/certificate.h>
+#include <credentials/keys/private_key.h>
+
+typedef struct getcertd_issuer_t getcertd_issuer_t;
+typedef struct getcertd_revoked_t getcertd_revoked_t;
+typedef enum getcertd_eku_t getcertd_eku_t;
+
+/**
+ * A revoked certificate, for the CRL.
+ */
+struct getcertd_revoked_t {
+	/** serial number */
+	chunk_t serial;
+	/** revocation time */
+	time_t date;
+};
+
+/**
+ * Extended key usages an issued certificate may carry.
+ */
+enum getcertd_eku_t {
+	GETCERTD_EKU_SERVER_AUTH = (1<<0),
+	GETCERTD_EKU_CLIENT_AUTH = (1<<1),
+	GETCERTD_EKU_IPSEC_IKE = (1<<2),
+};
+
+/**
+ * Issues end entity certificates with the RFC 4945 profile for IKE:
+ * version 3, a random positive serial, keyUsage digitalSignature
+ * (critical), basicConstraints CA:FALSE, subjectAltName, subject and
+ * authority key identifiers, and no extendedKeyUsage unless configured
+ * (RFC 4945 5.1.3.12).
+ *
+ * strongSwan's x509 plugin generates no keyUsage for end entities, hence
+ * the certificate is encoded here.
+ */
+struct getcertd_issuer_t {
+
+	/**
+	 * Issue a certificate.
+	 *
+	 * @param public		subject's public key
+	 * @param subject		subject DN
+	 * @param sans			subjectAltNames, identification_t*
+	 * @param not_before	start of validity
+	 * @param not_after		end of validity
+	 * @param ekus			getcertd_eku_t flags, 0 for no EKU extension
+	 * @return				certificate, NULL on failure
+	 */
+	certificate_t *(*issue)(getcertd_issuer_t *this, public_key_t *public,
+							identification_t *subject, linked_list_t *sans,
+							time_t not_before, time_t not_after, u_int ekus);
+
+	/**
+	 * Issue a CRL.
+	 *
+	 * @param revoked		getcertd_revoked_t*
+	 * @param number		CRL number
+	 * @param next_update	seconds until the next update
+	 * @return				CRL, NULL on failure
+	 */
+	certificate_t *(*issue_crl)(getcertd_issuer_t *this,
+								linked_list_t *revoked, u_int number,
+								u_int next_update);
+
+	/**
+	 * The CA certificate.
+	 *
+	 * @return				CA certificate (no new reference)
+	 */
+	certificate_t *(*get_ca)(getcertd_issuer_t *this);
+
+	/**
+	 * Destroy the issuer.
+	 */
+	void (*destroy)(getcertd_issuer_t *this);
+};
+
+/**
+ * Create an issuer.
+ *
+ * @param ca			CA certificate (reference adopted)
+ * @param key			CA key, RSA or ECDSA (reference adopted)
+ * @return				issuer
+ */
+getcertd_issuer_t *getcertd_issuer_create(certificate_t *ca,
+										  private_key_t *key);
+
+#endif /** GETCERTD_ISSUER_H_ @}*/

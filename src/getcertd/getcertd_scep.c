@@ -1,0 +1,1295 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#define _GNU_SOURCE /* asprintf */
+#include <stdio.h>
+
+#include "getcertd_scep.h"
+#include "getcertd_issuer.h"
+
+#include <ctype.h>
+#include <time.h>
+#include <sys/time.h>
+
+#include <getcert_scep.h>
+#include <getcert_cms.h>
+#include <getcert_radius.h>
+
+#include <utils/debug.h>
+#include <asn1/asn1.h>
+#include <asn1/oid.h>
+#include <collections/linked_list.h>
+#include <credentials/certificates/x509.h>
+#include <credentials/certificates/pkcs10.h>
+
+typedef struct private_getcertd_scep_t private_getcertd_scep_t;
+typedef struct policy_t policy_t;
+
+/**
+ * An issuance policy, served on one path.
+ */
+struct policy_t {
+	/** name of the settings section */
+	char *name;
+	/** URL path */
+	char *path;
+	/** subject DN template, %u is the user */
+	char *subject;
+	/** subjectAltName template, or NULL */
+	char *san;
+	/** certificate lifetime, seconds */
+	u_int lifetime;
+	/** notBefore backdating, seconds */
+	u_int backdate;
+	/** requests wait for an operator */
+	bool manual;
+	/** HTTP Basic authentication against RADIUS */
+	bool radius;
+	/** SCEP challengePassword accepted instead, or NULL */
+	char *challenge;
+	/** extended key usages of issued certificates */
+	u_int ekus;
+	/** smallest RSA key accepted, bits */
+	u_int min_rsa;
+};
+
+/**
+ * Private data of a getcertd_scep_t object.
+ */
+struct private_getcertd_scep_t {
+
+	/**
+	 * Public interface.
+	 */
+	getcertd_scep_t public;
+
+	/**
+	 * Records.
+	 */
+	getcertd_db_t *db;
+
+	/**
+	 * Certificate issuer (CA certificate and key).
+	 */
+	getcertd_issuer_t *issuer;
+
+	/**
+	 * RA certificate and key, NULL if the CA handles SCEP itself.
+	 */
+	certificate_t *ra;
+	private_key_t *ra_key;
+
+	/**
+	 * Private key of the CA, for SCEP without RA.
+	 */
+	private_key_t *ca_key;
+
+	/**
+	 * RADIUS client, NULL if not configured.
+	 */
+	getcert_radius_t *radius;
+
+	/**
+	 * Policies, policy_t*.
+	 */
+	linked_list_t *policies;
+
+	/**
+	 * Realm of the Basic challenges.
+	 */
+	char *realm;
+
+	/**
+	 * Seconds clients should wait when RADIUS is down.
+	 */
+	u_int retry_after;
+
+	/**
+	 * Lifetime of CRLs.
+	 */
+	u_int crl_lifetime;
+};
+
+/**
+ * Context of one SCEP request, for logging and replies
+ */
+typedef struct {
+	/** policy */
+	policy_t *policy;
+	/** parsed request */
+	scep_request_t req;
+	/** NUL-terminated transactionID */
+	char transid[129];
+	/** authenticated user, allocated */
+	char *user;
+	/** client address as string */
+	char client[64];
+	/** result, for the log */
+	char *result;
+} ctx_t;
+
+/**
+ * Certificate and key of the SCEP endpoint (RA, or CA)
+ */
+static certificate_t *scep_cert(private_getcertd_scep_t *this)
+{
+	return this->ra ?: this->issuer->get_ca(this->issuer);
+}
+
+static private_key_t *scep_key(private_getcertd_scep_t *this)
+{
+	return this->ra ? this->ra_key : this->ca_key;
+}
+
+/**
+ * Set a plain response
+ */
+static void plain(getcertd_response_t *response, u_int status, char *text)
+{
+	response->status = status;
+	response->type = "text/plain";
+	response->body = chunk_clone(chunk_from_str(text));
+}
+
+/**
+ * Build a CertRep response
+ */
+static void certrep(private_getcertd_scep_t *this, ctx_t *ctx,
+					getcertd_response_t *response, scep_status_t status,
+					scep_fail_t fail, chunk_t data)
+{
+	chunk_t msg;
+
+	msg = scep_build_certrep(&ctx->req, status, fail, data, ENCR_AES_CBC, 128,
+							 scep_cert(this), scep_key(this), HASH_SHA256);
+	if (!msg.len)
+	{
+		plain(response, 500, "building the reply failed\n");
+		ctx->result = "error";
+		return;
+	}
+	response->status = 200;
+	response->type = "application/x-pki-message";
+	response->body = msg;
+	if (!ctx->result)
+	{
+		ctx->result = status == SCEP_SUCCESS ? "SUCCESS" :
+					  status == SCEP_PENDING ? "PENDING" : "FAILURE";
+	}
+}
+
+/**
+ * Reply FAILURE with a reason for the log
+ */
+static void failure(private_getcertd_scep_t *this, ctx_t *ctx,
+					getcertd_response_t *response, scep_fail_t fail,
+					char *reason)
+{
+	ctx->result = reason;
+	certrep(this, ctx, response, SCEP_FAILURE, fail, chunk_empty);
+}
+
+/**
+ * Reply SUCCESS with a certificate
+ */
+static void success(private_getcertd_scep_t *this, ctx_t *ctx,
+					getcertd_response_t *response, certificate_t *cert)
+{
+	linked_list_t *list;
+	chunk_t data;
+
+	list = linked_list_create_with_items(cert, NULL);
+	data = getcert_cms_build_certs_only(list);
+	list->destroy(list);
+	certrep(this, ctx, response, SCEP_SUCCESS, SCEP_FAIL_NONE, data);
+	chunk_free(&data);
+}
+
+/**
+ * Check a user name: it goes into DNs and subjectAltNames
+ */
+static bool valid_user(char *user)
+{
+	int len = 0;
+
+	for (; *user; user++, len++)
+	{
+		if (!isalnum(*user) && !strchr("._-@", *user))
+		{
+			return FALSE;
+		}
+	}
+	return len > 0 && len <= 64;
+}
+
+/**
+ * Expand a template, %u is the user
+ */
+static identification_t *expand(char *template, char *user)
+{
+	char buf[512], *pos = buf;
+	int len;
+
+	while (*template && pos < buf + sizeof(buf) - 1)
+	{
+		if (template[0] == '%' && template[1] == 'u')
+		{
+			len = snprintf(pos, buf + sizeof(buf) - pos, "%s", user);
+			pos += min(len, buf + sizeof(buf) - 1 - pos);
+			template += 2;
+			continue;
+		}
+		*pos++ = *template++;
+	}
+	*pos = '\0';
+	return identification_create_from_string(buf);
+}
+
+/**
+ * Whether a CSR subject is acceptable for the names granted: the granted
+ * DN, or a single CN holding the user or a granted subjectAltName
+ */
+static bool subject_ok(identification_t *csr_subject, identification_t *dn,
+					   linked_list_t *sans, char *user)
+{
+	enumerator_t *enumerator;
+	identification_t *san;
+	char buf[300];
+	bool ok = FALSE;
+
+	if (csr_subject->equals(csr_subject, dn))
+	{
+		return TRUE;
+	}
+	enumerator = sans->create_enumerator(sans);
+	while (enumerator->enumerate(enumerator, &san) && !ok)
+	{
+		snprintf(buf, sizeof(buf), "CN=%Y", san);
+		san = identification_create_from_string(buf);
+		ok = csr_subject->equals(csr_subject, san);
+		san->destroy(san);
+	}
+	enumerator->destroy(enumerator);
+	if (!ok && user)
+	{
+		snprintf(buf, sizeof(buf), "CN=%s", user);
+		san = identification_create_from_string(buf);
+		ok = csr_subject->equals(csr_subject, san);
+		san->destroy(san);
+	}
+	return ok;
+}
+
+/**
+ * Whether every subjectAltName a CSR asks for is granted
+ */
+static bool sans_ok(pkcs10_t *csr, linked_list_t *sans)
+{
+	enumerator_t *enumerator, *inner;
+	identification_t *id, *granted;
+	bool ok = TRUE, found;
+
+	enumerator = csr->create_subjectAltName_enumerator(csr);
+	while (ok && enumerator->enumerate(enumerator, &id))
+	{
+		found = FALSE;
+		inner = sans->create_enumerator(sans);
+		while (!found && inner->enumerate(inner, &granted))
+		{
+			found = id->equals(id, granted);
+		}
+		inner->destroy(inner);
+		ok = found;
+	}
+	enumerator->destroy(enumerator);
+	return ok;
+}
+
+/**
+ * Check a CSR: signature, key strength
+ */
+static bool csr_ok(private_getcertd_scep_t *this, ctx_t *ctx,
+				   certificate_t *csr, char **reason)
+{
+	public_key_t *public;
+	bool ok = TRUE;
+
+	if (!csr->issued_by(csr, csr, NULL))
+	{
+		*reason = "CSR self-signature invalid";
+		return FALSE;
+	}
+	public = csr->get_public_key(csr);
+	if (!public)
+	{
+		*reason = "CSR key not supported";
+		return FALSE;
+	}
+	switch (public->get_type(public))
+	{
+		case KEY_RSA:
+			ok = public->get_keysize(public) >= ctx->policy->min_rsa;
+			break;
+		case KEY_ECDSA:
+			ok = public->get_keysize(public) >= 256;
+			break;
+		case KEY_ED25519:
+		case KEY_ED448:
+			break;
+		default:
+			ok = FALSE;
+			break;
+	}
+	public->destroy(public);
+	if (!ok)
+	{
+		*reason = "CSR key too weak";
+	}
+	return ok;
+}
+
+/**
+ * Key id of a CSR's or certificate's public key
+ */
+static chunk_t key_id(certificate_t *cert)
+{
+	public_key_t *public;
+	chunk_t keyid = chunk_empty;
+
+	public = cert->get_public_key(cert);
+	if (public)
+	{
+		if (public->get_fingerprint(public, KEYID_PUBKEY_SHA1, &keyid))
+		{
+			keyid = chunk_clone(keyid);
+		}
+		public->destroy(public);
+	}
+	return keyid;
+}
+
+/**
+ * Issue a certificate for a CSR and the names granted, record it, reply
+ */
+static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
+				  getcertd_response_t *response, certificate_t *csr,
+				  identification_t *subject, linked_list_t *sans)
+{
+	certificate_t *cert;
+	public_key_t *public;
+	time_t now = time(NULL);
+	chunk_t keyid;
+
+	public = csr->get_public_key(csr);
+	cert = this->issuer->issue(this->issuer, public, subject, sans,
+							   now - ctx->policy->backdate,
+							   now + ctx->policy->lifetime, ctx->policy->ekus);
+	public->destroy(public);
+	if (!cert)
+	{
+		plain(response, 500, "issuing failed\n");
+		ctx->result = "issuing failed";
+		return;
+	}
+	keyid = key_id(csr);
+	/* recorded before it is handed out, or not handed out at all */
+	if (!this->db->add_issued(this->db, cert, ctx->transid, keyid, ctx->user,
+							  ctx->policy->name, ctx->client))
+	{
+		DBG1(DBG_APP, "recording certificate for '%s' failed, not issued",
+			 ctx->user);
+		plain(response, 503, "database unavailable, try again later\n");
+		response->retry_after = this->retry_after;
+		ctx->result = "database error";
+	}
+	else
+	{
+		success(this, ctx, response, cert);
+		ctx->result = "issued";
+	}
+	chunk_free(&keyid);
+	cert->destroy(cert);
+}
+
+/**
+ * Build the names a user is granted by a policy
+ */
+static identification_t *granted(policy_t *policy, char *user,
+								 linked_list_t *sans)
+{
+	if (policy->san)
+	{
+		sans->insert_last(sans, expand(policy->san, user));
+	}
+	return expand(policy->subject, user);
+}
+
+/**
+ * Decode HTTP Basic credentials
+ */
+static bool basic_credentials(char *header, char **user, chunk_t *password)
+{
+	chunk_t decoded;
+	char *colon;
+
+	if (!header || !strncaseeq(header, "Basic ", 6))
+	{
+		return FALSE;
+	}
+	decoded = chunk_from_base64(chunk_from_str(header + 6), NULL);
+	colon = memchr(decoded.ptr, ':', decoded.len);
+	if (!colon || colon == (char*)decoded.ptr)
+	{
+		chunk_clear(&decoded);
+		return FALSE;
+	}
+	*user = strndup(decoded.ptr, colon - (char*)decoded.ptr);
+	*password = chunk_clone(chunk_create(colon + 1,
+						decoded.len - (colon + 1 - (char*)decoded.ptr)));
+	chunk_clear(&decoded);
+	return TRUE;
+}
+
+/**
+ * Ask for credentials (401), optionally with a RADIUS challenge
+ */
+static void unauthorized(private_getcertd_scep_t *this, ctx_t *ctx,
+						 getcertd_response_t *response,
+						 getcert_radius_reply_t *reply)
+{
+	chunk_t state;
+	char *text, *dst, *src;
+
+	response->status = 401;
+	response->type = "text/plain";
+	response->body = chunk_clone(chunk_from_str("authentication required\n"));
+	if (reply && reply->state.len)
+	{	/* quote the challenge text, base64 the state */
+		src = reply->message ?: "";
+		text = dst = malloc(strlen(src) * 2 + 1);
+		for (; *src; src++)
+		{
+			if (*src == '"' || *src == '\\')
+			{
+				*dst++ = '\\';
+			}
+			*dst++ = *src;
+		}
+		*dst = '\0';
+		state = chunk_to_base64(reply->state, NULL);
+		if (asprintf(&response->www_authenticate, "Basic realm=\"%s\", "
+					 "challenge=\"%s\", state=\"%.*s\"", this->realm,
+					 text, (int)state.len, state.ptr) < 0)
+		{
+			response->www_authenticate = NULL;
+		}
+		free(text);
+		chunk_free(&state);
+		ctx->result = "challenge";
+		return;
+	}
+	if (asprintf(&response->www_authenticate, "Basic realm=\"%s\"",
+				 this->realm) < 0)
+	{
+		response->www_authenticate = NULL;
+	}
+	ctx->result = ctx->result ?: "401";
+}
+
+/**
+ * Authenticate a PKCSReq: challengePassword or HTTP Basic against RADIUS.
+ * Returns TRUE with ctx->user set, or FALSE with the response filled.
+ */
+static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
+						 getcertd_request_t *request,
+						 getcertd_response_t *response, pkcs10_t *csr)
+{
+	getcert_radius_reply_t reply = {};
+	getcert_radius_result_t result;
+	chunk_t challenge, password, state = chunk_empty;
+	certificate_t *cert = (certificate_t*)csr;
+	char *user = NULL, buf[300], *cn;
+
+	challenge = csr->get_challengePassword(csr);
+	if (challenge.len && ctx->policy->challenge)
+	{
+		if (!chunk_equals_const(challenge,
+								chunk_from_str(ctx->policy->challenge)))
+		{
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"wrong challenge password");
+			return FALSE;
+		}
+		/* plain SCEP: the user is the CN the client asked for */
+		snprintf(buf, sizeof(buf), "%Y", cert->get_subject(cert));
+		cn = strstr(buf, "CN=");
+		if (!cn || !valid_user(cn + 3))
+		{
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"challenge password with an unusable CN");
+			return FALSE;
+		}
+		ctx->user = strdup(cn + 3);
+		return TRUE;
+	}
+	if (!ctx->policy->radius || !this->radius)
+	{
+		failure(this, ctx, response, SCEP_BAD_REQUEST, "no credentials");
+		return FALSE;
+	}
+	if (!request->authorization)
+	{
+		unauthorized(this, ctx, response, NULL);
+		return FALSE;
+	}
+	if (!basic_credentials(request->authorization, &user, &password))
+	{
+		ctx->result = "malformed Authorization";
+		unauthorized(this, ctx, response, NULL);
+		return FALSE;
+	}
+	if (!valid_user(user))
+	{
+		ctx->result = "invalid user name";
+		unauthorized(this, ctx, response, NULL);
+		free(user);
+		chunk_clear(&password);
+		return FALSE;
+	}
+	if (request->state)
+	{
+		state = chunk_from_base64(chunk_from_str(request->state), NULL);
+	}
+	result = this->radius->authenticate(this->radius, user, password, state,
+										ctx->client, &reply);
+	chunk_clear(&password);
+	chunk_free(&state);
+	ctx->user = user;
+	switch (result)
+	{
+		case GETCERT_RADIUS_ACCEPT:
+			getcert_radius_reply_free(&reply);
+			return TRUE;
+		case GETCERT_RADIUS_CHALLENGE:
+			unauthorized(this, ctx, response, &reply);
+			break;
+		case GETCERT_RADIUS_REJECT:
+			ctx->result = "rejected by RADIUS";
+			unauthorized(this, ctx, response, NULL);
+			break;
+		default:
+			ctx->result = "RADIUS unreachable";
+			plain(response, 503, "authentication service unavailable\n");
+			response->retry_after = this->retry_after;
+			break;
+	}
+	getcert_radius_reply_free(&reply);
+	return FALSE;
+}
+
+/**
+ * Answer a request for a transaction we know already (replay, resend)
+ */
+static bool known_transaction(private_getcertd_scep_t *this, ctx_t *ctx,
+							  getcertd_response_t *response, chunk_t keyid)
+{
+	getcertd_tx_state_t state;
+	certificate_t *cert;
+	chunk_t known = chunk_empty, serial = chunk_empty;
+	bool same;
+
+	state = this->db->get_transaction(this->db, ctx->transid, &known,
+									  &serial, NULL, NULL);
+	same = chunk_equals(known, keyid);
+	chunk_free(&known);
+	switch (state)
+	{
+		case GETCERTD_TX_NONE:
+			chunk_free(&serial);
+			return FALSE;
+		case GETCERTD_TX_ISSUED:
+			if (same && (cert = this->db->get_cert(this->db, serial)))
+			{	/* the same answer again, never a second certificate */
+				ctx->result = "replay, same certificate";
+				success(this, ctx, response, cert);
+				cert->destroy(cert);
+				break;
+			}
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"transactionID reused for another key");
+			break;
+		case GETCERTD_TX_PENDING:
+		case GETCERTD_TX_APPROVED:
+			if (!same)
+			{
+				failure(this, ctx, response, SCEP_BAD_REQUEST,
+						"transactionID reused for another key");
+				break;
+			}
+			ctx->result = "still pending";
+			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
+					chunk_empty);
+			break;
+		case GETCERTD_TX_REJECTED:
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"rejected by the operator");
+			break;
+	}
+	chunk_free(&serial);
+	return TRUE;
+}
+
+/**
+ * PKCSReq and RenewalReq
+ */
+static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
+				   getcertd_request_t *request, getcertd_response_t *response)
+{
+	certificate_t *csr, *signer = ctx->req.signer;
+	identification_t *subject = NULL;
+	linked_list_t *sans;
+	x509_t *x509;
+	chunk_t keyid;
+	char *reason, *user = NULL;
+	bool revoked = FALSE;
+
+	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+							 CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER,
+							 ctx->req.data, BUILD_END);
+	if (!csr)
+	{
+		failure(this, ctx, response, SCEP_BAD_REQUEST, "malformed CSR");
+		return;
+	}
+	if (!csr_ok(this, ctx, csr, &reason))
+	{
+		failure(this, ctx, response, SCEP_BAD_MESSAGE_CHECK, reason);
+		csr->destroy(csr);
+		return;
+	}
+	sans = linked_list_create();
+	x509 = (x509_t*)signer;
+	if (signer->issued_by(signer, this->issuer->get_ca(this->issuer), NULL))
+	{	/* signed with a certificate of ours: renewal, no password needed */
+		if (!signer->get_validity(signer, NULL, NULL, NULL) ||
+			!this->db->get_info(this->db, x509->get_serial(x509), &user,
+								&revoked) || revoked)
+		{
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"renewal with an invalid, unknown or revoked certificate");
+			goto out;
+		}
+		ctx->user = user;
+		subject = signer->get_subject(signer)->clone(signer->get_subject(signer));
+		enumerator_t *enumerator = x509->create_subjectAltName_enumerator(x509);
+		identification_t *id;
+
+		while (enumerator->enumerate(enumerator, &id))
+		{
+			sans->insert_last(sans, id->clone(id));
+		}
+		enumerator->destroy(enumerator);
+	}
+	else
+	{
+		if (!signer->issued_by(signer, signer, NULL))
+		{
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"request signed with a foreign certificate");
+			goto out;
+		}
+		if (!authenticate(this, ctx, request, response, (pkcs10_t*)csr))
+		{
+			goto out;
+		}
+		subject = granted(ctx->policy, ctx->user, sans);
+	}
+	if (!subject_ok(csr->get_subject(csr), subject, sans, ctx->user) ||
+		!sans_ok((pkcs10_t*)csr, sans))
+	{
+		DBG1(DBG_APP, "CSR of '%s' asks for '%Y', not a name of that user",
+			 ctx->user, csr->get_subject(csr));
+		failure(this, ctx, response, SCEP_BAD_REQUEST,
+				"CSR for a name the user does not own");
+		goto out;
+	}
+	keyid = key_id(csr);
+	if (known_transaction(this, ctx, response, keyid))
+	{
+		chunk_free(&keyid);
+		goto out;
+	}
+	if (ctx->policy->manual)
+	{
+		if (!this->db->add_pending(this->db, ctx->transid, keyid, ctx->user,
+								   ctx->policy->name, ctx->client,
+								   ctx->req.data))
+		{
+			plain(response, 503, "database unavailable, try again later\n");
+			response->retry_after = this->retry_after;
+			ctx->result = "database error";
+		}
+		else
+		{
+			ctx->result = "pending approval";
+			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
+					chunk_empty);
+		}
+		chunk_free(&keyid);
+		goto out;
+	}
+	chunk_free(&keyid);
+	issue(this, ctx, response, csr, subject, sans);
+
+out:
+	DESTROY_IF(subject);
+	sans->destroy_offset(sans, offsetof(identification_t, destroy));
+	csr->destroy(csr);
+}
+
+/**
+ * CertPoll: complete approved requests
+ */
+static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
+					  getcertd_response_t *response)
+{
+	getcertd_tx_state_t state;
+	certificate_t *csr, *cert;
+	identification_t *subject;
+	linked_list_t *sans;
+	chunk_t keyid = chunk_empty, serial = chunk_empty, der = chunk_empty;
+	char *user = NULL;
+
+	state = this->db->get_transaction(this->db, ctx->transid, &keyid,
+									  &serial, &der, &user);
+	switch (state)
+	{
+		case GETCERTD_TX_NONE:
+			failure(this, ctx, response, SCEP_BAD_CERT_ID,
+					"poll for an unknown transaction");
+			break;
+		case GETCERTD_TX_PENDING:
+			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
+					chunk_empty);
+			break;
+		case GETCERTD_TX_REJECTED:
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"rejected by the operator");
+			break;
+		case GETCERTD_TX_ISSUED:
+			cert = this->db->get_cert(this->db, serial);
+			if (cert)
+			{
+				success(this, ctx, response, cert);
+				cert->destroy(cert);
+			}
+			else
+			{
+				failure(this, ctx, response, SCEP_BAD_CERT_ID,
+						"issued certificate missing");
+			}
+			break;
+		case GETCERTD_TX_APPROVED:
+			csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+							CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER, der,
+							BUILD_END);
+			if (!csr || !user)
+			{
+				DESTROY_IF(csr);
+				failure(this, ctx, response, SCEP_BAD_REQUEST,
+						"stored request unusable");
+				break;
+			}
+			ctx->user = strdup(user);
+			sans = linked_list_create();
+			subject = granted(ctx->policy, user, sans);
+			issue(this, ctx, response, csr, subject, sans);
+			subject->destroy(subject);
+			sans->destroy_offset(sans, offsetof(identification_t, destroy));
+			csr->destroy(csr);
+			break;
+	}
+	free(user);
+	chunk_free(&keyid);
+	chunk_free(&serial);
+	chunk_free(&der);
+}
+
+/**
+ * GetCert and GetCRL: IssuerAndSerialNumber
+ */
+static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
+						 getcertd_response_t *response)
+{
+	certificate_t *cert, *crl;
+	linked_list_t *revoked, *empty;
+	chunk_t blob = ctx->req.data, inner, name, serial, der, data;
+
+	if (asn1_unwrap(&blob, &inner) != ASN1_SEQUENCE ||
+		asn1_unwrap(&inner, &name) != ASN1_SEQUENCE ||
+		asn1_unwrap(&inner, &serial) != ASN1_INTEGER)
+	{
+		failure(this, ctx, response, SCEP_BAD_REQUEST,
+				"malformed IssuerAndSerialNumber");
+		return;
+	}
+	if (ctx->req.type == SCEP_GET_CERT)
+	{
+		while (serial.len > 1 && serial.ptr[0] == 0)
+		{
+			serial = chunk_skip(serial, 1);
+		}
+		cert = this->db->get_cert(this->db, serial);
+		if (!cert)
+		{
+			failure(this, ctx, response, SCEP_BAD_CERT_ID,
+					"no such certificate");
+			return;
+		}
+		success(this, ctx, response, cert);
+		cert->destroy(cert);
+		return;
+	}
+	revoked = this->db->get_revoked(this->db);
+	crl = this->issuer->issue_crl(this->issuer, revoked,
+						this->db->next_crl_number(this->db),
+						this->crl_lifetime);
+	revoked->destroy_function(revoked, getcertd_revoked_free);
+	if (!crl || !crl->get_encoding(crl, CERT_ASN1_DER, &der))
+	{
+		DESTROY_IF(crl);
+		plain(response, 500, "issuing the CRL failed\n");
+		ctx->result = "CRL failed";
+		return;
+	}
+	empty = linked_list_create();
+	data = getcert_cms_build_degenerate(empty, der);
+	empty->destroy(empty);
+	certrep(this, ctx, response, SCEP_SUCCESS, SCEP_FAIL_NONE, data);
+	chunk_free(&data);
+	chunk_free(&der);
+	crl->destroy(crl);
+}
+
+/**
+ * PKIOperation
+ */
+static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
+						  getcertd_request_t *request,
+						  getcertd_response_t *response)
+{
+	getcert_err_t err;
+	chunk_t msg;
+	char *b64, *pos;
+
+	if (streq(request->method, "POST"))
+	{
+		msg = chunk_clone(request->body);
+	}
+	else if (request->message)
+	{	/* tolerate clients that did not escape '+' and line breaks */
+		b64 = strdup(request->message);
+		for (pos = b64; *pos; pos++)
+		{
+			if (*pos == ' ')
+			{
+				*pos = '+';
+			}
+		}
+		msg = chunk_from_base64(chunk_from_str(b64), NULL);
+		free(b64);
+	}
+	else
+	{
+		plain(response, 400, "PKIOperation without message\n");
+		ctx->result = "no message";
+		return;
+	}
+	err = scep_parse_request(msg, scep_cert(this), scep_key(this), FALSE,
+							 &ctx->req);
+	chunk_free(&msg);
+	if (err != GETCERT_OK)
+	{
+		plain(response, 400, "invalid SCEP request\n");
+		ctx->result = enum_to_name(getcert_err_names, err);
+		return;
+	}
+	snprintf(ctx->transid, sizeof(ctx->transid), "%.*s",
+			 (int)ctx->req.transid.len, ctx->req.transid.ptr);
+	switch (ctx->req.type)
+	{
+		case SCEP_PKCS_REQ:
+		case SCEP_RENEWAL_REQ:
+			enroll(this, ctx, request, response);
+			break;
+		case SCEP_CERT_POLL:
+			poll_cert(this, ctx, response);
+			break;
+		case SCEP_GET_CERT:
+		case SCEP_GET_CRL:
+			get_cert_crl(this, ctx, response);
+			break;
+		default:
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"unsupported messageType");
+			break;
+	}
+}
+
+/**
+ * GetCACert
+ */
+static void get_ca_cert(private_getcertd_scep_t *this,
+						getcertd_response_t *response)
+{
+	certificate_t *ca = this->issuer->get_ca(this->issuer);
+	linked_list_t *list;
+
+	response->status = 200;
+	if (this->ra)
+	{
+		list = linked_list_create_with_items(ca, this->ra, NULL);
+		response->body = getcert_cms_build_certs_only(list);
+		list->destroy(list);
+		response->type = "application/x-x509-ca-ra-cert";
+	}
+	else if (ca->get_encoding(ca, CERT_ASN1_DER, &response->body))
+	{
+		response->type = "application/x-x509-ca-cert";
+	}
+	if (!response->body.len)
+	{
+		plain(response, 500, "encoding failed\n");
+	}
+}
+
+/**
+ * Find the policy serving a path
+ */
+static policy_t *find_policy(private_getcertd_scep_t *this, char *path)
+{
+	enumerator_t *enumerator;
+	policy_t *policy, *found = NULL;
+
+	enumerator = this->policies->create_enumerator(this->policies);
+	while (enumerator->enumerate(enumerator, &policy))
+	{
+		if (streq(policy->path, path))
+		{
+			found = policy;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+METHOD(getcertd_scep_t, handle, void,
+	private_getcertd_scep_t *this, getcertd_request_t *request,
+	getcertd_response_t *response)
+{
+	ctx_t ctx = {};
+	struct timeval start, end;
+	char *op = request->operation ?: "-";
+
+	gettimeofday(&start, NULL);
+	if (request->client)
+	{
+		snprintf(ctx.client, sizeof(ctx.client), "%H", request->client);
+	}
+	ctx.policy = find_policy(this, request->path);
+	if (!ctx.policy)
+	{
+		plain(response, 404, "no SCEP service here\n");
+		ctx.result = "unknown path";
+	}
+	else if (streq(op, "GetCACaps"))
+	{
+		plain(response, 200, "POSTPKIOperation\nRenewal\nSHA-256\nSHA-512\n"
+			  "AES\nSCEPStandard\n");
+		ctx.result = "ok";
+	}
+	else if (streq(op, "GetCACert"))
+	{
+		get_ca_cert(this, response);
+		ctx.result = "ok";
+	}
+	else if (streq(op, "PKIOperation"))
+	{
+		pki_operation(this, &ctx, request, response);
+	}
+	else
+	{
+		plain(response, 400, "unknown operation\n");
+		ctx.result = "unknown operation";
+	}
+	gettimeofday(&end, NULL);
+	DBG1(DBG_APP, "%s %s %s %s%s%s user=%s transid=%s result=%s status=%u "
+		 "%ldms", ctx.client[0] ? ctx.client : "-", request->method,
+		 request->path, op, ctx.req.type ? " " : "",
+		 ctx.req.type ? enum_to_name(scep_msg_names, ctx.req.type) : "",
+		 ctx.user ?: "-",
+		 ctx.transid[0] ? ctx.transid : "-", ctx.result ?: "-",
+		 response->status, (end.tv_sec - start.tv_sec) * 1000 +
+		 (end.tv_usec - start.tv_usec) / 1000);
+	scep_request_clear(&ctx.req);
+	free(ctx.user);
+}
+
+/**
+ * Destroy a policy
+ */
+static void policy_destroy(policy_t *policy)
+{
+	free(policy->name);
+	free(policy->path);
+	free(policy->subject);
+	free(policy->san);
+	free(policy->challenge);
+	free(policy);
+}
+
+/**
+ * Load the policies
+ */
+static bool load_policies(private_getcertd_scep_t *this)
+{
+	enumerator_t *enumerator, *ekus;
+	policy_t *policy;
+	char *name, *approval, *auth, *eku;
+
+	enumerator = lib->settings->create_section_enumerator(lib->settings,
+												"%s.policies", lib->ns);
+	while (enumerator->enumerate(enumerator, &name))
+	{
+		INIT(policy,
+			.name = strdup(name),
+			.path = strdup(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.path", "/scep", lib->ns, name)),
+			.subject = strdupnull(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.subject", NULL, lib->ns, name)),
+			.san = strdupnull(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.san", NULL, lib->ns, name)),
+			.lifetime = lib->settings->get_time(lib->settings,
+							"%s.policies.%s.lifetime", 3600, lib->ns, name),
+			.backdate = lib->settings->get_time(lib->settings,
+							"%s.policies.%s.backdate", 300, lib->ns, name),
+			.challenge = strdupnull(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.challenge_password", NULL,
+							lib->ns, name)),
+			.min_rsa = lib->settings->get_int(lib->settings,
+							"%s.policies.%s.min_rsa_bits", 2048, lib->ns,
+							name),
+		);
+		approval = lib->settings->get_str(lib->settings,
+							"%s.policies.%s.approval", "auto", lib->ns, name);
+		auth = lib->settings->get_str(lib->settings,
+							"%s.policies.%s.auth", "radius", lib->ns, name);
+		policy->manual = streq(approval, "manual");
+		policy->radius = streq(auth, "radius");
+		ekus = enumerator_create_token(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.eku", "", lib->ns, name), ",", " ");
+		while (ekus->enumerate(ekus, &eku))
+		{
+			if (streq(eku, "clientAuth"))
+			{
+				policy->ekus |= GETCERTD_EKU_CLIENT_AUTH;
+			}
+			else if (streq(eku, "serverAuth"))
+			{
+				policy->ekus |= GETCERTD_EKU_SERVER_AUTH;
+			}
+			else if (streq(eku, "ipsecIKE"))
+			{
+				policy->ekus |= GETCERTD_EKU_IPSEC_IKE;
+			}
+			else
+			{
+				DBG1(DBG_APP, "%s.policies.%s.eku: unknown '%s'", lib->ns,
+					 name, eku);
+				policy->lifetime = 0;
+			}
+		}
+		ekus->destroy(ekus);
+		if (!policy->subject || !policy->lifetime || policy->path[0] != '/' ||
+			(!streq(approval, "auto") && !policy->manual) ||
+			(!policy->radius && !streq(auth, "challenge")) ||
+			(!policy->radius && !policy->challenge))
+		{
+			DBG1(DBG_APP, "%s.policies.%s: needs a subject template, a "
+				 "positive lifetime, a path starting with '/', approval "
+				 "auto|manual, auth radius|challenge (challenge needs "
+				 "challenge_password)", lib->ns, name);
+			policy_destroy(policy);
+			enumerator->destroy(enumerator);
+			return FALSE;
+		}
+		DBG1(DBG_APP, "policy '%s' on %s: subject '%s', san '%s', lifetime "
+			 "%us, %s approval, %s", name, policy->path, policy->subject,
+			 policy->san ?: "-", policy->lifetime,
+			 policy->manual ? "manual" : "automatic",
+			 policy->radius ? "RADIUS" : "challenge password");
+		this->policies->insert_last(this->policies, policy);
+	}
+	enumerator->destroy(enumerator);
+	if (!this->policies->get_count(this->policies))
+	{
+		DBG1(DBG_APP, "no %s.policies configured", lib->ns);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * Create the RADIUS client from the settings, if servers are configured
+ */
+static bool load_radius(private_getcertd_scep_t *this)
+{
+	enumerator_t *enumerator;
+	getcert_radius_server_t servers[16];
+	char *name, *secret;
+	u_int count = 0;
+
+	enumerator = lib->settings->create_section_enumerator(lib->settings,
+											"%s.radius.servers", lib->ns);
+	while (enumerator->enumerate(enumerator, &name) &&
+		   count < countof(servers))
+	{
+		secret = lib->settings->get_str(lib->settings,
+					"%s.radius.servers.%s.secret", NULL, lib->ns, name);
+		servers[count] = (getcert_radius_server_t){
+			.address = lib->settings->get_str(lib->settings,
+					"%s.radius.servers.%s.address", NULL, lib->ns, name),
+			.port = lib->settings->get_int(lib->settings,
+					"%s.radius.servers.%s.port", 1812, lib->ns, name),
+			.secret = chunk_from_str(secret ?: ""),
+		};
+		if (!servers[count].address || !secret)
+		{
+			DBG1(DBG_APP, "%s.radius.servers.%s needs address and secret",
+				 lib->ns, name);
+			enumerator->destroy(enumerator);
+			return FALSE;
+		}
+		count++;
+	}
+	enumerator->destroy(enumerator);
+	if (!count)
+	{
+		return TRUE;
+	}
+	this->radius = getcert_radius_create(servers, count,
+				lib->settings->get_str(lib->settings,
+						"%s.radius.nas_identifier", "getcertd", lib->ns),
+				lib->settings->get_int(lib->settings,
+						"%s.radius.timeout", 1000, lib->ns),
+				lib->settings->get_int(lib->settings,
+						"%s.radius.retransmit", 2, lib->ns),
+				lib->settings->get_double(lib->settings,
+						"%s.radius.backoff", 2.0, lib->ns));
+	return this->radius != NULL;
+}
+
+/**
+ * Load a certificate or key file named by a setting in <ns>.ca
+ */
+static void *load(credential_type_t type, char *key)
+{
+	char *path;
+	void *cred;
+
+	/* settings split keys at dots of the format, not of the arguments */
+	path = lib->settings->get_str(lib->settings, "%s.ca.%s", NULL, lib->ns,
+								  key);
+	if (!path)
+	{
+		return NULL;
+	}
+	cred = lib->creds->create(lib->creds, type,
+							  type == CRED_CERTIFICATE ? CERT_X509 : KEY_ANY,
+							  BUILD_FROM_FILE, path, BUILD_END);
+	if (!cred)
+	{
+		DBG1(DBG_APP, "%s.ca.%s: loading '%s' failed", lib->ns, key, path);
+	}
+	return cred;
+}
+
+METHOD(getcertd_scep_t, destroy, void,
+	private_getcertd_scep_t *this)
+{
+	this->policies->destroy_function(this->policies, (void*)policy_destroy);
+	DESTROY_IF(this->issuer);
+	DESTROY_IF(this->ra);
+	DESTROY_IF(this->ra_key);
+	DESTROY_IF(this->ca_key);
+	DESTROY_IF(this->radius);
+	free(this->realm);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
+{
+	private_getcertd_scep_t *this;
+	certificate_t *ca;
+	private_key_t *key;
+
+	INIT(this,
+		.public = {
+			.handle = _handle,
+			.destroy = _destroy,
+		},
+		.db = db,
+		.policies = linked_list_create(),
+		.realm = strdup(lib->settings->get_str(lib->settings, "%s.realm",
+											   "getcert", lib->ns)),
+		.retry_after = lib->settings->get_time(lib->settings,
+											   "%s.retry_after", 10, lib->ns),
+		.crl_lifetime = lib->settings->get_time(lib->settings,
+											   "%s.crl_lifetime", 3600, lib->ns),
+	);
+
+	ca = load(CRED_CERTIFICATE, "cert");
+	key = load(CRED_PRIVATE_KEY, "key");
+	if (!ca || !key)
+	{
+		DBG1(DBG_APP, "%s.ca.cert and %s.ca.key are required", lib->ns,
+			 lib->ns);
+		DESTROY_IF(ca);
+		DESTROY_IF(key);
+		destroy(this);
+		return NULL;
+	}
+	this->ca_key = key->get_ref(key);
+	this->issuer = getcertd_issuer_create(ca, key);
+	if (lib->settings->get_str(lib->settings, "%s.ca.ra_cert", NULL, lib->ns))
+	{
+		this->ra = load(CRED_CERTIFICATE, "ra_cert");
+		this->ra_key = load(CRED_PRIVATE_KEY, "ra_key");
+		if (!this->ra || !this->ra_key)
+		{
+			destroy(this);
+			return NULL;
+		}
+	}
+	if (!load_radius(this) || !load_policies(this))
+	{
+		destroy(this);
+		return NULL;
+	}
+	return &this->public;
+}
