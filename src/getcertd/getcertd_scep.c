@@ -62,6 +62,8 @@ struct policy_t {
 	u_int ekus;
 	/** smallest RSA key accepted, bits */
 	u_int min_rsa;
+	/** accept DES/DES3 encrypted requests (legacy clients) */
+	bool allow_weak;
 };
 
 /**
@@ -171,8 +173,11 @@ static void certrep(private_getcertd_scep_t *this, ctx_t *ctx,
 {
 	chunk_t msg;
 
+	/* rsaEncryption as signature algorithm: pki --scep 5.9.8 accepts no
+	 * other, and every client accepts it */
 	msg = scep_build_certrep(&ctx->req, status, fail, data, ENCR_AES_CBC, 128,
-							 scep_cert(this), scep_key(this), HASH_SHA256);
+							 scep_cert(this), scep_key(this), HASH_SHA256,
+							 TRUE);
 	if (!msg.len)
 	{
 		plain(response, 500, "building the reply failed\n");
@@ -916,8 +921,8 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 		ctx->result = "no message";
 		return;
 	}
-	err = scep_parse_request(msg, scep_cert(this), scep_key(this), FALSE,
-							 &ctx->req);
+	err = scep_parse_request(msg, scep_cert(this), scep_key(this),
+							 ctx->policy->allow_weak, &ctx->req);
 	chunk_free(&msg);
 	if (err != GETCERT_OK)
 	{
@@ -1016,8 +1021,13 @@ METHOD(getcertd_scep_t, handle, void,
 	}
 	else if (streq(op, "GetCACaps"))
 	{
-		plain(response, 200, "POSTPKIOperation\nRenewal\nSHA-256\nSHA-512\n"
-			  "AES\nSCEPStandard\n");
+		/* DES3 only where the policy accepts it (pki --scep 5.9.8 tests
+		 * its bit for SHA-256, see the note in conf/getcertd.opt) */
+		plain(response, 200, ctx.policy->allow_weak ?
+			  "POSTPKIOperation\nRenewal\nSHA-256\nSHA-512\nAES\nDES3\n"
+			  "SCEPStandard\n" :
+			  "POSTPKIOperation\nRenewal\nSHA-256\nSHA-512\nAES\n"
+			  "SCEPStandard\n");
 		ctx.result = "ok";
 	}
 	else if (streq(op, "GetCACert"))
@@ -1091,6 +1101,8 @@ static bool load_policies(private_getcertd_scep_t *this)
 			.min_rsa = lib->settings->get_int(lib->settings,
 							"%s.policies.%s.min_rsa_bits", 2048, lib->ns,
 							name),
+			.allow_weak = lib->settings->get_bool(lib->settings,
+							"%s.policies.%s.allow_des", FALSE, lib->ns, name),
 		);
 		approval = lib->settings->get_str(lib->settings,
 							"%s.policies.%s.approval", "auto", lib->ns, name);

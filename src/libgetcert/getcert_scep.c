@@ -275,7 +275,7 @@ chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
 						   scep_fail_t fail, chunk_t data,
 						   encryption_algorithm_t enc_alg, size_t enc_key_size,
 						   certificate_t *signer, private_key_t *key,
-						   hash_algorithm_t digest)
+						   hash_algorithm_t digest, bool rsa_oid)
 {
 	chunk_t envelope = chunk_empty, msg;
 
@@ -289,7 +289,7 @@ chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
 		}
 	}
 	msg = scep_sign_certrep(req, status, fail, envelope, signer, key, digest,
-							FALSE);
+							rsa_oid);
 	chunk_free(&envelope);
 	return msg;
 }

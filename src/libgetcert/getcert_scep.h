@@ -207,13 +207,15 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
  * @param signer		CA or RA certificate signing the reply
  * @param key			its key
  * @param digest		digest algorithm
+ * @param rsa_oid		name the signature algorithm rsaEncryption (the
+ *						classic PKCS#7 form some clients require)
  * @return				allocated DER encoding, chunk_empty on failure
  */
 chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
 						   scep_fail_t fail, chunk_t data,
 						   encryption_algorithm_t enc_alg, size_t enc_key_size,
 						   certificate_t *signer, private_key_t *key,
-						   hash_algorithm_t digest);
+						   hash_algorithm_t digest, bool rsa_oid);
 
 /**
  * Parse and verify a SCEP request (server side).

@@ -314,21 +314,21 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 		case GT_CA_FAIL:
 			reply = scep_build_certrep(&req, SCEP_FAILURE, this->public.fail,
 							chunk_empty, ENCR_AES_CBC, 128, signer_cert(this),
-							signer_key(this), HASH_SHA256);
+							signer_key(this), HASH_SHA256, FALSE);
 			goto out;
 		case GT_CA_REJECT_RENEWAL:
 			if (type == SCEP_RENEWAL_REQ)
 			{
 				reply = scep_build_certrep(&req, SCEP_FAILURE,
 							SCEP_BAD_REQUEST, chunk_empty, ENCR_AES_CBC, 128,
-							this->public.ca, this->key, HASH_SHA256);
+							this->public.ca, this->key, HASH_SHA256, FALSE);
 				goto out;
 			}
 			break;
 		case GT_CA_WRONG_SIGNER:
 			reply = scep_build_certrep(&req, SCEP_FAILURE, SCEP_BAD_REQUEST,
 							chunk_empty, ENCR_AES_CBC, 128, this->other,
-							this->other_key, HASH_SHA256);
+							this->other_key, HASH_SHA256, FALSE);
 			goto out;
 		case GT_CA_WRONG_TRANSID:
 			req.transid = chunk_from_str("0123456789");
@@ -354,7 +354,7 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 		this->public.pending--;
 		reply = scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
 							chunk_empty, ENCR_AES_CBC, 128, signer_cert(this),
-							signer_key(this), HASH_SHA256);
+							signer_key(this), HASH_SHA256, FALSE);
 		goto out;
 	}
 	if (!this->pending_csr)

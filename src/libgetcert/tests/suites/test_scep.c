@@ -97,7 +97,7 @@ START_TEST(test_success)
 
 	msg = scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE,
 							 chunk_from_str("issued"), ENCR_AES_CBC, 128,
-							 ca, ca_key, HASH_SHA256);
+							 ca, ca_key, HASH_SHA256, FALSE);
 	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
 					 GETCERT_OK);
 	ck_assert_int_eq(reply.status, SCEP_SUCCESS);
@@ -115,7 +115,7 @@ START_TEST(test_fail_info)
 
 	/* every failInfo, and none */
 	msg = scep_build_certrep(&req, SCEP_FAILURE, _i, chunk_empty,
-							 ENCR_AES_CBC, 128, ca, ca_key, HASH_SHA256);
+							 ENCR_AES_CBC, 128, ca, ca_key, HASH_SHA256, FALSE);
 	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
 					 GETCERT_OK);
 	ck_assert_int_eq(reply.status, SCEP_FAILURE);
@@ -131,7 +131,7 @@ START_TEST(test_pending)
 	chunk_t msg;
 
 	msg = scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE, chunk_empty,
-							 ENCR_AES_CBC, 128, ca, ca_key, HASH_SHA256);
+							 ENCR_AES_CBC, 128, ca, ca_key, HASH_SHA256, FALSE);
 	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
 					 GETCERT_OK);
 	ck_assert_int_eq(reply.status, SCEP_PENDING);
@@ -219,7 +219,7 @@ START_TEST(test_invalid)
 							   TRUE, 3600);
 			msg = scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
 									 chunk_empty, ENCR_AES_CBC, 128, other_ca,
-									 other_key, HASH_SHA256);
+									 other_key, HASH_SHA256, FALSE);
 			other_ca->destroy(other_ca);
 			other_key->destroy(other_key);
 			expected = GETCERT_ERR_SIGNATURE;
