@@ -24,20 +24,26 @@ passed=0
 failed=0
 
 # unit tests: strongSwan's runner prints one + per passed and one - per
-# failed test function (and loop iteration) on its "Running case" lines
+# failed test function (and loop iteration) after "Running case '...':",
+# possibly continued on a line of its own
 echo "== unit tests"
 make -s -C build check > build/check.out 2>&1
 unit_rc=$?
-log=build/src/libcharon/plugins/getcert/tests/getcert_tests.log
-if [ -f "$log" ]; then
+unit_pass=0
+unit_fail=0
+for log in build/src/libgetcert/tests/libgetcert_tests.log \
+		   build/src/libcharon/plugins/getcert/tests/getcert_tests.log; do
+	if [ ! -f "$log" ]; then
+		unit_fail=$((unit_fail + 1))
+		continue
+	fi
 	grep -E "Running (suite|case)|Passed|Failure|Warning" "$log" | sed 's/^/  /'
-	cases=$(grep -E "^ +Running case" "$log" | sed 's/^[^:]*://')
-	unit_pass=$(printf '%s' "$cases" | tr -cd '+' | wc -c)
-	unit_fail=$(printf '%s' "$cases" | tr -cd '-' | wc -c)
-else
-	unit_pass=0
-	unit_fail=0
-fi
+	marks=$(awk '/^ +Running case .*: / { sub(/^[^:]*: /, ""); print; next }
+				 /^[-+~!]+/ { match($0, /^[-+~!]+/);
+							  print substr($0, 1, RLENGTH) }' "$log")
+	unit_pass=$((unit_pass + $(printf '%s' "$marks" | tr -cd '+~' | wc -c)))
+	unit_fail=$((unit_fail + $(printf '%s' "$marks" | tr -cd '!-' | wc -c)))
+done
 if [ $unit_rc -ne 0 ] && [ "$unit_fail" -eq 0 ]; then
 	# the runner died or did not build: count that as a failure
 	tail -30 build/check.out
@@ -46,6 +52,20 @@ fi
 echo "unit tests: $unit_pass passed, $unit_fail failed"
 passed=$((passed + unit_pass))
 failed=$((failed + unit_fail))
+
+# fuzz targets: a bounded smoke run each (fuzz/README.md: long runs)
+echo "== fuzz smoke (${FUZZ_SMOKE_SECONDS:-10} s per target)"
+fuzz/run.sh "${FUZZ_SMOKE_SECONDS:-10}" > build/fuzz.out 2>&1
+fuzz_rc=$?
+grep -E '^(PASS|FAIL) ' build/fuzz.out | sed 's/^/  /'
+fuzz_pass=$(grep -c '^PASS ' build/fuzz.out)
+fuzz_fail=$(grep -c '^FAIL ' build/fuzz.out)
+if [ $fuzz_rc -ne 0 ] && [ "$fuzz_fail" -eq 0 ]; then
+	tail -20 build/fuzz.out
+	fuzz_fail=1
+fi
+passed=$((passed + fuzz_pass))
+failed=$((failed + fuzz_fail))
 
 echo "== scenarios"
 testing/run-scenarios.sh | tee build/scenarios.out

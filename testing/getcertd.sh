@@ -1,0 +1,105 @@
+#!/bin/bash
+#
+# getcertd in the test bed; sourced after testbed.sh and servers.sh.
+
+TB_GETCERTD=$TB_ROOT/../build/src/getcertd/getcertd
+
+# tb_getcertd_conf <host> <name> <port> <tls yes|no> [extra settings...]:
+# write $TB_DIR/<host>/<name>.conf for a getcertd instance with the test
+# bed CA, RADIUS on alice (secret testing123) and three policies:
+#   /scep         HTTP Basic against RADIUS, CN=%u, san %u@strongswan.org
+#   /plain/scep   challenge password "secret", DES allowed (legacy clients)
+#   /manual/scep  challenge password "secret", manual approval
+tb_getcertd_conf()
+{
+	local host=$1 name=$2 port=$3 tls=$4 dir=$TB_DIR/$1
+	shift 4
+	{
+		echo "getcertd {"
+		echo "	listen = 0.0.0.0"
+		echo "	port = $port"
+		echo "	database = $dir/getcertd.db"
+		echo "	pid_file = $dir/$name.pid"
+		echo "	workers = ${TB_GETCERTD_WORKERS:-8}"
+		if [ "$tls" = yes ]; then
+			echo "	tls {"
+			echo "		cert = $dir/tlsCert.pem"
+			echo "		key = $dir/tlsKey.pem"
+			echo "	}"
+		fi
+		cat <<CONF
+	ca {
+		cert = $TB_DIR/pki/caCert.pem
+		key = $TB_DIR/pki/caKey.pem
+	}
+	radius {
+		timeout = 300
+		retransmit = 1
+		servers {
+			alice {
+				address = 10.1.0.10
+				secret = testing123
+			}
+		}
+	}
+	policies {
+		radius {
+			path = /scep
+			subject = C=CH, O=getcert test, OU=remote, CN=%u
+			san = %u@strongswan.org
+			lifetime = 10m
+			backdate = 1m
+		}
+		plain {
+			path = /plain/scep
+			subject = C=CH, O=getcert test, OU=remote, CN=%u
+			san = %u@strongswan.org
+			lifetime = 10m
+			auth = challenge
+			challenge_password = secret
+			allow_des = yes
+		}
+		manual {
+			path = /manual/scep
+			subject = C=CH, O=getcert test, OU=remote, CN=%u
+			san = %u@strongswan.org
+			lifetime = 10m
+			auth = challenge
+			challenge_password = secret
+			allow_des = yes
+			approval = manual
+		}
+	}
+CONF
+		printf '\t%s\n' "$@"
+		echo "}"
+	} > "$dir/$name.conf"
+}
+
+# tb_getcertd_start <host> <name>: run the instance configured by
+# tb_getcertd_conf in the host, wait until it answers GetCACaps
+tb_getcertd_start()
+{
+	local host=$1 name=$2 dir=$TB_DIR/$1 port scheme pid
+	port=$(sed -n 's/^\tport = //p' "$dir/$name.conf")
+	scheme=http
+	grep -q "tls {" "$dir/$name.conf" && scheme=https
+	tb_exec "$host" "$TB_GETCERTD" --config "$dir/$name.conf" --foreground \
+		</dev/null > "$dir/$name.log" 2>&1 &
+	pid=$!
+	echo $pid > "$dir/$name.run.pid"
+	if ! tb_wait 10 tb_exec "$host" curl -skf \
+			"$scheme://127.0.0.1:$port/scep?operation=GetCACaps"; then
+		tb_log "getcertd $name on $host did not answer"
+		tail -20 "$dir/$name.log" >&2
+		return 1
+	fi
+}
+
+# tb_getcertd <host> <name> <args...>: an operator command
+tb_getcertd()
+{
+	local host=$1 name=$2
+	shift 2
+	tb_exec "$host" "$TB_GETCERTD" --config "$TB_DIR/$host/$name.conf" "$@"
+}
