@@ -11,6 +11,9 @@
 #                                   nginx as TLS (and Basic auth) front end
 #   tb_htpasswd <file> <user> <password>
 #                                   add or replace a user in an htpasswd file
+#   tb_freeradius_start <host> [name:address:secret...]
+#                                   FreeRADIUS 3.2 (auth, UDP 1812) with PAP
+#                                   users carol, dave and challenge user otp
 #
 # Every server runs in the host's network and mount namespace, started in the
 # background through nsenter, so that tb_teardown ends it with the host. Logs,
@@ -295,4 +298,324 @@ EOF
 	# any HTTP answer will do (401 with authentication)
 	tb_srv_wait "nginx on $host" "$pid" "$ndir/error.log" \
 		tb_exec "$host" curl -sk -o /dev/null --max-time 2 "https://$ip:$port/"
+}
+
+# fail if something in the host already listens on the UDP port
+tb_srv_udp_port_free()
+{
+	local host=$1 port=$2 name=$3 out
+	out=$(tb_exec "$host" ss -Hlun "sport = :$port" 2>&1) || {
+		tb_log "ss failed in $host: $out"; return 1; }
+	if [ -n "$out" ]; then
+		tb_log "$name: UDP port $port in $host is already in use"
+		return 1
+	fi
+}
+
+# secret of the localhost client of tb_freeradius_start (self checks)
+TB_RADIUS_LOCAL_SECRET=${TB_RADIUS_LOCAL_SECRET:-tb-selfcheck}
+
+# radclient in a host against a FreeRADIUS of tb_freeradius_start, with its
+# dictionaries: tb_radclient <host> <radclient args...> (attributes on stdin)
+tb_radclient()
+{
+	local host=$1
+	shift
+	tb_exec "$host" timeout "$TB_CMD_TIMEOUT" radclient \
+		-d "$TB_DIR/$TB_RADIUS_HOST/raddb" "$@"
+}
+
+# a Status-Server from inside the host answered (with Message-Authenticator);
+# sent once the port is bound, a datagram before would cost radclient's timeout
+tb_freeradius_ping()
+{
+	local host=$1
+	[ -n "$(tb_exec "$host" ss -Hlun "sport = :1812" 2>/dev/null)" ] ||
+		return 1
+	echo "Message-Authenticator = 0x00" |
+		tb_exec "$host" timeout 5 radclient -q -t 1 -r 1 \
+		-d "$TB_DIR/$host/raddb" 127.0.0.1:1812 status \
+		"$TB_RADIUS_LOCAL_SECRET"
+}
+
+# start FreeRADIUS 3.2 in a host: authentication on UDP port 1812 (all the
+# host's addresses), configuration generated into $TB_DIR/<host>/raddb:
+# Debian's /etc/freeradius/3.0 stripped down to its radiusd.conf (no proxy,
+# no includes, no policy.d; clients, modules pap, files, always and linelog
+# and one virtual server inline), a users file and Debian's dictionary
+# file. Checked with freeradius -C, then run in the foreground (-f) in the
+# background, pid in $TB_DIR/<host>/freeradius.pid (with -f 3.2.1 writes no
+# pid file of its own), run dir $TB_DIR/<host>/freeradius-run, log
+# freeradius.log; waits until it answers a Status-Server from inside the host.
+#
+# clients: one per argument "name:address:secret" (address an IP or a
+# prefix; the name is the first field, the secret the last), plus
+# "localhost" (127.0.0.1, $TB_RADIUS_LOCAL_SECRET) for self checks. Every
+# client must send Message-Authenticator (Blast-RADIUS, CVE-2024-3596):
+# requests without it are dropped, so are those with a wrong secret. Every
+# response (Access-Accept, -Reject, -Challenge, Status-Server's Accept)
+# carries a Message-Authenticator, as its first attribute.
+#
+# users (PAP): carol / carol-pw, dave / dave-pw, and otp, a challenge/response
+# token user: an Access-Request without State gets an Access-Challenge with
+# Reply-Message "Enter the code from your token" and a State; one carrying
+# that State (once) and User-Password 123456 is accepted, anything else
+# rejected. Each answered request is a line in $TB_DIR/<host>/radius.log
+# (TB_RADIUS_LOG):
+#   <date time> <Access-Accept|Access-Reject|Access-Challenge|Status-Server>
+#       user=<User-Name> client=<client name> src=<address> state=<0x...|none>
+# Passwords are logged nowhere (auth log without passwords, no debug output
+# unless TB_FREERADIUS_DEBUG=1, which logs everything to freeradius.log).
+# Sets TB_RADIUS_LOG and TB_RADIUS_HOST.
+tb_freeradius_start()
+{
+	local host=$1 dir=$TB_DIR/$1 rdir run log pid arg name addr secret
+	local clients="" debug=""
+	if [ -z "$host" ]; then
+		tb_log "usage: tb_freeradius_start <host> [name:address:secret...]"
+		return 1
+	fi
+	shift
+	for arg in "$@"; do
+		name=${arg%%:*}
+		secret=${arg##*:}
+		addr=${arg#*:}
+		addr=${addr%:*}
+		if [ "$name:$addr:$secret" != "$arg" ] || [ -z "$addr" ] ||
+		   ! [[ "$name" =~ ^[A-Za-z0-9_.-]+$ ]] ||
+		   ! [[ "$addr" =~ ^[0-9A-Fa-f.:]+(/[0-9]+)?$ ]] ||
+		   ! [[ "$secret" =~ ^[A-Za-z0-9_.,+=@%/-]+$ ]] ||
+		   [ "$name" = localhost ]; then
+			tb_log "tb_freeradius_start: bad client '$arg' (name:address:secret)"
+			return 1
+		fi
+		clients="$clients
+client $name {
+	ipaddr = $addr
+	secret = \"$secret\"
+	require_message_authenticator = yes
+	nas_type = other
+}"
+	done
+	rdir=$dir/raddb
+	run=$dir/freeradius-run
+	log=$dir/freeradius.log
+	tb_srv_udp_port_free "$host" 1812 "freeradius" || return 1
+	rm -rf "$rdir" "$run"
+	mkdir -p "$rdir" "$run" || return 1
+	# FreeRADIUS refuses world-writable configuration
+	chmod 0750 "$rdir" "$run"
+	cp /etc/freeradius/3.0/dictionary "$rdir/dictionary" || return 1
+	TB_RADIUS_LOG=$dir/radius.log
+	TB_RADIUS_HOST=$host
+	export TB_RADIUS_LOG TB_RADIUS_HOST
+	rm -f "$TB_RADIUS_LOG"
+	: > "$log"
+
+	cat > "$rdir/users" <<'EOF_USERS'
+# PAP users of the test bed (otp is handled in the virtual server)
+carol	Cleartext-Password := "carol-pw"
+dave	Cleartext-Password := "dave-pw"
+EOF_USERS
+
+	cat > "$rdir/radiusd.conf" <<EOF_CONF
+# FreeRADIUS for test bed host $host, written by tb_freeradius_start
+prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = $run
+sbindir = /usr/sbin
+logdir = $dir
+raddbdir = $rdir
+radacctdir = $run/radacct
+name = freeradius
+confdir = $rdir
+modconfdir = $rdir
+certdir = $rdir
+cadir = $rdir
+run_dir = $run
+db_dir = $run
+libdir = /usr/lib/freeradius
+pidfile = $run/freeradius.pid
+
+max_request_time = 10
+cleanup_delay = 2
+max_requests = 1024
+hostname_lookups = no
+proxy_requests = no
+
+log {
+	destination = files
+	colourise = no
+	file = $log
+	stripped_names = no
+	# one line per authentication, never with the password
+	auth = yes
+	auth_badpass = no
+	auth_goodpass = no
+}
+
+security {
+	# runs as root (no user/group): the test bed directories are root's
+	allow_core_dumps = no
+	max_attributes = 200
+	# answer rejects at once, clients time out after a second
+	reject_delay = 0
+	status_server = yes
+}
+
+thread pool {
+	start_servers = 2
+	max_servers = 4
+	min_spare_servers = 1
+	max_spare_servers = 4
+	max_requests_per_server = 0
+	auto_limit_acct = no
+}
+
+client localhost {
+	ipaddr = 127.0.0.1
+	secret = "$TB_RADIUS_LOCAL_SECRET"
+	require_message_authenticator = yes
+	nas_type = other
+}
+$clients
+
+modules {
+	pap {
+		normalise = yes
+	}
+	files {
+		filename = $rdir/users
+	}
+	always ok {
+		rcode = ok
+	}
+	always reject {
+		rcode = reject
+	}
+	always handled {
+		rcode = handled
+	}
+	linelog request_log {
+		filename = $TB_RADIUS_LOG
+		escape_filenames = no
+		permissions = 0600
+		format = ""
+		reference = "messages.%{reply:Packet-Type}"
+		messages {
+			Access-Accept = "%S Access-Accept user=%{User-Name} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=%{%{State}:-none}"
+			Access-Reject = "%S Access-Reject user=%{User-Name} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=%{%{State}:-none}"
+			Access-Challenge = "%S Access-Challenge user=%{User-Name} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=%{%{State}:-none}"
+		}
+	}
+	linelog status_log {
+		filename = $TB_RADIUS_LOG
+		escape_filenames = no
+		permissions = 0600
+		format = "%S Status-Server user=%{%{User-Name}:-none} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=none"
+	}
+}
+
+server default {
+	listen {
+		type = auth
+		ipaddr = *
+		port = 1812
+	}
+
+	authorize {
+		Autz-Type Status-Server {
+			update reply {
+				&Message-Authenticator ^= 0x00
+			}
+			status_log
+			ok
+		}
+
+		if (&User-Name == "otp") {
+			if (!&State) {
+				# first round: challenge. FreeRADIUS adds a State to
+				# the Access-Challenge and keeps the session-state
+				# list under it for the request that returns it
+				update session-state {
+					&Tmp-String-0 := "otp-challenged"
+				}
+				update reply {
+					&Reply-Message := "Enter the code from your token"
+				}
+				update control {
+					&Response-Packet-Type := Access-Challenge
+				}
+				handled
+			}
+			elsif (!&session-state:Tmp-String-0 || &session-state:Tmp-String-0 != "otp-challenged") {
+				update request {
+					&Module-Failure-Message := "otp: unknown or used State"
+				}
+				reject
+			}
+			elsif (&User-Password != "123456") {
+				update request {
+					&Module-Failure-Message := "otp: wrong code"
+				}
+				reject
+			}
+			else {
+				update control {
+					&Auth-Type := Accept
+				}
+			}
+		}
+		else {
+			files
+			pap
+		}
+	}
+
+	authenticate {
+		Auth-Type PAP {
+			pap
+		}
+	}
+
+	# every response carries a Message-Authenticator, prepended (^=) to be
+	# the first attribute; FreeRADIUS computes it when it signs the packet
+	post-auth {
+		update reply {
+			&Message-Authenticator ^= 0x00
+		}
+		request_log
+
+		Post-Auth-Type REJECT {
+			update reply {
+				&Message-Authenticator ^= 0x00
+			}
+			request_log
+		}
+
+		Post-Auth-Type Challenge {
+			update reply {
+				&Message-Authenticator ^= 0x00
+			}
+			request_log
+		}
+	}
+}
+EOF_CONF
+	if [ "${TB_FREERADIUS_DEBUG:-0}" = 1 ]; then
+		debug=-xx
+	fi
+	if ! tb_exec "$host" timeout "$TB_CMD_TIMEOUT" freeradius -C -d "$rdir" \
+			> "$dir/freeradius-C.log" 2>&1; then
+		tb_log "FreeRADIUS configuration for $host is invalid ($rdir/radiusd.conf)"
+		tail -20 "$dir/freeradius-C.log" >&2
+		return 1
+	fi
+	nsenter -t "$(cat "$dir/keeper.pid")" -m -n -- \
+		freeradius -f $debug -d "$rdir" -l "$log" \
+		</dev/null >"$dir/freeradius.out" 2>&1 &
+	pid=$!
+	echo $pid > "$dir/freeradius.pid"
+	tb_srv_wait "freeradius on $host" "$pid" "$log" tb_freeradius_ping "$host"
 }

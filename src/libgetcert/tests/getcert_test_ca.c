@@ -259,6 +259,11 @@ static chunk_t make_crl(private_gt_ca_t *this)
 }
 
 /**
+ * A nonce that is not the client's
+ */
+static u_char other_nonce[16] = {1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16};
+
+/**
  * Handle a PKIOperation
  */
 static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
@@ -334,8 +339,7 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 			req.transid = chunk_from_str("0123456789");
 			break;
 		case GT_CA_WRONG_NONCE:
-			req.nonce = chunk_from_chars(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,
-										 16);
+			req.nonce = chunk_from_thing(other_nonce);
 			break;
 		case GT_CA_NOT_CERTREP:
 			reply = odd_reply(this, &req, "19", "0");
