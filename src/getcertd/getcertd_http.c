@@ -370,9 +370,9 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 	}
 	this->daemon = MHD_start_daemon(flags, port, NULL, NULL,
 				access_cb, this,
+				MHD_OPTION_EXTERNAL_LOGGER, log_cb, this,
 				MHD_OPTION_SOCK_ADDR, host->get_sockaddr(host),
 				MHD_OPTION_NOTIFY_COMPLETED, completed_cb, this,
-				MHD_OPTION_EXTERNAL_LOGGER, log_cb, this,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)
 					lib->settings->get_int(lib->settings,
 						"%s.connection_limit", 8192, lib->ns),
