@@ -51,6 +51,7 @@ static struct {
 	char *renew_key;
 	char *out_key;
 	char *out_cert;
+	char *get_crl;
 	int key_size;
 	bool plain_http;
 	bool allow_des3;
@@ -76,12 +77,16 @@ static void usage(FILE *out)
 "         [--renew-cert FILE --renew-key FILE] [--plain-http]\n"
 "         [--allow-des3] [--allow-sha1] [--timeout S] [--poll-timeout S]\n"
 "         [--stats] [--debug LEVEL]\n"
+"       getcert-enroll --url URL --ca-cert FILE --renew-cert FILE\n"
+"         --renew-key FILE --identity ID --get-crl FILE\n"
 "\n"
 "  The CA is pinned with --ca-cert and/or --ca-fingerprint; HTTPS is\n"
 "  verified against --tls-ca (default: --ca-cert). The HTTP password comes\n"
 "  from --password-file or GETCERT_PASSWORD; server challenges are shown\n"
 "  on stderr and answered from stdin. --challenge sets SCEP's\n"
-"  challengePassword. Exit codes: 0 issued, 1 usage, 2 failed, 3 rejected\n"
+"  challengePassword. --get-crl fetches the CA's CRL (GetCRL, signed with\n"
+"  the current certificate) instead of enrolling.\n"
+"  Exit codes: 0 issued, 1 usage, 2 failed, 3 rejected\n"
 "  by the CA or authentication, 4 transient (retry later).\n");
 }
 
@@ -275,7 +280,7 @@ static int run()
 		rc = 1;
 		goto out;
 	}
-	if (!key)
+	if (!key && !opt.get_crl)
 	{
 		key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
 								 BUILD_KEY_SIZE, opt.key_size, BUILD_END);
@@ -299,6 +304,25 @@ static int run()
 	}
 	engine = getcert_enroll_create(&curl->transport, &params);
 
+	if (opt.get_crl)
+	{
+		err = engine->get_crl(engine, renew, renew_key, &cert);
+		if (err == GETCERT_OK && cert->get_encoding(cert, CERT_PEM, &enc))
+		{
+			if (write_file(opt.get_crl, enc, 0022))
+			{
+				printf("CRL of '%Y' written to %s\n", cert->get_issuer(cert),
+					   opt.get_crl);
+				rc = 0;
+			}
+			chunk_free(&enc);
+		}
+		else
+		{
+			fprintf(stderr, "GetCRL failed: %N\n", getcert_err_names, err);
+		}
+		goto out;
+	}
 	gettimeofday(&start, NULL);
 	err = engine->enroll(engine, key, renew, renew_key, &cert);
 	gettimeofday(&end, NULL);
@@ -387,6 +411,7 @@ int main(int argc, char *argv[])
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "poll-timeout", required_argument, NULL, 'P' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "get-crl", required_argument, NULL, 'L' },
 		{ "debug", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -418,12 +443,15 @@ int main(int argc, char *argv[])
 			case 'T': opt.timeout = atoi(optarg); break;
 			case 'P': opt.poll_timeout = atoi(optarg); break;
 			case 'S': opt.stats = TRUE; break;
+			case 'L': opt.get_crl = optarg; break;
 			case 'd': opt.level = atoi(optarg); break;
 			case 'h': usage(stdout); return 0;
 			default: usage(stderr); return 1;
 		}
 	}
-	if (!opt.url || !opt.identity || !opt.out_key || !opt.out_cert ||
+	if (!opt.url || !opt.identity ||
+		(opt.get_crl ? !opt.renew_cert
+					 : (!opt.out_key || !opt.out_cert)) ||
 		(!opt.ca_cert && !opt.ca_fp) || !!opt.renew_cert != !!opt.renew_key ||
 		(opt.key_size != 2048 && opt.key_size != 3072 &&
 		 opt.key_size != 4096) || optind != argc)

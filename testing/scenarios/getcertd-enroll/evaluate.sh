@@ -160,6 +160,16 @@ check "the operator revokes a certificate" \
 check "the revocation is recorded" \
 	grep_cmd "^[1-9]" sqlite3 "$W/getcertd.db" \
 	"SELECT revoked FROM certificates WHERE hex(serial) = '$serial'"
+check "GetCRL, signed with carol's renewed certificate, returns a CRL" \
+	carol_enroll --identity carol@strongswan.org \
+	--renew-cert "$C/cert4.pem" --renew-key "$C/key4.pem" \
+	--get-crl "$C/ca.crl"
+check "the CRL lists the revoked serial and is signed by the CA" \
+	grep_cmd "Serial Number: $serial" \
+	openssl crl -in "$C/ca.crl" -noout -text -CAfile "$CA"
+check "strongSwan pki --scepca fetches the CA certificate" \
+	grep_cmd "getcert Test CA" tb_exec carol timeout 30 "$TB_PKI" --scepca \
+	--url http://winnetou.strongswan.org:8080/plain/scep
 
 # RADIUS down
 kill $(cat "$TB_DIR/alice/freeradius.pid") 2>/dev/null
