@@ -171,6 +171,28 @@ check "strongSwan pki --scepca fetches the CA certificate" \
 	grep_cmd "getcert Test CA" tb_exec carol timeout 30 "$TB_PKI" --scepca \
 	--url http://winnetou.strongswan.org:8080/plain/scep
 
+# malformed and oversized requests (ROBUSTNESS #29): 4xx, getcertd survives
+status_of()
+{
+	tb_exec carol curl -s -o /dev/null -w "%{http_code}\n" --max-time 10 \
+		--cacert "$CA" "$@"
+}
+head -c 100000 /dev/zero > "$C/big"
+check "an oversized POST gets 413" grep_cmd "^413$" status_of \
+	--data-binary @"$C/big" \
+	"https://winnetou.strongswan.org/scep?operation=PKIOperation"
+check "bad base64 in a GET PKIOperation gets 400" grep_cmd "^400$" \
+	status_of "https://winnetou.strongswan.org/scep?operation=PKIOperation&message=%21%21%21"
+check "garbage DER gets 400" grep_cmd "^400$" status_of \
+	--data-binary "not a pkiMessage" \
+	"https://winnetou.strongswan.org/scep?operation=PKIOperation"
+check "an unknown operation gets 400" grep_cmd "^400$" \
+	status_of "https://winnetou.strongswan.org/scep?operation=Bogus"
+check "an unknown path gets 404" grep_cmd "^404$" \
+	status_of "https://winnetou.strongswan.org/other?operation=GetCACaps"
+check "getcertd still serves" grep_cmd "^200$" \
+	status_of "https://winnetou.strongswan.org/scep?operation=GetCACaps"
+
 # RADIUS down
 kill $(cat "$TB_DIR/alice/freeradius.pid") 2>/dev/null
 tb_wait 5 not tb_exec alice pgrep -x freeradius
