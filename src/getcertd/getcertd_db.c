@@ -175,13 +175,21 @@ METHOD(getcertd_db_t, add_issued, bool,
 				DB_UINT, (u_int)not_after, DB_TEXT, client, DB_TEXT, transid,
 				DB_TEXT, policy, DB_UINT, (u_int)time(NULL),
 				DB_BLOB, der) == 1 &&
-		this->db->execute(this->db, NULL,
-				"INSERT OR REPLACE INTO transactions (transid, state, keyid, "
+		/* an approved request completes; any other existing transaction
+		 * makes the INSERT fail: one certificate per transaction, even
+		 * for concurrent replays */
+		(this->db->execute(this->db, NULL,
+				"UPDATE transactions SET state = ?, serial = ? "
+				"WHERE transid = ? AND state = ?",
+				DB_INT, GETCERTD_TX_ISSUED, DB_BLOB, serial, DB_TEXT, transid,
+				DB_INT, GETCERTD_TX_APPROVED) == 1 ||
+		 this->db->execute(this->db, NULL,
+				"INSERT INTO transactions (transid, state, keyid, "
 				"user, policy, client, serial, created) "
 				"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 				DB_TEXT, transid, DB_INT, GETCERTD_TX_ISSUED, DB_BLOB, keyid,
 				DB_TEXT, user, DB_TEXT, policy, DB_TEXT, client,
-				DB_BLOB, serial, DB_UINT, (u_int)time(NULL)) == 1)
+				DB_BLOB, serial, DB_UINT, (u_int)time(NULL)) == 1))
 	{
 		ok = this->db->commit(this->db);
 	}

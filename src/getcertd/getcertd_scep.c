@@ -385,6 +385,58 @@ static chunk_t key_id(certificate_t *cert)
 }
 
 /**
+ * Answer a request for a transaction we know already (replay, resend)
+ */
+static bool known_transaction(private_getcertd_scep_t *this, ctx_t *ctx,
+							  getcertd_response_t *response, chunk_t keyid)
+{
+	getcertd_tx_state_t state;
+	certificate_t *cert;
+	chunk_t known = chunk_empty, serial = chunk_empty;
+	bool same;
+
+	state = this->db->get_transaction(this->db, ctx->transid, &known,
+									  &serial, NULL, NULL);
+	same = chunk_equals(known, keyid);
+	chunk_free(&known);
+	switch (state)
+	{
+		case GETCERTD_TX_NONE:
+			chunk_free(&serial);
+			return FALSE;
+		case GETCERTD_TX_ISSUED:
+			if (same && (cert = this->db->get_cert(this->db, serial)))
+			{	/* the same answer again, never a second certificate */
+				ctx->result = "replay, same certificate";
+				success(this, ctx, response, cert);
+				cert->destroy(cert);
+				break;
+			}
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"transactionID reused for another key");
+			break;
+		case GETCERTD_TX_PENDING:
+		case GETCERTD_TX_APPROVED:
+			if (!same)
+			{
+				failure(this, ctx, response, SCEP_BAD_REQUEST,
+						"transactionID reused for another key");
+				break;
+			}
+			ctx->result = "still pending";
+			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
+					chunk_empty);
+			break;
+		case GETCERTD_TX_REJECTED:
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"rejected by the operator");
+			break;
+	}
+	chunk_free(&serial);
+	return TRUE;
+}
+
+/**
  * Issue a certificate for a CSR and the names granted, record it, reply
  */
 static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
@@ -414,6 +466,13 @@ static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 	{
 		DBG1(DBG_APP, "recording certificate for '%s' failed, not issued",
 			 ctx->user);
+		/* a concurrent copy of this request won the race? answer alike */
+		if (known_transaction(this, ctx, response, keyid))
+		{
+			chunk_free(&keyid);
+			cert->destroy(cert);
+			return;
+		}
 		plain(response, 503, "database unavailable, try again later\n");
 		response->retry_after = this->retry_after;
 		ctx->result = "database error";
@@ -601,58 +660,6 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 	}
 	getcert_radius_reply_free(&reply);
 	return FALSE;
-}
-
-/**
- * Answer a request for a transaction we know already (replay, resend)
- */
-static bool known_transaction(private_getcertd_scep_t *this, ctx_t *ctx,
-							  getcertd_response_t *response, chunk_t keyid)
-{
-	getcertd_tx_state_t state;
-	certificate_t *cert;
-	chunk_t known = chunk_empty, serial = chunk_empty;
-	bool same;
-
-	state = this->db->get_transaction(this->db, ctx->transid, &known,
-									  &serial, NULL, NULL);
-	same = chunk_equals(known, keyid);
-	chunk_free(&known);
-	switch (state)
-	{
-		case GETCERTD_TX_NONE:
-			chunk_free(&serial);
-			return FALSE;
-		case GETCERTD_TX_ISSUED:
-			if (same && (cert = this->db->get_cert(this->db, serial)))
-			{	/* the same answer again, never a second certificate */
-				ctx->result = "replay, same certificate";
-				success(this, ctx, response, cert);
-				cert->destroy(cert);
-				break;
-			}
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
-					"transactionID reused for another key");
-			break;
-		case GETCERTD_TX_PENDING:
-		case GETCERTD_TX_APPROVED:
-			if (!same)
-			{
-				failure(this, ctx, response, SCEP_BAD_REQUEST,
-						"transactionID reused for another key");
-				break;
-			}
-			ctx->result = "still pending";
-			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
-					chunk_empty);
-			break;
-		case GETCERTD_TX_REJECTED:
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
-					"rejected by the operator");
-			break;
-	}
-	chunk_free(&serial);
-	return TRUE;
 }
 
 /**
