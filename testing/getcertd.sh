@@ -88,7 +88,7 @@ tb_getcertd_start()
 		</dev/null > "$dir/$name.log" 2>&1 &
 	pid=$!
 	echo $pid > "$dir/$name.run.pid"
-	if ! tb_wait 10 tb_exec "$host" curl -skf \
+	if ! tb_wait 10 tb_exec "$host" curl -skf --max-time 2 \
 			"$scheme://127.0.0.1:$port/scep?operation=GetCACaps"; then
 		tb_log "getcertd $name on $host did not answer"
 		tail -20 "$dir/$name.log" >&2

@@ -195,8 +195,10 @@ static int run(bool foreground)
 		db->destroy(db);
 		return 2;
 	}
-	lib->processor->set_threads(lib->processor,
-			lib->settings->get_int(lib->settings, "%s.workers", 8, lib->ns));
+	/* the scheduler occupies one processor thread for good */
+	lib->processor->set_threads(lib->processor, 1 +
+			max(1, lib->settings->get_int(lib->settings, "%s.workers", 8,
+										  lib->ns)));
 	http = getcertd_http_create((getcertd_handler_t)scep->handle, scep);
 	if (!http)
 	{

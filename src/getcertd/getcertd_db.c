@@ -20,6 +20,7 @@
 
 #include <utils/debug.h>
 #include <database/database.h>
+#include <threading/mutex.h>
 #include <credentials/certificates/x509.h>
 
 ENUM(getcertd_tx_state_names, GETCERTD_TX_NONE, GETCERTD_TX_ISSUED,
@@ -46,6 +47,14 @@ struct private_getcertd_db_t {
 	 * The database.
 	 */
 	database_t *db;
+
+	/**
+	 * Serializes all access: strongSwan's sqlite database_t shares one
+	 * connection between threads but tracks transactions per thread, so a
+	 * second thread's BEGIN fails while another's transaction is open, and
+	 * its plain writes would join that transaction
+	 */
+	mutex_t *mutex;
 };
 
 /**
@@ -90,6 +99,7 @@ METHOD(getcertd_db_t, get_transaction, getcertd_tx_state_t,
 	char *u;
 	int st;
 
+	this->mutex->lock(this->mutex);
 	enumerator = this->db->query(this->db,
 				"SELECT state, keyid, serial, csr, user FROM transactions "
 				"WHERE transid = ?", DB_TEXT, transid,
@@ -118,6 +128,7 @@ METHOD(getcertd_db_t, get_transaction, getcertd_tx_state_t,
 		}
 		enumerator->destroy(enumerator);
 	}
+	this->mutex->unlock(this->mutex);
 	return state;
 }
 
@@ -125,23 +136,33 @@ METHOD(getcertd_db_t, add_pending, bool,
 	private_getcertd_db_t *this, char *transid, chunk_t keyid, char *user,
 	char *policy, char *client, chunk_t csr)
 {
-	return this->db->execute(this->db, NULL,
+	bool ok;
+
+	this->mutex->lock(this->mutex);
+	ok = this->db->execute(this->db, NULL,
 				"INSERT INTO transactions (transid, state, keyid, user, "
 				"policy, client, csr, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 				DB_TEXT, transid, DB_INT, GETCERTD_TX_PENDING, DB_BLOB, keyid,
 				DB_TEXT, user, DB_TEXT, policy, DB_TEXT, client, DB_BLOB, csr,
 				DB_UINT, (u_int)time(NULL)) == 1;
+	this->mutex->unlock(this->mutex);
+	return ok;
 }
 
 METHOD(getcertd_db_t, decide, bool,
 	private_getcertd_db_t *this, char *transid, bool approve)
 {
-	return this->db->execute(this->db, NULL,
+	bool ok;
+
+	this->mutex->lock(this->mutex);
+	ok = this->db->execute(this->db, NULL,
 				"UPDATE transactions SET state = ? WHERE transid = ? AND "
 				"state = ?", DB_INT, approve ? GETCERTD_TX_APPROVED
 											 : GETCERTD_TX_REJECTED,
 				DB_TEXT, transid,
 				DB_INT, GETCERTD_TX_PENDING) == 1;
+	this->mutex->unlock(this->mutex);
+	return ok;
 }
 
 METHOD(getcertd_db_t, add_issued, bool,
@@ -161,8 +182,10 @@ METHOD(getcertd_db_t, add_issued, bool,
 	serial = x509->get_serial(x509);
 	cert->get_validity(cert, NULL, &not_before, &not_after);
 	snprintf(subject, sizeof(subject), "%Y", cert->get_subject(cert));
+	this->mutex->lock(this->mutex);
 	if (!this->db->transaction(this->db, TRUE))
 	{
+		this->mutex->unlock(this->mutex);
 		chunk_free(&der);
 		return FALSE;
 	}
@@ -197,6 +220,7 @@ METHOD(getcertd_db_t, add_issued, bool,
 	{
 		this->db->rollback(this->db);
 	}
+	this->mutex->unlock(this->mutex);
 	chunk_free(&der);
 	return ok;
 }
@@ -208,6 +232,7 @@ METHOD(getcertd_db_t, get_cert, certificate_t*,
 	certificate_t *cert = NULL;
 	chunk_t der;
 
+	this->mutex->lock(this->mutex);
 	enumerator = this->db->query(this->db,
 				"SELECT cert FROM certificates WHERE serial = ?",
 				DB_BLOB, serial, DB_BLOB);
@@ -220,6 +245,7 @@ METHOD(getcertd_db_t, get_cert, certificate_t*,
 		}
 		enumerator->destroy(enumerator);
 	}
+	this->mutex->unlock(this->mutex);
 	return cert;
 }
 
@@ -231,6 +257,7 @@ METHOD(getcertd_db_t, get_info, bool,
 	u_int rev;
 	char *u;
 
+	this->mutex->lock(this->mutex);
 	enumerator = this->db->query(this->db,
 				"SELECT user, revoked FROM certificates WHERE serial = ?",
 				DB_BLOB, serial, DB_TEXT, DB_UINT);
@@ -244,16 +271,22 @@ METHOD(getcertd_db_t, get_info, bool,
 		}
 		enumerator->destroy(enumerator);
 	}
+	this->mutex->unlock(this->mutex);
 	return found;
 }
 
 METHOD(getcertd_db_t, revoke, bool,
 	private_getcertd_db_t *this, chunk_t serial)
 {
-	return this->db->execute(this->db, NULL,
+	bool ok;
+
+	this->mutex->lock(this->mutex);
+	ok = this->db->execute(this->db, NULL,
 				"UPDATE certificates SET revoked = ? WHERE serial = ? AND "
 				"revoked IS NULL", DB_UINT, (u_int)time(NULL),
 				DB_BLOB, serial) == 1;
+	this->mutex->unlock(this->mutex);
+	return ok;
 }
 
 /*
@@ -277,6 +310,7 @@ METHOD(getcertd_db_t, get_revoked, linked_list_t*,
 	u_int date;
 
 	list = linked_list_create();
+	this->mutex->lock(this->mutex);
 	enumerator = this->db->query(this->db,
 				"SELECT serial, revoked FROM certificates WHERE revoked IS NOT "
 				"NULL ORDER BY revoked", DB_BLOB, DB_UINT);
@@ -292,6 +326,7 @@ METHOD(getcertd_db_t, get_revoked, linked_list_t*,
 		}
 		enumerator->destroy(enumerator);
 	}
+	this->mutex->unlock(this->mutex);
 	return list;
 }
 
@@ -301,8 +336,10 @@ METHOD(getcertd_db_t, next_crl_number, u_int,
 	enumerator_t *enumerator;
 	u_int number = 1;
 
+	this->mutex->lock(this->mutex);
 	if (!this->db->transaction(this->db, TRUE))
 	{
+		this->mutex->unlock(this->mutex);
 		return number;
 	}
 	enumerator = this->db->query(this->db,
@@ -319,6 +356,7 @@ METHOD(getcertd_db_t, next_crl_number, u_int,
 				"INSERT OR REPLACE INTO counters (name, value) VALUES "
 				"('crl', ?)", DB_UINT, number);
 	this->db->commit(this->db);
+	this->mutex->unlock(this->mutex);
 	return number;
 }
 
@@ -330,6 +368,7 @@ METHOD(getcertd_db_t, list, void,
 	char *subject, *user, *client, *policy, *transid;
 	u_int nb, na, revoked, created;
 
+	this->mutex->lock(this->mutex);
 	if (!pending)
 	{
 		enumerator = this->db->query(this->db,
@@ -361,12 +400,14 @@ METHOD(getcertd_db_t, list, void,
 				policy ?: "-", client ?: "-", &(time_t){created}, TRUE);
 	}
 	DESTROY_IF(enumerator);
+	this->mutex->unlock(this->mutex);
 }
 
 METHOD(getcertd_db_t, destroy, void,
 	private_getcertd_db_t *this)
 {
 	this->db->destroy(this->db);
+	this->mutex->destroy(this->mutex);
 	free(this);
 }
 
@@ -393,10 +434,12 @@ getcertd_db_t *getcertd_db_create(char *uri)
 			.destroy = _destroy,
 		},
 		.db = lib->db->create(lib->db, uri),
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	if (!this->db)
 	{
 		DBG1(DBG_APP, "opening database '%s' failed", uri);
+		this->mutex->destroy(this->mutex);
 		free(this);
 		return NULL;
 	}

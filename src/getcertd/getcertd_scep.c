@@ -777,7 +777,7 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 					  getcertd_response_t *response)
 {
 	getcertd_tx_state_t state;
-	certificate_t *csr, *cert;
+	certificate_t *csr;
 	identification_t *subject;
 	linked_list_t *sans;
 	chunk_t keyid = chunk_empty, serial = chunk_empty, der = chunk_empty;
@@ -790,27 +790,6 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 		case GETCERTD_TX_NONE:
 			failure(this, ctx, response, SCEP_BAD_CERT_ID,
 					"poll for an unknown transaction");
-			break;
-		case GETCERTD_TX_PENDING:
-			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
-					chunk_empty);
-			break;
-		case GETCERTD_TX_REJECTED:
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
-					"rejected by the operator");
-			break;
-		case GETCERTD_TX_ISSUED:
-			cert = this->db->get_cert(this->db, serial);
-			if (cert)
-			{
-				success(this, ctx, response, cert);
-				cert->destroy(cert);
-			}
-			else
-			{
-				failure(this, ctx, response, SCEP_BAD_CERT_ID,
-						"issued certificate missing");
-			}
 			break;
 		case GETCERTD_TX_APPROVED:
 			csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
@@ -830,6 +809,10 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 			subject->destroy(subject);
 			sans->destroy_offset(sans, offsetof(identification_t, destroy));
 			csr->destroy(csr);
+			break;
+		default:
+			/* pending, rejected or issued: as for a resent request */
+			known_transaction(this, ctx, response, keyid);
 			break;
 	}
 	free(user);

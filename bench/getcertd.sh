@@ -1,0 +1,399 @@
+#!/bin/bash
+#
+# Benchmark: certificate issuance rate and burst behaviour of getcertd, in the
+# test bed, against micromdm's scepserver behind nginx (TLS), same run, and
+# against the machine's RSA signing speed. winnetou serves, carol loads
+# (bench/out/scep_load, built here with bench/Makefile).
+#
+#   1. openssl speed -seconds 3 rsa2048: RSA-2048 sign/s, one core (the CA
+#      key is RSA 2048, tb_pki)
+#   2. getcertd over TLS (port 443, workers default): N PKCSReq, 16 in
+#      flight, a new connection (full TLS handshake) for each; repeated
+#      with workers = ALT_WORKERS (2: strongSwan's scheduler job holds one
+#      processor thread for good, so that is one request worker and no two
+#      requests in the database at the same time)
+#   3. scepserver (-challenge secret -allowrenew 0) behind nginx TLS (8443),
+#      the same load
+#   4. burst: BURST requests (2000) all at once, new connections, against a
+#      fresh getcertd over TLS; must finish with zero errors. Total time and
+#      getcertd's peak RSS (VmHWM)
+# Every run is timed by scep_load from the first request to the last answer;
+# answers are verified (CA signature, transactionID, nonce, SUCCESS, a
+# certificate for the request's key) after the clock stops. Errors are HTTP
+# status != 200, transport errors, unverifiable answers, FAILURE/PENDING.
+# The exit status is 0 only if the burst had no errors.
+#
+# usage: bench/getcertd.sh [N]          (N requests in 2 and 3, default 500)
+# environment: BURST (2000), CONC (16), NKEYS (32 client keys), WARMUP (20),
+#   ALT_WORKERS (2; empty to skip the repetition of 2),
+#   BURST_SETTINGS (extra getcertd settings lines for the burst instance,
+#   separated by ';', e.g. "workers = 2;listen_backlog = 8192"),
+#   QUIET_WAIT (seconds to wait for fuzzers to end and the CPU to calm down,
+#   300), QUIET_BUSY (max. CPU % used by others to count as quiet, 15)
+# Run as root after testing/build.sh (getcertd must be built).
+
+set -u
+
+N=${1:-500}
+BURST=${BURST:-2000}
+CONC=${CONC:-16}
+NKEYS=${NKEYS:-32}
+WARMUP=${WARMUP:-20}
+BURST_SETTINGS=${BURST_SETTINGS:-}
+ALT_WORKERS=${ALT_WORKERS-2}
+QUIET_WAIT=${QUIET_WAIT:-300}
+QUIET_BUSY=${QUIET_BUSY:-15}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TB_DIR=${GETCERT_LOGDIR:-$ROOT/build}/bench-getcertd
+rm -rf "$TB_DIR"
+. "$ROOT/testing/testbed.sh"
+. "$ROOT/testing/servers.sh"
+. "$ROOT/testing/getcertd.sh"
+trap tb_teardown EXIT
+trap 'exit 130' INT TERM
+
+LOAD=$ROOT/bench/out/scep_load
+[ -x "$TB_GETCERTD" ] || { echo "build first: testing/build.sh" >&2; exit 1; }
+make -s -C "$ROOT/bench" >&2 || { echo "building scep_load failed" >&2; exit 1; }
+command -v scepserver >/dev/null && command -v nginx >/dev/null ||
+	{ echo "needs scepserver and nginx (testing/deps.sh)" >&2; exit 1; }
+
+log()
+{
+	echo "bench: $*" >&2
+}
+
+# ---- wait for a quiet machine -------------------------------------------
+
+fuzzers()
+{
+	pgrep -f "^$ROOT/fuzz/out/fuzz_" 2>/dev/null | tr '\n' ' '
+}
+
+# CPU % busy (all cores) over a second, from /proc/stat
+cpu_busy()
+{
+	local a b
+	a=($(head -1 /proc/stat))
+	sleep 1
+	b=($(head -1 /proc/stat))
+	awk -v u=$(( b[1] + b[2] + b[3] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[6] - a[7] - a[8] )) \
+		-v t=$(( b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[4] - a[5] - a[6] - a[7] - a[8] )) \
+		'BEGIN { printf "%d", t ? 100 * u / t : 0 }'
+}
+
+QUIET_NOTE=""
+wait_quiet()
+{
+	local end=$((SECONDS + QUIET_WAIT)) f busy
+	while :; do
+		f=$(fuzzers)
+		busy=$(cpu_busy)
+		if [ -z "$f" ] && [ "$busy" -le "$QUIET_BUSY" ]; then
+			return 0
+		fi
+		if [ $SECONDS -ge $end ]; then
+			QUIET_NOTE="WARNING: machine not quiet (fuzzers: ${f:-none}, CPU ${busy}% busy before $1)"
+			log "$QUIET_NOTE"
+			return 0
+		fi
+		log "waiting for a quiet machine before $1 (fuzzers: ${f:-none}, CPU ${busy}% busy)"
+		sleep 5
+	done
+}
+
+# ---- helpers --------------------------------------------------------------
+
+# the getcertd process of an instance (tb_getcertd_start's pid is that of a
+# subshell running nsenter): the pid getcertd writes itself, checked
+getcertd_pid()
+{
+	local name=$1 pid p
+	pid=$(cat "$TB_DIR/winnetou/$name.pid" 2>/dev/null)
+	if [ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = getcertd ]; then
+		echo "$pid"
+		return 0
+	fi
+	for p in $(ip netns pids "$(tb_ns winnetou)" 2>/dev/null); do
+		if [ "$(cat /proc/$p/comm 2>/dev/null)" = getcertd ] &&
+		   tr '\0' ' ' < /proc/$p/cmdline | grep -q "/$name.conf "; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# tb_getcertd_start, bounded: its readiness check (curl without --max-time)
+# would wait forever for a getcertd that accepts but never answers
+getcertd_start()
+{
+	local name=$1 sp i p rc
+	tb_getcertd_start winnetou "$name" &
+	sp=$!
+	for i in $(seq 300); do
+		if ! kill -0 "$sp" 2>/dev/null; then
+			wait "$sp"
+			return
+		fi
+		sleep 0.1
+	done
+	log "getcertd $name accepted connections but did not answer GetCACaps" \
+		"within 30s (log $TB_DIR/winnetou/$name.log):"
+	tail -5 "$TB_DIR/winnetou/$name.log" >&2
+	# the readiness curl (a child of that subshell) and the subshell
+	for p in $(ps -o pid= --ppid "$sp"); do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = curl ] && kill "$p" 2>/dev/null
+	done
+	kill "$sp" 2>/dev/null
+	wait "$sp" 2>/dev/null
+	return 1
+}
+
+# stop an instance we started: SIGTERM to getcertd, bounded wait
+getcertd_stop()
+{
+	local name=$1 pid
+	pid=$(getcertd_pid "$name") || return 0
+	kill -TERM "$pid" 2>/dev/null
+	tb_wait 15 sh -c "! kill -0 $pid" ||
+		{ log "getcertd $name did not stop, killing"; kill -KILL "$pid"; }
+	wait "$(cat "$TB_DIR/winnetou/$name.run.pid")" 2>/dev/null
+	return 0
+}
+
+# run scep_load in carol: <out-file> <timeout> <scep_load args...>
+# prints its result line, scep_load's stderr goes to <out-file>.err
+load()
+{
+	local out=$1 limit=$2 rc
+	shift 2
+	tb_exec carol timeout "$limit" sh -c 'ulimit -n 65536 2>/dev/null; exec "$@"' \
+		sh "$LOAD" "$@" > "$out" 2> "$out.err"
+	rc=$?
+	cat "$out"
+	return $rc
+}
+
+# a few requests first (keys, database, caches): <out> <url> <scep-ca>;
+# fails only if scep_load could not run at all (setup errors, exit 2)
+warmup()
+{
+	local rc
+	load "$1" 120 --cacert "$PKI/caCert.pem" --new-connections --prefix warm \
+		"$2" "$3" "$WARMUP" 4 secret 4 >/dev/null
+	rc=$?
+	case $rc in
+		0) ;;
+		1) log "warm-up against $2 had errors:"; cat "$1.err" >&2 ;;
+		*) log "warm-up against $2 failed:"; cat "$1.err" >&2; return 1 ;;
+	esac
+}
+
+# CPU time (utime + stime, clock ticks) of processes, summed
+cpu_ticks()
+{
+	local t=0 p v
+	for p; do
+		v=$(awk '{ print $14 + $15 }' /proc/$p/stat 2>/dev/null) || continue
+		t=$((t + ${v:-0}))
+	done
+	echo $t
+}
+
+# pids of the scepserver and nginx processes in winnetou
+scep_pids()
+{
+	local p
+	for p in $(ip netns pids "$(tb_ns winnetou)" 2>/dev/null); do
+		case "$(cat /proc/$p/comm 2>/dev/null)" in
+			scepserver|nginx) echo "$p" ;;
+		esac
+	done
+}
+
+# server CPU ms per verified certificate: <ticks> <result file>
+cpu_per_cert()
+{
+	awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v ok="$(field ok "$2")" \
+		'BEGIN { if (ok > 0) printf "%.1f", t * 1000 / hz / ok; else print "-" }'
+}
+
+# the getcertd tuning settings of a config file as in effect (the last of
+# each key wins), defaults for those not set
+effective_settings()
+{
+	awk '/^\t[a-z_]+ = / { v[$1] = $3 }
+		END {
+			split("workers connection_limit listen_backlog connection_timeout", k, " ")
+			split("8 8192 4096 30s", d, " ")
+			for (i = 1; i <= 4; i++)
+				printf "%s%s = %s", (i > 1 ? ", " : ""), k[i], (k[i] in v ? v[k[i]] : d[i])
+		}' "$1"
+}
+
+field()
+{
+	sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" "$2"
+}
+
+# ---- test bed ---------------------------------------------------------------
+
+tb_net_up || exit 1
+tb_pki || exit 1
+tb_tls_server_cert winnetou winnetou.strongswan.org 192.168.0.150 || exit 1
+PKI=$TB_DIR/pki
+R=$TB_DIR/results
+mkdir -p "$R"
+
+# ---- 1. RSA signing speed ---------------------------------------------------
+
+wait_quiet "openssl speed"
+openssl speed -seconds 3 rsa2048 > "$R/openssl-speed.txt" 2>&1
+SIGN=$(awk '/^rsa 2048 bits/ { print $(NF-1) }' "$R/openssl-speed.txt")
+[ -n "$SIGN" ] || { log "openssl speed failed:"; cat "$R/openssl-speed.txt" >&2; exit 1; }
+log "openssl rsa2048: $SIGN sign/s (one core)"
+
+# ---- 2. getcertd over TLS ---------------------------------------------------
+
+GURL=https://winnetou.strongswan.org/plain/scep
+
+# <instance name> [extra settings lines]: a getcertd on 443 with TLS,
+# warm-up, N requests, CONC in flight; results in $R/<name>, server CPU
+# ticks in $R/<name>.cpu
+measure_getcertd()
+{
+	local name=$1 pid c0
+	shift
+	tb_getcertd_conf winnetou "$name" 443 yes "$@" || return 1
+	getcertd_start "$name" || return 1
+	warmup "$R/$name-warmup" "$GURL" "$PKI/caCert.pem" || return 1
+	wait_quiet "getcertd/TLS ($name)"
+	pid=$(getcertd_pid "$name") || { log "no getcertd process"; return 1; }
+	log "getcertd/TLS ($name: $(grep -o 'spawning .*' \
+		"$TB_DIR/winnetou/$name.log")): $N requests, $CONC in flight," \
+		"new connection each"
+	c0=$(cpu_ticks "$pid")
+	load "$R/$name" 900 --cacert "$PKI/caCert.pem" --new-connections \
+		"$GURL" "$PKI/caCert.pem" "$N" "$CONC" secret "$NKEYS" >&2 ||
+		{ log "getcertd/TLS ($name) run had errors:"; cat "$R/$name.err" >&2; }
+	echo $(( $(cpu_ticks "$pid") - c0 )) > "$R/$name.cpu"
+	getcertd_stop "$name"
+}
+
+measure_getcertd tls || exit 1
+if [ -n "$ALT_WORKERS" ]; then
+	measure_getcertd tls-alt "workers = $ALT_WORKERS" || exit 1
+fi
+
+# ---- 3. scepserver behind nginx TLS -----------------------------------------
+
+SURL=https://winnetou.strongswan.org:8443/scep
+tb_scepserver_start winnetou 8080 -challenge secret -allowrenew 0 || exit 1
+tb_nginx_start winnetou 8443 http://127.0.0.1:8080 "" || exit 1
+warmup "$R/scepserver-warmup" "$SURL" "$TB_SCEP_CA" || exit 1
+wait_quiet "scepserver/nginx-TLS"
+log "scepserver/nginx-TLS: $N requests, $CONC in flight, new connection each"
+SPIDS=$(scep_pids)
+c0=$(cpu_ticks $SPIDS)
+load "$R/scepserver" 900 --cacert "$PKI/caCert.pem" --new-connections \
+	"$SURL" "$TB_SCEP_CA" "$N" "$CONC" secret "$NKEYS" >&2 ||
+	{ log "scepserver/nginx-TLS run had errors:"; cat "$R/scepserver.err" >&2; }
+S_CPU=$(( $(cpu_ticks $SPIDS) - c0 ))
+# stop them (started by us, by pid), the burst gets the machine to itself
+for p in $SPIDS; do
+	kill -TERM "$p" 2>/dev/null
+done
+
+# ---- 4. burst -----------------------------------------------------------------
+
+settings=()
+if [ -n "$BURST_SETTINGS" ]; then
+	IFS=';' read -r -a settings <<< "$BURST_SETTINGS"
+fi
+tb_getcertd_conf winnetou burst 443 yes "${settings[@]}" || exit 1
+getcertd_start burst || exit 1
+BPID=$(getcertd_pid burst) || { log "no getcertd process for the burst"; exit 1; }
+RSS0=$(awk '/^VmRSS/ { print $2 }' /proc/$BPID/status)
+FDLIM=$(awk '/^Max open files/ { print $4 }' /proc/$BPID/limits)
+SOMAXCONN=$(tb_exec winnetou cat /proc/sys/net/core/somaxconn)
+SYNBACKLOG=$(tb_exec winnetou cat /proc/sys/net/ipv4/tcp_max_syn_backlog)
+wait_quiet "the burst"
+log "burst: $BURST requests at once, new connections (getcertd pid $BPID," \
+	"open files limit $FDLIM, somaxconn $SOMAXCONN, syn backlog $SYNBACKLOG)"
+c0=$(cpu_ticks "$BPID")
+load "$R/burst" 900 --cacert "$PKI/caCert.pem" --new-connections \
+	--timeout 300 --prefix burst "$GURL" "$PKI/caCert.pem" "$BURST" "$BURST" \
+	secret "$NKEYS" >&2
+BURST_RC=$?
+B_CPU=$(( $(cpu_ticks "$BPID") - c0 ))
+BURST_ALIVE=yes
+if [ -r "/proc/$BPID/status" ]; then
+	HWM=$(awk '/^VmHWM/ { print $2 }' /proc/$BPID/status)
+	THREADS=$(awk '/^Threads/ { print $2 }' /proc/$BPID/status)
+else
+	BURST_ALIVE=no
+	HWM=""
+	THREADS=""
+fi
+BLOG=$TB_DIR/winnetou/burst.log
+ISSUED=$(grep -c 'PKIOperation PKCSReq .*result=issued status=200' "$BLOG")
+NOTISSUED=$(grep 'PKIOperation' "$BLOG" | grep -vc 'result=issued status=200')
+HTTPERR=$(grep -c '^http: ' "$BLOG")
+if [ "$BURST_RC" -ne 0 ] || [ "$BURST_ALIVE" = no ]; then
+	log "burst had errors (scep_load exit $BURST_RC, getcertd alive: $BURST_ALIVE):"
+	cat "$R/burst.err" >&2
+	log "getcertd log ($BLOG), libmicrohttpd messages and failures:"
+	{ grep '^http: ' "$BLOG"; grep 'PKIOperation' "$BLOG" |
+		grep -v 'result=issued status=200'; } | sort | uniq -c |
+		sort -rn | head -20 >&2
+fi
+getcertd_stop burst
+
+# ---- table ----------------------------------------------------------------------
+
+G=$R/tls A=$R/tls-alt S=$R/scepserver B=$R/burst
+G_CPU=$(cat "$G.cpu")
+mib()
+{
+	[ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' || echo "-"
+}
+echo
+echo "SCEP issuance, RSA 2048 CA and client keys, $(nproc) CPUs shared by server and client"
+echo "$N PKCSReq, $CONC in flight, new TLS connection (full handshake) each;"
+echo "server on winnetou, load (bench/out/scep_load) on carol"
+[ -z "$QUIET_NOTE" ] || echo "$QUIET_NOTE"
+F='%-24s %9s %8s %8s %7s %8s %13s\n'
+printf "$F" "server" "certs/s" "p50 ms" "p99 ms" "errors" "seconds" "srv CPU ms/cert"
+printf "$F" "getcertd / TLS" "$(field rate "$G")" \
+	"$(field p50_ms "$G")" "$(field p99_ms "$G")" "$(field errors "$G")" \
+	"$(field seconds "$G")" "$(cpu_per_cert "$G_CPU" "$G")"
+if [ -n "$ALT_WORKERS" ]; then
+	printf "$F" "getcertd / TLS, w=$ALT_WORKERS" "$(field rate "$A")" \
+		"$(field p50_ms "$A")" "$(field p99_ms "$A")" "$(field errors "$A")" \
+		"$(field seconds "$A")" "$(cpu_per_cert "$(cat "$A.cpu")" "$A")"
+fi
+printf "$F" "scepserver / nginx TLS" "$(field rate "$S")" \
+	"$(field p50_ms "$S")" "$(field p99_ms "$S")" "$(field errors "$S")" \
+	"$(field seconds "$S")" "$(cpu_per_cert "$S_CPU" "$S")"
+awk -v g="$(field rate "$G")" -v s="$(field rate "$S")" -v o="$SIGN" 'BEGIN {
+	printf "ratio getcertd / scepserver rate:             %.2f\n", (s > 0 ? g / s : 0)
+	printf "openssl speed rsa2048 sign/s (one core):      %.0f\n", o
+	printf "ratio getcertd rate / openssl sign rate:      %.3f\n", (o > 0 ? g / o : 0)
+}'
+printf 'burst, %s requests at once (new connections):  %s s, %s errors, p50 %s ms, p99 %s ms\n' \
+	"$BURST" "$(field seconds "$B")" "$(field errors "$B")" \
+	"$(field p50_ms "$B")" "$(field p99_ms "$B")"
+printf 'burst getcertd settings: %s; open files %s, somaxconn %s, tcp_max_syn_backlog %s\n' \
+	"$(effective_settings "$TB_DIR/winnetou/burst.conf")" \
+	"$FDLIM" "$SOMAXCONN" "$SYNBACKLOG"
+printf 'getcertd CPU in the burst:                    %s ms per verified certificate\n' \
+	"$(cpu_per_cert "$B_CPU" "$B")"
+printf 'getcertd peak RSS (VmHWM) in the burst:       %s MiB (%s MiB before, %s threads)\n' \
+	"$(mib "$HWM")" "$(mib "$RSS0")" "${THREADS:--}"
+printf 'getcertd log in the burst: %s issued, %s other PKIOperation results, %s libmicrohttpd messages\n' \
+	"$ISSUED" "$NOTISSUED" "$HTTPERR"
+echo "(rate = verified certificates / wall time; replies verified after the"
+echo " clock stops; each issuance: TLS handshake, RSA decryption of the request,"
+echo " certificate and CertRep signatures by the CA)"
+[ "$(field errors "$B")" = 0 ] && [ "$BURST_ALIVE" = yes ]
