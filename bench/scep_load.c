@@ -53,6 +53,7 @@
 #include "getcert_scep.h"
 #include "getcert_cms.h"
 #include "getcert_serial.h"
+#include "getcert_enroll.h"
 #include "getcert_error.h"
 
 /** outcome of one request */
@@ -181,33 +182,6 @@ static void *gen_keys(void *arg)
 	return NULL;
 }
 
-static certificate_t *self_signed(identification_t *subject,
-								  private_key_t *key)
-{
-	certificate_t *cert;
-	public_key_t *public;
-	time_t t = time(NULL);
-	chunk_t serial;
-
-	serial = getcert_serial_create();
-	public = key->get_public_key(key);
-	if (!public || !serial.len)
-	{
-		DESTROY_IF(public);
-		chunk_free(&serial);
-		return NULL;
-	}
-	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-							  BUILD_SIGNING_KEY, key, BUILD_PUBLIC_KEY, public,
-							  BUILD_SUBJECT, subject, BUILD_SERIAL, serial,
-							  BUILD_NOT_BEFORE_TIME, t - 300,
-							  BUILD_NOT_AFTER_TIME, t + 7 * 24 * 3600,
-							  BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
-	public->destroy(public);
-	chunk_free(&serial);
-	return cert;
-}
-
 static bool build_job(load_job_t *job, rng_t *rng)
 {
 	identification_t *subject;
@@ -230,7 +204,7 @@ static bool build_job(load_job_t *job, rng_t *rng)
 		return FALSE;
 	}
 	csr->destroy(csr);
-	job->self = self_signed(subject, key);
+	job->self = getcert_self_signed(subject, key);
 	subject->destroy(subject);
 	if (!job->self ||
 		!rng->allocate_bytes(rng, 16, &rnd) ||

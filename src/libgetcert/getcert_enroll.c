@@ -647,12 +647,11 @@ static getcert_err_t request_polling(private_getcert_enroll_t *this,
 	return err;
 }
 
-/**
- * Create the self-signed certificate a PKCSReq without current
- * certificate is signed with
+/*
+ * Described in header
  */
-static certificate_t *self_signed(identification_t *subject,
-								  private_key_t *key)
+certificate_t *getcert_self_signed(identification_t *subject,
+								   private_key_t *key)
 {
 	certificate_t *cert;
 	public_key_t *public;
@@ -809,7 +808,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	}
 	else
 	{
-		self = self_signed(subject, key);
+		self = getcert_self_signed(subject, key);
 		if (!self)
 		{
 			err = GETCERT_ERR_INTERNAL;

@@ -174,4 +174,15 @@ getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
 								   certificate_t *ca, identification_t *identity,
 								   u_int max_skew);
 
+/**
+ * Create the self-signed certificate a PKCSReq without a current
+ * certificate is signed with (random serial, valid for a week).
+ *
+ * @param subject		subject DN of the request
+ * @param key			the key to certify
+ * @return				certificate, NULL on failure
+ */
+certificate_t *getcert_self_signed(identification_t *subject,
+								   private_key_t *key);
+
 #endif /** GETCERT_ENROLL_H_ @}*/
