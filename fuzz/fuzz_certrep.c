@@ -34,8 +34,64 @@ static u_char nonce[16] = {
 static scep_request_t req;
 static linked_list_t *trusted;
 
+/**
+ * Build an authentic CertRep (signed by the CA, matching transactionID
+ * and recipientNonce) with the given, maybe invalid, attribute values
+ */
+static chunk_t bad_certrep(char *type, char *status, char *fail,
+						   bool sender_nonce)
+{
+	chunk_t attrs = chunk_empty, attr, msg;
+
+	/* chunk_cat() evaluates its arguments twice, build them first */
+	attr = getcert_cms_attribute(OID_PKI_MESSAGE_TYPE,
+				asn1_wrap(ASN1_PRINTABLESTRING, "c", chunk_from_str(type)));
+	attrs = chunk_cat("mm", attrs, attr);
+	attr = getcert_cms_attribute(OID_PKI_TRANS_ID,
+				asn1_wrap(ASN1_PRINTABLESTRING, "c", req.transid));
+	attrs = chunk_cat("mm", attrs, attr);
+	attr = getcert_cms_attribute(OID_PKI_RECIPIENT_NONCE,
+				asn1_wrap(ASN1_OCTET_STRING, "c", req.nonce));
+	attrs = chunk_cat("mm", attrs, attr);
+	if (sender_nonce)
+	{
+		attr = getcert_cms_attribute(OID_PKI_SENDER_NONCE,
+				asn1_wrap(ASN1_OCTET_STRING, "c",
+						  chunk_from_str("sender nonce 16b")));
+		attrs = chunk_cat("mm", attrs, attr);
+	}
+	attr = getcert_cms_attribute(OID_PKI_STATUS,
+				asn1_wrap(ASN1_PRINTABLESTRING, "c", chunk_from_str(status)));
+	attrs = chunk_cat("mm", attrs, attr);
+	if (fail)
+	{
+		attr = getcert_cms_attribute(OID_PKI_FAIL_INFO,
+				asn1_wrap(ASN1_PRINTABLESTRING, "c", chunk_from_str(fail)));
+		attrs = chunk_cat("mm", attrs, attr);
+	}
+	msg = fuzz_build_signed(chunk_empty, attrs, fx.ca, fx.ca_key, HASH_SHA256,
+							FALSE, chunk_empty);
+	chunk_free(&attrs);
+	return msg;
+}
+
 static void write_seeds(char *dir)
 {
+	static struct {
+		char *name;
+		char *type;
+		char *status;
+		char *fail;
+		bool sender_nonce;
+	} bad[] = {
+		{ "bad-messagetype", "19", "3", NULL, TRUE },
+		{ "bad-messagetype-long", "0003", "3", NULL, TRUE },
+		{ "bad-sendernonce", "3", "3", NULL, FALSE },
+		{ "bad-status", "3", "1", NULL, TRUE },
+		{ "bad-status-text", "3", "x", NULL, TRUE },
+		{ "bad-failinfo", "3", "2", "9", TRUE },
+		{ "bad-failinfo-text", "3", "2", "", TRUE },
+	};
 	static struct {
 		scep_fail_t fail;
 		char *name;
@@ -60,15 +116,16 @@ static void write_seeds(char *dir)
 	fuzz_write_seed_free(dir, "success-aes128-sha256",
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
 							   ENCR_AES_CBC, 128, fx.ca, fx.ca_key,
-							   HASH_SHA256));
+							   HASH_SHA256, FALSE));
 	fuzz_write_seed_free(dir, "success-aes256-sha512",
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
 							   ENCR_AES_CBC, 256, fx.ca, fx.ca_key,
-							   HASH_SHA512));
+							   HASH_SHA512, FALSE));
 	/* DES and DES3, as micromdm answers */
 	fuzz_write_seed_free(dir, "success-des-sha256",
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
-							   ENCR_DES, 64, fx.ca, fx.ca_key, HASH_SHA256));
+							   ENCR_DES, 64, fx.ca, fx.ca_key, HASH_SHA256,
+							   TRUE));
 	env = fuzz_build_enveloped(issued, fx.client, ENCR_DES, 64,
 							   FUZZ_ENV_CONSTRUCTED);
 	fuzz_write_seed_free(dir, "success-des-constructed",
@@ -77,7 +134,8 @@ static void write_seeds(char *dir)
 	chunk_free(&env);
 	fuzz_write_seed_free(dir, "success-3des-sha1",
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
-							   ENCR_3DES, 192, fx.ca, fx.ca_key, HASH_SHA1));
+							   ENCR_3DES, 192, fx.ca, fx.ca_key, HASH_SHA1,
+							   FALSE));
 	/* rsaEncryption as signature algorithm, SKI recipient, OAEP */
 	env = fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 192,
 							   FUZZ_ENV_SKI | FUZZ_ENV_OAEP | FUZZ_ENV_OTHER |
@@ -103,12 +161,12 @@ static void write_seeds(char *dir)
 		fuzz_write_seed_free(dir, fails[i].name,
 				scep_build_certrep(&req, SCEP_FAILURE, fails[i].fail,
 								   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-								   fx.ca_key, HASH_SHA256));
+								   fx.ca_key, HASH_SHA256, FALSE));
 	}
 	fuzz_write_seed_free(dir, "pending",
 			scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
 							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-							   fx.ca_key, HASH_SHA256));
+							   fx.ca_key, HASH_SHA256, FALSE));
 	/* signed with the CA's identity by SKI */
 	attrs = fuzz_scep_attrs(SCEP_CERT_REP, TRANSID, chunk_from_thing(nonce));
 	status = getcert_cms_attribute(OID_PKI_STATUS,
@@ -126,17 +184,25 @@ static void write_seeds(char *dir)
 	fuzz_write_seed_free(dir, "pending-other-transid",
 			scep_build_certrep(&other, SCEP_PENDING, SCEP_FAIL_NONE,
 							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-							   fx.ca_key, HASH_SHA256));
+							   fx.ca_key, HASH_SHA256, FALSE));
 	other = req;
 	other.nonce = chunk_from_str("another nonce!!!");
 	fuzz_write_seed_free(dir, "pending-other-nonce",
 			scep_build_certrep(&other, SCEP_PENDING, SCEP_FAIL_NONE,
 							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-							   fx.ca_key, HASH_SHA256));
+							   fx.ca_key, HASH_SHA256, FALSE));
 	fuzz_write_seed_free(dir, "pending-untrusted-signer",
 			scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
 							   chunk_empty, ENCR_AES_CBC, 128, fx.ra,
-							   fx.ra_key, HASH_SHA256));
+							   fx.ra_key, HASH_SHA256, FALSE));
+	/* authentic, but with invalid SCEP attributes */
+	for (i = 0; i < countof(bad); i++)
+	{
+		fuzz_write_seed_free(dir, bad[i].name,
+				bad_certrep(bad[i].type, bad[i].status, bad[i].fail,
+							bad[i].sender_nonce));
+	}
+
 	/* our own request isn't a CertRep */
 	fuzz_write_seed_free(dir, "request", scep_build_request(&req));
 }

@@ -78,13 +78,18 @@ static void write_seeds(char *dir)
 		.digest = HASH_SHA256,
 	};
 	linked_list_t *certs;
-	chunk_t attrs, issued, env;
+	chunk_t attrs, attr, issued, env;
+	int i;
 
 	certs = linked_list_create_with_items(fx.ca, fx.ra, fx.client, NULL);
 	issued = getcert_cms_build_certs_only(certs);
 	certs->destroy(certs);
 	fuzz_write_seed(dir, "certs-only", issued);
-	fuzz_write_seed_free(dir, "certs-only-crl",
+	certs = linked_list_create_with_items(fx.ca, NULL);
+	fuzz_write_seed_free(dir, "degenerate-crl",
+			getcert_cms_build_degenerate(certs, fx.crl));
+	certs->destroy(certs);
+	fuzz_write_seed_free(dir, "signed-crl",
 			fuzz_build_signed(chunk_empty, chunk_empty, fx.ca, fx.ca_key,
 							  HASH_SHA256, FALSE, fx.crl));
 
@@ -122,6 +127,23 @@ static void write_seeds(char *dir)
 							  chunk_empty));
 	chunk_free(&attrs);
 
+	/* without signed attributes; with more than verify() accepts */
+	fuzz_write_seed_free(dir, "signed-no-attrs",
+			fuzz_build_signed_no_attrs(chunk_from_str("content"), fx.ca,
+									   fx.ca_key, HASH_SHA256));
+	attrs = chunk_empty;
+	for (i = 0; i < 17; i++)
+	{	/* 1.2.3.<i> with a NULL value */
+		attr = asn1_wrap(ASN1_SEQUENCE, "mm",
+					asn1_wrap(ASN1_OID, "c", chunk_from_chars(0x2a, 0x03, i)),
+					asn1_wrap(ASN1_SET, "c", chunk_from_chars(ASN1_NULL, 0)));
+		attrs = chunk_cat("mm", attrs, attr);
+	}
+	fuzz_write_seed_free(dir, "signed-17-attrs",
+			fuzz_build_signed(chunk_from_str("content"), attrs, fx.ca,
+							  fx.ca_key, HASH_SHA256, FALSE, chunk_empty));
+	chunk_free(&attrs);
+
 	/* a request (envelope for the CA, we can't decrypt it) */
 	fuzz_write_seed_free(dir, "pkcsreq", scep_build_request(&req));
 
@@ -130,19 +152,19 @@ static void write_seeds(char *dir)
 	fuzz_write_seed_free(dir, "certrep-success",
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
 							   ENCR_AES_CBC, 128, fx.ca, fx.ca_key,
-							   HASH_SHA256));
+							   HASH_SHA256, FALSE));
 	fuzz_write_seed_free(dir, "certrep-success-des",
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
 							   ENCR_DES, 64, fx.ca, fx.ca_key,
-							   HASH_SHA256));
+							   HASH_SHA256, FALSE));
 	fuzz_write_seed_free(dir, "certrep-success-3des",
 			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
 							   ENCR_3DES, 192, fx.ca, fx.ca_key,
-							   HASH_SHA1));
+							   HASH_SHA1, FALSE));
 	fuzz_write_seed_free(dir, "certrep-failure",
 			scep_build_certrep(&req, SCEP_FAILURE, SCEP_BAD_REQUEST,
 							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-							   fx.ca_key, HASH_SHA256));
+							   fx.ca_key, HASH_SHA256, FALSE));
 	env = fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 256,
 							   FUZZ_ENV_SKI | FUZZ_ENV_OAEP | FUZZ_ENV_OTHER);
 	fuzz_write_seed_free(dir, "certrep-success-ski-oaep",
@@ -173,6 +195,12 @@ static void write_seeds(char *dir)
 	fuzz_write_seed_free(dir, "enveloped-aes128-constructed",
 			fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 128,
 								 FUZZ_ENV_CONSTRUCTED));
+	fuzz_write_seed_free(dir, "enveloped-bad-iv",
+			fuzz_build_enveloped(chunk_from_str("plain"), fx.client,
+								 ENCR_AES_CBC, 128, FUZZ_ENV_BAD_IV));
+	fuzz_write_seed_free(dir, "enveloped-bad-cek",
+			fuzz_build_enveloped(chunk_from_str("plain"), fx.client,
+								 ENCR_AES_CBC, 256, FUZZ_ENV_BAD_CEK));
 	fuzz_write_seed_free(dir, "enveloped-not-us",
 			getcert_cms_build_enveloped(chunk_from_str("plain"), fx.ca,
 										ENCR_AES_CBC, 128));
@@ -197,7 +225,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /**
  * Decrypt an EnvelopedData with the fixed client key
  */
-static void decrypt(chunk_t blob, bool allow_weak)
+static bool decrypt(chunk_t blob, bool allow_weak)
 {
 	chunk_t plain = chunk_empty;
 
@@ -217,12 +245,14 @@ static void decrypt(chunk_t blob, bool allow_weak)
 			inner->destroy(inner);
 		}
 		chunk_clear(&plain);
+		return TRUE;
 	}
-	else if (plain.ptr)
+	if (plain.ptr)
 	{	/* not documented, but the callers don't free it on failure */
 		fuzz_touch(plain);
 		chunk_clear(&plain);
 	}
+	return FALSE;
 }
 
 /**
@@ -318,7 +348,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		exercise(cms);
 		cms->destroy(cms);
 	}
-	/* a top-level EnvelopedData, weak ciphers allowed depending on size */
-	decrypt(blob, size & 1);
+	/* a top-level EnvelopedData, with weak ciphers refused, then allowed */
+	if (!decrypt(blob, FALSE))
+	{
+		decrypt(blob, TRUE);
+	}
 	return 0;
 }

@@ -98,6 +98,68 @@ static certificate_t *load_cert(char *name, certificate_type_t type)
 /*
  * Described in header
  */
+/**
+ * Use every algorithm a target may reach once, so that OpenSSL's lazy
+ * one-time allocations (provider method caches, the legacy provider for
+ * DES) happen before fuzzing and are not reported as leaks of an input
+ */
+static void warm_up()
+{
+	struct {
+		encryption_algorithm_t alg;
+		size_t key_size;
+	} crypters[] = {
+		{ ENCR_AES_CBC, 16 }, { ENCR_AES_CBC, 24 }, { ENCR_AES_CBC, 32 },
+		{ ENCR_3DES, 24 }, { ENCR_DES, 8 },
+	};
+	hash_algorithm_t hashes[] = {
+		HASH_SHA1, HASH_SHA224, HASH_SHA256, HASH_SHA384, HASH_SHA512, HASH_MD5,
+	};
+	u_char buf[64] = {};
+	chunk_t data = chunk_from_thing(buf), out;
+	crypter_t *crypter;
+	hasher_t *hasher;
+	int i;
+
+	for (i = 0; i < countof(crypters); i++)
+	{
+		crypter = lib->crypto->create_crypter(lib->crypto, crypters[i].alg,
+											  crypters[i].key_size);
+		if (crypter)
+		{
+			if (crypter->set_key(crypter, chunk_create(buf,
+										crypter->get_key_size(crypter))) &&
+				crypter->encrypt(crypter, chunk_create(buf, 32),
+						chunk_create(buf, crypter->get_iv_size(crypter)), &out))
+			{
+				chunk_free(&out);
+			}
+			crypter->destroy(crypter);
+		}
+	}
+	for (i = 0; i < countof(hashes); i++)
+	{
+		hasher = lib->crypto->create_hasher(lib->crypto, hashes[i]);
+		if (hasher)
+		{
+			if (hasher->allocate_hash(hasher, data, &out))
+			{
+				chunk_free(&out);
+			}
+			hasher->destroy(hasher);
+		}
+	}
+	/* failing RSA decryptions, both paddings */
+	if (fx.ca_key->decrypt(fx.ca_key, ENCRYPT_RSA_PKCS1, NULL, data, &out))
+	{
+		chunk_free(&out);
+	}
+	if (fx.ca_key->decrypt(fx.ca_key, ENCRYPT_RSA_OAEP_SHA1, NULL, data, &out))
+	{
+		chunk_free(&out);
+	}
+}
+
 void fuzz_init(char *name)
 {
 	certificate_t *crl;
@@ -127,6 +189,7 @@ void fuzz_init(char *name)
 		die("encoding %s failed", "ca.crl");
 	}
 	crl->destroy(crl);
+	warm_up();
 }
 
 /*
@@ -159,7 +222,7 @@ void fuzz_write_seed(char *dir, char *name, chunk_t data)
 	{
 		die("building seed %s failed", name);
 	}
-	if (!chunk_write(data, path, 0644, TRUE))
+	if (!chunk_write(data, path, 022, TRUE))
 	{
 		die("writing seed %s failed", path);
 	}
@@ -231,11 +294,11 @@ static int cmp_der(const void *a, const void *b)
 }
 
 /**
- * DER-sort concatenated TLVs (at most 16)
+ * DER-sort concatenated TLVs (at most 32)
  */
 static chunk_t sort_tlvs(chunk_t all)
 {
-	chunk_t list[16], rest = all, before, inner, sorted = chunk_empty;
+	chunk_t list[32], rest = all, before, inner, sorted = chunk_empty;
 	int count = 0, i;
 
 	while (rest.len && count < countof(list))
@@ -340,6 +403,55 @@ chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
 					asn1_wrap(ASN1_SEQUENCE, "m", body)));
 }
 
+/*
+ * Described in header
+ */
+chunk_t fuzz_build_signed_no_attrs(chunk_t content, certificate_t *signer,
+								   private_key_t *key, hash_algorithm_t digest)
+{
+	chunk_t signature, cert, sig_alg, version, digests, encap, certs;
+	chunk_t signers, body;
+	signature_scheme_t scheme;
+	int oid;
+
+	oid = hasher_signature_algorithm_to_oid(digest, key->get_type(key));
+	scheme = signature_scheme_from_oid(oid);
+	if (!key->sign(key, scheme, NULL, content, &signature) ||
+		!signer->get_encoding(signer, CERT_ASN1_DER, &cert))
+	{
+		die("signing %s failed", "seed");
+	}
+	if (key->get_type(key) == KEY_RSA)
+	{
+		sig_alg = asn1_algorithmIdentifier(oid);
+	}
+	else
+	{
+		sig_alg = asn1_wrap(ASN1_SEQUENCE, "m", asn1_build_known_oid(oid));
+	}
+	/* chunk_cat() evaluates its arguments twice, build them first */
+	version = ASN1_INTEGER_1;
+	digests = asn1_wrap(ASN1_SET, "m",
+					asn1_algorithmIdentifier(hasher_algorithm_to_oid(digest)));
+	encap = asn1_wrap(ASN1_SEQUENCE, "mm",
+				asn1_build_known_oid(OID_PKCS7_DATA),
+				asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					asn1_wrap(ASN1_OCTET_STRING, "c", content)));
+	certs = asn1_wrap(ASN1_CONTEXT_C_0, "m", cert);
+	signers = asn1_wrap(ASN1_SET, "m",
+					asn1_wrap(ASN1_SEQUENCE, "cmmmm", version,
+						issuer_serial(signer),
+						asn1_algorithmIdentifier(
+							hasher_algorithm_to_oid(digest)),
+						sig_alg,
+						asn1_wrap(ASN1_OCTET_STRING, "m", signature)));
+	body = chunk_cat("cmmmm", version, digests, encap, certs, signers);
+	return asn1_wrap(ASN1_SEQUENCE, "mm",
+				asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
+				asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					asn1_wrap(ASN1_SEQUENCE, "m", body)));
+}
+
 /**
  * Encrypt the content encryption key for a recipient
  */
@@ -393,14 +505,31 @@ chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
 		die("crypter for %s not available", "seed");
 	}
 	rng->destroy(rng);
+	if (opts & FUZZ_ENV_BAD_IV)
+	{
+		iv.len--;
+	}
 	bs = crypter->get_block_size(crypter);
 	pad = bs - content.len % bs;
 	padded = chunk_alloc(content.len + pad);
 	memcpy(padded.ptr, content.ptr, content.len);
 	memset(padded.ptr + content.len, pad, pad);
-	if (!crypter->encrypt(crypter, padded, iv, &encrypted))
+	if (opts & FUZZ_ENV_BAD_IV)
+	{	/* the crypter wants a full IV */
+		iv.len++;
+		if (!crypter->encrypt(crypter, padded, iv, &encrypted))
+		{
+			die("encrypting %s failed", "seed");
+		}
+		iv.len--;
+	}
+	else if (!crypter->encrypt(crypter, padded, iv, &encrypted))
 	{
 		die("encrypting %s failed", "seed");
+	}
+	if (opts & FUZZ_ENV_BAD_CEK)
+	{
+		cek.len--;
 	}
 	crypter->destroy(crypter);
 	chunk_free(&padded);

@@ -123,6 +123,19 @@ chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
 						  hash_algorithm_t digest, bool ski, chunk_t crl);
 
 /**
+ * Build a SignedData without signed attributes (the signature covers the
+ * content directly).
+ *
+ * @param content		content (OID_PKCS7_DATA)
+ * @param signer		signer certificate (included)
+ * @param key			signer key
+ * @param digest		digest algorithm
+ * @return				allocated DER encoding
+ */
+chunk_t fuzz_build_signed_no_attrs(chunk_t content, certificate_t *signer,
+								   private_key_t *key, hash_algorithm_t digest);
+
+/**
  * Options of fuzz_build_enveloped()
  */
 enum {
@@ -135,6 +148,10 @@ enum {
 	FUZZ_ENV_OTHER = (1<<2),
 	/** encryptedContent in constructed form, split into OCTET STRINGs */
 	FUZZ_ENV_CONSTRUCTED = (1<<3),
+	/** an IV one byte short */
+	FUZZ_ENV_BAD_IV = (1<<4),
+	/** a content encryption key one byte short */
+	FUZZ_ENV_BAD_CEK = (1<<5),
 };
 
 /**

@@ -30,7 +30,8 @@
 static identification_t *user;
 
 /**
- * Credential callback: a fixed secret
+ * Credential callback: a fixed secret (none for the challenge "none", as
+ * if the user cancelled)
  */
 static bool get_secret(void *data, identification_t *id, char *challenge,
 					   u_int attempt, chunk_t *secret)
@@ -38,6 +39,10 @@ static bool get_secret(void *data, identification_t *id, char *challenge,
 	if (challenge)
 	{	/* the text is the server's, read all of it */
 		fuzz_touch(chunk_from_str(challenge));
+		if (streq(challenge, "none"))
+		{
+			return FALSE;
+		}
 	}
 	*secret = chunk_clone(chunk_from_str("s3cr3t-p4ssw0rd"));
 	return TRUE;
@@ -60,6 +65,8 @@ static void write_seeds(char *dir)
 					   "state=\"YWJj\"\n"
 					   "Basic realm=\"getcert\"\n\n"
 					   "Basic realm=getcert"));
+	fuzz_write_seed(dir, "cancelled",
+		chunk_from_str("Basic realm=\"getcert\", challenge=none"));
 	fuzz_write_seed(dir, "multi",
 		chunk_from_str("Bearer realm=\"x\", error=\"invalid_token\", "
 					   "Digest realm=\"d\", nonce=\"n\", qop=\"auth\", "

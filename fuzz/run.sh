@@ -7,7 +7,9 @@
 #
 #   seconds     time per target (default 10), ignored if FUZZ_RUNS is set
 #   target      fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep
-#               fuzz_www_authenticate (default: all)
+#               fuzz_www_authenticate fuzz_scep_request fuzz_radius
+#               fuzz_getcertd
+#               (default: all)
 #
 # environment:
 #   FUZZ_RUNS=N         run N executions per target (-runs=N) instead
@@ -21,7 +23,9 @@
 set -u
 
 FUZZ_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-ALL_TARGETS="fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep fuzz_www_authenticate"
+ALL_TARGETS="fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep"
+ALL_TARGETS+=" fuzz_www_authenticate fuzz_scep_request fuzz_radius"
+ALL_TARGETS+=" fuzz_getcertd"
 
 seconds=10
 if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then

@@ -229,9 +229,9 @@ chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
  * @param cert			CA or RA certificate the request is encrypted for
  * @param key			its private key
  * @param allow_weak	accept DES/DES3 encrypted requests
- * @param req			receives type, data (decrypted), transid, nonce,
- *						signer (new reference) and digest; free the
- *						members with scep_request_clear()
+ * @param req			receives type, data (decrypted), transid, nonce and
+ *						signer (new reference); free the members with
+ *						scep_request_clear()
  * @return				GETCERT_OK, GETCERT_ERR_MALFORMED, _SIGNATURE,
  *						_PROTOCOL or _ENVELOPE
  */

@@ -1,0 +1,178 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/*
+ * libFuzzer target: getcertd's request handling, the way an HTTP request
+ * reaches it from libmicrohttpd (method, path, operation, message, body,
+ * Authorization), through SCEP parsing, policy, issuance and records
+ * (in-memory SQLite), with the test fixtures as CA.
+ *
+ * Input: byte 0 selects operation (bits 0-1), POST (bit 2), path (bit 3-4)
+ * and an Authorization header (bit 5); the rest is the body (POST) or the
+ * message parameter (GET), or, with bit 5, "header\n" followed by those.
+ */
+
+#include "fuzz_common.h"
+
+#include <getcertd_scep.h>
+#include <getcertd_db.h>
+#include <getcert_scep.h>
+
+#include <unistd.h>
+
+static getcertd_scep_t *scep;
+static getcertd_db_t *db;
+
+static void write_seeds(char *dir)
+{
+	identification_t *id;
+	certificate_t *csr;
+	scep_request_t req;
+	chunk_t der = chunk_empty, msg;
+	u_char nonce[16] = { 1 };
+
+	id = identification_create_from_string("CN=carol");
+	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+				CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, fx.client_key,
+				BUILD_SUBJECT, id, BUILD_CHALLENGE_PWD, chunk_from_str("secret"),
+				BUILD_END);
+	id->destroy(id);
+	if (csr)
+	{
+		csr->get_encoding(csr, CERT_ASN1_DER, &der);
+		csr->destroy(csr);
+	}
+	req = (scep_request_t){
+		.type = SCEP_PKCS_REQ,
+		.data = der,
+		.transid = chunk_from_str("F00DF00D"),
+		.nonce = chunk_from_thing(nonce),
+		.recipient = fx.ca,
+		.enc_alg = ENCR_AES_CBC,
+		.enc_key_size = 128,
+		.signer = fx.client,
+		.key = fx.client_key,
+		.digest = HASH_SHA256,
+	};
+	msg = scep_build_request(&req);
+	/* POST PKIOperation on /scep, and on /manual/scep */
+	fuzz_write_seed_free(dir, "post-pkcsreq",
+			chunk_cat("cc", chunk_from_chars(0x06), msg));
+	fuzz_write_seed_free(dir, "post-pkcsreq-manual",
+			chunk_cat("cc", chunk_from_chars(0x0e), msg));
+	chunk_free(&msg);
+	chunk_free(&der);
+	fuzz_write_seed(dir, "get-caps", chunk_from_chars(0x00));
+	fuzz_write_seed(dir, "get-cacert", chunk_from_chars(0x01));
+	fuzz_write_seed(dir, "get-pkiop-b64", chunk_from_str("\x02MIIB+/a="));
+	fuzz_write_seed(dir, "auth-basic",
+			chunk_from_str("\x26" "Basic Y2Fyb2w6cHc=\nbody"));
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char conf[2048], *dir, *fixtures;
+
+	fuzz_init("fuzz_getcertd");
+	if (!lib->plugins->load(lib->plugins, "sqlite"))
+	{
+		fprintf(stderr, "loading the sqlite plugin failed\n");
+		exit(1);
+	}
+	fixtures = getenv("FUZZ_FIXTURES") ?: FUZZ_FIXTURES_DIR;
+	snprintf(conf, sizeof(conf),
+		"fuzz_getcertd {\n"
+		" ca {\n  cert = %s/ca.crt\n  key = %s/ca.key\n }\n"
+		" policies {\n"
+		"  plain {\n   path = /scep\n   subject = CN=%%u\n"
+		"   san = %%u@example.org\n   auth = challenge\n"
+		"   challenge_password = secret\n   allow_des = yes\n"
+		"   min_rsa_bits = 1024\n  }\n"
+		"  manual {\n   path = /manual/scep\n   subject = CN=%%u\n"
+		"   auth = challenge\n   challenge_password = secret\n"
+		"   approval = manual\n   min_rsa_bits = 1024\n  }\n"
+		" }\n}\n", fixtures, fixtures);
+	if (!lib->settings->load_string(lib->settings, conf, TRUE))
+	{
+		fprintf(stderr, "loading the configuration failed\n");
+		exit(1);
+	}
+	db = getcertd_db_create("sqlite://:memory:");
+	scep = db ? getcertd_scep_create(db) : NULL;
+	if (!scep)
+	{
+		fprintf(stderr, "creating the getcertd service failed\n");
+		exit(1);
+	}
+	dir = fuzz_seed_dir();
+	if (dir)
+	{
+		write_seeds(dir);
+		exit(0);
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char *ops[] = { "GetCACaps", "GetCACert", "PKIOperation",
+						   "Bogus" };
+	static char *paths[] = { "/scep", "/manual/scep", "/other", "/scep/" };
+	getcertd_request_t request = {};
+	getcertd_response_t response = {};
+	chunk_t input = chunk_create((u_char*)data, size), rest;
+	char *nl, *auth = NULL, *message = NULL;
+	u_char sel;
+
+	if (!size)
+	{
+		return 0;
+	}
+	sel = input.ptr[0];
+	rest = chunk_skip(input, 1);
+	if ((sel & 0x20) && rest.len)
+	{
+		nl = memchr(rest.ptr, '\n', rest.len);
+		if (nl)
+		{
+			auth = strndup(rest.ptr, nl - (char*)rest.ptr);
+			rest = chunk_skip(rest, nl - (char*)rest.ptr + 1);
+		}
+	}
+	request.method = (sel & 0x04) ? "POST" : "GET";
+	request.path = paths[(sel >> 3) & 0x03];
+	request.operation = ops[sel & 0x03];
+	if (sel & 0x04)
+	{
+		request.body = rest;
+	}
+	else
+	{
+		message = rest.len ? strndup(rest.ptr, rest.len) : strdup("");
+		request.message = message;
+	}
+	request.authorization = auth;
+
+	scep->handle(scep, &request, &response);
+	if (!response.status)
+	{	/* every request gets an answer */
+		abort();
+	}
+	fuzz_touch(response.body);
+	chunk_free(&response.body);
+	free(response.www_authenticate);
+	free(message);
+	free(auth);
+	return 0;
+}
