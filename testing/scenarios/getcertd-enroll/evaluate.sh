@@ -136,6 +136,16 @@ check "the replay issued nothing" [ "$(records)" = "$count" ]
 check "getcertd logged the replay" \
 	grep_cmd "result=replay, same certificate" cat "$W/plain.log"
 
+"$TB_PKI" --gen --type rsa --size 1024 > "$C/weak.key"
+check "a CSR with a weak (RSA 1024) key is rejected" \
+	not tb_exec carol timeout 60 "$TB_PKI" --scep \
+	--url http://winnetou.strongswan.org:8080/plain/scep \
+	--in "$C/weak.key" --dn "C=CH, O=getcert test, OU=remote, CN=weak" \
+	--password secret --cacert-enc "$CA" --cacert-sig "$CA" --cipher des3
+check "getcertd logs the weak key" \
+	grep_cmd "result=CSR key too weak" \
+	cat "$W/plain.log"
+
 # manual approval: pki --scep polls until the operator approves
 "$TB_PKI" --gen --type rsa --size 2048 > "$C/manual.key"
 tb_exec carol timeout 60 "$TB_PKI" --scep \
