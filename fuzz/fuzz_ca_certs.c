@@ -69,15 +69,8 @@ static void write_seeds(char *dir)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *dir;
-
 	fuzz_init("fuzz_ca_certs");
-	dir = fuzz_seed_dir();
-	if (dir)
-	{
-		write_seeds(dir);
-		exit(0);
-	}
+	fuzz_seeds(write_seeds);
 	return 0;
 }
 

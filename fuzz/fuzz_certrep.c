@@ -209,8 +209,6 @@ static void write_seeds(char *dir)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *dir;
-
 	fuzz_init("fuzz_certrep");
 	req = (scep_request_t){
 		.type = SCEP_PKCS_REQ,
@@ -225,12 +223,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		.digest = HASH_SHA256,
 	};
 	trusted = linked_list_create_with_items(fx.ca, NULL);
-	dir = fuzz_seed_dir();
-	if (dir)
-	{
-		write_seeds(dir);
-		exit(0);
-	}
+	fuzz_seeds(write_seeds);
 	return 0;
 }
 

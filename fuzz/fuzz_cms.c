@@ -209,16 +209,9 @@ static void write_seeds(char *dir)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *dir;
-
 	fuzz_init("fuzz_cms");
 	trusted = linked_list_create_with_items(fx.ca, fx.ra, fx.client, NULL);
-	dir = fuzz_seed_dir();
-	if (dir)
-	{
-		write_seeds(dir);
-		exit(0);
-	}
+	fuzz_seeds(write_seeds);
 	return 0;
 }
 

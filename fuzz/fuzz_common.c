@@ -213,6 +213,20 @@ char *fuzz_seed_dir(void)
 /*
  * Described in header
  */
+void fuzz_seeds(void (*write_seeds)(char *dir))
+{
+	char *dir = fuzz_seed_dir();
+
+	if (dir)
+	{
+		write_seeds(dir);
+		exit(0);
+	}
+}
+
+/*
+ * Described in header
+ */
 void fuzz_write_seed(char *dir, char *name, chunk_t data)
 {
 	char path[PATH_MAX];

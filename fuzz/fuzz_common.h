@@ -78,6 +78,14 @@ void fuzz_init(char *name);
 char *fuzz_seed_dir(void);
 
 /**
+ * If FUZZ_WRITE_SEEDS names a directory, write the target's seeds into it
+ * and exit; called at the end of LLVMFuzzerInitialize().
+ *
+ * @param write_seeds	the target's seed writer
+ */
+void fuzz_seeds(void (*write_seeds)(char *dir));
+
+/**
  * Write one seed file, aborts on failure.
  *
  * @param dir			directory

@@ -82,7 +82,7 @@ static void write_seeds(char *dir)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char conf[2048], *dir, *fixtures;
+	char conf[2048], *fixtures;
 
 	fuzz_init("fuzz_getcertd");
 	if (!lib->plugins->load(lib->plugins, "sqlite"))
@@ -115,12 +115,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "creating the getcertd service failed\n");
 		exit(1);
 	}
-	dir = fuzz_seed_dir();
-	if (dir)
-	{
-		write_seeds(dir);
-		exit(0);
-	}
+	fuzz_seeds(write_seeds);
 	return 0;
 }
 

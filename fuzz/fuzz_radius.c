@@ -147,8 +147,6 @@ static void write_seeds(char *dir)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *dir;
-
 	fuzz_init("fuzz_radius");
 	md5 = lib->crypto->create_hasher(lib->crypto, HASH_MD5);
 	hmac = lib->crypto->create_prf(lib->crypto, PRF_HMAC_MD5);
@@ -157,12 +155,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz: MD5 or HMAC-MD5 not available\n");
 		abort();
 	}
-	dir = fuzz_seed_dir();
-	if (dir)
-	{
-		write_seeds(dir);
-		exit(0);
-	}
+	fuzz_seeds(write_seeds);
 	return 0;
 }
 
