@@ -703,7 +703,8 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 			goto out;
 		}
 		ctx->user = user;
-		subject = signer->get_subject(signer)->clone(signer->get_subject(signer));
+		subject = signer->get_subject(signer);
+		subject = subject->clone(subject);
 		enumerator_t *enumerator = x509->create_subjectAltName_enumerator(x509);
 		identification_t *id;
 
@@ -1262,7 +1263,7 @@ getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
 		.retry_after = lib->settings->get_time(lib->settings,
 											   "%s.retry_after", 10, lib->ns),
 		.crl_lifetime = lib->settings->get_time(lib->settings,
-											   "%s.crl_lifetime", 3600, lib->ns),
+										"%s.crl_lifetime", 3600, lib->ns),
 	);
 
 	ca = load(CRED_CERTIFICATE, "cert");

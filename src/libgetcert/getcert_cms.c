@@ -437,7 +437,8 @@ static signature_scheme_t get_scheme(private_getcert_cms_t *this)
 		hasher_from_signature_scheme(scheme, NULL) != this->digest)
 	{
 		DBG1(DBG_LIB, "CMS: signature algorithm %s does not fit digest "
-			 "algorithm %N", oid_name(this->sig_oid), hash_algorithm_short_names,
+			 "algorithm %N", oid_name(this->sig_oid),
+			 hash_algorithm_short_names,
 			 this->digest);
 		return SIGN_UNKNOWN;
 	}

@@ -205,7 +205,8 @@ static bool eku_allows_ike(certificate_t *cert)
  * Described in header
  */
 getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
-								   certificate_t *ca, identification_t *identity,
+								   certificate_t *ca,
+								   identification_t *identity,
 								   u_int max_skew)
 {
 	public_key_t *public;
