@@ -14,6 +14,8 @@
 
 #include "fuzz_common.h"
 
+#include <getcert_scep.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -612,4 +614,51 @@ chunk_t fuzz_scep_attrs(int type, char *transid, chunk_t nonce)
 	sender_nonce = getcert_cms_attribute(OID_PKI_SENDER_NONCE,
 					asn1_wrap(ASN1_OCTET_STRING, "c", nonce));
 	return chunk_cat("mmm", msg_type, trans_id, sender_nonce);
+}
+
+/*
+ * Described in header
+ */
+chunk_t fuzz_csr(char *subject)
+{
+	identification_t *id;
+	certificate_t *csr;
+	chunk_t der;
+
+	id = identification_create_from_string(subject);
+	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+				CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, fx.client_key,
+				BUILD_SUBJECT, id, BUILD_CHALLENGE_PWD, chunk_from_str("secret"),
+				BUILD_END);
+	id->destroy(id);
+	if (!csr || !csr->get_encoding(csr, CERT_ASN1_DER, &der))
+	{
+		die("building the CSR for %s failed", subject);
+	}
+	csr->destroy(csr);
+	return der;
+}
+
+/*
+ * Described in header
+ */
+chunk_t fuzz_scep_request(int type, chunk_t data, encryption_algorithm_t alg,
+						  size_t key_size)
+{
+	static u_char nonce[16] = {
+		15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 };
+	scep_request_t req = {
+		.type = type,
+		.data = data,
+		.transid = chunk_from_str("5EED5EED5EED5EED"),
+		.nonce = chunk_from_thing(nonce),
+		.recipient = fx.ca,
+		.enc_alg = alg,
+		.enc_key_size = key_size,
+		.signer = fx.client,
+		.key = fx.client_key,
+		.digest = HASH_SHA256,
+	};
+
+	return scep_build_request(&req);
 }

@@ -183,4 +183,25 @@ chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
  */
 chunk_t fuzz_scep_attrs(int type, char *transid, chunk_t nonce);
 
+/**
+ * PKCS#10 request of the client key, with challengePassword "secret".
+ *
+ * @param subject		subject DN
+ * @return				allocated DER encoding
+ */
+chunk_t fuzz_csr(char *subject);
+
+/**
+ * A SCEP request as a client sends it: signed with the client fixture,
+ * encrypted for the CA fixture.
+ *
+ * @param type			scep_msg_t
+ * @param data			messageData
+ * @param alg			content encryption
+ * @param key_size		its key size in bits
+ * @return				allocated DER encoding
+ */
+chunk_t fuzz_scep_request(int type, chunk_t data, encryption_algorithm_t alg,
+						  size_t key_size);
+
 #endif /** FUZZ_COMMON_H_ */

@@ -36,36 +36,10 @@ static getcertd_db_t *db;
 
 static void write_seeds(char *dir)
 {
-	identification_t *id;
-	certificate_t *csr;
-	scep_request_t req;
-	chunk_t der = chunk_empty, msg;
-	u_char nonce[16] = { 1 };
+	chunk_t der, msg;
 
-	id = identification_create_from_string("CN=carol");
-	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
-				CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, fx.client_key,
-				BUILD_SUBJECT, id, BUILD_CHALLENGE_PWD, chunk_from_str("secret"),
-				BUILD_END);
-	id->destroy(id);
-	if (csr)
-	{
-		csr->get_encoding(csr, CERT_ASN1_DER, &der);
-		csr->destroy(csr);
-	}
-	req = (scep_request_t){
-		.type = SCEP_PKCS_REQ,
-		.data = der,
-		.transid = chunk_from_str("F00DF00D"),
-		.nonce = chunk_from_thing(nonce),
-		.recipient = fx.ca,
-		.enc_alg = ENCR_AES_CBC,
-		.enc_key_size = 128,
-		.signer = fx.client,
-		.key = fx.client_key,
-		.digest = HASH_SHA256,
-	};
-	msg = scep_build_request(&req);
+	der = fuzz_csr("CN=carol");
+	msg = fuzz_scep_request(SCEP_PKCS_REQ, der, ENCR_AES_CBC, 128);
 	/* POST PKIOperation on /scep, and on /manual/scep */
 	fuzz_write_seed_free(dir, "post-pkcsreq",
 			chunk_cat("cc", chunk_from_chars(0x06), msg));

@@ -26,62 +26,26 @@
 #include <asn1/asn1.h>
 #include <credentials/certificates/pkcs10.h>
 
-static u_char nonce[16] = {
-	15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 };
-
-/**
- * Build a request as a client would, from the fixtures
- */
-static chunk_t request(scep_msg_t type, chunk_t data, encryption_algorithm_t alg,
-					   size_t key_size)
-{
-	scep_request_t req = {
-		.type = type,
-		.data = data,
-		.transid = chunk_from_str("5EED5EED5EED5EED"),
-		.nonce = chunk_from_thing(nonce),
-		.recipient = fx.ca,
-		.enc_alg = alg,
-		.enc_key_size = key_size,
-		.signer = fx.client,
-		.key = fx.client_key,
-		.digest = HASH_SHA256,
-	};
-	return scep_build_request(&req);
-}
-
 static void write_seeds(char *dir)
 {
-	certificate_t *csr;
-	chunk_t der = chunk_empty, ias;
-	identification_t *id;
+	chunk_t der, ias;
 
-	id = identification_create_from_string("C=CH, O=getcert, CN=carol");
-	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
-				CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, fx.client_key,
-				BUILD_SUBJECT, id, BUILD_CHALLENGE_PWD, chunk_from_str("secret"),
-				BUILD_END);
-	id->destroy(id);
-	if (csr)
-	{
-		csr->get_encoding(csr, CERT_ASN1_DER, &der);
-		csr->destroy(csr);
-	}
+	der = fuzz_csr("C=CH, O=getcert, CN=carol");
 	fuzz_write_seed_free(dir, "pkcsreq-aes128",
-						 request(SCEP_PKCS_REQ, der, ENCR_AES_CBC, 128));
+			fuzz_scep_request(SCEP_PKCS_REQ, der, ENCR_AES_CBC, 128));
 	fuzz_write_seed_free(dir, "renewalreq-aes256",
-						 request(SCEP_RENEWAL_REQ, der, ENCR_AES_CBC, 256));
+			fuzz_scep_request(SCEP_RENEWAL_REQ, der, ENCR_AES_CBC, 256));
 	fuzz_write_seed_free(dir, "pkcsreq-des3",
-						 request(SCEP_PKCS_REQ, der, ENCR_3DES, 192));
+			fuzz_scep_request(SCEP_PKCS_REQ, der, ENCR_3DES, 192));
 	ias = asn1_wrap(ASN1_SEQUENCE, "cm",
 				fx.ca->get_subject(fx.ca)->get_encoding(fx.ca->get_subject(fx.ca)),
 				asn1_integer("c", chunk_from_chars(0x42)));
-	fuzz_write_seed_free(dir, "getcert", request(SCEP_GET_CERT, ias,
-												 ENCR_AES_CBC, 128));
-	fuzz_write_seed_free(dir, "getcrl", request(SCEP_GET_CRL, ias,
-												ENCR_AES_CBC, 128));
-	fuzz_write_seed_free(dir, "certpoll", request(SCEP_CERT_POLL, ias,
-												  ENCR_AES_CBC, 128));
+	fuzz_write_seed_free(dir, "getcert",
+			fuzz_scep_request(SCEP_GET_CERT, ias, ENCR_AES_CBC, 128));
+	fuzz_write_seed_free(dir, "getcrl",
+			fuzz_scep_request(SCEP_GET_CRL, ias, ENCR_AES_CBC, 128));
+	fuzz_write_seed_free(dir, "certpoll",
+			fuzz_scep_request(SCEP_CERT_POLL, ias, ENCR_AES_CBC, 128));
 	chunk_free(&ias);
 	chunk_free(&der);
 }
