@@ -57,6 +57,8 @@ typedef struct {
 	certificate_t *cert;
 	/** its private key */
 	private_key_t *key;
+	/** issuing CA, served as untrusted chain certificate, or NULL */
+	certificate_t *ca;
 } pair_t;
 
 /**
@@ -66,6 +68,7 @@ static void pair_destroy(pair_t *pair)
 {
 	pair->cert->destroy(pair->cert);
 	pair->key->destroy(pair->key);
+	DESTROY_IF(pair->ca);
 	free(pair->name);
 	free(pair);
 }
@@ -84,6 +87,10 @@ static void update_certs(private_getcert_creds_t *this)
 	while (enumerator->enumerate(enumerator, NULL, &pair))
 	{
 		certs->add_cert(certs, FALSE, pair->cert->get_ref(pair->cert));
+		if (pair->ca)
+		{
+			certs->add_cert(certs, FALSE, pair->ca->get_ref(pair->ca));
+		}
 	}
 	enumerator->destroy(enumerator);
 	this->creds->replace_certs(this->creds, certs, FALSE);
@@ -111,7 +118,7 @@ METHOD(getcert_creds_t, get_set, credential_set_t*,
 
 METHOD(getcert_creds_t, install, bool,
 	private_getcert_creds_t *this, char *name, certificate_t *cert,
-	private_key_t *key)
+	private_key_t *key, certificate_t *ca)
 {
 	public_key_t *public;
 	pair_t *pair, *old;
@@ -134,6 +141,7 @@ METHOD(getcert_creds_t, install, bool,
 		.name = strdup(name),
 		.cert = cert,
 		.key = key,
+		.ca = ca ? ca->get_ref(ca) : NULL,
 	);
 
 	this->mutex->lock(this->mutex);

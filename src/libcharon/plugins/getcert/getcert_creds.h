@@ -52,11 +52,13 @@ struct getcert_creds_t {
 	 * @param name		profile name
 	 * @param cert		certificate, reference gets adopted
 	 * @param key		private key, reference gets adopted
+	 * @param ca		issuing CA served as chain certificate, or NULL
+	 *					(not adopted)
 	 * @return			FALSE if key and certificate do not match (both
 	 *					are destroyed, the installed pair is kept)
 	 */
 	bool (*install)(getcert_creds_t *this, char *name, certificate_t *cert,
-					private_key_t *key);
+					private_key_t *key, certificate_t *ca);
 
 	/**
 	 * Remove the key and certificate of a profile.

@@ -15,8 +15,12 @@
 #include "getcert_plugin.h"
 #include "getcert_config.h"
 #include "getcert_creds.h"
+#include "getcert_manager.h"
+#include "getcert_binding.h"
+#include "getcert_controller.h"
+#include "getcert_listener.h"
 
-#include <library.h>
+#include <daemon.h>
 #include <utils/debug.h>
 
 typedef struct private_getcert_plugin_t private_getcert_plugin_t;
@@ -40,6 +44,26 @@ struct private_getcert_plugin_t {
 	 * Credential set serving enrolled keys and certificates.
 	 */
 	getcert_creds_t *creds;
+
+	/**
+	 * Enrollment and renewal.
+	 */
+	getcert_manager_t *manager;
+
+	/**
+	 * Binds connections to profiles.
+	 */
+	getcert_binding_t *binding;
+
+	/**
+	 * Controller wrapper enrolling before initiation, if in charon.
+	 */
+	getcert_controller_t *controller;
+
+	/**
+	 * Bus listener, if in charon.
+	 */
+	getcert_listener_t *listener;
 };
 
 METHOD(plugin_t, get_name, char*,
@@ -59,9 +83,40 @@ static bool plugin_cb(private_getcert_plugin_t *this,
 		this->config = getcert_config_create(lib->settings, lib->ns);
 		this->creds = getcert_creds_create();
 		lib->credmgr->add_set(lib->credmgr, this->creds->get_set(this->creds));
+		this->manager = getcert_manager_create(this->config, this->creds);
+		this->binding = getcert_binding_create(this->config);
+		if (charon && charon->controller && charon->bus)
+		{
+			this->controller = getcert_controller_create(this->binding,
+														 this->manager);
+			this->listener = getcert_listener_create(this->binding,
+													 this->manager);
+			charon->bus->add_listener(charon->bus,
+									  &this->listener->listener);
+			if (!lib->settings->get_bool(lib->settings,
+									"%s.make_before_break", FALSE, lib->ns))
+			{
+				DBG1(DBG_CFG, "getcert: %s.make_before_break is off, "
+					 "reauthentication after a renewal interrupts traffic "
+					 "briefly", lib->ns);
+			}
+		}
 	}
 	else
 	{
+		if (this->listener)
+		{
+			charon->bus->remove_listener(charon->bus,
+										 &this->listener->listener);
+			this->listener->destroy(this->listener);
+		}
+		DESTROY_IF(this->controller);
+		this->binding->destroy(this->binding);
+		this->manager->destroy(this->manager);
+		this->listener = NULL;
+		this->controller = NULL;
+		this->binding = NULL;
+		this->manager = NULL;
 		lib->credmgr->remove_set(lib->credmgr,
 								 this->creds->get_set(this->creds));
 		lib->credmgr->flush_cache(lib->credmgr, CERT_ANY);
@@ -80,6 +135,7 @@ METHOD(plugin_t, get_features, int,
 		PLUGIN_CALLBACK((plugin_feature_callback_t)plugin_cb, NULL),
 			PLUGIN_PROVIDE(CUSTOM, "getcert"),
 				PLUGIN_DEPENDS(CERT_DECODE, CERT_X509),
+				PLUGIN_DEPENDS(CERT_ENCODE, CERT_X509),
 				PLUGIN_DEPENDS(HASHER, HASH_SHA256),
 				PLUGIN_DEPENDS(PRIVKEY_GEN, KEY_RSA),
 				PLUGIN_DEPENDS(RNG, RNG_STRONG),
@@ -94,6 +150,7 @@ METHOD(plugin_t, reload, bool,
 	if (this->config)
 	{
 		this->config->reload(this->config);
+		this->manager->reload(this->manager);
 	}
 	return TRUE;
 }

@@ -15,6 +15,7 @@
 #include "getcert_profile.h"
 
 #include <ctype.h>
+#include <errno.h>
 
 #include <utils/debug.h>
 #include <credentials/certificates/x509.h>
@@ -65,6 +66,21 @@ struct private_getcert_profile_t {
 	 * SHA-256 fingerprint of the CA certificate, if known.
 	 */
 	chunk_t ca_fp;
+
+	/**
+	 * TLS trust anchor, if not the CA
+	 */
+	certificate_t *tls_ca;
+
+	/**
+	 * Path the TLS trust anchor was loaded from, if any.
+	 */
+	char *tls_ca_path;
+
+	/**
+	 * Timing options.
+	 */
+	getcert_profile_opts_t opts;
 
 	/**
 	 * Plain HTTP explicitly allowed.
@@ -118,6 +134,18 @@ METHOD(getcert_profile_t, get_ca_fingerprint, chunk_t,
 	return this->ca_fp;
 }
 
+METHOD(getcert_profile_t, get_tls_ca, certificate_t*,
+	private_getcert_profile_t *this)
+{
+	return this->tls_ca;
+}
+
+METHOD(getcert_profile_t, get_opts, getcert_profile_opts_t*,
+	private_getcert_profile_t *this)
+{
+	return &this->opts;
+}
+
 METHOD(getcert_profile_t, allows_plain_http, bool,
 	private_getcert_profile_t *this)
 {
@@ -141,7 +169,10 @@ METHOD(getcert_profile_t, equals, bool,
 		   this->user->equals(this->user, other->user) &&
 		   chunk_equals(this->ca_fp, other->ca_fp) &&
 		   this->plain_http == other->plain_http &&
-		   this->key_size == other->key_size;
+		   this->key_size == other->key_size &&
+		   streq(this->ca_path ?: "", other->ca_path ?: "") &&
+		   streq(this->tls_ca_path ?: "", other->tls_ca_path ?: "") &&
+		   memeq(&this->opts, &other->opts, sizeof(this->opts));
 }
 
 METHOD(getcert_profile_t, get_ref, getcert_profile_t*,
@@ -159,6 +190,8 @@ METHOD(getcert_profile_t, destroy, void,
 		DESTROY_IF(this->identity);
 		DESTROY_IF(this->user);
 		DESTROY_IF(this->ca_cert);
+		DESTROY_IF(this->tls_ca);
+		free(this->tls_ca_path);
 		chunk_free(&this->ca_fp);
 		free(this->ca_path);
 		free(this->name);
@@ -344,6 +377,180 @@ static bool load_ca(private_getcert_profile_t *this, settings_t *settings,
 	return TRUE;
 }
 
+/**
+ * Parse a duration: digits with an optional unit s, m, h or d
+ */
+static bool parse_duration(char *str, u_int *out)
+{
+	unsigned long long val;
+	char *end;
+
+	if (!isdigit(*str))
+	{
+		return FALSE;
+	}
+	errno = 0;
+	val = strtoull(str, &end, 10);
+	if (errno)
+	{
+		return FALSE;
+	}
+	switch (*end)
+	{
+		case 'd':
+			val *= 24;
+			/* fall-through */
+		case 'h':
+			val *= 60;
+			/* fall-through */
+		case 'm':
+			val *= 60;
+			/* fall-through */
+		case 's':
+			end++;
+			break;
+		case '\0':
+			break;
+		default:
+			return FALSE;
+	}
+	if (*end || val > 365 * 24 * 3600ULL)
+	{
+		return FALSE;
+	}
+	*out = val;
+	return TRUE;
+}
+
+/**
+ * Read a duration option, in [min, max] seconds
+ */
+static bool get_duration(private_getcert_profile_t *this, settings_t *settings,
+						 char *ns, char *key, u_int def, u_int min, u_int max,
+						 u_int *out)
+{
+	char *str;
+
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s.%s",
+							NULL, ns, this->name, key);
+	*out = def;
+	if (!str)
+	{
+		return TRUE;
+	}
+	if (!parse_duration(str, out) || *out < min || *out > max)
+	{
+		PROFILE_ERROR(ns, this->name, key, "'%s' is not a duration from "
+					  "%us to %us (digits with an optional s, m, h or d)",
+					  str, min, max);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * Read a fraction option, in [min, max]
+ */
+static bool get_fraction(private_getcert_profile_t *this, settings_t *settings,
+						 char *ns, char *key, double def, double min,
+						 double max, double *out)
+{
+	char *str, *end;
+
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s.%s",
+							NULL, ns, this->name, key);
+	*out = def;
+	if (!str)
+	{
+		return TRUE;
+	}
+	errno = 0;
+	*out = strtod(str, &end);
+	if (errno || end == str || *end || !(*out >= min && *out <= max))
+	{
+		PROFILE_ERROR(ns, this->name, key, "'%s' is not a number from "
+					  "%.2f to %.2f", str, min, max);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * Read the timing options
+ */
+static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
+					  char *ns)
+{
+	getcert_profile_opts_t *o = &this->opts;
+	char *str, *end;
+	long tries;
+
+	if (!get_duration(this, settings, ns, "timeout", 30, 1, 3600,
+					  &o->timeout) ||
+		!get_fraction(this, settings, ns, "renew_fraction", 0.5, 0.1, 0.9,
+					  &o->renew_fraction) ||
+		!get_duration(this, settings, ns, "renew_lead", 300, 0, 30 * 86400,
+					  &o->renew_lead) ||
+		!get_fraction(this, settings, ns, "renew_jitter", 0.05, 0.0, 0.3,
+					  &o->renew_jitter) ||
+		!get_duration(this, settings, ns, "retry_interval", 30, 1, 86400,
+					  &o->retry_interval) ||
+		!get_duration(this, settings, ns, "retry_max", 3600, 1, 7 * 86400,
+					  &o->retry_max))
+	{
+		return FALSE;
+	}
+	if (o->retry_max < o->retry_interval)
+	{
+		PROFILE_ERROR(ns, this->name, "retry_max", "is shorter than "
+					  "retry_interval");
+		return FALSE;
+	}
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"max_tries", NULL, ns, this->name);
+	tries = 3;
+	if (str)
+	{
+		tries = strtol(str, &end, 10);
+		if (end == str || *end)
+		{
+			tries = 0;
+		}
+	}
+	if (tries < 1 || tries > 10)
+	{
+		PROFILE_ERROR(ns, this->name, "max_tries", "must be 1 to 10");
+		return FALSE;
+	}
+	o->max_tries = tries;
+	return TRUE;
+}
+
+/**
+ * Load the optional TLS trust anchor
+ */
+static bool load_tls_ca(private_getcert_profile_t *this, settings_t *settings,
+						char *ns)
+{
+	this->tls_ca_path = strdupnull(settings->get_str(settings,
+							"%s.plugins.getcert.profiles.%s.tls_ca", NULL,
+							ns, this->name));
+	if (!this->tls_ca_path)
+	{
+		return TRUE;
+	}
+	this->tls_ca = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+							CERT_X509, BUILD_FROM_FILE, this->tls_ca_path,
+							BUILD_END);
+	if (!this->tls_ca)
+	{
+		PROFILE_ERROR(ns, this->name, "tls_ca", "'%s' is not a readable "
+					  "X.509 certificate", this->tls_ca_path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /*
  * Described in header
  */
@@ -362,6 +569,8 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 			.get_user = _get_user,
 			.get_ca_cert = _get_ca_cert,
 			.get_ca_fingerprint = _get_ca_fingerprint,
+			.get_tls_ca = _get_tls_ca,
+			.get_opts = _get_opts,
 			.allows_plain_http = _allows_plain_http,
 			.get_key_size = _get_key_size,
 			.equals = _equals,
@@ -432,7 +641,9 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 	}
 	this->key_size = key_size;
 
-	if (!load_ca(this, settings, ns))
+	if (!load_ca(this, settings, ns) ||
+		!load_tls_ca(this, settings, ns) ||
+		!load_opts(this, settings, ns))
 	{
 		goto error;
 	}
@@ -441,4 +652,25 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 error:
 	destroy(this);
 	return NULL;
+}
+
+/*
+ * Described in header
+ */
+time_t getcert_renew_at(getcert_profile_opts_t *opts, time_t not_before,
+						time_t not_after, double rnd)
+{
+	time_t life, remaining, at;
+
+	life = not_after - not_before;
+	if (life <= 0)
+	{
+		return not_before;
+	}
+	remaining = max((time_t)(life * (1.0 - opts->renew_fraction)),
+					(time_t)opts->renew_lead);
+	remaining = min(remaining, life - life / 10);
+	at = not_after - remaining;
+	at -= (time_t)(life * opts->renew_jitter * rnd);
+	return max(at, not_before + life / 10);
 }

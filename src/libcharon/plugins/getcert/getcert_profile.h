@@ -25,11 +25,32 @@
 #include <utils/identification.h>
 
 typedef struct getcert_profile_t getcert_profile_t;
+typedef struct getcert_profile_opts_t getcert_profile_opts_t;
 
 /**
  * RSA modulus length used if a profile does not configure one.
  */
 #define GETCERT_KEY_SIZE_DEFAULT 2048
+
+/**
+ * When and how often a profile enrolls; all times in seconds.
+ */
+struct getcert_profile_opts_t {
+	/** bound on one enrollment attempt (connect, requests, polling) */
+	u_int timeout;
+	/** renew when this fraction of the lifetime has passed */
+	double renew_fraction;
+	/** ...but at least this long before notAfter */
+	u_int renew_lead;
+	/** random fraction of the lifetime renewal is brought forward by */
+	double renew_jitter;
+	/** first retry after a failed renewal, doubles with each failure */
+	u_int retry_interval;
+	/** longest retry interval */
+	u_int retry_max;
+	/** password attempts per enrollment */
+	u_int max_tries;
+};
 
 /**
  * An enrollment profile: where and as whom a certificate is obtained.
@@ -86,6 +107,18 @@ struct getcert_profile_t {
 	chunk_t (*get_ca_fingerprint)(getcert_profile_t *this);
 
 	/**
+	 * TLS trust anchor for the HTTPS server, if not the pinned CA.
+	 * @return			certificate (not a new reference), or NULL
+	 */
+	certificate_t *(*get_tls_ca)(getcert_profile_t *this);
+
+	/**
+	 * Timing options of the profile.
+	 * @return			options (owned by the profile)
+	 */
+	getcert_profile_opts_t *(*get_opts)(getcert_profile_t *this);
+
+	/**
 	 * Whether a plain http:// URL was explicitly allowed.
 	 *
 	 * @return			TRUE if plain HTTP is allowed
@@ -133,5 +166,19 @@ struct getcert_profile_t {
  */
 getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 										  char *name);
+
+/**
+ * When to renew a certificate: at renew_fraction of its lifetime, but at
+ * least renew_lead before notAfter (never within the first tenth of the
+ * lifetime), brought forward by up to renew_jitter of the lifetime.
+ *
+ * @param opts			profile options
+ * @param not_before	notBefore of the certificate
+ * @param not_after		notAfter of the certificate
+ * @param rnd			random value in [0, 1] scaling the jitter
+ * @return				renewal time
+ */
+time_t getcert_renew_at(getcert_profile_opts_t *opts, time_t not_before,
+						time_t not_after, double rnd);
 
 #endif /** GETCERT_PROFILE_H_ @}*/

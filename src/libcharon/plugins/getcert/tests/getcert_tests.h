@@ -15,4 +15,6 @@
 TEST_SUITE(profile_suite_create)
 TEST_SUITE(config_suite_create)
 TEST_SUITE(creds_suite_create)
+TEST_SUITE(store_suite_create)
+TEST_SUITE(binding_suite_create)
 TEST_SUITE(plugin_suite_create)

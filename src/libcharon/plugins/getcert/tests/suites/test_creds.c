@@ -123,7 +123,8 @@ static bool same_key(private_key_t *a, private_key_t *b)
  */
 static bool install(char *name, certificate_t *cert, private_key_t *key)
 {
-	return creds->install(creds, name, cert->get_ref(cert), key->get_ref(key));
+	return creds->install(creds, name, cert->get_ref(cert), key->get_ref(key),
+						  NULL);
 }
 
 /**

@@ -152,6 +152,90 @@ START_TEST(test_all_options)
 }
 END_TEST
 
+START_TEST(test_timing_defaults)
+{
+	getcert_profile_t *profile;
+	getcert_profile_opts_t *o;
+
+	profile = create("url = https://ca.example.org/scep\n"
+					 "identity = carol@example.org\n"
+					 "ca_cert = %1$s\n");
+	ck_assert(profile);
+	o = profile->get_opts(profile);
+	ck_assert_int_eq(o->timeout, 30);
+	ck_assert(o->renew_fraction == 0.5);
+	ck_assert_int_eq(o->renew_lead, 300);
+	ck_assert(o->renew_jitter == 0.05);
+	ck_assert_int_eq(o->retry_interval, 30);
+	ck_assert_int_eq(o->retry_max, 3600);
+	ck_assert_int_eq(o->max_tries, 3);
+	ck_assert(!profile->get_tls_ca(profile));
+	profile->destroy(profile);
+}
+END_TEST
+
+START_TEST(test_timing_options)
+{
+	getcert_profile_t *profile;
+	getcert_profile_opts_t *o;
+
+	profile = create("url = https://ca.example.org/scep\n"
+					 "identity = carol@example.org\n"
+					 "ca_cert = %1$s\n"
+					 "tls_ca = %1$s\n"
+					 "timeout = 5s\n"
+					 "renew_fraction = 0.75\n"
+					 "renew_lead = 2m\n"
+					 "renew_jitter = 0\n"
+					 "retry_interval = 10\n"
+					 "retry_max = 1d\n"
+					 "max_tries = 1\n");
+	ck_assert(profile);
+	o = profile->get_opts(profile);
+	ck_assert_int_eq(o->timeout, 5);
+	ck_assert(o->renew_fraction == 0.75);
+	ck_assert_int_eq(o->renew_lead, 120);
+	ck_assert(o->renew_jitter == 0.0);
+	ck_assert_int_eq(o->retry_interval, 10);
+	ck_assert_int_eq(o->retry_max, 86400);
+	ck_assert_int_eq(o->max_tries, 1);
+	ck_assert(profile->get_tls_ca(profile));
+	profile->destroy(profile);
+}
+END_TEST
+
+START_TEST(test_renew_at)
+{
+	getcert_profile_opts_t o = {
+		.renew_fraction = 0.5,
+		.renew_lead = 10,
+		.renew_jitter = 0.0,
+	};
+
+	/* 2 minute certificate, renewed at half its lifetime */
+	ck_assert_int_eq(getcert_renew_at(&o, 1000, 1120, 0.7), 1060);
+	/* the lead time wins if it is longer than the rest of the lifetime */
+	o.renew_lead = 100;
+	ck_assert_int_eq(getcert_renew_at(&o, 1000, 1120, 0.0), 1020);
+	/* but renewal never falls into the first tenth of the lifetime */
+	o.renew_lead = 3600;
+	ck_assert_int_eq(getcert_renew_at(&o, 1000, 1120, 0.0), 1012);
+	/* the jitter brings renewal forward by up to its share of the life */
+	o.renew_lead = 10;
+	o.renew_jitter = 0.1;
+	ck_assert_int_eq(getcert_renew_at(&o, 1000, 1120, 0.0), 1060);
+	ck_assert_int_eq(getcert_renew_at(&o, 1000, 1120, 0.5), 1054);
+	ck_assert_int_eq(getcert_renew_at(&o, 1000, 1120, 1.0), 1048);
+	/* a week's certificate at 0.75: 42 hours before the end */
+	o.renew_fraction = 0.75;
+	o.renew_jitter = 0.0;
+	ck_assert_int_eq(getcert_renew_at(&o, 0, 7 * 86400, 0.0),
+					 7 * 86400 - 42 * 3600);
+	/* inconsistent validity: renew right away */
+	ck_assert_int_eq(getcert_renew_at(&o, 1000, 900, 0.0), 1000);
+}
+END_TEST
+
 START_TEST(test_fingerprint_only)
 {
 	getcert_profile_t *profile;
@@ -227,6 +311,26 @@ static struct {
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\nca_fingerprint = "
 	  "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
 	  "ca_fingerprint", "does not match" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "tls_ca = /nonexistent/tls.pem", "tls_ca", "not a readable" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\ntimeout = 0",
+	  "timeout", "not a duration from 1s" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\ntimeout = 5x",
+	  "timeout", "not a duration" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\ntimeout = -5",
+	  "timeout", "not a duration" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "renew_fraction = 1.5", "renew_fraction", "from 0.10 to 0.90" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "renew_fraction = half", "renew_fraction", "not a number" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "renew_jitter = 0.5", "renew_jitter", "from 0.00 to 0.30" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "renew_lead = 1y", "renew_lead", "not a duration" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "retry_interval = 1h\nretry_max = 10m", "retry_max", "shorter than" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "max_tries = 0", "max_tries", "1 to 10" },
 };
 
 START_TEST(test_invalid)
@@ -255,6 +359,11 @@ START_TEST(test_equals)
 	ck_assert(a && b && c);
 	ck_assert(a->equals(a, b));
 	ck_assert(!a->equals(a, c));
+	c->destroy(c);
+	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "renew_fraction = 0.6");
+	ck_assert(c);
+	ck_assert(!a->equals(a, c));
 	ck_assert(a->get_ref(a) == a);
 	a->destroy(a);
 	ck_assert_str_eq(a->get_name(a), "p");
@@ -278,6 +387,12 @@ Suite *profile_suite_create()
 	tcase_add_test(tc, test_fingerprint_only);
 	tcase_add_test(tc, test_expired_ca_warns);
 	tcase_add_test(tc, test_equals);
+	tcase_add_test(tc, test_timing_defaults);
+	tcase_add_test(tc, test_timing_options);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("renewal time");
+	tcase_add_test(tc, test_renew_at);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("invalid");

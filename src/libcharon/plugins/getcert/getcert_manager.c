@@ -1,0 +1,1007 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "getcert_manager.h"
+#include "getcert_curl.h"
+#include "getcert_store.h"
+
+#include <getcert_enroll.h>
+
+#include <ctype.h>
+#include <time.h>
+
+#include <daemon.h>
+#include <collections/hashtable.h>
+#include <collections/linked_list.h>
+#include <credentials/certificates/x509.h>
+#include <processing/jobs/callback_job.h>
+#include <processing/jobs/rekey_ike_sa_job.h>
+#include <threading/mutex.h>
+#include <threading/condvar.h>
+#include <threading/thread.h>
+
+typedef struct private_getcert_manager_t private_getcert_manager_t;
+
+/**
+ * Longest challenge text shown in the log
+ */
+#define MAX_CHALLENGE_LEN 200
+
+/**
+ * Private data of a getcert_manager_t object.
+ */
+struct private_getcert_manager_t {
+
+	/**
+	 * Public interface.
+	 */
+	getcert_manager_t public;
+
+	/**
+	 * Profiles.
+	 */
+	getcert_config_t *config;
+
+	/**
+	 * Credential set pairs are installed into.
+	 */
+	getcert_creds_t *creds;
+
+	/**
+	 * Optional persistence, or NULL.
+	 */
+	getcert_store_t *store;
+
+	/**
+	 * State per profile name, char* => entry_t*.
+	 */
+	hashtable_t *entries;
+
+	/**
+	 * Protects entries and their state.
+	 */
+	mutex_t *mutex;
+
+	/**
+	 * Signalled when an enrollment attempt finishes.
+	 */
+	condvar_t *done;
+
+	/**
+	 * Generation of the renewal tick, older tick jobs stop.
+	 */
+	u_int tick;
+
+	/**
+	 * Longest interval between two evaluations, seconds.
+	 */
+	u_int check_interval;
+
+	/**
+	 * Weak RNG for the renewal jitter.
+	 */
+	rng_t *rng;
+};
+
+/**
+ * State of one profile.
+ */
+typedef struct {
+	/** profile name, hashtable key */
+	char *name;
+	/** current certificate, or NULL */
+	certificate_t *cert;
+	/** its private key */
+	private_key_t *key;
+	/** the certificate the current one replaced, or NULL */
+	certificate_t *prev;
+	/** when to renew the current certificate (wall clock) */
+	time_t renew_at;
+	/** no background retry before this time (wall clock) */
+	time_t retry_at;
+	/** current retry interval, 0 after success */
+	u_int backoff;
+	/** an enrollment job runs */
+	bool busy;
+	/** number of finished attempts */
+	u_int attempts;
+	/** outcome of the last attempt */
+	getcert_err_t result;
+} entry_t;
+
+/**
+ * Data of an enrollment job.
+ */
+typedef struct {
+	/** manager */
+	private_getcert_manager_t *this;
+	/** profile, own reference */
+	getcert_profile_t *profile;
+} job_data_t;
+
+/**
+ * Data of the credential callback during one enrollment.
+ */
+typedef struct {
+	/** profile */
+	getcert_profile_t *profile;
+	/** the server's identity (host of the URL), or NULL */
+	identification_t *server;
+	/** secrets sent in this enrollment, chunk_t* (wiped) */
+	linked_list_t *sent;
+} cred_ctx_t;
+
+static void schedule_tick(private_getcert_manager_t *this, u_int delay);
+
+/**
+ * Get or create the entry of a profile, with the mutex held
+ */
+static entry_t *get_entry(private_getcert_manager_t *this, char *name)
+{
+	entry_t *entry;
+
+	entry = this->entries->get(this->entries, name);
+	if (!entry)
+	{
+		INIT(entry,
+			.name = strdup(name),
+		);
+		this->entries->put(this->entries, entry->name, entry);
+	}
+	return entry;
+}
+
+/**
+ * Destroy an entry
+ */
+static void entry_destroy(entry_t *entry)
+{
+	DESTROY_IF(entry->cert);
+	DESTROY_IF(entry->key);
+	DESTROY_IF(entry->prev);
+	free(entry->name);
+	free(entry);
+}
+
+/**
+ * Whether a certificate is valid at a time
+ */
+static bool valid_at(certificate_t *cert, time_t when)
+{
+	return cert && cert->get_validity(cert, &when, NULL, NULL);
+}
+
+/**
+ * When to renew a certificate, with a random jitter
+ */
+static time_t renew_time(private_getcert_manager_t *this,
+						 getcert_profile_opts_t *opts, certificate_t *cert)
+{
+	time_t not_before, not_after;
+	uint32_t rnd = 0;
+
+	cert->get_validity(cert, NULL, &not_before, &not_after);
+	if (!this->rng ||
+		!this->rng->get_bytes(this->rng, sizeof(rnd), (uint8_t*)&rnd))
+	{
+		rnd = 0;
+	}
+	return getcert_renew_at(opts, not_before, not_after,
+							rnd / (double)UINT32_MAX);
+}
+
+/**
+ * Extract the host of a URL as identity
+ */
+static identification_t *url_host(char *url)
+{
+	char *start, host[256];
+	size_t len;
+
+	start = strstr(url, "://");
+	if (!start)
+	{
+		return NULL;
+	}
+	start += 3;
+	if (*start == '[')
+	{
+		start++;
+		len = strcspn(start, "]");
+	}
+	else
+	{
+		len = strcspn(start, ":/?#");
+	}
+	if (!len || len >= sizeof(host))
+	{
+		return NULL;
+	}
+	memcpy(host, start, len);
+	host[len] = '\0';
+	return identification_create_from_string(host);
+}
+
+/**
+ * Whether a secret was already sent in this enrollment
+ */
+static bool was_sent(cred_ctx_t *ctx, chunk_t secret)
+{
+	enumerator_t *enumerator;
+	chunk_t *sent;
+	bool found = FALSE;
+
+	enumerator = ctx->sent->create_enumerator(ctx->sent);
+	while (enumerator->enumerate(enumerator, &sent))
+	{
+		if (chunk_equals_const(*sent, secret))
+		{
+			found = TRUE;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * Find a SHARED_EAP secret for the user that was not sent yet; the best
+ * matching one first
+ */
+static bool find_new_secret(cred_ctx_t *ctx, identification_t *user,
+							shared_key_type_t type, chunk_t *secret)
+{
+	enumerator_t *enumerator;
+	shared_key_t *shared;
+	chunk_t key;
+	bool found = FALSE;
+
+	shared = lib->credmgr->get_shared(lib->credmgr, type, user, ctx->server);
+	if (shared)
+	{
+		key = shared->get_key(shared);
+		if (key.len && !was_sent(ctx, key))
+		{
+			*secret = chunk_clone(key);
+			found = TRUE;
+		}
+		shared->destroy(shared);
+	}
+	if (found)
+	{
+		return TRUE;
+	}
+	enumerator = lib->credmgr->create_shared_enumerator(lib->credmgr, type,
+														user, ctx->server);
+	while (enumerator->enumerate(enumerator, &shared, NULL, NULL))
+	{
+		key = shared->get_key(shared);
+		if (key.len && !was_sent(ctx, key))
+		{
+			*secret = chunk_clone(key);
+			found = TRUE;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * Copy printable characters of a challenge for the log
+ */
+static void printable(char *in, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i < len - 1; i++)
+	{
+		out[i] = isprint((u_char)in[i]) ? in[i] : '?';
+	}
+	out[i] = '\0';
+}
+
+/**
+ * Credential callback of the HTTP authentication: passwords are SHARED_EAP
+ * secrets of the user (swanctl secrets, charon-cmd's prompt, charon-nm),
+ * each sent once; a server challenge is logged and answered with a
+ * SHARED_EAP secret not sent yet, or a SHARED_PIN (charon-cmd prompts
+ * "PIN:")
+ */
+static bool credential_cb(cred_ctx_t *ctx, identification_t *user,
+						  char *challenge, u_int attempt, chunk_t *secret)
+{
+	char *name = ctx->profile->get_name(ctx->profile);
+	char text[MAX_CHALLENGE_LEN + 1];
+	chunk_t *sent;
+
+	if (challenge)
+	{
+		printable(challenge, text, sizeof(text));
+		DBG1(DBG_CFG, "getcert: profile '%s': the CA asks: %s", name, text);
+		if (!find_new_secret(ctx, user, SHARED_EAP, secret) &&
+			!find_new_secret(ctx, user, SHARED_PIN, secret))
+		{
+			DBG1(DBG_CFG, "getcert: profile '%s': no answer for '%Y' to the "
+				 "CA's challenge", name, user);
+			return FALSE;
+		}
+	}
+	else if (!find_new_secret(ctx, user, SHARED_EAP, secret))
+	{
+		if (attempt > 1)
+		{
+			DBG1(DBG_CFG, "getcert: profile '%s': the CA rejected the "
+				 "password of '%Y' and no other password is available",
+				 name, user);
+		}
+		else
+		{
+			DBG1(DBG_CFG, "getcert: profile '%s': no password for '%Y' "
+				 "(an EAP secret for it, or a prompt)", name, user);
+		}
+		return FALSE;
+	}
+	INIT(sent);
+	*sent = chunk_clone(*secret);
+	ctx->sent->insert_last(ctx->sent, sent);
+	return TRUE;
+}
+
+/**
+ * Wipe and free a sent secret
+ */
+static void sent_destroy(chunk_t *sent)
+{
+	chunk_clear(sent);
+	free(sent);
+}
+
+/**
+ * Describe an enrollment failure
+ */
+static void log_failure(getcert_profile_t *profile, getcert_enroll_t *engine,
+						getcert_err_t err, bool renewal, u_int retry)
+{
+	char reason[128], when[64] = "";
+	scep_fail_t fail;
+
+	switch (err)
+	{
+		case GETCERT_ERR_AUTH:
+			snprintf(reason, sizeof(reason), "the CA rejected the "
+					 "credentials of '%Y'", profile->get_user(profile));
+			break;
+		case GETCERT_ERR_NO_CREDENTIALS:
+			snprintf(reason, sizeof(reason), "no password available for "
+					 "'%Y'", profile->get_user(profile));
+			break;
+		case GETCERT_ERR_REJECTED:
+			fail = engine ? engine->get_fail_info(engine) : SCEP_FAIL_NONE;
+			snprintf(reason, sizeof(reason), "%N (failInfo %N)",
+					 getcert_err_names, err, scep_fail_names, fail);
+			break;
+		default:
+			snprintf(reason, sizeof(reason), "%N", getcert_err_names, err);
+			break;
+	}
+	if (retry)
+	{
+		snprintf(when, sizeof(when), ", retrying in %us", retry);
+	}
+	DBG1(DBG_CFG, "getcert: profile '%s': %s of '%Y' failed: %s%s",
+		 profile->get_name(profile), renewal ? "renewal" : "enrollment",
+		 profile->get_identity(profile), reason, when);
+}
+
+/**
+ * Queue reauthentication of the established IKE_SAs that authenticated
+ * with a certificate, onto the one that replaced it
+ */
+static void reauth_sas(getcert_profile_t *profile, certificate_t *old)
+{
+	enumerator_t *enumerator, *rounds;
+	linked_list_t *ids;
+	ike_sa_id_t *id;
+	ike_sa_t *ike_sa;
+	auth_cfg_t *auth;
+	certificate_t *cert;
+	bool uses;
+
+	ids = linked_list_create();
+	enumerator = charon->ike_sa_manager->create_enumerator(
+												charon->ike_sa_manager, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (ike_sa->get_state(ike_sa) != IKE_ESTABLISHED)
+		{
+			continue;
+		}
+		uses = FALSE;
+		rounds = ike_sa->create_auth_cfg_enumerator(ike_sa, TRUE);
+		while (rounds->enumerate(rounds, &auth))
+		{
+			cert = auth->get(auth, AUTH_RULE_SUBJECT_CERT);
+			if (cert && cert->equals(cert, old))
+			{
+				uses = TRUE;
+				break;
+			}
+		}
+		rounds->destroy(rounds);
+		if (uses)
+		{
+			DBG1(DBG_CFG, "getcert: profile '%s': reauthenticating IKE_SA "
+				 "%s[%u] with the new certificate",
+				 profile->get_name(profile), ike_sa->get_name(ike_sa),
+				 ike_sa->get_unique_id(ike_sa));
+			id = ike_sa->get_id(ike_sa);
+			ids->insert_last(ids, id->clone(id));
+		}
+	}
+	enumerator->destroy(enumerator);
+
+	while (ids->remove_first(ids, (void**)&id) == SUCCESS)
+	{
+		lib->processor->queue_job(lib->processor,
+								  (job_t*)rekey_ike_sa_job_create(id, TRUE));
+		id->destroy(id);
+	}
+	ids->destroy(ids);
+}
+
+/**
+ * Log an installed pair
+ */
+static void log_installed(getcert_profile_t *profile, certificate_t *cert,
+						  char *what, u_int ms)
+{
+	time_t not_after;
+	x509_t *x509 = (x509_t*)cert;
+	chunk_t serial;
+
+	cert->get_validity(cert, NULL, NULL, &not_after);
+	serial = x509->get_serial(x509);
+	DBG1(DBG_CFG, "getcert: profile '%s': %s '%Y', serial %#B, valid until "
+		 "%T (%u ms)", profile->get_name(profile), what,
+		 profile->get_identity(profile), &serial, &not_after, FALSE, ms);
+}
+
+/**
+ * Run one enrollment or renewal for a profile
+ */
+static job_requeue_t enroll_job(job_data_t *data)
+{
+	private_getcert_manager_t *this = data->this;
+	getcert_profile_t *profile = data->profile;
+	getcert_profile_opts_t *opts = profile->get_opts(profile);
+	char *name = profile->get_name(profile);
+	certificate_t *current = NULL, *cert = NULL, *old = NULL;
+	private_key_t *current_key = NULL, *key;
+	getcert_enroll_t *engine = NULL;
+	getcert_curl_t *curl = NULL;
+	getcert_err_t err = GETCERT_ERR_INTERNAL;
+	timeval_t start, end;
+	entry_t *entry;
+	u_int retry = 0, ms;
+	bool renewal;
+	cred_ctx_t ctx = {
+		.profile = profile,
+		.server = url_host(profile->get_url(profile)),
+		.sent = linked_list_create(),
+	};
+	getcert_enroll_params_t params = {
+		.identity = profile->get_identity(profile),
+		.ca_cert = profile->get_ca_cert(profile),
+		.ca_fingerprint = profile->get_ca_fingerprint(profile),
+		.poll_interval = 5,
+		.poll_max = 60,
+		.poll_timeout = opts->timeout,
+		.max_skew = 300,
+	};
+	getcert_curl_params_t curl_params = {
+		.url = profile->get_url(profile),
+		.tls_ca = profile->get_tls_ca(profile) ?: profile->get_ca_cert(profile),
+		.allow_http = profile->allows_plain_http(profile),
+		.user = profile->get_user(profile),
+		.cb = (getcert_credential_cb_t)credential_cb,
+		.data = &ctx,
+		.connect_timeout = opts->timeout,
+		.timeout = opts->timeout,
+		.low_speed_time = opts->timeout,
+		.max_size = 64 * 1024,
+		.max_tries = opts->max_tries,
+		.max_rounds = 5,
+	};
+
+	time_monotonic(&start);
+	this->mutex->lock(this->mutex);
+	entry = get_entry(this, name);
+	if (valid_at(entry->cert, time(NULL)))
+	{	/* renewal: the request is signed with the current pair */
+		current = entry->cert->get_ref(entry->cert);
+		current_key = entry->key->get_ref(entry->key);
+	}
+	this->mutex->unlock(this->mutex);
+	renewal = current != NULL;
+
+	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
+							 BUILD_KEY_SIZE, profile->get_key_size(profile),
+							 BUILD_END);
+	if (key)
+	{
+		curl = getcert_curl_create(&curl_params);
+		engine = getcert_enroll_create(&curl->transport, &params);
+		err = engine->enroll(engine, key, current, current_key, &cert);
+	}
+	time_monotonic(&end);
+	ms = (end.tv_sec - start.tv_sec) * 1000 +
+		 (end.tv_usec - start.tv_usec) / 1000;
+
+	this->mutex->lock(this->mutex);
+	entry = get_entry(this, name);
+	if (err == GETCERT_OK)
+	{
+		if (this->creds->install(this->creds, name, cert->get_ref(cert),
+								 key->get_ref(key), params.ca_cert))
+		{
+			old = entry->cert;
+			DESTROY_IF(entry->prev);
+			DESTROY_IF(entry->key);
+			entry->prev = old;
+			entry->cert = cert->get_ref(cert);
+			entry->key = key->get_ref(key);
+			entry->renew_at = renew_time(this, opts, cert);
+			entry->backoff = 0;
+			entry->retry_at = 0;
+			if (this->store)
+			{
+				this->store->save(this->store, name, cert, key);
+			}
+			log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
+			DBG2(DBG_CFG, "getcert: profile '%s': renewal due at %T", name,
+				 &entry->renew_at, FALSE);
+			/* reauthenticate below, without our lock */
+			old = old ? old->get_ref(old) : NULL;
+		}
+		else
+		{
+			err = GETCERT_ERR_CERT_KEY;
+		}
+	}
+	if (err != GETCERT_OK)
+	{
+		if (renewal && valid_at(entry->cert, time(NULL)) &&
+			getcert_err_is_transient(err))
+		{	/* keep the old pair while it is valid, retry with backoff */
+			entry->backoff = entry->backoff ? min(entry->backoff * 2,
+										opts->retry_max) : opts->retry_interval;
+			entry->retry_at = time(NULL) + entry->backoff;
+			retry = entry->backoff;
+		}
+		else if (renewal && valid_at(entry->cert, time(NULL)))
+		{	/* a rejected renewal is retried only after retry_max, so a
+			 * refusing CA does not get the same request again and again */
+			entry->backoff = max(opts->retry_max, opts->retry_interval);
+			entry->retry_at = time(NULL) + entry->backoff;
+			retry = entry->backoff;
+		}
+		log_failure(profile, engine, err, renewal, retry);
+	}
+	entry->result = err;
+	entry->attempts++;
+	entry->busy = FALSE;
+	this->done->broadcast(this->done);
+	this->mutex->unlock(this->mutex);
+
+	if (old)
+	{
+		reauth_sas(profile, old);
+		old->destroy(old);
+	}
+	schedule_tick(this, 0);
+
+	DESTROY_IF(engine);
+	if (curl)
+	{
+		curl->transport.destroy(&curl->transport);
+	}
+	DESTROY_IF(cert);
+	DESTROY_IF(key);
+	DESTROY_IF(current);
+	DESTROY_IF(current_key);
+	DESTROY_IF(ctx.server);
+	ctx.sent->destroy_function(ctx.sent, (void*)sent_destroy);
+	return JOB_REQUEUE_NONE;
+}
+
+/**
+ * Destroy job data
+ */
+static void job_data_destroy(job_data_t *data)
+{
+	data->profile->destroy(data->profile);
+	free(data);
+}
+
+/**
+ * Start an enrollment job for an entry, with the mutex held
+ */
+static void start_job(private_getcert_manager_t *this, entry_t *entry,
+					  getcert_profile_t *profile)
+{
+	job_data_t *data;
+
+	if (entry->busy)
+	{
+		return;
+	}
+	entry->busy = TRUE;
+	INIT(data,
+		.this = this,
+		.profile = profile->get_ref(profile),
+	);
+	lib->processor->queue_job(lib->processor,
+			(job_t*)callback_job_create((callback_job_cb_t)enroll_job, data,
+										(void*)job_data_destroy,
+										(callback_job_cancel_t)return_false));
+}
+
+/**
+ * Whether an entry's certificate is due for renewal now
+ */
+static bool renewal_due(entry_t *entry, time_t now)
+{
+	return entry->cert && now >= entry->renew_at;
+}
+
+METHOD(getcert_manager_t, acquire, bool,
+	private_getcert_manager_t *this, getcert_profile_t *profile, char *conn,
+	controller_cb_t cb, void *param)
+{
+	char *name = profile->get_name(profile), msg[256];
+	time_t now = time(NULL);
+	entry_t *entry;
+	u_int attempts;
+	bool valid;
+
+	this->mutex->lock(this->mutex);
+	entry = get_entry(this, name);
+	valid = valid_at(entry->cert, now);
+	if (valid && !renewal_due(entry, now))
+	{
+		this->mutex->unlock(this->mutex);
+		return TRUE;
+	}
+	snprintf(msg, sizeof(msg), "getcert: profile '%s': connection '%s' "
+			 "waits for %s", name, conn, valid ? "renewal" : "enrollment");
+	DBG1(DBG_CFG, "%s", msg);
+	if (cb)
+	{
+		cb(param, DBG_CFG, 1, NULL, msg);
+	}
+	/* an initiation tries now, regardless of the background backoff */
+	attempts = entry->attempts;
+	start_job(this, entry, profile);
+	thread_cleanup_push((void*)this->mutex->unlock, this->mutex);
+	while (entry->attempts == attempts)
+	{
+		this->done->wait(this->done, this->mutex);
+	}
+	valid = valid_at(entry->cert, time(NULL));
+	if (!valid && cb)
+	{
+		snprintf(msg, sizeof(msg), "getcert: profile '%s': %s", name,
+				 entry->result == GETCERT_OK ? "no valid certificate" :
+				 "enrollment failed, see the log for the reason");
+		cb(param, DBG_CFG, 1, NULL, msg);
+	}
+	thread_cleanup_pop(TRUE);
+	return valid;
+}
+
+METHOD(getcert_manager_t, trigger, void,
+	private_getcert_manager_t *this, getcert_profile_t *profile)
+{
+	time_t now = time(NULL);
+	entry_t *entry;
+
+	this->mutex->lock(this->mutex);
+	entry = get_entry(this, profile->get_name(profile));
+	if (!entry->busy && now >= entry->retry_at &&
+		(!valid_at(entry->cert, now) || renewal_due(entry, now)))
+	{
+		start_job(this, entry, profile);
+	}
+	this->mutex->unlock(this->mutex);
+}
+
+METHOD(getcert_manager_t, is_ours, bool,
+	private_getcert_manager_t *this, certificate_t *cert)
+{
+	enumerator_t *enumerator;
+	entry_t *entry;
+	bool found = FALSE;
+
+	this->mutex->lock(this->mutex);
+	enumerator = this->entries->create_enumerator(this->entries);
+	while (!found && enumerator->enumerate(enumerator, NULL, &entry))
+	{
+		found = (entry->cert && entry->cert->equals(entry->cert, cert)) ||
+				(entry->prev && entry->prev->equals(entry->prev, cert));
+	}
+	enumerator->destroy(enumerator);
+	this->mutex->unlock(this->mutex);
+	return found;
+}
+
+/**
+ * Tick data
+ */
+typedef struct {
+	/** manager */
+	private_getcert_manager_t *this;
+	/** generation of this tick */
+	u_int tick;
+} tick_data_t;
+
+/**
+ * Evaluate all profiles by wall clock: drop expired pairs, start due
+ * renewals; reschedules itself
+ */
+static job_requeue_t tick_job(tick_data_t *data)
+{
+	private_getcert_manager_t *this = data->this;
+	enumerator_t *enumerator;
+	getcert_profile_t *profile;
+	time_t now = time(NULL), next, not_after;
+	entry_t *entry;
+	u_int delay;
+
+	this->mutex->lock(this->mutex);
+	if (data->tick != this->tick)
+	{
+		this->mutex->unlock(this->mutex);
+		return JOB_REQUEUE_NONE;
+	}
+	next = now + this->check_interval;
+	enumerator = this->entries->create_enumerator(this->entries);
+	while (enumerator->enumerate(enumerator, NULL, &entry))
+	{
+		if (!entry->cert)
+		{
+			continue;
+		}
+		entry->cert->get_validity(entry->cert, NULL, NULL, &not_after);
+		if (now > not_after)
+		{
+			DBG1(DBG_CFG, "getcert: profile '%s': certificate expired at %T, "
+				 "removed", entry->name, &not_after, FALSE);
+			this->creds->remove(this->creds, entry->name);
+			if (this->store)
+			{
+				this->store->remove(this->store, entry->name);
+			}
+			DESTROY_IF(entry->prev);
+			entry->prev = entry->cert;
+			entry->cert = NULL;
+			DESTROY_IF(entry->key);
+			entry->key = NULL;
+			continue;
+		}
+		profile = this->config->get_profile(this->config, entry->name);
+		if (!profile)
+		{
+			continue;
+		}
+		if (!entry->busy && now >= entry->renew_at && now >= entry->retry_at)
+		{
+			start_job(this, entry, profile);
+		}
+		profile->destroy(profile);
+		if (!entry->busy)
+		{
+			next = min(next, max(entry->renew_at, entry->retry_at));
+		}
+		next = min(next, not_after + 1);
+	}
+	enumerator->destroy(enumerator);
+	this->mutex->unlock(this->mutex);
+
+	delay = next > now ? next - now : 1;
+	return JOB_RESCHEDULE(delay);
+}
+
+/**
+ * Start a new tick chain after delay seconds, superseding the old one
+ */
+static void schedule_tick(private_getcert_manager_t *this, u_int delay)
+{
+	tick_data_t *data;
+	job_t *job;
+
+	INIT(data,
+		.this = this,
+	);
+	this->mutex->lock(this->mutex);
+	data->tick = ++this->tick;
+	this->mutex->unlock(this->mutex);
+	job = (job_t*)callback_job_create((callback_job_cb_t)tick_job, data,
+									  free, NULL);
+	if (delay)
+	{
+		lib->scheduler->schedule_job(lib->scheduler, job, delay);
+	}
+	else
+	{
+		lib->processor->queue_job(lib->processor, job);
+	}
+}
+
+/**
+ * Load persisted pairs of all profiles
+ */
+static void load_persisted(private_getcert_manager_t *this)
+{
+	enumerator_t *enumerator;
+	getcert_profile_t *profile;
+	certificate_t *cert;
+	private_key_t *key;
+	entry_t *entry;
+	char *name;
+
+	enumerator = this->config->create_enumerator(this->config);
+	while (enumerator->enumerate(enumerator, &profile))
+	{
+		name = profile->get_name(profile);
+		if (!profile->get_ca_cert(profile) ||
+			!this->store->load(this->store, name, &cert, &key))
+		{	/* a saved pair is only trusted if it chains to ca_cert */
+			continue;
+		}
+		if (getcert_check_issued(cert, key, profile->get_ca_cert(profile),
+								 profile->get_identity(profile),
+								 0) != GETCERT_OK)
+		{
+			DBG1(DBG_CFG, "getcert: profile '%s': saved certificate '%Y' is "
+				 "not valid for the profile, ignored", name,
+				 cert->get_subject(cert));
+			cert->destroy(cert);
+			key->destroy(key);
+			continue;
+		}
+		if (!this->creds->install(this->creds, name, cert->get_ref(cert),
+								  key->get_ref(key),
+								  profile->get_ca_cert(profile)))
+		{
+			cert->destroy(cert);
+			key->destroy(key);
+			continue;
+		}
+		this->mutex->lock(this->mutex);
+		entry = get_entry(this, name);
+		entry->cert = cert;
+		entry->key = key;
+		entry->renew_at = renew_time(this, profile->get_opts(profile), cert);
+		this->mutex->unlock(this->mutex);
+		log_installed(profile, cert, "loaded saved", 0);
+	}
+	enumerator->destroy(enumerator);
+}
+
+METHOD(getcert_manager_t, reload, void,
+	private_getcert_manager_t *this)
+{
+	enumerator_t *enumerator;
+	getcert_profile_t *profile;
+	entry_t *entry;
+
+	this->mutex->lock(this->mutex);
+	enumerator = this->entries->create_enumerator(this->entries);
+	while (enumerator->enumerate(enumerator, NULL, &entry))
+	{
+		profile = this->config->get_profile(this->config, entry->name);
+		if (profile)
+		{
+			if (entry->cert && !entry->cert->has_subject(entry->cert,
+										profile->get_identity(profile)))
+			{
+				DBG1(DBG_CFG, "getcert: profile '%s': identity changed, "
+					 "certificate removed", entry->name);
+				this->creds->remove(this->creds, entry->name);
+				DESTROY_IF(entry->cert);
+				DESTROY_IF(entry->key);
+				entry->cert = NULL;
+				entry->key = NULL;
+			}
+			profile->destroy(profile);
+		}
+		else if (entry->cert)
+		{
+			DBG1(DBG_CFG, "getcert: profile '%s' removed, its certificate "
+				 "too", entry->name);
+			this->creds->remove(this->creds, entry->name);
+			DESTROY_IF(entry->cert);
+			DESTROY_IF(entry->key);
+			entry->cert = NULL;
+			entry->key = NULL;
+		}
+	}
+	enumerator->destroy(enumerator);
+	this->mutex->unlock(this->mutex);
+	schedule_tick(this, 0);
+}
+
+METHOD(getcert_manager_t, destroy, void,
+	private_getcert_manager_t *this)
+{
+	enumerator_t *enumerator;
+	entry_t *entry;
+
+	enumerator = this->entries->create_enumerator(this->entries);
+	while (enumerator->enumerate(enumerator, NULL, &entry))
+	{
+		this->creds->remove(this->creds, entry->name);
+	}
+	enumerator->destroy(enumerator);
+	this->entries->destroy_function(this->entries, (void*)entry_destroy);
+	DESTROY_IF(this->store);
+	DESTROY_IF(this->rng);
+	this->done->destroy(this->done);
+	this->mutex->destroy(this->mutex);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+getcert_manager_t *getcert_manager_create(getcert_config_t *config,
+										  getcert_creds_t *creds)
+{
+	private_getcert_manager_t *this;
+	char *dir;
+
+	INIT(this,
+		.public = {
+			.acquire = _acquire,
+			.trigger = _trigger,
+			.is_ours = _is_ours,
+			.reload = _reload,
+			.destroy = _destroy,
+		},
+		.config = config,
+		.creds = creds,
+		.entries = hashtable_create(hashtable_hash_str, hashtable_equals_str,
+									8),
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.done = condvar_create(CONDVAR_TYPE_DEFAULT),
+		.check_interval = lib->settings->get_time(lib->settings,
+							"%s.plugins.getcert.check_interval", 30, lib->ns),
+		.rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK),
+	);
+	this->check_interval = max(this->check_interval, 1);
+
+	dir = lib->settings->get_str(lib->settings,
+							"%s.plugins.getcert.persist_dir", NULL, lib->ns);
+	if (dir && *dir)
+	{
+		this->store = getcert_store_create(dir);
+		if (this->store)
+		{
+			load_persisted(this);
+		}
+	}
+	schedule_tick(this, 0);
+	return &this->public;
+}

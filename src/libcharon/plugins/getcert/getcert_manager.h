@@ -1,0 +1,96 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcert_manager getcert_manager
+ * @{ @ingroup getcert
+ */
+
+#ifndef GETCERT_MANAGER_H_
+#define GETCERT_MANAGER_H_
+
+#include "getcert_config.h"
+#include "getcert_creds.h"
+
+#include <control/controller.h>
+
+typedef struct getcert_manager_t getcert_manager_t;
+
+/**
+ * Keeps each profile's key and certificate: enrolls when a connection
+ * needs a certificate, renews in the background (fraction of the lifetime,
+ * lead time, jitter; re-evaluated by wall clock so suspend and clock jumps
+ * are noticed), replaces the pair atomically and reauthenticates the
+ * IKE_SAs that use the old certificate, make-before-break.
+ *
+ * Enrollment and renewal run in jobs; one enrollment per profile runs at a
+ * time and concurrent callers share it. Passwords come from the credential
+ * manager (SHARED_EAP for user and server), challenges are shown in the log
+ * and answered with the next SHARED_EAP or a SHARED_PIN secret.
+ */
+struct getcert_manager_t {
+
+	/**
+	 * Make sure a profile has a valid certificate: enroll if it has none,
+	 * renew if renewal is due, and wait for the outcome. Blocks: never call
+	 * from a bus hook or with a lock held.
+	 *
+	 * @param profile	profile
+	 * @param conn		name of the connection that needs it, for the log
+	 * @param cb		controller callback to show progress, or NULL
+	 * @param param		its parameter
+	 * @return			TRUE if a valid certificate is installed
+	 */
+	bool (*acquire)(getcert_manager_t *this, getcert_profile_t *profile,
+					char *conn, controller_cb_t cb, void *param);
+
+	/**
+	 * Start enrollment or renewal in the background if the profile needs
+	 * it. Never blocks, may be called from a bus hook.
+	 *
+	 * @param profile	profile
+	 */
+	void (*trigger)(getcert_manager_t *this, getcert_profile_t *profile);
+
+	/**
+	 * Check whether a certificate was enrolled by us (current or the one
+	 * it replaced).
+	 *
+	 * @param cert		certificate
+	 * @return			TRUE if ours
+	 */
+	bool (*is_ours)(getcert_manager_t *this, certificate_t *cert);
+
+	/**
+	 * Profiles were reloaded: drop pairs of removed profiles.
+	 */
+	void (*reload)(getcert_manager_t *this);
+
+	/**
+	 * Destroy the manager, removing every pair from the credential set.
+	 */
+	void (*destroy)(getcert_manager_t *this);
+};
+
+/**
+ * Create the manager; loads persisted pairs if a persist_dir is set.
+ *
+ * @param config		profiles
+ * @param creds			credential set to install pairs into
+ * @return				manager
+ */
+getcert_manager_t *getcert_manager_create(getcert_config_t *config,
+										  getcert_creds_t *creds);
+
+#endif /** GETCERT_MANAGER_H_ @}*/
