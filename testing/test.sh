@@ -68,7 +68,9 @@ passed=$((passed + fuzz_pass))
 failed=$((failed + fuzz_fail))
 
 echo "== scenarios"
-testing/run-scenarios.sh | tee build/scenarios.out
+# charon-renewal pings through 5 minutes of renewals when allowed 420 s
+SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-420} testing/run-scenarios.sh |
+	tee build/scenarios.out
 line=$(grep -E '^scenarios: [0-9]+ passed, [0-9]+ failed$' build/scenarios.out)
 if [ -n "$line" ]; then
 	set -- $line

@@ -322,9 +322,11 @@ static getcert_err_t ask(private_getcert_http_auth_t *this, char *challenge,
 	}
 	if (!this->cb(this->data, this->user, challenge, attempt, &secret))
 	{
-		DBG1(DBG_LIB, "HTTP auth: no %s available for '%Y'",
-			 challenge ? "answer to the challenge" : "password", this->user);
-		return GETCERT_ERR_NO_CREDENTIALS;
+		DBG1(DBG_LIB, "HTTP auth: no %s%s available for '%Y'",
+			 challenge ? "answer to the challenge" : "password",
+			 attempt > 1 ? " other than the rejected one" : "", this->user);
+		/* after a rejection the credentials were what failed */
+		return attempt > 1 ? GETCERT_ERR_AUTH : GETCERT_ERR_NO_CREDENTIALS;
 	}
 	plain = chunk_cat("ccc", chunk_create(user, len), chunk_from_chars(':'),
 					  secret);

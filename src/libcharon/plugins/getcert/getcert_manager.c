@@ -372,9 +372,12 @@ static void sent_destroy(chunk_t *sent)
  * Describe an enrollment failure
  */
 static void log_failure(getcert_profile_t *profile, getcert_enroll_t *engine,
-						getcert_err_t err, bool renewal, u_int retry)
+						getcert_err_t err, certificate_t *current, u_int retry)
 {
-	char reason[128], when[64] = "";
+	char reason[128], when[64] = "", keep[160] = "";
+	x509_t *x509 = (x509_t*)current;
+	time_t not_after;
+	chunk_t serial;
 	scep_fail_t fail;
 
 	switch (err)
@@ -400,9 +403,16 @@ static void log_failure(getcert_profile_t *profile, getcert_enroll_t *engine,
 	{
 		snprintf(when, sizeof(when), ", retrying in %us", retry);
 	}
-	DBG1(DBG_CFG, "getcert: profile '%s': %s of '%Y' failed: %s%s",
-		 profile->get_name(profile), renewal ? "renewal" : "enrollment",
-		 profile->get_identity(profile), reason, when);
+	if (current)
+	{
+		serial = x509->get_serial(x509);
+		current->get_validity(current, NULL, NULL, &not_after);
+		snprintf(keep, sizeof(keep), "; keeping serial %#B, valid until %T",
+				 &serial, &not_after, FALSE);
+	}
+	DBG1(DBG_CFG, "getcert: profile '%s': %s of '%Y' failed: %s%s%s",
+		 profile->get_name(profile), current ? "renewal" : "enrollment",
+		 profile->get_identity(profile), reason, when, keep);
 }
 
 /**
@@ -479,12 +489,10 @@ static void log_installed(getcert_profile_t *profile, certificate_t *cert,
 }
 
 /**
- * Run one enrollment or renewal for a profile
+ * Run one enrollment or renewal for a profile whose entry was marked busy
  */
-static job_requeue_t enroll_job(job_data_t *data)
+static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 {
-	private_getcert_manager_t *this = data->this;
-	getcert_profile_t *profile = data->profile;
 	getcert_profile_opts_t *opts = profile->get_opts(profile);
 	char *name = profile->get_name(profile);
 	certificate_t *current = NULL, *cert = NULL, *old = NULL;
@@ -597,7 +605,7 @@ static job_requeue_t enroll_job(job_data_t *data)
 			entry->retry_at = time(NULL) + entry->backoff;
 			retry = entry->backoff;
 		}
-		log_failure(profile, engine, err, renewal, retry);
+		log_failure(profile, engine, err, current, retry);
 	}
 	entry->result = err;
 	entry->attempts++;
@@ -623,6 +631,14 @@ static job_requeue_t enroll_job(job_data_t *data)
 	DESTROY_IF(current_key);
 	DESTROY_IF(ctx.server);
 	ctx.sent->destroy_function(ctx.sent, (void*)sent_destroy);
+}
+
+/**
+ * Run one enrollment or renewal in a job
+ */
+static job_requeue_t enroll_job(job_data_t *data)
+{
+	enroll(data->this, data->profile);
 	return JOB_REQUEUE_NONE;
 }
 
@@ -691,9 +707,17 @@ METHOD(getcert_manager_t, acquire, bool,
 	{
 		cb(param, DBG_CFG, 1, NULL, msg);
 	}
-	/* an initiation tries now, regardless of the background backoff */
+	/* an initiation tries now, regardless of the background backoff; it
+	 * enrolls on its own thread, which it blocks anyway, unless another
+	 * enrollment runs already, which it then waits for */
 	attempts = entry->attempts;
-	start_job(this, entry, profile);
+	if (!entry->busy)
+	{
+		entry->busy = TRUE;
+		this->mutex->unlock(this->mutex);
+		enroll(this, profile);
+		this->mutex->lock(this->mutex);
+	}
 	thread_cleanup_push((void*)this->mutex->unlock, this->mutex);
 	while (entry->attempts == attempts)
 	{
