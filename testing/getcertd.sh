@@ -96,6 +96,26 @@ tb_getcertd_start()
 	fi
 }
 
+# tb_getcertd_stop <host> <name>: end an instance started by
+# tb_getcertd_start (the getcertd process under the recorded subshell), by
+# PID, and wait until it is gone
+tb_getcertd_stop()
+{
+	local dir=$TB_DIR/$1 run pid
+	run=$(cat "$dir/$2.run.pid" 2>/dev/null) || return 1
+	for pid in $(ps -o pid= --ppid "$run") $run; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	tb_wait 10 tb_getcertd_gone "$run" || return 1
+	rm -f "$dir/$2.run.pid"
+}
+
+# no process is left of the subshell run (nor its children)
+tb_getcertd_gone()
+{
+	[ -z "$(ps -o pid= --ppid "$1")" ] && ! kill -0 "$1" 2>/dev/null
+}
+
 # tb_getcertd <host> <name> <args...>: an operator command
 tb_getcertd()
 {

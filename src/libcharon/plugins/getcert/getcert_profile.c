@@ -378,6 +378,26 @@ static bool load_ca(private_getcert_profile_t *this, settings_t *settings,
 }
 
 /**
+ * Read a decimal option, 0 if it is not a number
+ */
+static long get_number(settings_t *settings, char *ns, char *name, char *key,
+					   long def)
+{
+	char *str, *end;
+	long val;
+
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s.%s",
+							NULL, ns, name, key);
+	if (!str)
+	{
+		return def;
+	}
+	errno = 0;
+	val = strtol(str, &end, 10);
+	return (errno || end == str || *end) ? 0 : val;
+}
+
+/**
  * Parse a duration: digits with an optional unit s, m, h or d
  */
 static bool parse_duration(char *str, u_int *out)
@@ -482,7 +502,6 @@ static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
 					  char *ns)
 {
 	getcert_profile_opts_t *o = &this->opts;
-	char *str, *end;
 	long tries;
 
 	if (!get_duration(this, settings, ns, "timeout", 30, 1, 3600,
@@ -506,17 +525,7 @@ static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
 					  "retry_interval");
 		return FALSE;
 	}
-	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
-							"max_tries", NULL, ns, this->name);
-	tries = 3;
-	if (str)
-	{
-		tries = strtol(str, &end, 10);
-		if (end == str || *end)
-		{
-			tries = 0;
-		}
-	}
+	tries = get_number(settings, ns, this->name, "max_tries", 3);
 	if (tries < 1 || tries > 10)
 	{
 		PROFILE_ERROR(ns, this->name, "max_tries", "must be 1 to 10");
@@ -558,7 +567,7 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 										  char *name)
 {
 	private_getcert_profile_t *this;
-	char *str, *end;
+	char *str;
 	long key_size;
 
 	INIT(this,
@@ -622,17 +631,8 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 	this->user = str ? identification_create_from_string(str)
 					 : this->identity->clone(this->identity);
 
-	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
-							"key_size", NULL, ns, name);
-	key_size = GETCERT_KEY_SIZE_DEFAULT;
-	if (str)
-	{
-		key_size = strtol(str, &end, 10);
-		if (end == str || *end)
-		{
-			key_size = 0;
-		}
-	}
+	key_size = get_number(settings, ns, name, "key_size",
+						  GETCERT_KEY_SIZE_DEFAULT);
 	if (key_size != 2048 && key_size != 3072 && key_size != 4096)
 	{
 		PROFILE_ERROR(ns, name, "key_size", "must be 2048, 3072 or 4096 "
