@@ -168,6 +168,19 @@ static chunk_t key_der(private_key_t *key)
 }
 
 /**
+ * A certificate's and a key's DER encodings, concatenated (chunk_cat()
+ * evaluates its arguments twice: encode into locals first)
+ */
+static chunk_t pair_der(certificate_t *cert, private_key_t *key)
+{
+	chunk_t c, k;
+
+	c = cert_der(cert);
+	k = key_der(key);
+	return chunk_cat("mm", c, k);
+}
+
+/**
  * Compare two keys by their public key fingerprint
  */
 static bool same_key(private_key_t *a, private_key_t *b)
@@ -279,7 +292,7 @@ START_TEST(test_file_format)
 	/* certificate DER immediately followed by key DER, nothing else */
 	ck_assert(store->save(store, "carol", cert1, key1));
 	data = read_file(path("carol.pair"));
-	expected = chunk_cat("mm", cert_der(cert1), key_der(key1));
+	expected = pair_der(cert1, key1);
 	ck_assert_chunk_eq(data, expected);
 	chunk_clear(&data);
 	chunk_clear(&expected);
@@ -428,16 +441,18 @@ END_TEST
 
 START_TEST(test_trailing)
 {
-	chunk_t data;
+	chunk_t data, pair, key;
 
-	data = chunk_cat("mmc", cert_der(cert1), key_der(key1),
-					 chunk_from_chars(0x00));
+	pair = pair_der(cert1, key1);
+	data = chunk_cat("mc", pair, chunk_from_chars(0x00));
 	write_file(path("carol.pair"), data, 0600);
 	chunk_clear(&data);
 	assert_no_load("carol");
 
 	/* a second key after the pair */
-	data = chunk_cat("mmm", cert_der(cert1), key_der(key1), key_der(key1));
+	pair = pair_der(cert1, key1);
+	key = key_der(key1);
+	data = chunk_cat("mm", pair, key);
 	write_file(path("carol.pair"), data, 0600);
 	chunk_clear(&data);
 	assert_no_load("carol");
@@ -446,12 +461,13 @@ END_TEST
 
 START_TEST(test_too_large)
 {
-	chunk_t data, pad;
+	chunk_t data, pad, pair;
 
 	/* a pair followed by 64 KiB of zeros */
 	pad = chunk_alloc(64 * 1024);
 	memset(pad.ptr, 0, pad.len);
-	data = chunk_cat("mmm", cert_der(cert1), key_der(key1), pad);
+	pair = pair_der(cert1, key1);
+	data = chunk_cat("mm", pair, pad);
 	write_file(path("carol.pair"), data, 0600);
 	chunk_clear(&data);
 	gt_log_start();
@@ -465,7 +481,7 @@ START_TEST(test_load_mismatch)
 {
 	chunk_t data;
 
-	data = chunk_cat("mm", cert_der(cert1), key_der(key2));
+	data = pair_der(cert1, key2);
 	write_file(path("carol.pair"), data, 0600);
 	chunk_clear(&data);
 	gt_log_start();
@@ -485,7 +501,7 @@ START_TEST(test_symlink_file)
 
 	/* a valid pair outside the store, linked into it */
 	snprintf(target, sizeof(target), "%s/target", tmp);
-	before = chunk_cat("mm", cert_der(cert1), key_der(key1));
+	before = pair_der(cert1, key1);
 	write_file(target, before, 0600);
 	ck_assert(symlink(target, path("carol.pair")) == 0);
 
