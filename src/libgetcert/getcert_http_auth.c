@@ -429,6 +429,9 @@ METHOD(getcert_http_auth_t, reset, void,
 	private_getcert_http_auth_t *this)
 {
 	forget(this);
+	this->tries = 0;
+	this->rounds = 0;
+	this->answered_challenge = FALSE;
 }
 
 METHOD(getcert_http_auth_t, destroy, void,

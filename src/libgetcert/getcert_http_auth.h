@@ -120,7 +120,9 @@ struct getcert_http_auth_t {
 	u_int (*get_challenges)(getcert_http_auth_t *this);
 
 	/**
-	 * Forget the credentials sent (wipes them), e.g. after success.
+	 * Forget the credentials sent (wipes them) and start over: the next
+	 * 401 asks for the password again, with fresh limits. Called between
+	 * two enrollments over the same transport.
 	 */
 	void (*reset)(getcert_http_auth_t *this);
 

@@ -116,6 +116,8 @@ check "one PKCSReq issued (the first enrollment)" \
 	exactly 1 "PKIOperation PKCSReq user=carol .*result=issued" "$W/tls.log"
 check "renewals were RenewalReqs signed with the current certificate" \
 	at_least 2 "PKIOperation RenewalReq user=carol .*result=issued" "$W/tls.log"
+check "renewals reuse the CA certificate fetched once (one request each)" \
+	exactly 1 "GET /scep GetCACert " "$W/tls.log"
 check "no RenewalReq was asked for a password" \
 	exactly 0 "RenewalReq .*status=401" "$W/tls.log"
 check "FreeRADIUS saw only the first enrollment's authentication" \

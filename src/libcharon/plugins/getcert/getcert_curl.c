@@ -414,6 +414,15 @@ METHOD(getcert_curl_t, get_connects, u_int,
 	return this->connects;
 }
 
+METHOD(getcert_curl_t, forget, void,
+	private_getcert_curl_t *this)
+{
+	if (this->auth)
+	{
+		this->auth->reset(this->auth);
+	}
+}
+
 METHOD(getcert_transport_t, destroy, void,
 	private_getcert_curl_t *this)
 {
@@ -479,6 +488,7 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 			},
 			.get_requests = _get_requests,
 			.get_connects = _get_connects,
+			.forget = _forget,
 		},
 		.curl = curl_easy_init(),
 		.url = strdup(params->url),

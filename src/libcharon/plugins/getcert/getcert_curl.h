@@ -86,6 +86,12 @@ struct getcert_curl_t {
 	 * @return			connections
 	 */
 	u_int (*get_connects)(getcert_curl_t *this);
+
+	/**
+	 * Forget (wipe) the credentials sent, keeping the connection: the next
+	 * request goes without them and a 401 asks the callback again.
+	 */
+	void (*forget)(getcert_curl_t *this);
 };
 
 /**

@@ -95,6 +95,18 @@ struct private_getcert_manager_t {
 };
 
 /**
+ * Data of the credential callback during one enrollment.
+ */
+typedef struct {
+	/** profile */
+	getcert_profile_t *profile;
+	/** the server's identity (host of the URL), or NULL */
+	identification_t *server;
+	/** secrets sent in this enrollment, chunk_t* (wiped) */
+	linked_list_t *sent;
+} cred_ctx_t;
+
+/**
  * State of one profile.
  */
 typedef struct {
@@ -118,6 +130,16 @@ typedef struct {
 	u_int attempts;
 	/** outcome of the last attempt */
 	getcert_err_t result;
+	/** profile the session was created for, or NULL if there is none */
+	getcert_profile_t *session;
+	/** session transport, kept between enrollments (its connection) */
+	getcert_curl_t *curl;
+	/** session engine, kept between enrollments (CA, RAs, caps) */
+	getcert_enroll_t *engine;
+	/** credential callback data of the session */
+	cred_ctx_t ctx;
+	/** the profile changed during an enrollment, end the session after */
+	bool stale;
 } entry_t;
 
 /**
@@ -129,18 +151,6 @@ typedef struct {
 	/** profile, own reference */
 	getcert_profile_t *profile;
 } job_data_t;
-
-/**
- * Data of the credential callback during one enrollment.
- */
-typedef struct {
-	/** profile */
-	getcert_profile_t *profile;
-	/** the server's identity (host of the URL), or NULL */
-	identification_t *server;
-	/** secrets sent in this enrollment, chunk_t* (wiped) */
-	linked_list_t *sent;
-} cred_ctx_t;
 
 static void schedule_tick(private_getcert_manager_t *this, u_int delay);
 
@@ -163,10 +173,44 @@ static entry_t *get_entry(private_getcert_manager_t *this, char *name)
 }
 
 /**
+ * Wipe and free a sent secret
+ */
+static void sent_destroy(chunk_t *sent)
+{
+	chunk_clear(sent);
+	free(sent);
+}
+
+/**
+ * End the session of an entry: transport, engine, credential data
+ */
+static void session_end(entry_t *entry)
+{
+	DESTROY_IF(entry->engine);
+	if (entry->curl)
+	{
+		entry->curl->transport.destroy(&entry->curl->transport);
+	}
+	DESTROY_IF(entry->ctx.server);
+	if (entry->ctx.sent)
+	{
+		entry->ctx.sent->destroy_function(entry->ctx.sent,
+										  (void*)sent_destroy);
+	}
+	DESTROY_IF(entry->session);
+	entry->engine = NULL;
+	entry->curl = NULL;
+	entry->session = NULL;
+	memset(&entry->ctx, 0, sizeof(entry->ctx));
+	entry->stale = FALSE;
+}
+
+/**
  * Destroy an entry
  */
 static void entry_destroy(entry_t *entry)
 {
+	session_end(entry);
 	DESTROY_IF(entry->cert);
 	DESTROY_IF(entry->key);
 	DESTROY_IF(entry->prev);
@@ -360,15 +404,6 @@ static bool credential_cb(cred_ctx_t *ctx, identification_t *user,
 }
 
 /**
- * Wipe and free a sent secret
- */
-static void sent_destroy(chunk_t *sent)
-{
-	chunk_clear(sent);
-	free(sent);
-}
-
-/**
  * Describe an enrollment failure
  */
 static void log_failure(getcert_profile_t *profile, getcert_enroll_t *engine,
@@ -489,26 +524,14 @@ static void log_installed(getcert_profile_t *profile, certificate_t *cert,
 }
 
 /**
- * Run one enrollment or renewal for a profile whose entry was marked busy
+ * Start the session of an entry for a profile, with the mutex held: one
+ * transport and engine serve all enrollments of the profile, so a renewal
+ * reuses the known CA and capabilities (one request) and, if the server
+ * kept it open, the TLS connection
  */
-static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
+static bool session_start(entry_t *entry, getcert_profile_t *profile)
 {
 	getcert_profile_opts_t *opts = profile->get_opts(profile);
-	char *name = profile->get_name(profile);
-	certificate_t *current = NULL, *cert = NULL, *old = NULL;
-	private_key_t *current_key = NULL, *key;
-	getcert_enroll_t *engine = NULL;
-	getcert_curl_t *curl = NULL;
-	getcert_err_t err = GETCERT_ERR_INTERNAL;
-	timeval_t start, end;
-	entry_t *entry;
-	u_int retry = 0, ms;
-	bool renewal;
-	cred_ctx_t ctx = {
-		.profile = profile,
-		.server = url_host(profile->get_url(profile)),
-		.sent = linked_list_create(),
-	};
 	getcert_enroll_params_t params = {
 		.identity = profile->get_identity(profile),
 		.ca_cert = profile->get_ca_cert(profile),
@@ -524,7 +547,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		.allow_http = profile->allows_plain_http(profile),
 		.user = profile->get_user(profile),
 		.cb = (getcert_credential_cb_t)credential_cb,
-		.data = &ctx,
+		.data = &entry->ctx,
 		.connect_timeout = opts->timeout,
 		.timeout = opts->timeout,
 		.low_speed_time = opts->timeout,
@@ -532,6 +555,57 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		.max_tries = opts->max_tries,
 		.max_rounds = 5,
 	};
+
+	entry->ctx = (cred_ctx_t){
+		.profile = profile,
+		.server = url_host(profile->get_url(profile)),
+		.sent = linked_list_create(),
+	};
+	entry->session = profile->get_ref(profile);
+	entry->curl = getcert_curl_create(&curl_params);
+	if (!entry->curl)
+	{
+		session_end(entry);
+		return FALSE;
+	}
+	entry->engine = getcert_enroll_create(&entry->curl->transport, &params);
+	return TRUE;
+}
+
+/**
+ * Forget the secrets of the enrollment that ended (the session stays)
+ */
+static void session_forget(entry_t *entry)
+{
+	chunk_t *sent;
+
+	if (entry->curl)
+	{
+		entry->curl->forget(entry->curl);
+	}
+	while (entry->ctx.sent &&
+		   entry->ctx.sent->remove_first(entry->ctx.sent,
+										 (void**)&sent) == SUCCESS)
+	{
+		sent_destroy(sent);
+	}
+}
+
+/**
+ * Run one enrollment or renewal for a profile whose entry was marked busy
+ */
+static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
+{
+	getcert_profile_opts_t *opts = profile->get_opts(profile);
+	char *name = profile->get_name(profile);
+	certificate_t *current = NULL, *cert = NULL, *old = NULL;
+	private_key_t *current_key = NULL, *key;
+	getcert_enroll_t *engine = NULL;
+	getcert_err_t err = GETCERT_ERR_INTERNAL;
+	timeval_t start, end;
+	entry_t *entry;
+	u_int retry = 0, ms, requests = 0, connects = 0;
+	bool renewal;
 
 	time_monotonic(&start);
 	this->mutex->lock(this->mutex);
@@ -541,28 +615,40 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		current = entry->cert->get_ref(entry->cert);
 		current_key = entry->key->get_ref(entry->key);
 	}
+	if (entry->session != profile)
+	{	/* first enrollment, or the profile changed */
+		session_end(entry);
+	}
+	if (entry->engine || session_start(entry, profile))
+	{
+		engine = entry->engine;
+		requests = entry->curl->get_requests(entry->curl);
+		connects = entry->curl->get_connects(entry->curl);
+	}
 	this->mutex->unlock(this->mutex);
 	renewal = current != NULL;
 
+	/* the session is ours while the entry is busy */
 	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
 							 BUILD_KEY_SIZE, profile->get_key_size(profile),
 							 BUILD_END);
-	if (key)
+	if (key && engine)
 	{
-		curl = getcert_curl_create(&curl_params);
-		engine = getcert_enroll_create(&curl->transport, &params);
 		err = engine->enroll(engine, key, current, current_key, &cert);
+		session_forget(entry);
+		requests = entry->curl->get_requests(entry->curl) - requests;
+		connects = entry->curl->get_connects(entry->curl) - connects;
 	}
 	time_monotonic(&end);
 	ms = (end.tv_sec - start.tv_sec) * 1000 +
 		 (end.tv_usec - start.tv_usec) / 1000;
 
 	this->mutex->lock(this->mutex);
-	entry = get_entry(this, name);
 	if (err == GETCERT_OK)
 	{
 		if (this->creds->install(this->creds, name, cert->get_ref(cert),
-								 key->get_ref(key), params.ca_cert))
+								 key->get_ref(key),
+								 profile->get_ca_cert(profile)))
 		{
 			old = entry->cert;
 			DESTROY_IF(entry->prev);
@@ -578,7 +664,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 				this->store->save(this->store, name, cert, key);
 			}
 			log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
-			DBG2(DBG_CFG, "getcert: profile '%s': renewal due at %T", name,
+			DBG2(DBG_CFG, "getcert: profile '%s': %u HTTP requests, %u new "
+				 "connections; renewal due at %T", name, requests, connects,
 				 &entry->renew_at, FALSE);
 			/* reauthenticate below, without our lock */
 			old = old ? old->get_ref(old) : NULL;
@@ -607,6 +694,10 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		}
 		log_failure(profile, engine, err, current, retry);
 	}
+	if (err != GETCERT_OK || entry->stale)
+	{	/* start afresh next time: the CA may have changed */
+		session_end(entry);
+	}
 	entry->result = err;
 	entry->attempts++;
 	entry->busy = FALSE;
@@ -620,17 +711,10 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	schedule_tick(this, 0);
 
-	DESTROY_IF(engine);
-	if (curl)
-	{
-		curl->transport.destroy(&curl->transport);
-	}
 	DESTROY_IF(cert);
 	DESTROY_IF(key);
 	DESTROY_IF(current);
 	DESTROY_IF(current_key);
-	DESTROY_IF(ctx.server);
-	ctx.sent->destroy_function(ctx.sent, (void*)sent_destroy);
 }
 
 /**
@@ -936,6 +1020,17 @@ METHOD(getcert_manager_t, reload, void,
 	while (enumerator->enumerate(enumerator, NULL, &entry))
 	{
 		profile = this->config->get_profile(this->config, entry->name);
+		if (entry->session && entry->session != profile)
+		{	/* changed or removed: no session with the old settings */
+			if (entry->busy)
+			{
+				entry->stale = TRUE;
+			}
+			else
+			{
+				session_end(entry);
+			}
+		}
 		if (profile)
 		{
 			if (entry->cert && !entry->cert->has_subject(entry->cert,

@@ -166,6 +166,42 @@ START_TEST(test_rejected_bounded)
 }
 END_TEST
 
+START_TEST(test_reset)
+{
+	getcert_http_auth_t *auth;
+
+	auth = create("carol", 1, 3);
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"), GETCERT_OK);
+	ck_assert(auth->get_authorization(auth));
+	/* the next enrollment over the same transport starts over */
+	auth->reset(auth);
+	ck_assert(!auth->get_authorization(auth));
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"), GETCERT_OK);
+	ck_assert_int_eq(cb_state.attempt, 1);
+	ck_assert_int_eq(cb_state.calls, 2);
+	/* ...with its own limit */
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"),
+					 GETCERT_ERR_AUTH);
+	auth->destroy(auth);
+}
+END_TEST
+
+START_TEST(test_rejected_no_other)
+{
+	getcert_http_auth_t *auth;
+
+	auth = create("carol", 3, 3);
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"), GETCERT_OK);
+	/* rejected, and the callback has nothing else: the credentials failed,
+	 * they were not missing */
+	cb_state.refuse = TRUE;
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"),
+					 GETCERT_ERR_AUTH);
+	ck_assert_int_eq(cb_state.attempt, 2);
+	auth->destroy(auth);
+}
+END_TEST
+
 START_TEST(test_challenge_rounds)
 {
 	getcert_http_auth_t *auth;
@@ -243,6 +279,8 @@ Suite *http_auth_suite_create()
 	tc = tcase_create("401 rounds");
 	tcase_add_test(tc, test_password);
 	tcase_add_test(tc, test_rejected_bounded);
+	tcase_add_test(tc, test_reset);
+	tcase_add_test(tc, test_rejected_no_other);
 	tcase_add_test(tc, test_challenge_rounds);
 	tcase_add_test(tc, test_no_credentials);
 	tcase_add_test(tc, test_no_basic);
