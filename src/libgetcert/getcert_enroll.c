@@ -204,22 +204,28 @@ static bool eku_allows_ike(certificate_t *cert)
 /*
  * Described in header
  */
+bool getcert_key_matches(certificate_t *cert, private_key_t *key)
+{
+	public_key_t *public;
+	bool match;
+
+	public = cert->get_public_key(cert);
+	match = public && key->belongs_to(key, public);
+	DESTROY_IF(public);
+	return match;
+}
+
+/*
+ * Described in header
+ */
 getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
 								   certificate_t *ca,
 								   identification_t *identity,
 								   u_int max_skew)
 {
-	public_key_t *public;
 	time_t now, not_before, not_after;
-	chunk_t a, b;
-	bool match;
 
-	public = cert->get_public_key(cert);
-	match = public && key->get_fingerprint(key, KEYID_PUBKEY_SHA1, &a) &&
-			public->get_fingerprint(public, KEYID_PUBKEY_SHA1, &b) &&
-			chunk_equals(a, b);
-	DESTROY_IF(public);
-	if (!match)
+	if (!getcert_key_matches(cert, key))
 	{
 		DBG1(DBG_LIB, "issued certificate '%Y' is not for our key",
 			 cert->get_subject(cert));
@@ -552,9 +558,7 @@ static getcert_err_t extract_cert(private_getcert_enroll_t *this,
 {
 	enumerator_t *enumerator;
 	certificate_t *cert;
-	public_key_t *public;
 	getcert_cms_t *cms;
-	chunk_t fp;
 
 	cms = getcert_cms_parse(data);
 	if (!cms)
@@ -562,22 +566,12 @@ static getcert_err_t extract_cert(private_getcert_enroll_t *this,
 		return GETCERT_ERR_MALFORMED;
 	}
 	*out = NULL;
-	if (key && !key->get_fingerprint(key, KEYID_PUBKEY_SHA1, &fp))
-	{
-		cms->destroy(cms);
-		return GETCERT_ERR_INTERNAL;
-	}
 	enumerator = cms->create_cert_enumerator(cms);
 	while (enumerator->enumerate(enumerator, &cert))
 	{
-		public = cert->get_public_key(cert);
-		if (!key || (public && public->has_fingerprint(public, fp)))
+		if (!key || getcert_key_matches(cert, key))
 		{
 			*out = cert->get_ref(cert);
-		}
-		DESTROY_IF(public);
-		if (*out)
-		{
 			break;
 		}
 	}

@@ -160,6 +160,15 @@ getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
 										getcert_enroll_params_t *params);
 
 /**
+ * Check whether a private key belongs to a certificate's public key.
+ *
+ * @param cert			certificate
+ * @param key			private key
+ * @return				TRUE if the certificate certifies the key
+ */
+bool getcert_key_matches(certificate_t *cert, private_key_t *key);
+
+/**
  * Check a certificate issued to us before installing it.
  *
  * @param cert			issued certificate

@@ -14,6 +14,8 @@
 
 #include "getcert_creds.h"
 
+#include <getcert_enroll.h>
+
 #include <utils/debug.h>
 #include <collections/hashtable.h>
 #include <credentials/sets/mem_cred.h>
@@ -120,14 +122,9 @@ METHOD(getcert_creds_t, install, bool,
 	private_getcert_creds_t *this, char *name, certificate_t *cert,
 	private_key_t *key, certificate_t *ca)
 {
-	public_key_t *public;
 	pair_t *pair, *old;
-	bool match;
 
-	public = cert->get_public_key(cert);
-	match = public && key->belongs_to(key, public);
-	DESTROY_IF(public);
-	if (!match)
+	if (!getcert_key_matches(cert, key))
 	{
 		DBG1(DBG_CFG, "getcert: profile '%s': certificate '%Y' does not "
 			 "match the private key, not installed", name,

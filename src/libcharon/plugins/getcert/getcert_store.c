@@ -14,6 +14,8 @@
 
 #include "getcert_store.h"
 
+#include <getcert_enroll.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -207,20 +209,6 @@ static bool write_pair(private_getcert_store_t *this, char *file,
 	return TRUE;
 }
 
-/**
- * Check whether a private key belongs to a certificate
- */
-static bool key_matches(certificate_t *cert, private_key_t *key)
-{
-	public_key_t *public;
-	bool match;
-
-	public = cert->get_public_key(cert);
-	match = public && key->belongs_to(key, public);
-	DESTROY_IF(public);
-	return match;
-}
-
 METHOD(getcert_store_t, save, bool,
 	private_getcert_store_t *this, char *name, certificate_t *cert,
 	private_key_t *key)
@@ -233,7 +221,7 @@ METHOD(getcert_store_t, save, bool,
 	{
 		return FALSE;
 	}
-	if (!key_matches(cert, key))
+	if (!getcert_key_matches(cert, key))
 	{
 		DBG1(DBG_CFG, "getcert: profile '%s': certificate '%Y' does not "
 			 "match the private key, not saved", name,
@@ -434,7 +422,7 @@ static bool parse_pair(private_getcert_store_t *this, char *file,
 		cert->destroy(cert);
 		return FALSE;
 	}
-	if (!key_matches(cert, key))
+	if (!getcert_key_matches(cert, key))
 	{
 		DBG1(DBG_CFG, "getcert: certificate '%Y' in '%s' in '%s' does not "
 			 "match the private key, ignored", cert->get_subject(cert),
