@@ -227,6 +227,21 @@ static bool valid_at(certificate_t *cert, time_t when)
 }
 
 /**
+ * Remove an entry's pair from the credential set, with the mutex held; the
+ * certificate is remembered as the previous one (still ours for IKE_SAs
+ * that authenticated with it)
+ */
+static void drop_pair(private_getcert_manager_t *this, entry_t *entry)
+{
+	this->creds->remove(this->creds, entry->name);
+	DESTROY_IF(entry->prev);
+	entry->prev = entry->cert;
+	entry->cert = NULL;
+	DESTROY_IF(entry->key);
+	entry->key = NULL;
+}
+
+/**
  * When to renew a certificate, with a random jitter
  */
 static time_t renew_time(private_getcert_manager_t *this,
@@ -896,16 +911,11 @@ static job_requeue_t tick_job(tick_data_t *data)
 		{
 			DBG1(DBG_CFG, "getcert: profile '%s': certificate expired at %T, "
 				 "removed", entry->name, &not_after, FALSE);
-			this->creds->remove(this->creds, entry->name);
+			drop_pair(this, entry);
 			if (this->store)
 			{
 				this->store->remove(this->store, entry->name);
 			}
-			DESTROY_IF(entry->prev);
-			entry->prev = entry->cert;
-			entry->cert = NULL;
-			DESTROY_IF(entry->key);
-			entry->key = NULL;
 			continue;
 		}
 		profile = this->config->get_profile(this->config, entry->name);
@@ -1038,11 +1048,7 @@ METHOD(getcert_manager_t, reload, void,
 			{
 				DBG1(DBG_CFG, "getcert: profile '%s': identity changed, "
 					 "certificate removed", entry->name);
-				this->creds->remove(this->creds, entry->name);
-				DESTROY_IF(entry->cert);
-				DESTROY_IF(entry->key);
-				entry->cert = NULL;
-				entry->key = NULL;
+				drop_pair(this, entry);
 			}
 			profile->destroy(profile);
 		}
@@ -1050,11 +1056,7 @@ METHOD(getcert_manager_t, reload, void,
 		{
 			DBG1(DBG_CFG, "getcert: profile '%s' removed, its certificate "
 				 "too", entry->name);
-			this->creds->remove(this->creds, entry->name);
-			DESTROY_IF(entry->cert);
-			DESTROY_IF(entry->key);
-			entry->cert = NULL;
-			entry->key = NULL;
+			drop_pair(this, entry);
 		}
 	}
 	enumerator->destroy(enumerator);
