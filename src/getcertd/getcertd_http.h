@@ -68,6 +68,21 @@ struct getcertd_response_t {
 };
 
 /**
+ * Fill a response with a plain text body.
+ *
+ * @param response		response to fill
+ * @param status		HTTP status code
+ * @param text			body
+ */
+static inline void getcertd_response_plain(getcertd_response_t *response,
+										   u_int status, char *text)
+{
+	response->status = status;
+	response->type = "text/plain";
+	response->body = chunk_clone(chunk_from_str(text));
+}
+
+/**
  * Handle one request; runs in a worker thread and may block.
  *
  * @param data			user data

@@ -17,6 +17,8 @@
 
 #include "getcertd_scep.h"
 #include "getcertd_issuer.h"
+#include "getcertd_policy.h"
+#include "getcertd_auth.h"
 
 #include <ctype.h>
 #include <time.h>
@@ -24,7 +26,6 @@
 
 #include <getcert_scep.h>
 #include <getcert_cms.h>
-#include <getcert_radius.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -34,37 +35,6 @@
 #include <credentials/certificates/pkcs10.h>
 
 typedef struct private_getcertd_scep_t private_getcertd_scep_t;
-typedef struct policy_t policy_t;
-
-/**
- * An issuance policy, served on one path.
- */
-struct policy_t {
-	/** name of the settings section */
-	char *name;
-	/** URL path */
-	char *path;
-	/** subject DN template, %u is the user */
-	char *subject;
-	/** subjectAltName template, or NULL */
-	char *san;
-	/** certificate lifetime, seconds */
-	u_int lifetime;
-	/** notBefore backdating, seconds */
-	u_int backdate;
-	/** requests wait for an operator */
-	bool manual;
-	/** HTTP Basic authentication against RADIUS */
-	bool radius;
-	/** SCEP challengePassword accepted instead, or NULL */
-	char *challenge;
-	/** extended key usages of issued certificates */
-	u_int ekus;
-	/** smallest RSA key accepted, bits */
-	u_int min_rsa;
-	/** accept DES/DES3 encrypted requests (legacy clients) */
-	bool allow_weak;
-};
 
 /**
  * Private data of a getcertd_scep_t object.
@@ -98,19 +68,14 @@ struct private_getcertd_scep_t {
 	private_key_t *ca_key;
 
 	/**
-	 * RADIUS client, NULL if not configured.
+	 * HTTP Basic authentication against RADIUS.
 	 */
-	getcert_radius_t *radius;
+	getcertd_auth_t *auth;
 
 	/**
-	 * Policies, policy_t*.
+	 * Policies, getcertd_policy_t*.
 	 */
 	linked_list_t *policies;
-
-	/**
-	 * Realm of the Basic challenges.
-	 */
-	char *realm;
 
 	/**
 	 * Seconds clients should wait when RADIUS is down.
@@ -128,7 +93,7 @@ struct private_getcertd_scep_t {
  */
 typedef struct {
 	/** policy */
-	policy_t *policy;
+	getcertd_policy_t *policy;
 	/** parsed request */
 	scep_request_t req;
 	/** NUL-terminated transactionID */
@@ -155,16 +120,6 @@ static private_key_t *scep_key(private_getcertd_scep_t *this)
 }
 
 /**
- * Set a plain response
- */
-static void plain(getcertd_response_t *response, u_int status, char *text)
-{
-	response->status = status;
-	response->type = "text/plain";
-	response->body = chunk_clone(chunk_from_str(text));
-}
-
-/**
  * Build a CertRep response
  */
 static void certrep(private_getcertd_scep_t *this, ctx_t *ctx,
@@ -180,7 +135,7 @@ static void certrep(private_getcertd_scep_t *this, ctx_t *ctx,
 							 TRUE);
 	if (!msg.len)
 	{
-		plain(response, 500, "building the reply failed\n");
+		getcertd_response_plain(response, 500, "building the reply failed\n");
 		ctx->result = "error";
 		return;
 	}
@@ -219,106 +174,6 @@ static void success(private_getcertd_scep_t *this, ctx_t *ctx,
 	list->destroy(list);
 	certrep(this, ctx, response, SCEP_SUCCESS, SCEP_FAIL_NONE, data);
 	chunk_free(&data);
-}
-
-/**
- * Check a user name: it goes into DNs and subjectAltNames
- */
-static bool valid_user(char *user)
-{
-	int len = 0;
-
-	for (; *user; user++, len++)
-	{
-		if (!isalnum(*user) && !strchr("._-@", *user))
-		{
-			return FALSE;
-		}
-	}
-	return len > 0 && len <= 64;
-}
-
-/**
- * Expand a template, %u is the user
- */
-static identification_t *expand(char *template, char *user)
-{
-	char buf[512], *pos = buf;
-	int len;
-
-	while (*template && pos < buf + sizeof(buf) - 1)
-	{
-		if (template[0] == '%' && template[1] == 'u')
-		{
-			len = snprintf(pos, buf + sizeof(buf) - pos, "%s", user);
-			pos += min(len, buf + sizeof(buf) - 1 - pos);
-			template += 2;
-			continue;
-		}
-		*pos++ = *template++;
-	}
-	*pos = '\0';
-	return identification_create_from_string(buf);
-}
-
-/**
- * Whether a CSR subject is acceptable for the names granted: the granted
- * DN, or a single CN holding the user or a granted subjectAltName
- */
-static bool subject_ok(identification_t *csr_subject, identification_t *dn,
-					   linked_list_t *sans, char *user)
-{
-	enumerator_t *enumerator;
-	identification_t *san;
-	char buf[300];
-	bool ok = FALSE;
-
-	if (csr_subject->equals(csr_subject, dn))
-	{
-		return TRUE;
-	}
-	enumerator = sans->create_enumerator(sans);
-	while (enumerator->enumerate(enumerator, &san) && !ok)
-	{
-		snprintf(buf, sizeof(buf), "CN=%Y", san);
-		san = identification_create_from_string(buf);
-		ok = csr_subject->equals(csr_subject, san);
-		san->destroy(san);
-	}
-	enumerator->destroy(enumerator);
-	if (!ok && user)
-	{
-		snprintf(buf, sizeof(buf), "CN=%s", user);
-		san = identification_create_from_string(buf);
-		ok = csr_subject->equals(csr_subject, san);
-		san->destroy(san);
-	}
-	return ok;
-}
-
-/**
- * Whether every subjectAltName a CSR asks for is granted
- */
-static bool sans_ok(pkcs10_t *csr, linked_list_t *sans)
-{
-	enumerator_t *enumerator, *inner;
-	identification_t *id, *granted;
-	bool ok = TRUE, found;
-
-	enumerator = csr->create_subjectAltName_enumerator(csr);
-	while (ok && enumerator->enumerate(enumerator, &id))
-	{
-		found = FALSE;
-		inner = sans->create_enumerator(sans);
-		while (!found && inner->enumerate(inner, &granted))
-		{
-			found = id->equals(id, granted);
-		}
-		inner->destroy(inner);
-		ok = found;
-	}
-	enumerator->destroy(enumerator);
-	return ok;
 }
 
 /**
@@ -455,7 +310,7 @@ static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 	public->destroy(public);
 	if (!cert)
 	{
-		plain(response, 500, "issuing failed\n");
+		getcertd_response_plain(response, 500, "issuing failed\n");
 		ctx->result = "issuing failed";
 		return;
 	}
@@ -473,7 +328,7 @@ static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 			cert->destroy(cert);
 			return;
 		}
-		plain(response, 503, "database unavailable, try again later\n");
+		getcertd_response_plain(response, 503, "database unavailable, try again later\n");
 		response->retry_after = this->retry_after;
 		ctx->result = "database error";
 	}
@@ -487,91 +342,6 @@ static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 }
 
 /**
- * Build the names a user is granted by a policy
- */
-static identification_t *granted(policy_t *policy, char *user,
-								 linked_list_t *sans)
-{
-	if (policy->san)
-	{
-		sans->insert_last(sans, expand(policy->san, user));
-	}
-	return expand(policy->subject, user);
-}
-
-/**
- * Decode HTTP Basic credentials
- */
-static bool basic_credentials(char *header, char **user, chunk_t *password)
-{
-	chunk_t decoded;
-	char *colon;
-
-	if (!header || !strncaseeq(header, "Basic ", 6))
-	{
-		return FALSE;
-	}
-	decoded = chunk_from_base64(chunk_from_str(header + 6), NULL);
-	colon = memchr(decoded.ptr, ':', decoded.len);
-	if (!colon || colon == (char*)decoded.ptr)
-	{
-		chunk_clear(&decoded);
-		return FALSE;
-	}
-	*user = strndup(decoded.ptr, colon - (char*)decoded.ptr);
-	*password = chunk_clone(chunk_create(colon + 1,
-						decoded.len - (colon + 1 - (char*)decoded.ptr)));
-	chunk_clear(&decoded);
-	return TRUE;
-}
-
-/**
- * Ask for credentials (401), optionally with a RADIUS challenge
- */
-static void unauthorized(private_getcertd_scep_t *this, ctx_t *ctx,
-						 getcertd_response_t *response,
-						 getcert_radius_reply_t *reply)
-{
-	chunk_t state;
-	char *text, *dst, *src;
-
-	response->status = 401;
-	response->type = "text/plain";
-	response->body = chunk_clone(chunk_from_str("authentication required\n"));
-	if (reply && reply->state.len)
-	{	/* quote the challenge text, base64 the state */
-		src = reply->message ?: "";
-		text = dst = malloc(strlen(src) * 2 + 1);
-		for (; *src; src++)
-		{
-			if (*src == '"' || *src == '\\')
-			{
-				*dst++ = '\\';
-			}
-			*dst++ = *src;
-		}
-		*dst = '\0';
-		state = chunk_to_base64(reply->state, NULL);
-		if (asprintf(&response->www_authenticate, "Basic realm=\"%s\", "
-					 "challenge=\"%s\", state=\"%.*s\"", this->realm,
-					 text, (int)state.len, state.ptr) < 0)
-		{
-			response->www_authenticate = NULL;
-		}
-		free(text);
-		chunk_free(&state);
-		ctx->result = "challenge";
-		return;
-	}
-	if (asprintf(&response->www_authenticate, "Basic realm=\"%s\"",
-				 this->realm) < 0)
-	{
-		response->www_authenticate = NULL;
-	}
-	ctx->result = ctx->result ?: "401";
-}
-
-/**
  * Authenticate a PKCSReq: challengePassword or HTTP Basic against RADIUS.
  * Returns TRUE with ctx->user set, or FALSE with the response filled.
  */
@@ -579,11 +349,9 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 						 getcertd_request_t *request,
 						 getcertd_response_t *response, pkcs10_t *csr)
 {
-	getcert_radius_reply_t reply = {};
-	getcert_radius_result_t result;
-	chunk_t challenge, password, state = chunk_empty;
 	certificate_t *cert = (certificate_t*)csr;
-	char *user = NULL, buf[300], *cn;
+	chunk_t challenge;
+	char buf[300], *cn;
 
 	challenge = csr->get_challengePassword(csr);
 	if (challenge.len && ctx->policy->challenge)
@@ -598,7 +366,7 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 		/* plain SCEP: the user is the CN the client asked for */
 		snprintf(buf, sizeof(buf), "%Y", cert->get_subject(cert));
 		cn = strstr(buf, "CN=");
-		if (!cn || !valid_user(cn + 3))
+		if (!cn || !getcertd_policy_valid_user(cn + 3))
 		{
 			failure(this, ctx, response, SCEP_BAD_REQUEST,
 					"challenge password with an unusable CN");
@@ -607,59 +375,13 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 		ctx->user = strdup(cn + 3);
 		return TRUE;
 	}
-	if (!ctx->policy->radius || !this->radius)
+	if (!ctx->policy->radius || !this->auth->available(this->auth))
 	{
 		failure(this, ctx, response, SCEP_BAD_REQUEST, "no credentials");
 		return FALSE;
 	}
-	if (!request->authorization)
-	{
-		unauthorized(this, ctx, response, NULL);
-		return FALSE;
-	}
-	if (!basic_credentials(request->authorization, &user, &password))
-	{
-		ctx->result = "malformed Authorization";
-		unauthorized(this, ctx, response, NULL);
-		return FALSE;
-	}
-	if (!valid_user(user))
-	{
-		ctx->result = "invalid user name";
-		unauthorized(this, ctx, response, NULL);
-		free(user);
-		chunk_clear(&password);
-		return FALSE;
-	}
-	if (request->state)
-	{
-		state = chunk_from_base64(chunk_from_str(request->state), NULL);
-	}
-	result = this->radius->authenticate(this->radius, user, password, state,
-										ctx->client, &reply);
-	chunk_clear(&password);
-	chunk_free(&state);
-	ctx->user = user;
-	switch (result)
-	{
-		case GETCERT_RADIUS_ACCEPT:
-			getcert_radius_reply_free(&reply);
-			return TRUE;
-		case GETCERT_RADIUS_CHALLENGE:
-			unauthorized(this, ctx, response, &reply);
-			break;
-		case GETCERT_RADIUS_REJECT:
-			ctx->result = "rejected by RADIUS";
-			unauthorized(this, ctx, response, NULL);
-			break;
-		default:
-			ctx->result = "RADIUS unreachable";
-			plain(response, 503, "authentication service unavailable\n");
-			response->retry_after = this->retry_after;
-			break;
-	}
-	getcert_radius_reply_free(&reply);
-	return FALSE;
+	return this->auth->authenticate(this->auth, request, &ctx->user,
+									&ctx->result, response);
 }
 
 /**
@@ -726,10 +448,10 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 		{
 			goto out;
 		}
-		subject = granted(ctx->policy, ctx->user, sans);
+		subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
 	}
-	if (!subject_ok(csr->get_subject(csr), subject, sans, ctx->user) ||
-		!sans_ok((pkcs10_t*)csr, sans))
+	if (!getcertd_policy_subject_ok(csr->get_subject(csr), subject, sans, ctx->user) ||
+		!getcertd_policy_sans_ok((pkcs10_t*)csr, sans))
 	{
 		DBG1(DBG_APP, "CSR of '%s' asks for '%Y', not a name of that user",
 			 ctx->user, csr->get_subject(csr));
@@ -749,7 +471,7 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 								   ctx->policy->name, ctx->client,
 								   ctx->req.data))
 		{
-			plain(response, 503, "database unavailable, try again later\n");
+			getcertd_response_plain(response, 503, "database unavailable, try again later\n");
 			response->retry_after = this->retry_after;
 			ctx->result = "database error";
 		}
@@ -805,7 +527,7 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 			}
 			ctx->user = strdup(user);
 			sans = linked_list_create();
-			subject = granted(ctx->policy, user, sans);
+			subject = getcertd_policy_granted(ctx->policy, user, sans);
 			issue(this, ctx, response, csr, subject, sans);
 			subject->destroy(subject);
 			sans->destroy_offset(sans, offsetof(identification_t, destroy));
@@ -865,7 +587,7 @@ static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
 	if (!crl || !crl->get_encoding(crl, CERT_ASN1_DER, &der))
 	{
 		DESTROY_IF(crl);
-		plain(response, 500, "issuing the CRL failed\n");
+		getcertd_response_plain(response, 500, "issuing the CRL failed\n");
 		ctx->result = "CRL failed";
 		return;
 	}
@@ -908,7 +630,7 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 	}
 	else
 	{
-		plain(response, 400, "PKIOperation without message\n");
+		getcertd_response_plain(response, 400, "PKIOperation without message\n");
 		ctx->result = "no message";
 		return;
 	}
@@ -917,7 +639,7 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 	chunk_free(&msg);
 	if (err != GETCERT_OK)
 	{
-		plain(response, 400, "invalid SCEP request\n");
+		getcertd_response_plain(response, 400, "invalid SCEP request\n");
 		ctx->result = enum_to_name(getcert_err_names, err);
 		return;
 	}
@@ -966,29 +688,8 @@ static void get_ca_cert(private_getcertd_scep_t *this,
 	}
 	if (!response->body.len)
 	{
-		plain(response, 500, "encoding failed\n");
+		getcertd_response_plain(response, 500, "encoding failed\n");
 	}
-}
-
-/**
- * Find the policy serving a path
- */
-static policy_t *find_policy(private_getcertd_scep_t *this, char *path)
-{
-	enumerator_t *enumerator;
-	policy_t *policy, *found = NULL;
-
-	enumerator = this->policies->create_enumerator(this->policies);
-	while (enumerator->enumerate(enumerator, &policy))
-	{
-		if (streq(policy->path, path))
-		{
-			found = policy;
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	return found;
 }
 
 METHOD(getcertd_scep_t, handle, void,
@@ -1004,17 +705,17 @@ METHOD(getcertd_scep_t, handle, void,
 	{
 		snprintf(ctx.client, sizeof(ctx.client), "%H", request->client);
 	}
-	ctx.policy = find_policy(this, request->path);
+	ctx.policy = getcertd_policy_find(this->policies, request->path);
 	if (!ctx.policy)
 	{
-		plain(response, 404, "no SCEP service here\n");
+		getcertd_response_plain(response, 404, "no SCEP service here\n");
 		ctx.result = "unknown path";
 	}
 	else if (streq(op, "GetCACaps"))
 	{
 		/* DES3 only where the policy accepts it (pki --scep 5.9.8 tests
 		 * its bit for SHA-256, see the note in conf/getcertd.opt) */
-		plain(response, 200, ctx.policy->allow_weak ?
+		getcertd_response_plain(response, 200, ctx.policy->allow_weak ?
 			  "POSTPKIOperation\nRenewal\nSHA-256\nSHA-512\nAES\nDES3\n"
 			  "SCEPStandard\n" :
 			  "POSTPKIOperation\nRenewal\nSHA-256\nSHA-512\nAES\n"
@@ -1032,7 +733,7 @@ METHOD(getcertd_scep_t, handle, void,
 	}
 	else
 	{
-		plain(response, 400, "unknown operation\n");
+		getcertd_response_plain(response, 400, "unknown operation\n");
 		ctx.result = "unknown operation";
 	}
 	gettimeofday(&end, NULL);
@@ -1046,162 +747,6 @@ METHOD(getcertd_scep_t, handle, void,
 		 (end.tv_usec - start.tv_usec) / 1000);
 	scep_request_clear(&ctx.req);
 	free(ctx.user);
-}
-
-/**
- * Destroy a policy
- */
-static void policy_destroy(policy_t *policy)
-{
-	free(policy->name);
-	free(policy->path);
-	free(policy->subject);
-	free(policy->san);
-	free(policy->challenge);
-	free(policy);
-}
-
-/**
- * Load the policies
- */
-static bool load_policies(private_getcertd_scep_t *this)
-{
-	enumerator_t *enumerator, *ekus;
-	policy_t *policy;
-	char *name, *approval, *auth, *eku;
-
-	enumerator = lib->settings->create_section_enumerator(lib->settings,
-												"%s.policies", lib->ns);
-	while (enumerator->enumerate(enumerator, &name))
-	{
-		INIT(policy,
-			.name = strdup(name),
-			.path = strdup(lib->settings->get_str(lib->settings,
-							"%s.policies.%s.path", "/scep", lib->ns, name)),
-			.subject = strdupnull(lib->settings->get_str(lib->settings,
-							"%s.policies.%s.subject", NULL, lib->ns, name)),
-			.san = strdupnull(lib->settings->get_str(lib->settings,
-							"%s.policies.%s.san", NULL, lib->ns, name)),
-			.lifetime = lib->settings->get_time(lib->settings,
-							"%s.policies.%s.lifetime", 3600, lib->ns, name),
-			.backdate = lib->settings->get_time(lib->settings,
-							"%s.policies.%s.backdate", 300, lib->ns, name),
-			.challenge = strdupnull(lib->settings->get_str(lib->settings,
-							"%s.policies.%s.challenge_password", NULL,
-							lib->ns, name)),
-			.min_rsa = lib->settings->get_int(lib->settings,
-							"%s.policies.%s.min_rsa_bits", 2048, lib->ns,
-							name),
-			.allow_weak = lib->settings->get_bool(lib->settings,
-							"%s.policies.%s.allow_des", FALSE, lib->ns, name),
-		);
-		approval = lib->settings->get_str(lib->settings,
-							"%s.policies.%s.approval", "auto", lib->ns, name);
-		auth = lib->settings->get_str(lib->settings,
-							"%s.policies.%s.auth", "radius", lib->ns, name);
-		policy->manual = streq(approval, "manual");
-		policy->radius = streq(auth, "radius");
-		ekus = enumerator_create_token(lib->settings->get_str(lib->settings,
-							"%s.policies.%s.eku", "", lib->ns, name), ",", " ");
-		while (ekus->enumerate(ekus, &eku))
-		{
-			if (streq(eku, "clientAuth"))
-			{
-				policy->ekus |= GETCERTD_EKU_CLIENT_AUTH;
-			}
-			else if (streq(eku, "serverAuth"))
-			{
-				policy->ekus |= GETCERTD_EKU_SERVER_AUTH;
-			}
-			else if (streq(eku, "ipsecIKE"))
-			{
-				policy->ekus |= GETCERTD_EKU_IPSEC_IKE;
-			}
-			else
-			{
-				DBG1(DBG_APP, "%s.policies.%s.eku: unknown '%s'", lib->ns,
-					 name, eku);
-				policy->lifetime = 0;
-			}
-		}
-		ekus->destroy(ekus);
-		if (!policy->subject || !policy->lifetime || policy->path[0] != '/' ||
-			(!streq(approval, "auto") && !policy->manual) ||
-			(!policy->radius && !streq(auth, "challenge")) ||
-			(!policy->radius && !policy->challenge))
-		{
-			DBG1(DBG_APP, "%s.policies.%s: needs a subject template, a "
-				 "positive lifetime, a path starting with '/', approval "
-				 "auto|manual, auth radius|challenge (challenge needs "
-				 "challenge_password)", lib->ns, name);
-			policy_destroy(policy);
-			enumerator->destroy(enumerator);
-			return FALSE;
-		}
-		DBG1(DBG_APP, "policy '%s' on %s: subject '%s', san '%s', lifetime "
-			 "%us, %s approval, %s", name, policy->path, policy->subject,
-			 policy->san ?: "-", policy->lifetime,
-			 policy->manual ? "manual" : "automatic",
-			 policy->radius ? "RADIUS" : "challenge password");
-		this->policies->insert_last(this->policies, policy);
-	}
-	enumerator->destroy(enumerator);
-	if (!this->policies->get_count(this->policies))
-	{
-		DBG1(DBG_APP, "no %s.policies configured", lib->ns);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/**
- * Create the RADIUS client from the settings, if servers are configured
- */
-static bool load_radius(private_getcertd_scep_t *this)
-{
-	enumerator_t *enumerator;
-	getcert_radius_server_t servers[16];
-	char *name, *secret;
-	u_int count = 0;
-
-	enumerator = lib->settings->create_section_enumerator(lib->settings,
-											"%s.radius.servers", lib->ns);
-	while (enumerator->enumerate(enumerator, &name) &&
-		   count < countof(servers))
-	{
-		secret = lib->settings->get_str(lib->settings,
-					"%s.radius.servers.%s.secret", NULL, lib->ns, name);
-		servers[count] = (getcert_radius_server_t){
-			.address = lib->settings->get_str(lib->settings,
-					"%s.radius.servers.%s.address", NULL, lib->ns, name),
-			.port = lib->settings->get_int(lib->settings,
-					"%s.radius.servers.%s.port", 1812, lib->ns, name),
-			.secret = chunk_from_str(secret ?: ""),
-		};
-		if (!servers[count].address || !secret)
-		{
-			DBG1(DBG_APP, "%s.radius.servers.%s needs address and secret",
-				 lib->ns, name);
-			enumerator->destroy(enumerator);
-			return FALSE;
-		}
-		count++;
-	}
-	enumerator->destroy(enumerator);
-	if (!count)
-	{
-		return TRUE;
-	}
-	this->radius = getcert_radius_create(servers, count,
-				lib->settings->get_str(lib->settings,
-						"%s.radius.nas_identifier", "getcertd", lib->ns),
-				lib->settings->get_int(lib->settings,
-						"%s.radius.timeout", 1000, lib->ns),
-				lib->settings->get_int(lib->settings,
-						"%s.radius.retransmit", 2, lib->ns),
-				lib->settings->get_double(lib->settings,
-						"%s.radius.backoff", 2.0, lib->ns));
-	return this->radius != NULL;
 }
 
 /**
@@ -1232,13 +777,12 @@ static void *load(credential_type_t type, char *key)
 METHOD(getcertd_scep_t, destroy, void,
 	private_getcertd_scep_t *this)
 {
-	this->policies->destroy_function(this->policies, (void*)policy_destroy);
+	DESTROY_FUNCTION_IF(this->policies, (void*)getcertd_policy_destroy);
 	DESTROY_IF(this->issuer);
 	DESTROY_IF(this->ra);
 	DESTROY_IF(this->ra_key);
 	DESTROY_IF(this->ca_key);
-	DESTROY_IF(this->radius);
-	free(this->realm);
+	DESTROY_IF(this->auth);
 	free(this);
 }
 
@@ -1257,9 +801,6 @@ getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
 			.destroy = _destroy,
 		},
 		.db = db,
-		.policies = linked_list_create(),
-		.realm = strdup(lib->settings->get_str(lib->settings, "%s.realm",
-											   "getcert", lib->ns)),
 		.retry_after = lib->settings->get_time(lib->settings,
 											   "%s.retry_after", 10, lib->ns),
 		.crl_lifetime = lib->settings->get_time(lib->settings,
@@ -1289,7 +830,9 @@ getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
 			return NULL;
 		}
 	}
-	if (!load_radius(this) || !load_policies(this))
+	this->auth = getcertd_auth_create();
+	this->policies = getcertd_policy_load();
+	if (!this->auth || !this->policies)
 	{
 		destroy(this);
 		return NULL;

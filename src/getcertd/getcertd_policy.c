@@ -1,0 +1,265 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "getcertd_policy.h"
+#include "getcertd_issuer.h"
+
+#include <ctype.h>
+
+#include <utils/debug.h>
+
+/*
+ * Described in header
+ */
+void getcertd_policy_destroy(getcertd_policy_t *policy)
+{
+	free(policy->name);
+	free(policy->path);
+	free(policy->subject);
+	free(policy->san);
+	free(policy->challenge);
+	free(policy);
+}
+
+/*
+ * Described in header
+ */
+linked_list_t *getcertd_policy_load()
+{
+	enumerator_t *enumerator, *ekus;
+	linked_list_t *policies;
+	getcertd_policy_t *policy;
+	char *name, *approval, *auth, *eku;
+
+	policies = linked_list_create();
+	enumerator = lib->settings->create_section_enumerator(lib->settings,
+												"%s.policies", lib->ns);
+	while (enumerator->enumerate(enumerator, &name))
+	{
+		INIT(policy,
+			.name = strdup(name),
+			.path = strdup(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.path", "/scep", lib->ns, name)),
+			.subject = strdupnull(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.subject", NULL, lib->ns, name)),
+			.san = strdupnull(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.san", NULL, lib->ns, name)),
+			.lifetime = lib->settings->get_time(lib->settings,
+							"%s.policies.%s.lifetime", 3600, lib->ns, name),
+			.backdate = lib->settings->get_time(lib->settings,
+							"%s.policies.%s.backdate", 300, lib->ns, name),
+			.challenge = strdupnull(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.challenge_password", NULL,
+							lib->ns, name)),
+			.min_rsa = lib->settings->get_int(lib->settings,
+							"%s.policies.%s.min_rsa_bits", 2048, lib->ns,
+							name),
+			.allow_weak = lib->settings->get_bool(lib->settings,
+							"%s.policies.%s.allow_des", FALSE, lib->ns, name),
+		);
+		approval = lib->settings->get_str(lib->settings,
+							"%s.policies.%s.approval", "auto", lib->ns, name);
+		auth = lib->settings->get_str(lib->settings,
+							"%s.policies.%s.auth", "radius", lib->ns, name);
+		policy->manual = streq(approval, "manual");
+		policy->radius = streq(auth, "radius");
+		ekus = enumerator_create_token(lib->settings->get_str(lib->settings,
+							"%s.policies.%s.eku", "", lib->ns, name), ",", " ");
+		while (ekus->enumerate(ekus, &eku))
+		{
+			if (streq(eku, "clientAuth"))
+			{
+				policy->ekus |= GETCERTD_EKU_CLIENT_AUTH;
+			}
+			else if (streq(eku, "serverAuth"))
+			{
+				policy->ekus |= GETCERTD_EKU_SERVER_AUTH;
+			}
+			else if (streq(eku, "ipsecIKE"))
+			{
+				policy->ekus |= GETCERTD_EKU_IPSEC_IKE;
+			}
+			else
+			{
+				DBG1(DBG_APP, "%s.policies.%s.eku: unknown '%s'", lib->ns,
+					 name, eku);
+				policy->lifetime = 0;
+			}
+		}
+		ekus->destroy(ekus);
+		if (!policy->subject || !policy->lifetime || policy->path[0] != '/' ||
+			(!streq(approval, "auto") && !policy->manual) ||
+			(!policy->radius && !streq(auth, "challenge")) ||
+			(!policy->radius && !policy->challenge))
+		{
+			DBG1(DBG_APP, "%s.policies.%s: needs a subject template, a "
+				 "positive lifetime, a path starting with '/', approval "
+				 "auto|manual, auth radius|challenge (challenge needs "
+				 "challenge_password)", lib->ns, name);
+			getcertd_policy_destroy(policy);
+			enumerator->destroy(enumerator);
+			policies->destroy_function(policies,
+									   (void*)getcertd_policy_destroy);
+			return NULL;
+		}
+		DBG1(DBG_APP, "policy '%s' on %s: subject '%s', san '%s', lifetime "
+			 "%us, %s approval, %s", name, policy->path, policy->subject,
+			 policy->san ?: "-", policy->lifetime,
+			 policy->manual ? "manual" : "automatic",
+			 policy->radius ? "RADIUS" : "challenge password");
+		policies->insert_last(policies, policy);
+	}
+	enumerator->destroy(enumerator);
+	if (!policies->get_count(policies))
+	{
+		DBG1(DBG_APP, "no %s.policies configured", lib->ns);
+		policies->destroy(policies);
+		return NULL;
+	}
+	return policies;
+}
+
+/*
+ * Described in header
+ */
+bool getcertd_policy_valid_user(char *user)
+{
+	int len = 0;
+
+	for (; *user; user++, len++)
+	{
+		if (!isalnum(*user) && !strchr("._-@", *user))
+		{
+			return FALSE;
+		}
+	}
+	return len > 0 && len <= 64;
+}
+
+/**
+ * Expand a template, %u is the user
+ */
+static identification_t *expand(char *template, char *user)
+{
+	char buf[512], *pos = buf;
+	int len;
+
+	while (*template && pos < buf + sizeof(buf) - 1)
+	{
+		if (template[0] == '%' && template[1] == 'u')
+		{
+			len = snprintf(pos, buf + sizeof(buf) - pos, "%s", user);
+			pos += min(len, buf + sizeof(buf) - 1 - pos);
+			template += 2;
+			continue;
+		}
+		*pos++ = *template++;
+	}
+	*pos = '\0';
+	return identification_create_from_string(buf);
+}
+
+/*
+ * Described in header
+ */
+bool getcertd_policy_subject_ok(identification_t *csr_subject,
+								identification_t *dn, linked_list_t *sans,
+								char *user)
+{
+	enumerator_t *enumerator;
+	identification_t *san;
+	char buf[300];
+	bool ok = FALSE;
+
+	if (csr_subject->equals(csr_subject, dn))
+	{
+		return TRUE;
+	}
+	enumerator = sans->create_enumerator(sans);
+	while (enumerator->enumerate(enumerator, &san) && !ok)
+	{
+		snprintf(buf, sizeof(buf), "CN=%Y", san);
+		san = identification_create_from_string(buf);
+		ok = csr_subject->equals(csr_subject, san);
+		san->destroy(san);
+	}
+	enumerator->destroy(enumerator);
+	if (!ok && user)
+	{
+		snprintf(buf, sizeof(buf), "CN=%s", user);
+		san = identification_create_from_string(buf);
+		ok = csr_subject->equals(csr_subject, san);
+		san->destroy(san);
+	}
+	return ok;
+}
+
+/*
+ * Described in header
+ */
+bool getcertd_policy_sans_ok(pkcs10_t *csr, linked_list_t *sans)
+{
+	enumerator_t *enumerator, *inner;
+	identification_t *id, *granted;
+	bool ok = TRUE, found;
+
+	enumerator = csr->create_subjectAltName_enumerator(csr);
+	while (ok && enumerator->enumerate(enumerator, &id))
+	{
+		found = FALSE;
+		inner = sans->create_enumerator(sans);
+		while (!found && inner->enumerate(inner, &granted))
+		{
+			found = id->equals(id, granted);
+		}
+		inner->destroy(inner);
+		ok = found;
+	}
+	enumerator->destroy(enumerator);
+	return ok;
+}
+
+/*
+ * Described in header
+ */
+identification_t *getcertd_policy_granted(getcertd_policy_t *policy,
+										  char *user, linked_list_t *sans)
+{
+	if (policy->san)
+	{
+		sans->insert_last(sans, expand(policy->san, user));
+	}
+	return expand(policy->subject, user);
+}
+
+/*
+ * Described in header
+ */
+getcertd_policy_t *getcertd_policy_find(linked_list_t *policies, char *path)
+{
+	enumerator_t *enumerator;
+	getcertd_policy_t *policy, *found = NULL;
+
+	enumerator = policies->create_enumerator(policies);
+	while (enumerator->enumerate(enumerator, &policy))
+	{
+		if (streq(policy->path, path))
+		{
+			found = policy;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}

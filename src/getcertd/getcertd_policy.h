@@ -1,0 +1,125 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcertd_policy getcertd_policy
+ * @{ @ingroup getcertd
+ */
+
+#ifndef GETCERTD_POLICY_H_
+#define GETCERTD_POLICY_H_
+
+#include <library.h>
+#include <collections/linked_list.h>
+#include <credentials/certificates/pkcs10.h>
+
+typedef struct getcertd_policy_t getcertd_policy_t;
+
+/**
+ * An issuance policy, served on one path: who may enroll, how, and what
+ * the certificates say.
+ */
+struct getcertd_policy_t {
+	/** name of the settings section */
+	char *name;
+	/** URL path */
+	char *path;
+	/** subject DN template, %u is the user */
+	char *subject;
+	/** subjectAltName template, or NULL */
+	char *san;
+	/** certificate lifetime, seconds */
+	u_int lifetime;
+	/** notBefore backdating, seconds */
+	u_int backdate;
+	/** requests wait for an operator */
+	bool manual;
+	/** HTTP Basic authentication against RADIUS */
+	bool radius;
+	/** SCEP challengePassword accepted instead, or NULL */
+	char *challenge;
+	/** extended key usages of issued certificates */
+	u_int ekus;
+	/** smallest RSA key accepted, bits */
+	u_int min_rsa;
+	/** accept DES/DES3 encrypted requests (legacy clients) */
+	bool allow_weak;
+};
+
+/**
+ * Load the policies from getcertd.policies.
+ *
+ * @return				list of getcertd_policy_t*, NULL on errors (logged)
+ */
+linked_list_t *getcertd_policy_load();
+
+/**
+ * Destroy a policy.
+ *
+ * @param policy		policy to destroy
+ */
+void getcertd_policy_destroy(getcertd_policy_t *policy);
+
+/**
+ * Find the policy serving a path.
+ *
+ * @param policies		list of getcertd_policy_t*
+ * @param path			URL path
+ * @return				policy, NULL if none
+ */
+getcertd_policy_t *getcertd_policy_find(linked_list_t *policies, char *path);
+
+/**
+ * Check a user name: it goes into DNs and subjectAltNames.
+ *
+ * @param user			user name
+ * @return				TRUE if usable
+ */
+bool getcertd_policy_valid_user(char *user);
+
+/**
+ * Build the names a user is granted by a policy.
+ *
+ * @param policy		policy
+ * @param user			authenticated user
+ * @param sans			list to add granted subjectAltNames to
+ * @return				granted subject DN
+ */
+identification_t *getcertd_policy_granted(getcertd_policy_t *policy,
+										  char *user, linked_list_t *sans);
+
+/**
+ * Whether a CSR subject is acceptable for the names granted: the granted
+ * DN, or a single CN holding the user or a granted subjectAltName.
+ *
+ * @param csr_subject	subject the CSR asks for
+ * @param dn			granted subject DN
+ * @param sans			granted subjectAltNames, identification_t*
+ * @param user			authenticated user, or NULL
+ * @return				TRUE if acceptable
+ */
+bool getcertd_policy_subject_ok(identification_t *csr_subject,
+								identification_t *dn, linked_list_t *sans,
+								char *user);
+
+/**
+ * Whether every subjectAltName a CSR asks for is granted.
+ *
+ * @param csr			CSR
+ * @param sans			granted subjectAltNames, identification_t*
+ * @return				TRUE if all are granted
+ */
+bool getcertd_policy_sans_ok(pkcs10_t *csr, linked_list_t *sans);
+
+#endif /** GETCERTD_POLICY_H_ @}*/
