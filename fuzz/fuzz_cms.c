@@ -223,7 +223,7 @@ static bool decrypt(chunk_t blob, bool allow_weak)
 	chunk_t plain = chunk_empty;
 
 	if (getcert_cms_decrypt(blob, fx.client, fx.client_key, allow_weak,
-							&plain))
+							chunk_empty, &plain) == GETCERT_OK)
 	{
 		if (fuzz_debug)
 		{

@@ -67,10 +67,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	getcert_err_t err;
 	pkcs10_t *pkcs10;
 
-	err = scep_parse_request(blob, fx.ca, fx.ca_key, TRUE, &req);
-	if (err == GETCERT_OK)
+	err = scep_parse_request(blob, fx.ca, fx.ca_key, TRUE,
+							 chunk_from_chars(0x01, 0x02, 0x03, 0x04), &req);
+	if (err == GETCERT_OK || err == GETCERT_ERR_DECRYPT)
 	{
-		if (!req.signer || !req.transid.len || !req.nonce.len)
+		if (!req.signer || !req.transid.len || !req.nonce.len ||
+			(err == GETCERT_ERR_DECRYPT && req.data.len))
 		{	/* what the contract promises */
 			abort();
 		}

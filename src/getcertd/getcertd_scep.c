@@ -26,6 +26,8 @@
 
 #include <getcert_scep.h>
 #include <getcert_cms.h>
+#include <getcert_x509.h>
+#include <getcert_enroll.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -66,6 +68,11 @@ struct private_getcertd_scep_t {
 	 * Private key of the CA, for SCEP without RA.
 	 */
 	private_key_t *ca_key;
+
+	/**
+	 * Key of the substitute content encryption keys (implicit rejection).
+	 */
+	chunk_t reject_secret;
 
 	/**
 	 * HTTP Basic authentication against RADIUS.
@@ -158,6 +165,18 @@ static void failure(private_getcertd_scep_t *this, ctx_t *ctx,
 {
 	ctx->result = reason;
 	certrep(this, ctx, response, SCEP_FAILURE, fail, chunk_empty);
+}
+
+/**
+ * Reply to a request whose encrypted content is unusable: it did not
+ * decrypt, or what it decrypted to does not parse. One answer for all of
+ * them, whatever the reason (only the log tells), so that nobody learns
+ * anything about a ciphertext they sent (no padding oracle)
+ */
+static void unusable(private_getcertd_scep_t *this, ctx_t *ctx,
+					 getcertd_response_t *response, char *reason)
+{
+	failure(this, ctx, response, SCEP_BAD_REQUEST, reason);
 }
 
 /**
@@ -403,7 +422,7 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 							 ctx->req.data, BUILD_END);
 	if (!csr)
 	{
-		failure(this, ctx, response, SCEP_BAD_REQUEST, "malformed CSR");
+		unusable(this, ctx, response, "malformed CSR");
 		return;
 	}
 	if (!csr_ok(this, ctx, csr, &reason))
@@ -504,8 +523,16 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 	identification_t *subject;
 	linked_list_t *sans;
 	chunk_t keyid = chunk_empty, serial = chunk_empty, der = chunk_empty;
+	chunk_t blob = ctx->req.data, inner, name;
 	char *user = NULL;
 
+	if (asn1_unwrap(&blob, &inner) != ASN1_SEQUENCE || blob.len ||
+		asn1_unwrap(&inner, &name) != ASN1_SEQUENCE ||
+		asn1_unwrap(&inner, &name) != ASN1_SEQUENCE || inner.len)
+	{
+		unusable(this, ctx, response, "malformed IssuerAndSubject");
+		return;
+	}
 	state = this->db->get_transaction(this->db, ctx->transid, &keyid,
 									  &serial, &der, &user);
 	switch (state)
@@ -554,12 +581,11 @@ static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
 	linked_list_t *revoked, *empty;
 	chunk_t blob = ctx->req.data, inner, name, serial, der, data;
 
-	if (asn1_unwrap(&blob, &inner) != ASN1_SEQUENCE ||
+	if (asn1_unwrap(&blob, &inner) != ASN1_SEQUENCE || blob.len ||
 		asn1_unwrap(&inner, &name) != ASN1_SEQUENCE ||
-		asn1_unwrap(&inner, &serial) != ASN1_INTEGER)
+		asn1_unwrap(&inner, &serial) != ASN1_INTEGER || inner.len)
 	{
-		failure(this, ctx, response, SCEP_BAD_REQUEST,
-				"malformed IssuerAndSerialNumber");
+		unusable(this, ctx, response, "malformed IssuerAndSerialNumber");
 		return;
 	}
 	if (ctx->req.type == SCEP_GET_CERT)
@@ -635,16 +661,29 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 		return;
 	}
 	err = scep_parse_request(msg, scep_cert(this), scep_key(this),
-							 ctx->policy->allow_weak, &ctx->req);
+							 ctx->policy->allow_weak, this->reject_secret,
+							 &ctx->req);
 	chunk_free(&msg);
-	if (err != GETCERT_OK)
+	switch (err)
 	{
-		getcertd_response_plain(response, 400, "invalid SCEP request\n");
-		ctx->result = enum_to_name(getcert_err_names, err);
-		return;
+		case GETCERT_OK:
+		case GETCERT_ERR_DECRYPT:
+			break;
+		case GETCERT_ERR_SIGNATURE:
+			ctx->result = "request signature invalid";
+			/* fall-through */
+		default:
+			getcertd_response_plain(response, 400, "invalid SCEP request\n");
+			ctx->result = ctx->result ?: "malformed request";
+			return;
 	}
 	snprintf(ctx->transid, sizeof(ctx->transid), "%.*s",
 			 (int)ctx->req.transid.len, ctx->req.transid.ptr);
+	if (err == GETCERT_ERR_DECRYPT)
+	{
+		unusable(this, ctx, response, "content not decryptable");
+		return;
+	}
 	switch (ctx->req.type)
 	{
 		case SCEP_PKCS_REQ:
@@ -774,6 +813,65 @@ static void *load(credential_type_t type, char *key)
 	return cred;
 }
 
+/**
+ * Check the certificates and keys that sign CertReps and decrypt requests:
+ * refuse what cannot work, warn about what works with lenient clients only
+ */
+static bool check_keys(private_getcertd_scep_t *this)
+{
+	certificate_t *ca = this->issuer->get_ca(this->issuer);
+	public_key_t *public;
+	bool rsa;
+
+	if (!getcert_key_matches(ca, this->ca_key))
+	{
+		DBG1(DBG_APP, "%s.ca.key is not the key of %s.ca.cert", lib->ns,
+			 lib->ns);
+		return FALSE;
+	}
+	if (!this->ra)
+	{
+		DBG1(DBG_APP, "warning: no %s.ca.ra_cert: requests are decrypted "
+			 "with the CA's signing key; configure an RA certificate and "
+			 "key (keyEncipherment, digitalSignature) for SCEP", lib->ns);
+		if (!getcert_x509_allows(ca, GETCERT_KU_DIGITAL_SIGNATURE) ||
+			!getcert_x509_allows(ca, GETCERT_KU_KEY_ENCIPHERMENT))
+		{
+			DBG1(DBG_APP, "warning: the keyUsage of %s.ca.cert lacks "
+				 "digitalSignature or keyEncipherment: strict clients "
+				 "refuse CertReps it signs or requests encrypted to it",
+				 lib->ns);
+		}
+		return TRUE;
+	}
+	public = this->ra->get_public_key(this->ra);
+	rsa = public && public->get_type(public) == KEY_RSA;
+	DESTROY_IF(public);
+	if (!rsa || !getcert_key_matches(this->ra, this->ra_key))
+	{
+		DBG1(DBG_APP, "%s.ca.ra_cert must be an RSA certificate and "
+			 "%s.ca.ra_key its key", lib->ns, lib->ns);
+		return FALSE;
+	}
+	if (!this->ra->issued_by(this->ra, ca, NULL) ||
+		!this->ra->get_validity(this->ra, NULL, NULL, NULL))
+	{
+		DBG1(DBG_APP, "%s.ca.ra_cert is not a currently valid certificate "
+			 "issued by %s.ca.cert: clients cannot verify it", lib->ns,
+			 lib->ns);
+		return FALSE;
+	}
+	if (!getcert_x509_allows(this->ra, GETCERT_KU_DIGITAL_SIGNATURE) ||
+		!getcert_x509_allows(this->ra, GETCERT_KU_KEY_ENCIPHERMENT))
+	{
+		DBG1(DBG_APP, "%s.ca.ra_cert needs keyUsage digitalSignature "
+			 "(to sign CertReps) and keyEncipherment (to be the recipient "
+			 "of requests)", lib->ns);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 METHOD(getcertd_scep_t, destroy, void,
 	private_getcertd_scep_t *this)
 {
@@ -783,6 +881,7 @@ METHOD(getcertd_scep_t, destroy, void,
 	DESTROY_IF(this->ra_key);
 	DESTROY_IF(this->ca_key);
 	DESTROY_IF(this->auth);
+	chunk_clear(&this->reject_secret);
 	free(this);
 }
 
@@ -794,6 +893,7 @@ getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
 	private_getcertd_scep_t *this;
 	certificate_t *ca;
 	private_key_t *key;
+	rng_t *rng;
 
 	INIT(this,
 		.public = {
@@ -830,9 +930,18 @@ getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
 			return NULL;
 		}
 	}
+	rng = lib->crypto->create_rng(lib->crypto, RNG_STRONG);
+	if (!rng || !rng->allocate_bytes(rng, 32, &this->reject_secret))
+	{
+		DBG1(DBG_APP, "no strong random number generator");
+		DESTROY_IF(rng);
+		destroy(this);
+		return NULL;
+	}
+	rng->destroy(rng);
 	this->auth = getcertd_auth_create();
 	this->policies = getcertd_policy_load();
-	if (!this->auth || !this->policies)
+	if (!check_keys(this) || !this->auth || !this->policies)
 	{
 		destroy(this);
 		return NULL;

@@ -29,6 +29,8 @@
 #include <crypto/crypters/crypter.h>
 #include <asn1/asn1.h>
 
+#include "getcert_error.h"
+
 typedef struct getcert_cms_t getcert_cms_t;
 
 /**
@@ -121,18 +123,33 @@ getcert_cms_t *getcert_cms_parse(chunk_t blob);
  * Decrypt a ContentInfo holding EnvelopedData with key transport.
  *
  * The recipient must be identified by our certificate (issuer and serial
- * or subjectKeyIdentifier). Content encryption AES-128/192/256-CBC, and
- * DES-EDE3-CBC or DES-CBC only if weak algorithms are allowed.
+ * or subjectKeyIdentifier); the first KeyTransRecipientInfo addressed to
+ * us is used, never another one. Content encryption AES-128/192/256-CBC,
+ * and DES-EDE3-CBC or DES-CBC only if weak algorithms are allowed.
+ *
+ * The encrypted key is rejected implicitly (RFC 3218 section 2.3): if it
+ * does not decrypt (PKCS#1 v1.5 or OAEP) to a key of the length the
+ * content encryption needs, the content is decrypted with a substitute
+ * key, the first bytes of HMAC-SHA-256(secret, encrypted key): the same
+ * message always gives the same result, and a bad encrypted key fails
+ * exactly as bad content padding does, with GETCERT_ERR_DECRYPT.
  *
  * @param blob			DER encoding
- * @param cert			our certificate, as the server addressed us
+ * @param cert			our certificate, as the sender addressed us
  * @param key			our private key
  * @param allow_weak	accept DES-EDE3-CBC and DES-CBC content encryption
+ * @param secret		key of the substitute key derivation, empty for a
+ *						random substitute
  * @param plain			receives the allocated plaintext
- * @return				TRUE if decrypted (reason logged otherwise)
+ * @return				GETCERT_OK; for what the message says in clear:
+ *						GETCERT_ERR_MALFORMED (structure), _POLICY
+ *						(algorithm not accepted), _ENVELOPE (not
+ *						addressed to us, key transport not supported);
+ *						GETCERT_ERR_DECRYPT for every decryption failure
  */
-bool getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
-						 private_key_t *key, bool allow_weak, chunk_t *plain);
+getcert_err_t getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
+								  private_key_t *key, bool allow_weak,
+								  chunk_t secret, chunk_t *plain);
 
 /**
  * Build a degenerate certs-only SignedData ContentInfo.
@@ -183,6 +200,33 @@ chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 chunk_t getcert_cms_build_enveloped(chunk_t content, certificate_t *recipient,
 									encryption_algorithm_t alg,
 									size_t key_size);
+
+/**
+ * Build a KeyTransRecipientInfo (rsaEncryption) for a recipient.
+ *
+ * @param recipient		recipient certificate (issuer and serial)
+ * @param encrypted		encrypted content encryption key
+ * @return				allocated DER encoding
+ */
+chunk_t getcert_cms_build_ktri(certificate_t *recipient, chunk_t encrypted);
+
+/**
+ * Build a ContentInfo holding EnvelopedData from its parts, for tests and
+ * probes that need envelopes getcert_cms_build_enveloped() never builds.
+ *
+ * @param content		data to encrypt
+ * @param alg			content encryption algorithm
+ * @param key_size		key size in bits
+ * @param cek			content encryption key
+ * @param ktris			RecipientInfo encodings, concatenated
+ * @param pad			add block cipher padding (else the content must
+ *						be a multiple of the block size)
+ * @return				allocated DER encoding, chunk_empty on failure
+ */
+chunk_t getcert_cms_build_enveloped_with(chunk_t content,
+										 encryption_algorithm_t alg,
+										 size_t key_size, chunk_t cek,
+										 chunk_t ktris, bool pad);
 
 /**
  * Build an Attribute with a single value.

@@ -56,8 +56,10 @@ enum getcert_err_t {
 	GETCERT_ERR_NONCE,
 	/** messageType, pkiStatus or failInfo invalid */
 	GETCERT_ERR_PROTOCOL,
-	/** envelope missing, empty or not decryptable */
+	/** envelope missing, empty, not for us or not supported */
 	GETCERT_ERR_ENVELOPE,
+	/** envelope content does not decrypt (key, padding) */
+	GETCERT_ERR_DECRYPT,
 	/** the CA answered FAILURE */
 	GETCERT_ERR_REJECTED,
 	/** the request stayed PENDING beyond the configured time */

@@ -211,9 +211,23 @@ static chunk_t scep_attrs(scep_msg_t type, chunk_t transid, chunk_t nonce)
 /*
  * Described in header
  */
+chunk_t scep_sign_request(scep_request_t *req, chunk_t envelope)
+{
+	chunk_t attrs, msg;
+
+	attrs = scep_attrs(req->type, req->transid, req->nonce);
+	msg = getcert_cms_build_signed(envelope, attrs, req->signer, req->key,
+								   req->digest, FALSE);
+	chunk_free(&attrs);
+	return msg;
+}
+
+/*
+ * Described in header
+ */
 chunk_t scep_build_request(scep_request_t *req)
 {
-	chunk_t envelope, attrs, msg;
+	chunk_t envelope, msg;
 
 	envelope = getcert_cms_build_enveloped(req->data, req->recipient,
 										   req->enc_alg, req->enc_key_size);
@@ -221,11 +235,8 @@ chunk_t scep_build_request(scep_request_t *req)
 	{
 		return chunk_empty;
 	}
-	attrs = scep_attrs(req->type, req->transid, req->nonce);
-	msg = getcert_cms_build_signed(envelope, attrs, req->signer, req->key,
-								   req->digest, FALSE);
+	msg = scep_sign_request(req, envelope);
 	chunk_free(&envelope);
-	chunk_free(&attrs);
 	return msg;
 }
 
@@ -404,8 +415,9 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
 				err = GETCERT_ERR_ENVELOPE;
 				goto out;
 			}
-			if (!getcert_cms_decrypt(cms->get_content(cms), req->signer,
-									 req->key, TRUE, &reply->data))
+			if (getcert_cms_decrypt(cms->get_content(cms), req->signer,
+								req->key, TRUE, chunk_empty,
+								&reply->data) != GETCERT_OK)
 			{
 				err = GETCERT_ERR_ENVELOPE;
 				goto out;
@@ -422,7 +434,7 @@ out:
  */
 getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
 								 private_key_t *key, bool allow_weak,
-								 scep_request_t *req)
+								 chunk_t secret, scep_request_t *req)
 {
 	enumerator_t *enumerator;
 	linked_list_t *candidates;
@@ -476,18 +488,14 @@ getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
 		goto out;
 	}
 	req->nonce = chunk_clone(value);
-	if (!getcert_cms_decrypt(cms->get_content(cms), cert, key, allow_weak,
-							 &req->data))
-	{
-		err = GETCERT_ERR_ENVELOPE;
-		goto out;
-	}
 	req->signer = signer->get_ref(signer);
+	err = getcert_cms_decrypt(cms->get_content(cms), cert, key, allow_weak,
+							  secret, &req->data);
 
 out:
 	candidates->destroy(candidates);
 	cms->destroy(cms);
-	if (err != GETCERT_OK)
+	if (err != GETCERT_OK && err != GETCERT_ERR_DECRYPT)
 	{
 		scep_request_clear(req);
 	}

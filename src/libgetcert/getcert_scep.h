@@ -158,6 +158,17 @@ struct scep_request_t {
 chunk_t scep_build_request(scep_request_t *req);
 
 /**
+ * Sign a SCEP request around an envelope built by the caller (tests and
+ * probes; scep_build_request() builds the envelope itself).
+ *
+ * @param req			request parameters (data, recipient and enc_*
+ *						unused)
+ * @param envelope		EnvelopedData ContentInfo
+ * @return				allocated DER encoding, chunk_empty on failure
+ */
+chunk_t scep_sign_request(scep_request_t *req, chunk_t envelope);
+
+/**
  * A verified CertRep.
  */
 struct scep_reply_t {
@@ -223,21 +234,27 @@ chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
  * The signature must verify with the certificate the message carries
  * (self-signed for a first PKCSReq, or a certificate the CA issued for a
  * RenewalReq; whether that certificate is acceptable is for the caller
- * to decide). The envelope must decrypt with the CA or RA key.
+ * to decide). The envelope must decrypt with the CA or RA key, with
+ * implicit rejection of the encrypted key (getcert_cms_decrypt()).
  *
  * @param blob			DER encoding of the pkiMessage
  * @param cert			CA or RA certificate the request is encrypted for
  * @param key			its private key
  * @param allow_weak	accept DES/DES3 encrypted requests
+ * @param secret		key of the substitute key derivation
  * @param req			receives type, data (decrypted), transid, nonce and
  *						signer (new reference); free the members with
  *						scep_request_clear()
- * @return				GETCERT_OK, GETCERT_ERR_MALFORMED, _SIGNATURE,
- *						_PROTOCOL or _ENVELOPE
+ * @return				GETCERT_OK; GETCERT_ERR_MALFORMED, _SIGNATURE,
+ *						_PROTOCOL, _POLICY or _ENVELOPE for what the
+ *						request says in clear; GETCERT_ERR_DECRYPT if the
+ *						content does not decrypt, with every member but
+ *						data set: answer it exactly as a request whose
+ *						decrypted content is unusable
  */
 getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
 								 private_key_t *key, bool allow_weak,
-								 scep_request_t *req);
+								 chunk_t secret, scep_request_t *req);
 
 /**
  * Free the members of a request parsed by scep_parse_request().

@@ -275,7 +275,7 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	int type;
 
 	if (scep_parse_request(msg, signer_cert(this), signer_key(this), TRUE,
-						   &req) != GETCERT_OK)
+						   chunk_empty, &req) != GETCERT_OK)
 	{
 		return chunk_empty;
 	}

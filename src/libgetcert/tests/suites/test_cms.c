@@ -311,8 +311,9 @@ START_TEST(test_envelope)
 		env = getcert_cms_build_enveloped(data, cert, envelopes[_i].alg,
 										  envelopes[_i].key_size);
 		ck_assert(env.len);
-		ck_assert(getcert_cms_decrypt(env, cert, key,
-					envelopes[_i].allow_weak, &plain) == envelopes[_i].ok);
+		ck_assert((getcert_cms_decrypt(env, cert, key,
+					envelopes[_i].allow_weak, chunk_empty, &plain) ==
+				   GETCERT_OK) == envelopes[_i].ok);
 		if (envelopes[_i].ok)
 		{
 			ck_assert_chunk_eq(plain, data);
@@ -333,7 +334,8 @@ START_TEST(test_envelope_other_recipient)
 	other = gt_cert(other_key, "CN=other", NULL, NULL, NULL, FALSE, 3600);
 	env = getcert_cms_build_enveloped(content, other, ENCR_AES_CBC, 128);
 	gt_log_start();
-	ck_assert(!getcert_cms_decrypt(env, cert, key, FALSE, &plain));
+	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, chunk_empty,
+								  &plain) == GETCERT_ERR_ENVELOPE);
 	ck_assert(gt_log_contains("not addressed to 'CN=signer'"));
 	gt_log_stop();
 	chunk_free(&env);
@@ -348,18 +350,306 @@ START_TEST(test_envelope_corrupt)
 	int last = _i == 0;
 
 	env = getcert_cms_build_enveloped(content, cert, ENCR_AES_CBC, 128);
-	/* 0: last ciphertext byte (breaks the padding), 1: empty the
-	 * encrypted content's length */
+	/* 0: last byte of the IV before the single encrypted block (flips
+	 * the last padding byte from 0x0b to 0xf4: always invalid), 1: empty
+	 * the encrypted content's length */
 	if (last)
 	{
-		env.ptr[env.len - 1] ^= 0xff;
+		env.ptr[env.len - 19] ^= 0xff;
 	}
 	else
 	{
 		env.ptr[env.len - 17] = 0x00;	/* length byte of [0] */
 	}
-	ck_assert(!getcert_cms_decrypt(env, cert, key, FALSE, &plain));
+	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, chunk_empty,
+								  &plain) == (last ? GETCERT_ERR_DECRYPT
+												   : GETCERT_ERR_MALFORMED));
 	chunk_free(&env);
+}
+END_TEST
+
+static chunk_t reject_secret = chunk_from_chars(
+	0x10,0x11,0x12,0x13,0x14,0x15,0x16,0x17,0x18,0x19,0x1a,0x1b,0x1c,0x1d,
+	0x1e,0x1f);
+
+/**
+ * Encrypt a key to our certificate (valid PKCS#1 v1.5)
+ */
+static chunk_t encrypt_key(chunk_t cek)
+{
+	public_key_t *public;
+	chunk_t ekey;
+
+	public = cert->get_public_key(cert);
+	ck_assert(public->encrypt(public, ENCRYPT_RSA_PKCS1, NULL, cek, &ekey));
+	public->destroy(public);
+	return ekey;
+}
+
+/**
+ * The substitute key for an encrypted key, as documented
+ */
+static chunk_t substitute(chunk_t ekey, size_t len)
+{
+	prf_t *prf;
+	chunk_t out;
+
+	prf = lib->crypto->create_prf(lib->crypto, PRF_HMAC_SHA2_256);
+	ck_assert(prf->set_key(prf, reject_secret));
+	ck_assert(prf->allocate_bytes(prf, ekey, &out));
+	prf->destroy(prf);
+	out.len = len;
+	return out;
+}
+
+/**
+ * An envelope for us with one KeyTransRecipientInfo carrying ekey, its
+ * content encrypted with cek
+ */
+static chunk_t envelope_with(chunk_t ekey, chunk_t cek, bool pad)
+{
+	chunk_t ktri, env;
+
+	ktri = getcert_cms_build_ktri(cert, ekey);
+	env = getcert_cms_build_enveloped_with(content, ENCR_AES_CBC, 128, cek,
+										   ktri, pad);
+	chunk_free(&ktri);
+	ck_assert(env.len);
+	return env;
+}
+
+/**
+ * Encrypted keys that are not a PKCS#1 v1.5 encryption of a 16 byte key:
+ * 0: random bytes (invalid padding), 1: a valid encryption of 15 bytes,
+ * 2: of 17 bytes, 3: of nothing
+ */
+static chunk_t bad_ekey(int i)
+{
+	chunk_t ekey, rnd = chunk_alloca(128);
+	rng_t *rng;
+
+	switch (i)
+	{
+		case 0:
+			rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
+			ck_assert(rng->get_bytes(rng, rnd.len, rnd.ptr));
+			rng->destroy(rng);
+			rnd.ptr[0] = 0x00;
+			rnd.ptr[1] = 0x55;		/* never a PKCS#1 v1.5 block type */
+			return chunk_clone(rnd);
+		case 1:
+			return encrypt_key(chunk_from_chars(1,2,3,4,5,6,7,8,9,10,11,12,
+												13,14,15));
+		case 2:
+			return encrypt_key(chunk_from_chars(1,2,3,4,5,6,7,8,9,10,11,12,
+												13,14,15,16,17));
+		default:
+			ekey = encrypt_key(chunk_from_chars(0));
+			return ekey;
+	}
+}
+
+START_TEST(test_implicit_rejection)
+{
+	chunk_t cek = chunk_from_chars(0xc0,0xc1,0xc2,0xc3,0xc4,0xc5,0xc6,0xc7,
+								   0xc8,0xc9,0xca,0xcb,0xcc,0xcd,0xce,0xcf);
+	chunk_t ekey, env, plain, subst;
+
+	/* an invalid encrypted key fails alike: as content decryption */
+	ekey = bad_ekey(_i);
+	env = envelope_with(ekey, cek, TRUE);
+	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+								  &plain) == GETCERT_ERR_DECRYPT);
+	ck_assert(!plain.len);
+	chunk_free(&env);
+
+	/* because the content is decrypted with the substitute key, which is
+	 * derived from the encrypted key: content encrypted with it decrypts,
+	 * every time */
+	subst = substitute(ekey, 16);
+	env = envelope_with(ekey, subst, TRUE);
+	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+								  &plain) == GETCERT_OK);
+	ck_assert_chunk_eq(plain, content);
+	chunk_free(&plain);
+	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+								  &plain) == GETCERT_OK);
+	ck_assert_chunk_eq(plain, content);
+	chunk_free(&plain);
+	chunk_free(&env);
+	chunk_clear(&subst);
+	chunk_free(&ekey);
+}
+END_TEST
+
+START_TEST(test_implicit_rejection_valid)
+{
+	chunk_t cek = chunk_from_chars(0xc0,0xc1,0xc2,0xc3,0xc4,0xc5,0xc6,0xc7,
+								   0xc8,0xc9,0xca,0xcb,0xcc,0xcd,0xce,0xcf);
+	chunk_t ekey, env, plain, subst;
+
+	/* a valid encrypted key is used, never the substitute */
+	ekey = encrypt_key(cek);
+	env = envelope_with(ekey, cek, TRUE);
+	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+								  &plain) == GETCERT_OK);
+	ck_assert_chunk_eq(plain, content);
+	chunk_free(&plain);
+	chunk_free(&env);
+	subst = substitute(ekey, 16);
+	env = envelope_with(ekey, subst, TRUE);
+	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+								  &plain) == GETCERT_ERR_DECRYPT);
+	chunk_free(&env);
+	chunk_clear(&subst);
+	chunk_free(&ekey);
+}
+END_TEST
+
+START_TEST(test_first_recipient)
+{
+	chunk_t cek = chunk_from_chars(0xc0,0xc1,0xc2,0xc3,0xc4,0xc5,0xc6,0xc7,
+								   0xc8,0xc9,0xca,0xcb,0xcc,0xcd,0xce,0xcf);
+	chunk_t good, bad, ktris, other, env, plain, ekey;
+	private_key_t *other_key;
+	certificate_t *other_cert;
+	getcert_err_t expected[] = {
+		GETCERT_ERR_DECRYPT, GETCERT_OK, GETCERT_OK,
+	};
+
+	ekey = encrypt_key(cek);
+	good = getcert_cms_build_ktri(cert, ekey);
+	chunk_free(&ekey);
+	bad = bad_ekey(0);
+	other_key = gt_rsa_key(1024);
+	other_cert = gt_cert(other_key, "CN=other", NULL, NULL, NULL, FALSE,
+						 3600);
+	other = getcert_cms_build_ktri(other_cert, bad);
+	chunk_free(&bad);
+	bad = getcert_cms_build_ktri(cert, chunk_from_chars(0x00, 0x55, 0x01));
+	switch (_i)
+	{
+		case 0:
+			/* an invalid one for us first: never fall through to the
+			 * valid one after it */
+			ktris = chunk_cat("cc", bad, good);
+			break;
+		case 1:
+			ktris = chunk_cat("cc", good, bad);
+			break;
+		default:
+			/* ones for others are skipped */
+			ktris = chunk_cat("cc", other, good);
+			break;
+	}
+	env = getcert_cms_build_enveloped_with(content, ENCR_AES_CBC, 128, cek,
+										   ktris, TRUE);
+	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+								  &plain) == expected[_i]);
+	if (expected[_i] == GETCERT_OK)
+	{
+		ck_assert_chunk_eq(plain, content);
+		chunk_free(&plain);
+	}
+	chunk_free(&env);
+	chunk_free(&ktris);
+	chunk_free(&good);
+	chunk_free(&bad);
+	chunk_free(&other);
+	other_cert->destroy(other_cert);
+	other_key->destroy(other_key);
+}
+END_TEST
+
+START_TEST(test_bad_padding)
+{
+	chunk_t cek = chunk_from_chars(0xc0,0xc1,0xc2,0xc3,0xc4,0xc5,0xc6,0xc7,
+								   0xc8,0xc9,0xca,0xcb,0xcc,0xcd,0xce,0xcf);
+	/* last bytes: 0x00, 0x11 (> block size), 0x02 0x03 (inconsistent) */
+	chunk_t tails[] = {
+		chunk_from_chars(0x00),
+		chunk_from_chars(0x11),
+		chunk_from_chars(0x02,0x03),
+		chunk_from_chars(0x03,0x03,0x03),
+	};
+	chunk_t ekey, ktri, padded, env, plain;
+
+	padded = chunk_alloca(32);
+	memset(padded.ptr, 0x41, padded.len);
+	memcpy(padded.ptr + padded.len - tails[_i].len, tails[_i].ptr,
+		   tails[_i].len);
+	ekey = encrypt_key(cek);
+	ktri = getcert_cms_build_ktri(cert, ekey);
+	env = getcert_cms_build_enveloped_with(padded, ENCR_AES_CBC, 128, cek,
+										   ktri, FALSE);
+	/* bad padding fails exactly as a bad encrypted key does */
+	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+								  &plain) ==
+			  (_i == 3 ? GETCERT_OK : GETCERT_ERR_DECRYPT));
+	if (_i == 3)
+	{
+		ck_assert_int_eq(plain.len, 29);
+		chunk_free(&plain);
+	}
+	chunk_free(&env);
+	chunk_free(&ktri);
+	chunk_free(&ekey);
+}
+END_TEST
+
+START_TEST(test_constructed_content)
+{
+	chunk_t cek = chunk_from_chars(0xc0,0xc1,0xc2,0xc3,0xc4,0xc5,0xc6,0xc7,
+								   0xc8,0xc9,0xca,0xcb,0xcc,0xcd,0xce,0xcf);
+	chunk_t ekey, ktri, env, plain, prim, segments, rebuilt, oid;
+	chunk_t seq, inner, eci, enc, alg, tlv;
+	size_t i, count;
+
+	/* the encrypted content in segments of one byte each, [0] constructed
+	 * (as Go's pkcs7 sends it, only longer) */
+	ekey = encrypt_key(cek);
+	ktri = getcert_cms_build_ktri(cert, ekey);
+	env = getcert_cms_build_enveloped_with(content, ENCR_AES_CBC, 128, cek,
+										   ktri, TRUE);
+	/* ContentInfo { oid, [0] { SEQUENCE { version, SET, eci } } } */
+	seq = env;
+	ck_assert(asn1_unwrap(&seq, &inner) == ASN1_SEQUENCE);
+	ck_assert(asn1_unwrap(&inner, &oid) == ASN1_OID);
+	ck_assert(asn1_unwrap(&inner, &seq) == ASN1_CONTEXT_C_0);
+	ck_assert(asn1_unwrap(&seq, &inner) == ASN1_SEQUENCE);
+	ck_assert(asn1_unwrap(&inner, &tlv) == ASN1_INTEGER);
+	ck_assert(asn1_unwrap(&inner, &tlv) == ASN1_SET);
+	ck_assert(asn1_unwrap(&inner, &eci) == ASN1_SEQUENCE);
+	ck_assert(asn1_unwrap(&eci, &tlv) == ASN1_OID);
+	alg = eci;
+	ck_assert(asn1_unwrap(&eci, &tlv) == ASN1_SEQUENCE);
+	alg.len -= eci.len;
+	ck_assert(asn1_unwrap(&eci, &prim) == ASN1_CONTEXT_S_0);
+	count = prim.len;
+	segments = chunk_empty;
+	for (i = 0; i < count; i++)
+	{
+		segments = chunk_cat("mm", segments, asn1_wrap(ASN1_OCTET_STRING,
+								"c", chunk_create(prim.ptr + i, 1)));
+	}
+	enc = asn1_wrap(ASN1_CONTEXT_C_0, "m", segments);
+	rebuilt = asn1_wrap(ASN1_SEQUENCE, "mm",
+				asn1_build_known_oid(OID_PKCS7_ENVELOPED_DATA),
+				asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					asn1_wrap(ASN1_SEQUENCE, "cmm",
+						ASN1_INTEGER_0,
+						asn1_wrap(ASN1_SET, "c", ktri),
+						asn1_wrap(ASN1_SEQUENCE, "mcm",
+							asn1_build_known_oid(OID_PKCS7_DATA),
+							alg, enc))));
+	ck_assert(getcert_cms_decrypt(rebuilt, cert, key, FALSE, reject_secret,
+								  &plain) == GETCERT_OK);
+	ck_assert_chunk_eq(plain, content);
+	chunk_free(&plain);
+	chunk_free(&rebuilt);
+	chunk_free(&env);
+	chunk_free(&ktri);
+	chunk_free(&ekey);
 }
 END_TEST
 
@@ -416,6 +706,15 @@ Suite *cms_suite_create()
 	tcase_add_loop_test(tc, test_envelope, 0, countof(envelopes));
 	tcase_add_test(tc, test_envelope_other_recipient);
 	tcase_add_loop_test(tc, test_envelope_corrupt, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("implicit rejection");
+	tcase_add_checked_fixture(tc, setup_cms, teardown_cms);
+	tcase_add_loop_test(tc, test_implicit_rejection, 0, 4);
+	tcase_add_test(tc, test_implicit_rejection_valid);
+	tcase_add_loop_test(tc, test_first_recipient, 0, 3);
+	tcase_add_loop_test(tc, test_bad_padding, 0, 4);
+	tcase_add_test(tc, test_constructed_content);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -82,7 +82,7 @@ START_TEST(test_request)
 								 &value));
 	ck_assert_chunk_eq(value, req.nonce);
 	ck_assert(getcert_cms_decrypt(cms->get_content(cms), ca, ca_key, FALSE,
-								  &plain));
+								  chunk_empty, &plain) == GETCERT_OK);
 	ck_assert_chunk_eq(plain, req.data);
 	chunk_free(&plain);
 	cms->destroy(cms);
@@ -242,6 +242,43 @@ START_TEST(test_invalid)
 }
 END_TEST
 
+START_TEST(test_parse_request_undecryptable)
+{
+	scep_request_t parsed;
+	chunk_t msg, env, ktri, cek = chunk_from_chars(1,2,3,4,5,6,7,8,9,10,11,
+												   12,13,14,15,16);
+	chunk_t secret = chunk_from_chars(0x42);
+
+	/* 0: a valid request, 1: an encrypted key that is not PKCS#1 */
+	ktri = getcert_cms_build_ktri(ca, chunk_from_chars(0x00, 0x55, 0x01));
+	env = _i ? getcert_cms_build_enveloped_with(req.data, ENCR_AES_CBC, 128,
+											cek, ktri, TRUE)
+			 : getcert_cms_build_enveloped(req.data, ca, ENCR_AES_CBC, 128);
+	ck_assert(env.len);
+	msg = scep_sign_request(&req, env);
+	ck_assert(msg.len);
+	ck_assert(scep_parse_request(msg, ca, ca_key, FALSE, secret, &parsed) ==
+			  (_i ? GETCERT_ERR_DECRYPT : GETCERT_OK));
+	/* what the server needs to answer it: all but the content */
+	ck_assert_int_eq(parsed.type, SCEP_PKCS_REQ);
+	ck_assert_chunk_eq(parsed.transid, req.transid);
+	ck_assert_chunk_eq(parsed.nonce, req.nonce);
+	ck_assert(parsed.signer && parsed.signer->equals(parsed.signer, self));
+	if (_i)
+	{
+		ck_assert(!parsed.data.len);
+	}
+	else
+	{
+		ck_assert_chunk_eq(parsed.data, req.data);
+	}
+	scep_request_clear(&parsed);
+	chunk_free(&msg);
+	chunk_free(&env);
+	chunk_free(&ktri);
+}
+END_TEST
+
 START_TEST(test_ca_certs)
 {
 	linked_list_t *certs, *list;
@@ -293,6 +330,7 @@ Suite *scep_suite_create()
 	tcase_add_test(tc, test_pending);
 	tcase_add_loop_test(tc, test_invalid, 0, 10);
 	tcase_add_test(tc, test_ca_certs);
+	tcase_add_loop_test(tc, test_parse_request_undecryptable, 0, 2);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -1,0 +1,60 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcert_x509 getcert_x509
+ * @{ @ingroup libgetcert
+ */
+
+#ifndef GETCERT_X509_H_
+#define GETCERT_X509_H_
+
+#include <library.h>
+#include <credentials/certificates/certificate.h>
+
+typedef enum getcert_key_usage_t getcert_key_usage_t;
+
+/**
+ * Bits of the keyUsage extension (RFC 5280 section 4.2.1.3) that SCEP
+ * roles depend on, which strongSwan 5.9.8's x509_t does not expose.
+ */
+enum getcert_key_usage_t {
+	GETCERT_KU_DIGITAL_SIGNATURE = (1<<0),
+	GETCERT_KU_KEY_ENCIPHERMENT = (1<<2),
+	GETCERT_KU_KEY_CERT_SIGN = (1<<5),
+};
+
+/**
+ * Get the keyUsage of an X.509 certificate.
+ *
+ * @param cert			certificate
+ * @param usage			receives getcert_key_usage_t bits (all nine bits of
+ *						the extension, bit n of the BIT STRING as 1<<n)
+ * @return				TRUE if the certificate has a keyUsage extension;
+ *						FALSE if it has none (every usage allowed) or its
+ *						encoding is unusable
+ */
+bool getcert_x509_key_usage(certificate_t *cert, u_int *usage);
+
+/**
+ * Whether a certificate may be used for a key usage: it has no keyUsage
+ * extension, or the extension has the bit.
+ *
+ * @param cert			certificate
+ * @param usage			one getcert_key_usage_t bit
+ * @return				TRUE if allowed
+ */
+bool getcert_x509_allows(certificate_t *cert, getcert_key_usage_t usage);
+
+#endif /** GETCERT_X509_H_ @}*/
