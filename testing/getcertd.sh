@@ -31,6 +31,8 @@ tb_getcertd_conf()
 	ca {
 		cert = $TB_DIR/pki/caCert.pem
 		key = $TB_DIR/pki/caKey.pem
+		ra_cert = $TB_DIR/pki/raCert.pem
+		ra_key = $TB_DIR/pki/raKey.pem
 	}
 	radius {
 		timeout = 300

@@ -149,7 +149,8 @@ tb_install_conf()
 		"$src" > "$dst"
 }
 
-# create the test bed's CA and the gateway's certificate with strongSwan pki
+# create the test bed's CA, getcertd's RA and the gateway's certificate
+# with strongSwan pki (and OpenSSL for the RA's keyUsage)
 tb_pki()
 {
 	local d=$TB_DIR/pki
@@ -167,6 +168,22 @@ tb_pki()
 		--flag serverAuth --flag ikeIntermediate --outform pem \
 		> "$d/moonCert.pem"
 	rm -f "$d/moonReq.pem"
+	# getcertd's RA: decrypts requests and signs CertReps, so that the CA
+	# key signs certificates and CRLs only (keyUsage says so: pki --issue
+	# writes none for end entities)
+	"$TB_PKI" --gen --type rsa --size 2048 --outform pem > "$d/raKey.pem"
+	openssl req -new -key "$d/raKey.pem" -subj \
+		"/C=CH/O=getcert test/CN=getcert Test RA" -out "$d/raReq.pem" \
+		2> /dev/null
+	openssl x509 -req -in "$d/raReq.pem" -CA "$d/caCert.pem" \
+		-CAkey "$d/caKey.pem" -set_serial 0x2a -days 30 -sha256 \
+		-extfile <(printf '%s\n' \
+			"keyUsage = critical, digitalSignature, keyEncipherment" \
+			"basicConstraints = critical, CA:FALSE" \
+			"subjectKeyIdentifier = hash" \
+			"authorityKeyIdentifier = keyid") \
+		-out "$d/raCert.pem" 2> /dev/null
+	rm -f "$d/raReq.pem"
 }
 
 # start charon in a host with the common and the scenario's configuration

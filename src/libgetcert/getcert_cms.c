@@ -885,6 +885,12 @@ getcert_err_t getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
 	if (!key->decrypt(key, scheme, NULL, ekey, &cek) ||
 		cek.len != substitute.len)
 	{
+#ifdef GETCERT_TEST_EXPLICIT_REJECTION
+		/* only for the test that shows what the oracle looks like */
+		DBG1(DBG_LIB, "CMS: encrypted key invalid (explicit rejection)");
+		err = GETCERT_ERR_ENVELOPE;
+		goto out;
+#endif
 		DBG1(DBG_LIB, "CMS: encrypted key invalid, continuing with a "
 			 "substitute key");
 		chunk_clear(&cek);

@@ -7,6 +7,7 @@ C=$TB_DIR/carol
 W=$TB_DIR/winnetou
 ENROLL=$TB_ROOT/../build/src/getcert-enroll/getcert-enroll
 CA=$TB_DIR/pki/caCert.pem
+RA=$TB_DIR/pki/raCert.pem
 
 tb_freeradius_start alice winnetou:10.1.0.150:testing123 || return 1
 tb_tls_server_cert winnetou winnetou.strongswan.org 192.168.0.150 || return 1
@@ -112,7 +113,7 @@ pki_scep()
 	tb_exec carol timeout 60 "$TB_PKI" --scep \
 		--url http://winnetou.strongswan.org:8080/plain/scep \
 		--in "$C/pki.key" --dn "C=CH, O=getcert test, OU=remote, CN=erin" \
-		--password secret --cacert-enc "$CA" --cacert-sig "$CA" \
+		--password secret --cacert-enc "$RA" --cacert-sig "$RA" \
 		--cipher des3 --outform pem "$@" > "$out"
 }
 
@@ -141,7 +142,7 @@ check "a CSR with a weak (RSA 1024) key is rejected" \
 	not tb_exec carol timeout 60 "$TB_PKI" --scep \
 	--url http://winnetou.strongswan.org:8080/plain/scep \
 	--in "$C/weak.key" --dn "C=CH, O=getcert test, OU=remote, CN=weak" \
-	--password secret --cacert-enc "$CA" --cacert-sig "$CA" --cipher des3
+	--password secret --cacert-enc "$RA" --cacert-sig "$RA" --cipher des3
 check "getcertd logs the weak key" \
 	grep_cmd "result=CSR key too weak" \
 	cat "$W/plain.log"
@@ -151,7 +152,7 @@ check "getcertd logs the weak key" \
 tb_exec carol timeout 60 "$TB_PKI" --scep \
 	--url http://winnetou.strongswan.org:8080/manual/scep \
 	--in "$C/manual.key" --dn "C=CH, O=getcert test, OU=remote, CN=frank" \
-	--password secret --cacert-enc "$CA" --cacert-sig "$CA" --cipher des3 \
+	--password secret --cacert-enc "$RA" --cacert-sig "$RA" --cipher des3 \
 	--interval 1 --maxpolltime 40 --outform pem \
 	> "$C/manual.pem" 2> "$C/manual.log" &
 poller=$!

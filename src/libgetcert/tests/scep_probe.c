@@ -1,0 +1,321 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/*
+ * scep_probe: builds the requests an attacker sends to learn something
+ * about the server's decryption (PKCS#1 v1.5 and CBC padding oracles,
+ * fall-through between recipientInfos), and decodes the CertReps the
+ * server answers with, so that a test can compare the answers.
+ *
+ *   scep_probe build <kind> <recipient.pem> <out.der> [transactionID]
+ *   scep_probe decode <signer.pem> <reply.der>
+ *
+ * Every request is a PKCSReq signed with a fresh self-signed certificate,
+ * transactionID and senderNonce of fixed sizes, content encrypted with
+ * AES-128-CBC. Kinds (what the server must answer alike):
+ *   pkcs1        encrypted key with invalid PKCS#1 v1.5 padding
+ *   pkcs1-short  valid PKCS#1 v1.5 of a 15 byte key
+ *   wrong-key    valid PKCS#1 v1.5 of a key the content is not encrypted
+ *                with (content decrypts to garbage)
+ *   padding      right key, content with invalid CBC padding
+ *   not-der      right key and padding, content not DER
+ *   fallthrough  an invalid recipientInfo for the server first, then a
+ *                valid one with a valid CSR (challengePassword "secret",
+ *                CN=probe): a server that falls through issues
+ *   valid        the same request, correctly encrypted (the control: it
+ *                must be issued)
+ * decode prints "pkiStatus=<n> failInfo=<n|->" of a CertRep whose
+ * signature verifies with the given certificate.
+ */
+
+#include <stdio.h>
+
+#include <library.h>
+#include <asn1/asn1.h>
+#include <asn1/oid.h>
+#include <credentials/certificates/pkcs10.h>
+
+#include <getcert_cms.h>
+#include <getcert_scep.h>
+#include <getcert_enroll.h>
+
+/**
+ * The default transactionID, fixed so that replies are comparable
+ */
+#define TRANSID "PROBE0123456789ABCDEF"
+
+/**
+ * Random bytes
+ */
+static chunk_t random_bytes(size_t len)
+{
+	rng_t *rng;
+	chunk_t out = chunk_empty;
+
+	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
+	if (!rng || !rng->allocate_bytes(rng, len, &out))
+	{
+		out = chunk_empty;
+	}
+	DESTROY_IF(rng);
+	return out;
+}
+
+/**
+ * Encrypt a key to the recipient with PKCS#1 v1.5
+ */
+static chunk_t encrypt_key(certificate_t *recipient, chunk_t cek)
+{
+	public_key_t *public;
+	chunk_t ekey = chunk_empty;
+
+	public = recipient->get_public_key(recipient);
+	if (!public || !public->encrypt(public, ENCRYPT_RSA_PKCS1, NULL, cek,
+									&ekey))
+	{
+		ekey = chunk_empty;
+	}
+	DESTROY_IF(public);
+	return ekey;
+}
+
+/**
+ * Build a valid CSR for CN=probe with challengePassword "secret"
+ */
+static chunk_t build_csr(private_key_t *key)
+{
+	identification_t *dn;
+	certificate_t *csr;
+	chunk_t der = chunk_empty;
+
+	dn = identification_create_from_string("C=CH, O=getcert test, "
+										   "OU=remote, CN=probe");
+	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+					CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, key,
+					BUILD_SUBJECT, dn,
+					BUILD_CHALLENGE_PWD, chunk_from_str("secret"),
+					BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
+	dn->destroy(dn);
+	if (csr)
+	{
+		csr->get_encoding(csr, CERT_ASN1_DER, &der);
+		csr->destroy(csr);
+	}
+	return der;
+}
+
+/**
+ * Build the envelope of a kind of probe
+ */
+static chunk_t build_envelope(char *kind, certificate_t *recipient,
+							  chunk_t csr)
+{
+	chunk_t cek, other, ekey, ktri, ktris, padded, env = chunk_empty;
+	chunk_t invalid;
+
+	cek = random_bytes(16);
+	other = random_bytes(16);
+	invalid = random_bytes(256);
+	/* 0x00 0x55: never a PKCS#1 v1.5 block, smaller than any modulus */
+	invalid.ptr[0] = 0x00;
+	invalid.ptr[1] = 0x55;
+	ekey = encrypt_key(recipient, cek);
+	ktri = getcert_cms_build_ktri(recipient, ekey);
+	if (streq(kind, "pkcs1") || streq(kind, "pkcs1-short") ||
+		streq(kind, "wrong-key"))
+	{
+		chunk_free(&ktri);
+		chunk_free(&ekey);
+		ekey = streq(kind, "pkcs1") ? chunk_clone(invalid) :
+			   streq(kind, "pkcs1-short") ?
+					encrypt_key(recipient, chunk_create(other.ptr, 15)) :
+					encrypt_key(recipient, other);
+		ktri = getcert_cms_build_ktri(recipient, ekey);
+		env = getcert_cms_build_enveloped_with(csr, ENCR_AES_CBC, 128, cek,
+											   ktri, TRUE);
+	}
+	else if (streq(kind, "padding"))
+	{	/* a whole number of blocks ending in 0x00 */
+		padded = chunk_alloca(csr.len - csr.len % 16 + 16);
+		memset(padded.ptr, 0, padded.len);
+		memcpy(padded.ptr, csr.ptr, min(csr.len, padded.len - 1));
+		padded.ptr[padded.len - 1] = 0x00;
+		env = getcert_cms_build_enveloped_with(padded, ENCR_AES_CBC, 128,
+											   cek, ktri, FALSE);
+	}
+	else if (streq(kind, "not-der"))
+	{
+		env = getcert_cms_build_enveloped_with(
+					chunk_from_str("this is not DER at all"), ENCR_AES_CBC,
+					128, cek, ktri, TRUE);
+	}
+	else if (streq(kind, "valid"))
+	{
+		env = getcert_cms_build_enveloped_with(csr, ENCR_AES_CBC, 128, cek,
+											   ktri, TRUE);
+	}
+	else if (streq(kind, "fallthrough"))
+	{
+		other = getcert_cms_build_ktri(recipient, invalid);
+		ktris = chunk_cat("mc", other, ktri);
+		other = chunk_empty;
+		env = getcert_cms_build_enveloped_with(csr, ENCR_AES_CBC, 128, cek,
+											   ktris, TRUE);
+		chunk_free(&ktris);
+	}
+	chunk_clear(&cek);
+	chunk_clear(&other);
+	chunk_free(&invalid);
+	chunk_free(&ekey);
+	chunk_free(&ktri);
+	return env;
+}
+
+/**
+ * Build a probe
+ */
+static int build(char *kind, char *recipient_file, char *out, char *transid)
+{
+	certificate_t *recipient, *self;
+	identification_t *dn;
+	private_key_t *key;
+	scep_request_t req;
+	chunk_t csr, env, msg, nonce;
+	int status = 1;
+
+	recipient = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+								   BUILD_FROM_FILE, recipient_file, BUILD_END);
+	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
+							 BUILD_KEY_SIZE, 2048, BUILD_END);
+	if (!recipient || !key)
+	{
+		fprintf(stderr, "loading %s or generating a key failed\n",
+				recipient_file);
+		DESTROY_IF(recipient);
+		DESTROY_IF(key);
+		return 1;
+	}
+	dn = identification_create_from_string("CN=probe");
+	self = getcert_self_signed(dn, key);
+	dn->destroy(dn);
+	csr = build_csr(key);
+	env = build_envelope(kind, recipient, csr);
+	nonce = random_bytes(16);
+	req = (scep_request_t){
+		.type = SCEP_PKCS_REQ,
+		.transid = chunk_from_str(transid),
+		.nonce = nonce,
+		.signer = self,
+		.key = key,
+		.digest = HASH_SHA256,
+	};
+	msg = env.len && self ? scep_sign_request(&req, env) : chunk_empty;
+	if (!msg.len)
+	{
+		fprintf(stderr, "building probe '%s' failed\n", kind);
+	}
+	else if (!chunk_write(msg, out, 0022, TRUE))
+	{
+		fprintf(stderr, "writing %s failed\n", out);
+	}
+	else
+	{
+		status = 0;
+	}
+	chunk_free(&msg);
+	chunk_free(&env);
+	chunk_free(&csr);
+	chunk_free(&nonce);
+	DESTROY_IF(self);
+	key->destroy(key);
+	recipient->destroy(recipient);
+	return status;
+}
+
+/**
+ * Decode a CertRep
+ */
+static int decode(char *signer_file, char *reply_file)
+{
+	certificate_t *signer;
+	linked_list_t *trusted;
+	getcert_cms_t *cms = NULL;
+	chunk_t *reply, status, fail = chunk_empty;
+	int rc = 1;
+
+	signer = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+								BUILD_FROM_FILE, signer_file, BUILD_END);
+	reply = chunk_map(reply_file, FALSE);
+	if (!signer || !reply)
+	{
+		fprintf(stderr, "loading %s or %s failed\n", signer_file,
+				reply_file);
+		goto out;
+	}
+	cms = getcert_cms_parse(*reply);
+	trusted = linked_list_create_with_items(signer, NULL);
+	if (!cms || !cms->verify(cms, trusted, NULL) ||
+		!cms->get_attribute(cms, OID_PKI_STATUS, ASN1_PRINTABLESTRING,
+							&status))
+	{
+		fprintf(stderr, "%s is not a CertRep signed by %s\n", reply_file,
+				signer_file);
+		trusted->destroy(trusted);
+		goto out;
+	}
+	trusted->destroy(trusted);
+	cms->get_attribute(cms, OID_PKI_FAIL_INFO, ASN1_PRINTABLESTRING, &fail);
+	printf("pkiStatus=%.*s failInfo=%.*s\n", (int)status.len, status.ptr,
+		   fail.len ? (int)fail.len : 1, fail.len ? (char*)fail.ptr : "-");
+	rc = 0;
+
+out:
+	DESTROY_IF(cms);
+	if (reply)
+	{
+		chunk_unmap(reply);
+	}
+	DESTROY_IF(signer);
+	return rc;
+}
+
+int main(int argc, char *argv[])
+{
+	int status = 1;
+
+	library_init(NULL, "scep_probe");
+	atexit(library_deinit);
+	if (!lib->plugins->load(lib->plugins,
+			"random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints"))
+	{
+		fprintf(stderr, "loading plugins failed\n");
+		return 1;
+	}
+	if ((argc == 5 || argc == 6) && streq(argv[1], "build"))
+	{
+		status = build(argv[2], argv[3], argv[4],
+					   argc == 6 ? argv[5] : TRANSID);
+	}
+	else if (argc == 4 && streq(argv[1], "decode"))
+	{
+		status = decode(argv[2], argv[3]);
+	}
+	else
+	{
+		fprintf(stderr, "usage: scep_probe build <kind> <recipient.pem> "
+				"<out.der> [transactionID]\n"
+				"       scep_probe decode <signer.pem> <reply.der>\n");
+	}
+	return status;
+}
