@@ -128,7 +128,7 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	certificate_t *cert;
 	chunk_t names = chunk_empty, spki, keyid, serial, tbs, sig, der;
 	chunk_t exts, eku = chunk_empty, san = chunk_empty, ca_keyid, name;
-	chunk_t bc, ku, ski, aki, server, client;
+	chunk_t bc, ku, ski, aki, client;
 	x509_t *ca = (x509_t*)this->ca;
 
 	enumerator = sans->create_enumerator(sans);
@@ -163,11 +163,10 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	}
 	if (ekus)
 	{
-		server = (ekus & GETCERTD_EKU_SERVER_AUTH) ?
-						asn1_build_known_oid(OID_SERVER_AUTH) : chunk_empty;
+		/* never serverAuth: no issued certificate is a TLS server's */
 		client = (ekus & GETCERTD_EKU_CLIENT_AUTH) ?
 						asn1_build_known_oid(OID_CLIENT_AUTH) : chunk_empty;
-		eku = chunk_cat("mmc", server, client,
+		eku = chunk_cat("mc", client,
 			(ekus & GETCERTD_EKU_IPSEC_IKE) ? oid_ipsec_ike : chunk_empty);
 		eku = extension(OID_EXTENDED_KEY_USAGE, FALSE,
 						asn1_wrap(ASN1_SEQUENCE, "m", eku));
