@@ -19,6 +19,7 @@ CACHE=${GETCERT_CACHE:-/var/cache/getcert}
 # Debian packages needed by build, tests and demo
 PACKAGES=(
 	build-essential autoconf automake libtool pkg-config dpkg-dev python3
+	python3-cryptography
 	libssl-dev libcurl4-openssl-dev libgmp-dev libsqlite3-dev sqlite3
 	libmicrohttpd-dev
 	clang libclang-rt-14-dev

@@ -24,6 +24,8 @@
 #include <syslog.h>
 #include <getopt.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <errno.h>
 
 #include <library.h>
 #include <utils/debug.h>
@@ -154,6 +156,48 @@ static int command(int argc, char *argv[])
 }
 
 /**
+ * Create the pid file without following links: a stale regular file is
+ * removed, a symbolic link (or anything else) refused, so a writable
+ * directory does not let others redirect the write
+ */
+static bool write_pidfile(char *path)
+{
+	struct stat st;
+	char buf[32];
+	int fd, len;
+
+	if (lstat(path, &st) == 0)
+	{
+		if (!S_ISREG(st.st_mode))
+		{
+			DBG1(DBG_APP, "pid file %s is %s, refused", path,
+				 S_ISLNK(st.st_mode) ? "a symbolic link" : "not a file");
+			return FALSE;
+		}
+		unlink(path);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  0644);
+	if (fd < 0)
+	{
+		DBG1(DBG_APP, "creating pid file %s failed: %s", path,
+			 strerror(errno));
+		return FALSE;
+	}
+	len = snprintf(buf, sizeof(buf), "%d\n", getpid());
+	if (write(fd, buf, len) != len)
+	{
+		DBG1(DBG_APP, "writing pid file %s failed: %s", path,
+			 strerror(errno));
+		close(fd);
+		unlink(path);
+		return FALSE;
+	}
+	close(fd);
+	return TRUE;
+}
+
+/**
  * Run the server until SIGINT/SIGTERM
  */
 static int run(bool foreground)
@@ -163,7 +207,6 @@ static int run(bool foreground)
 	getcertd_db_t *db;
 	sigset_t set;
 	char *pidfile;
-	FILE *file;
 	int sig;
 
 	if (!foreground)
@@ -208,10 +251,13 @@ static int run(bool foreground)
 	}
 	pidfile = lib->settings->get_str(lib->settings, "%s.pid_file", NULL,
 									 lib->ns);
-	if (pidfile && (file = fopen(pidfile, "w")))
+	if (pidfile && !write_pidfile(pidfile))
 	{
-		fprintf(file, "%d\n", getpid());
-		fclose(file);
+		http->destroy(http);
+		lib->processor->cancel(lib->processor);
+		scep->destroy(scep);
+		db->destroy(db);
+		return 2;
 	}
 	DBG1(DBG_APP, "getcertd started");
 	while (sigwait(&set, &sig) == 0)

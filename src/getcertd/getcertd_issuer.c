@@ -128,7 +128,7 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	certificate_t *cert;
 	chunk_t names = chunk_empty, spki, keyid, serial, tbs, sig, der;
 	chunk_t exts, eku = chunk_empty, san = chunk_empty, ca_keyid, name;
-	chunk_t bc, ku, ski, aki, server, client;
+	chunk_t bc, ku, ski, aki, client;
 	x509_t *ca = (x509_t*)this->ca;
 
 	enumerator = sans->create_enumerator(sans);
@@ -163,11 +163,10 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	}
 	if (ekus)
 	{
-		server = (ekus & GETCERTD_EKU_SERVER_AUTH) ?
-						asn1_build_known_oid(OID_SERVER_AUTH) : chunk_empty;
+		/* never serverAuth: no issued certificate is a TLS server's */
 		client = (ekus & GETCERTD_EKU_CLIENT_AUTH) ?
 						asn1_build_known_oid(OID_CLIENT_AUTH) : chunk_empty;
-		eku = chunk_cat("mmc", server, client,
+		eku = chunk_cat("mc", client,
 			(ekus & GETCERTD_EKU_IPSEC_IKE) ? oid_ipsec_ike : chunk_empty);
 		eku = extension(OID_EXTENDED_KEY_USAGE, FALSE,
 						asn1_wrap(ASN1_SEQUENCE, "m", eku));
@@ -212,48 +211,76 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 }
 
 /**
- * Enumerator filter: getcertd_revoked_t to serial, date, reason
+ * An INTEGER from an unsigned serial number, leading zeros removed
  */
-CALLBACK(revoked_filter, bool,
-	void *data, enumerator_t *orig, va_list args)
+static chunk_t serial_integer(chunk_t serial)
 {
-	getcertd_revoked_t *revoked;
-	chunk_t *serial;
-	time_t *date;
-	crl_reason_t *reason;
-
-	VA_ARGS_VGET(args, serial, date, reason);
-	if (orig->enumerate(orig, &revoked))
+	while (serial.len > 1 && serial.ptr[0] == 0)
 	{
-		*serial = revoked->serial;
-		*date = revoked->date;
-		*reason = CRL_REASON_UNSPECIFIED;
-		return TRUE;
+		serial = chunk_skip(serial, 1);
 	}
-	return FALSE;
+	return asn1_integer("c", serial);
 }
 
+/**
+ * The CRL is encoded here: strongSwan's x509 plugin writes an empty
+ * revokedCertificates SEQUENCE into a CRL without revocations, where
+ * RFC 5280 5.1.2.6 wants the field absent. Entries carry no reasonCode
+ * (unspecified, RFC 5280 5.3.1).
+ */
 METHOD(getcertd_issuer_t, issue_crl, certificate_t*,
 	private_getcertd_issuer_t *this, linked_list_t *revoked, u_int number,
 	u_int next_update)
 {
 	enumerator_t *enumerator;
+	getcertd_revoked_t *entry;
+	identification_t *issuer;
+	x509_t *ca = (x509_t*)this->ca;
 	time_t now = time(NULL);
-	chunk_t num;
+	chunk_t list = chunk_empty, item, exts, tbs, sig, der;
 	certificate_t *crl;
 
-	num = asn1_integer_from_uint64(number);
-	/* the builder reads the enumerator, but leaves it to us */
-	enumerator = enumerator_create_filter(revoked->create_enumerator(revoked),
-										  revoked_filter, NULL, NULL);
-	crl = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509_CRL,
-				BUILD_SIGNING_KEY, this->key, BUILD_SIGNING_CERT, this->ca,
-				BUILD_SERIAL, num, BUILD_NOT_BEFORE_TIME, now,
-				BUILD_NOT_AFTER_TIME, now + next_update,
-				BUILD_REVOKED_ENUMERATOR, enumerator,
-				BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
+	enumerator = revoked->create_enumerator(revoked);
+	while (enumerator->enumerate(enumerator, &entry))
+	{	/* chunk_cat() evaluates its arguments twice */
+		item = asn1_wrap(ASN1_SEQUENCE, "mm", serial_integer(entry->serial),
+						 validity_time(entry->date));
+		list = chunk_cat("mm", list, item);
+	}
 	enumerator->destroy(enumerator);
-	chunk_free(&num);
+	if (list.len)
+	{
+		list = asn1_wrap(ASN1_SEQUENCE, "m", list);
+	}
+	exts = chunk_cat("mm",
+			extension(OID_AUTHORITY_KEY_ID, FALSE,
+				asn1_wrap(ASN1_SEQUENCE, "m",
+					asn1_wrap(ASN1_CONTEXT_S_0, "c",
+							  ca->get_subjectKeyIdentifier(ca)))),
+			extension(OID_CRL_NUMBER, FALSE,
+					  asn1_integer("m", asn1_integer_from_uint64(number))));
+	issuer = this->ca->get_subject(this->ca);
+	tbs = asn1_wrap(ASN1_SEQUENCE, "cmcmmmm",
+			chunk_from_chars(0x02,0x01,0x01),
+			signature_alg(this),
+			issuer->get_encoding(issuer),
+			validity_time(now),
+			validity_time(now + next_update),
+			list,
+			asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					  asn1_wrap(ASN1_SEQUENCE, "m", exts)));
+	if (!this->key->sign(this->key, signature_scheme_from_oid(
+							signature_oid(this)), NULL, tbs, &sig))
+	{
+		DBG1(DBG_LIB, "signing the CRL failed");
+		chunk_free(&tbs);
+		return NULL;
+	}
+	der = asn1_wrap(ASN1_SEQUENCE, "mmm", tbs, signature_alg(this),
+					asn1_bitstring("m", sig));
+	crl = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509_CRL,
+							 BUILD_BLOB_ASN1_DER, der, BUILD_END);
+	chunk_free(&der);
 	return crl;
 }
 

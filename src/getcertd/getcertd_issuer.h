@@ -40,10 +40,9 @@ struct getcertd_revoked_t {
 };
 
 /**
- * Extended key usages an issued certificate may carry.
+ * Extended key usages an issued certificate may carry; never serverAuth.
  */
 enum getcertd_eku_t {
-	GETCERTD_EKU_SERVER_AUTH = (1<<0),
 	GETCERTD_EKU_CLIENT_AUTH = (1<<1),
 	GETCERTD_EKU_IPSEC_IKE = (1<<2),
 };
@@ -52,8 +51,10 @@ enum getcertd_eku_t {
  * Issues end entity certificates with the RFC 4945 profile for IKE:
  * version 3, a random positive serial, keyUsage digitalSignature
  * (critical), basicConstraints CA:FALSE, subjectAltName, subject and
- * authority key identifiers, and no extendedKeyUsage unless configured
- * (RFC 4945 5.1.3.12).
+ * authority key identifiers, and by policy extendedKeyUsage clientAuth and
+ * ipsecIKE (deviating from RFC 4945 5.1.3.12, which says a CA SHOULD NOT
+ * include one: without it, OpenSSL accepts the certificate as a TLS
+ * server's). Never serverAuth.
  *
  * strongSwan's x509 plugin generates no keyUsage for end entities, hence
  * the certificate is encoded here.

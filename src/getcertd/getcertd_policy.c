@@ -16,6 +16,7 @@
 #include "getcertd_issuer.h"
 
 #include <ctype.h>
+#include <arpa/inet.h>
 
 #include <utils/debug.h>
 
@@ -32,15 +33,79 @@ void getcertd_policy_destroy(getcertd_policy_t *policy)
 	free(policy);
 }
 
+/**
+ * Parse the eku setting of a policy. Without one, certificates carry
+ * clientAuth and ipsecIKE: RFC 4945 5.1.3.12 says a CA SHOULD NOT include
+ * an EKU, but without one OpenSSL (and curl) accept a user certificate as
+ * TLS server certificate of any host named like the user. serverAuth is
+ * never granted.
+ */
+static bool parse_ekus(getcertd_policy_t *policy)
+{
+	enumerator_t *enumerator;
+	char *value, *eku;
+	bool ok = TRUE;
+
+	value = lib->settings->get_str(lib->settings, "%s.policies.%s.eku",
+								   NULL, lib->ns, policy->name);
+	if (!value)
+	{
+		policy->ekus = GETCERTD_EKU_CLIENT_AUTH | GETCERTD_EKU_IPSEC_IKE;
+		return TRUE;
+	}
+	if (streq(value, "none"))
+	{
+		DBG1(DBG_APP, "WARNING: %s.policies.%s.eku = none: certificates "
+			 "without extendedKeyUsage pass as TLS server certificates "
+			 "for hosts named like their subject", lib->ns, policy->name);
+		policy->ekus = 0;
+		return TRUE;
+	}
+	enumerator = enumerator_create_token(value, ",", " ");
+	while (enumerator->enumerate(enumerator, &eku))
+	{
+		if (streq(eku, "clientAuth"))
+		{
+			policy->ekus |= GETCERTD_EKU_CLIENT_AUTH;
+		}
+		else if (streq(eku, "ipsecIKE"))
+		{
+			policy->ekus |= GETCERTD_EKU_IPSEC_IKE;
+		}
+		else if (streq(eku, "serverAuth"))
+		{
+			DBG1(DBG_APP, "%s.policies.%s.eku: serverAuth refused, getcertd "
+				 "never issues TLS server certificates", lib->ns,
+				 policy->name);
+			ok = FALSE;
+		}
+		else
+		{
+			DBG1(DBG_APP, "%s.policies.%s.eku: unknown '%s'", lib->ns,
+				 policy->name, eku);
+			ok = FALSE;
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (ok && !policy->ekus)
+	{
+		DBG1(DBG_APP, "%s.policies.%s.eku: empty, use 'none' to issue "
+			 "certificates without extendedKeyUsage", lib->ns,
+			 policy->name);
+		ok = FALSE;
+	}
+	return ok;
+}
+
 /*
  * Described in header
  */
 linked_list_t *getcertd_policy_load()
 {
-	enumerator_t *enumerator, *ekus;
+	enumerator_t *enumerator;
 	linked_list_t *policies;
 	getcertd_policy_t *policy;
-	char *name, *approval, *auth, *eku;
+	char *name, *approval, *auth;
 
 	policies = linked_list_create();
 	enumerator = lib->settings->create_section_enumerator(lib->settings,
@@ -74,30 +139,10 @@ linked_list_t *getcertd_policy_load()
 							"%s.policies.%s.auth", "radius", lib->ns, name);
 		policy->manual = streq(approval, "manual");
 		policy->radius = streq(auth, "radius");
-		ekus = enumerator_create_token(lib->settings->get_str(lib->settings,
-							"%s.policies.%s.eku", "", lib->ns, name), ",", " ");
-		while (ekus->enumerate(ekus, &eku))
+		if (!parse_ekus(policy))
 		{
-			if (streq(eku, "clientAuth"))
-			{
-				policy->ekus |= GETCERTD_EKU_CLIENT_AUTH;
-			}
-			else if (streq(eku, "serverAuth"))
-			{
-				policy->ekus |= GETCERTD_EKU_SERVER_AUTH;
-			}
-			else if (streq(eku, "ipsecIKE"))
-			{
-				policy->ekus |= GETCERTD_EKU_IPSEC_IKE;
-			}
-			else
-			{
-				DBG1(DBG_APP, "%s.policies.%s.eku: unknown '%s'", lib->ns,
-					 name, eku);
-				policy->lifetime = 0;
-			}
+			policy->lifetime = 0;
 		}
-		ekus->destroy(ekus);
 		if (!policy->subject || !policy->lifetime || policy->path[0] != '/' ||
 			(!streq(approval, "auto") && !policy->manual) ||
 			(!policy->radius && !streq(auth, "challenge")) ||
@@ -130,21 +175,75 @@ linked_list_t *getcertd_policy_load()
 	return policies;
 }
 
+/**
+ * Whether a name is an IPv4 or IPv6 address literal, in any form
+ * inet_aton() accepts with a dot (10.1, 0x0a.0.0.1)
+ */
+static bool is_address(char *name)
+{
+	struct in6_addr in6;
+	struct in_addr in;
+
+	return inet_pton(AF_INET6, name, &in6) == 1 ||
+		   inet_pton(AF_INET, name, &in) == 1 ||
+		   (strchr(name, '.') && inet_aton(name, &in));
+}
+
+/**
+ * Whether a name looks like a host name: dotted LDH labels without '@'
+ * whose last label is alphabetic (ca.example.org)
+ */
+static bool is_host_name(char *name)
+{
+	char *last;
+
+	if (strchr(name, '@') || !(last = strrchr(name, '.')))
+	{
+		return FALSE;
+	}
+	for (last++; *last; last++)
+	{
+		if (!isalpha(*last))
+		{
+			return FALSE;
+		}
+	}
+	return last[-1] != '.';
+}
+
 /*
  * Described in header
  */
 bool getcertd_policy_valid_user(char *user)
 {
+	char *pos;
 	int len = 0;
 
-	for (; *user; user++, len++)
+	for (pos = user; *pos; pos++, len++)
 	{
-		if (!isalnum(*user) && !strchr("._-@", *user))
+		if (!isalnum(*pos) && !strchr("._-@", *pos))
 		{
 			return FALSE;
 		}
 	}
-	return len > 0 && len <= 64;
+	if (len == 0 || len > 64)
+	{
+		return FALSE;
+	}
+	if (is_address(user))
+	{
+		DBG1(DBG_APP, "user name '%s' refused: an IP address", user);
+		return FALSE;
+	}
+	if (is_host_name(user) &&
+		!lib->settings->get_bool(lib->settings, "%s.allow_dotted_users",
+								 FALSE, lib->ns))
+	{
+		DBG1(DBG_APP, "user name '%s' refused: looks like a host name "
+			 "(%s.allow_dotted_users)", user, lib->ns);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /**

@@ -81,7 +81,10 @@ void getcertd_policy_destroy(getcertd_policy_t *policy);
 getcertd_policy_t *getcertd_policy_find(linked_list_t *policies, char *path);
 
 /**
- * Check a user name: it goes into DNs and subjectAltNames.
+ * Check a user name: it goes into DNs and subjectAltNames. Refused are
+ * characters other than alphanumerics and "._-@", IP address literals,
+ * and (unless getcertd.allow_dotted_users) dotted names without '@'
+ * whose last label is alphabetic, as they look like host names.
  *
  * @param user			user name
  * @return				TRUE if usable

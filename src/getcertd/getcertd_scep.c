@@ -19,6 +19,7 @@
 #include "getcertd_issuer.h"
 #include "getcertd_policy.h"
 #include "getcertd_auth.h"
+#include "getcertd_crl.h"
 
 #include <ctype.h>
 #include <time.h>
@@ -93,6 +94,11 @@ struct private_getcertd_scep_t {
 	 * Lifetime of CRLs.
 	 */
 	u_int crl_lifetime;
+
+	/**
+	 * The current CRL, signed again only when needed.
+	 */
+	getcertd_crl_t *crl;
 };
 
 /**
@@ -577,8 +583,8 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
 						 getcertd_response_t *response)
 {
-	certificate_t *cert, *crl;
-	linked_list_t *revoked, *empty;
+	certificate_t *cert;
+	linked_list_t *empty;
 	chunk_t blob = ctx->req.data, inner, name, serial, der, data;
 
 	if (asn1_unwrap(&blob, &inner) != ASN1_SEQUENCE || blob.len ||
@@ -605,14 +611,9 @@ static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
 		cert->destroy(cert);
 		return;
 	}
-	revoked = this->db->get_revoked(this->db);
-	crl = this->issuer->issue_crl(this->issuer, revoked,
-						this->db->next_crl_number(this->db),
-						this->crl_lifetime);
-	revoked->destroy_function(revoked, getcertd_revoked_free);
-	if (!crl || !crl->get_encoding(crl, CERT_ASN1_DER, &der))
+	der = this->crl->get(this->crl);
+	if (!der.len)
 	{
-		DESTROY_IF(crl);
 		getcertd_response_plain(response, 500, "issuing the CRL failed\n");
 		ctx->result = "CRL failed";
 		return;
@@ -623,7 +624,6 @@ static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
 	certrep(this, ctx, response, SCEP_SUCCESS, SCEP_FAIL_NONE, data);
 	chunk_free(&data);
 	chunk_free(&der);
-	crl->destroy(crl);
 }
 
 /**
@@ -876,6 +876,7 @@ METHOD(getcertd_scep_t, destroy, void,
 	private_getcertd_scep_t *this)
 {
 	DESTROY_FUNCTION_IF(this->policies, (void*)getcertd_policy_destroy);
+	DESTROY_IF(this->crl);
 	DESTROY_IF(this->issuer);
 	DESTROY_IF(this->ra);
 	DESTROY_IF(this->ra_key);
@@ -920,6 +921,7 @@ getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
 	}
 	this->ca_key = key->get_ref(key);
 	this->issuer = getcertd_issuer_create(ca, key);
+	this->crl = getcertd_crl_create(this->issuer, db, this->crl_lifetime);
 	if (lib->settings->get_str(lib->settings, "%s.ca.ra_cert", NULL, lib->ns))
 	{
 		this->ra = load(CRED_CERTIFICATE, "ra_cert");

@@ -38,9 +38,10 @@ check "the certificate is bound to carol: subject and subjectAltName" \
 check "RFC 4945 profile: critical keyUsage digitalSignature, CA:FALSE" \
 	grep_cmd "Digital Signature" \
 	openssl x509 -in "$C/cert.pem" -noout -ext keyUsage,basicConstraints
-check "no extendedKeyUsage (RFC 4945 5.1.3.12)" \
-	not grep -q "Extended Key Usage" \
-	<(openssl x509 -in "$C/cert.pem" -noout -text)
+check "EKU clientAuth and ipsecIKE, never serverAuth (README: EKU)" \
+	grep_cmd "^ *TLS Web Client Authentication, (ipsec Internet Key \
+Exchange|1.3.6.1.5.5.7.3.17)$" \
+	openssl x509 -in "$C/cert.pem" -noout -ext extendedKeyUsage
 # seconds between notBefore and notAfter of a certificate
 lifetime()
 {
