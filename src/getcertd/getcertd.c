@@ -79,12 +79,13 @@ static void usage(FILE *out)
 "usage: getcertd [--config FILE] [--foreground] [--debug LEVEL]\n"
 "       getcertd [--config FILE] list [--pending]\n"
 "       getcertd [--config FILE] approve|reject TRANSACTIONID\n"
-"       getcertd [--config FILE] revoke SERIAL\n"
+"       getcertd [--config FILE] revoke SERIAL | --user USER\n"
 "\n"
 "  Runs the GETCERT CA configured in the getcertd section of FILE\n"
 "  (default " GETCERTD_CONF ", strongswan.conf syntax, see getcertd(8)),\n"
 "  or manages its records: list issued certificates and pending requests,\n"
-"  approve or reject a pending request, revoke a certificate (hex serial).\n");
+"  approve or reject a pending request, revoke a certificate (hex serial)\n"
+"  or every current certificate of a user.\n");
 }
 
 /**
@@ -107,7 +108,7 @@ static int command(int argc, char *argv[])
 {
 	getcertd_db_t *db;
 	chunk_t serial;
-	int rc = 1;
+	int rc = 1, count;
 
 	db = open_db();
 	if (!db)
@@ -130,6 +131,22 @@ static int command(int argc, char *argv[])
 		else
 		{
 			fprintf(stderr, "no pending request '%s'\n", argv[1]);
+		}
+	}
+	else if (streq(argv[0], "revoke") && argc == 3 &&
+			 streq(argv[1], "--user"))
+	{
+		count = db->revoke_user(db, argv[2]);
+		if (count >= 0)
+		{
+			printf("revoked %d certificate%s of user '%s'\n", count,
+				   count == 1 ? "" : "s", argv[2]);
+			rc = 0;
+		}
+		else
+		{
+			fprintf(stderr, "revoking the certificates of '%s' failed\n",
+					argv[2]);
 		}
 	}
 	else if (streq(argv[0], "revoke") && argc == 2)

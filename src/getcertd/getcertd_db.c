@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 #include <time.h>
+#include <ctype.h>
 
 #include <utils/debug.h>
 #include <database/database.h>
@@ -73,7 +74,9 @@ static char *schema[] = {
 	" policy TEXT,"
 	" issued INTEGER NOT NULL,"
 	" revoked INTEGER,"
-	" cert BLOB NOT NULL)",
+	" cert BLOB NOT NULL,"
+	" chain_start INTEGER,"
+	" superseded BLOB)",
 	"CREATE TABLE IF NOT EXISTS transactions ("
 	" transid TEXT PRIMARY KEY,"
 	" state INTEGER NOT NULL,"
@@ -83,67 +86,108 @@ static char *schema[] = {
 	" client TEXT,"
 	" csr BLOB,"
 	" serial BLOB,"
-	" created INTEGER NOT NULL)",
+	" created INTEGER NOT NULL,"
+	" nonce BLOB,"
+	" request BLOB,"
+	" chain_start INTEGER)",
 	"CREATE TABLE IF NOT EXISTS counters ("
 	" name TEXT PRIMARY KEY,"
 	" value INTEGER NOT NULL)",
+	"CREATE INDEX IF NOT EXISTS certificates_user ON certificates (user)",
 };
 
+/**
+ * Columns added since the first schema: table, column, type; rows written
+ * before have NULL there (chain_start then counts from issuance)
+ */
+static struct {
+	char *table;
+	char *column;
+	char *type;
+} added[] = {
+	{ "certificates",	"chain_start",	"INTEGER"	},
+	{ "certificates",	"superseded",	"BLOB"		},
+	{ "transactions",	"nonce",		"BLOB"		},
+	{ "transactions",	"request",		"BLOB"		},
+	{ "transactions",	"chain_start",	"INTEGER"	},
+};
+
+/*
+ * Described in header
+ */
+void getcertd_tx_clear(getcertd_tx_t *tx)
+{
+	chunk_free(&tx->keyid);
+	chunk_free(&tx->nonce);
+	chunk_free(&tx->request);
+	chunk_free(&tx->csr);
+	chunk_free(&tx->serial);
+	chunk_free(&tx->renews);
+	free(tx->transid);
+	free(tx->user);
+	free(tx->policy);
+	free(tx->client);
+	*tx = (getcertd_tx_t){};
+}
+
 METHOD(getcertd_db_t, get_transaction, getcertd_tx_state_t,
-	private_getcertd_db_t *this, char *transid, chunk_t *keyid,
-	chunk_t *serial, chunk_t *csr, char **user)
+	private_getcertd_db_t *this, char *transid, getcertd_tx_t *tx)
 {
 	enumerator_t *enumerator;
-	getcertd_tx_state_t state = GETCERTD_TX_NONE;
-	chunk_t k, s, c;
-	char *u;
-	int st;
+	chunk_t keyid, nonce, request, csr, serial;
+	char *user, *policy, *client;
+	u_int chain_start;
+	int state;
 
+	*tx = (getcertd_tx_t){
+		.state = GETCERTD_TX_NONE,
+	};
 	this->mutex->lock(this->mutex);
 	enumerator = this->db->query(this->db,
-				"SELECT state, keyid, serial, csr, user FROM transactions "
-				"WHERE transid = ?", DB_TEXT, transid,
-				DB_INT, DB_BLOB, DB_BLOB, DB_BLOB, DB_TEXT);
+				"SELECT state, keyid, nonce, request, user, policy, client, "
+				"csr, serial, chain_start FROM transactions WHERE transid = ?",
+				DB_TEXT, transid, DB_INT, DB_BLOB, DB_BLOB, DB_BLOB, DB_TEXT,
+				DB_TEXT, DB_TEXT, DB_BLOB, DB_BLOB, DB_UINT);
 	if (enumerator)
 	{
-		if (enumerator->enumerate(enumerator, &st, &k, &s, &c, &u))
+		if (enumerator->enumerate(enumerator, &state, &keyid, &nonce,
+								  &request, &user, &policy, &client, &csr,
+								  &serial, &chain_start))
 		{
-			state = st;
-			if (keyid)
-			{
-				*keyid = chunk_clone(k);
-			}
-			if (serial)
-			{
-				*serial = chunk_clone(s);
-			}
-			if (csr)
-			{
-				*csr = chunk_clone(c);
-			}
-			if (user)
-			{
-				*user = strdupnull(u);
-			}
+			*tx = (getcertd_tx_t){
+				.transid = strdup(transid),
+				.state = state,
+				.keyid = chunk_clone(keyid),
+				.nonce = chunk_clone(nonce),
+				.request = chunk_clone(request),
+				.user = strdupnull(user),
+				.policy = strdupnull(policy),
+				.client = strdupnull(client),
+				.csr = chunk_clone(csr),
+				.serial = chunk_clone(serial),
+				.chain_start = chain_start,
+			};
 		}
 		enumerator->destroy(enumerator);
 	}
 	this->mutex->unlock(this->mutex);
-	return state;
+	return tx->state;
 }
 
 METHOD(getcertd_db_t, add_pending, bool,
-	private_getcertd_db_t *this, char *transid, chunk_t keyid, char *user,
-	char *policy, char *client, chunk_t csr)
+	private_getcertd_db_t *this, getcertd_tx_t *tx)
 {
 	bool ok;
 
 	this->mutex->lock(this->mutex);
 	ok = this->db->execute(this->db, NULL,
-				"INSERT INTO transactions (transid, state, keyid, user, "
-				"policy, client, csr, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-				DB_TEXT, transid, DB_INT, GETCERTD_TX_PENDING, DB_BLOB, keyid,
-				DB_TEXT, user, DB_TEXT, policy, DB_TEXT, client, DB_BLOB, csr,
+				"INSERT INTO transactions (transid, state, keyid, nonce, "
+				"request, user, policy, client, csr, chain_start, created) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				DB_TEXT, tx->transid, DB_INT, GETCERTD_TX_PENDING,
+				DB_BLOB, tx->keyid, DB_BLOB, tx->nonce, DB_BLOB, tx->request,
+				DB_TEXT, tx->user, DB_TEXT, tx->policy, DB_TEXT, tx->client,
+				DB_BLOB, tx->csr, DB_UINT, (u_int)tx->chain_start,
 				DB_UINT, (u_int)time(NULL)) == 1;
 	this->mutex->unlock(this->mutex);
 	return ok;
@@ -166,11 +210,11 @@ METHOD(getcertd_db_t, decide, bool,
 }
 
 METHOD(getcertd_db_t, add_issued, bool,
-	private_getcertd_db_t *this, certificate_t *cert, char *transid,
-	chunk_t keyid, char *user, char *policy, char *client)
+	private_getcertd_db_t *this, certificate_t *cert, getcertd_tx_t *tx,
+	chunk_t replaces)
 {
 	x509_t *x509 = (x509_t*)cert;
-	time_t not_before, not_after;
+	time_t not_before, not_after, now = time(NULL);
 	char subject[512];
 	chunk_t der, serial;
 	bool ok = FALSE;
@@ -191,28 +235,50 @@ METHOD(getcertd_db_t, add_issued, bool,
 	}
 	if (this->db->execute(this->db, NULL,
 				"INSERT INTO certificates (serial, subject, user, keyid, "
-				"not_before, not_after, client, transid, policy, issued, cert) "
-				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				DB_BLOB, serial, DB_TEXT, subject, DB_TEXT, user,
-				DB_BLOB, keyid, DB_UINT, (u_int)not_before,
-				DB_UINT, (u_int)not_after, DB_TEXT, client, DB_TEXT, transid,
-				DB_TEXT, policy, DB_UINT, (u_int)time(NULL),
-				DB_BLOB, der) == 1 &&
-		/* an approved request completes; any other existing transaction
-		 * makes the INSERT fail: one certificate per transaction, even
-		 * for concurrent replays */
+				"not_before, not_after, client, transid, policy, issued, "
+				"chain_start, cert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				DB_BLOB, serial, DB_TEXT, subject, DB_TEXT, tx->user,
+				DB_BLOB, tx->keyid, DB_UINT, (u_int)not_before,
+				DB_UINT, (u_int)not_after, DB_TEXT, tx->client,
+				DB_TEXT, tx->transid, DB_TEXT, tx->policy, DB_UINT, (u_int)now,
+				DB_UINT, (u_int)tx->chain_start, DB_BLOB, der) == 1 &&
+		/* the renewed certificate must be the newest of its chain: one of
+		 * two concurrent renewals with it fails here */
+		(!tx->renews.len ||
+		 this->db->execute(this->db, NULL,
+				"UPDATE certificates SET superseded = ? WHERE serial = ? AND "
+				"superseded IS NULL AND revoked IS NULL",
+				DB_BLOB, serial, DB_BLOB, tx->renews) == 1) &&
+		/* an approved request completes; a transaction the client reuses
+		 * is replaced if it still is the one looked at; any other existing
+		 * transaction makes the INSERT fail: one certificate per
+		 * transaction, even for concurrent retransmissions */
 		(this->db->execute(this->db, NULL,
 				"UPDATE transactions SET state = ?, serial = ? "
 				"WHERE transid = ? AND state = ?",
-				DB_INT, GETCERTD_TX_ISSUED, DB_BLOB, serial, DB_TEXT, transid,
-				DB_INT, GETCERTD_TX_APPROVED) == 1 ||
-		 this->db->execute(this->db, NULL,
-				"INSERT INTO transactions (transid, state, keyid, "
-				"user, policy, client, serial, created) "
-				"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-				DB_TEXT, transid, DB_INT, GETCERTD_TX_ISSUED, DB_BLOB, keyid,
-				DB_TEXT, user, DB_TEXT, policy, DB_TEXT, client,
-				DB_BLOB, serial, DB_UINT, (u_int)time(NULL)) == 1))
+				DB_INT, GETCERTD_TX_ISSUED, DB_BLOB, serial,
+				DB_TEXT, tx->transid, DB_INT, GETCERTD_TX_APPROVED) == 1 ||
+		 (replaces.len &&
+		  this->db->execute(this->db, NULL,
+				"UPDATE transactions SET keyid = ?, nonce = ?, request = ?, "
+				"user = ?, policy = ?, client = ?, serial = ?, "
+				"chain_start = ?, created = ? "
+				"WHERE transid = ? AND state = ? AND serial = ?",
+				DB_BLOB, tx->keyid, DB_BLOB, tx->nonce, DB_BLOB, tx->request,
+				DB_TEXT, tx->user, DB_TEXT, tx->policy, DB_TEXT, tx->client,
+				DB_BLOB, serial, DB_UINT, (u_int)tx->chain_start,
+				DB_UINT, (u_int)now, DB_TEXT, tx->transid,
+				DB_INT, GETCERTD_TX_ISSUED, DB_BLOB, replaces) == 1) ||
+		 (!replaces.len &&
+		  this->db->execute(this->db, NULL,
+				"INSERT INTO transactions (transid, state, keyid, nonce, "
+				"request, user, policy, client, serial, chain_start, created) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				DB_TEXT, tx->transid, DB_INT, GETCERTD_TX_ISSUED,
+				DB_BLOB, tx->keyid, DB_BLOB, tx->nonce, DB_BLOB, tx->request,
+				DB_TEXT, tx->user, DB_TEXT, tx->policy, DB_TEXT, tx->client,
+				DB_BLOB, serial, DB_UINT, (u_int)tx->chain_start,
+				DB_UINT, (u_int)now) == 1)))
 	{
 		ok = this->db->commit(this->db);
 	}
@@ -249,24 +315,43 @@ METHOD(getcertd_db_t, get_cert, certificate_t*,
 	return cert;
 }
 
+/*
+ * Described in header
+ */
+void getcertd_cert_info_clear(getcertd_cert_info_t *info)
+{
+	free(info->user);
+	free(info->policy);
+	*info = (getcertd_cert_info_t){};
+}
+
 METHOD(getcertd_db_t, get_info, bool,
-	private_getcertd_db_t *this, chunk_t serial, char **user, bool *revoked)
+	private_getcertd_db_t *this, chunk_t serial, getcertd_cert_info_t *info)
 {
 	enumerator_t *enumerator;
 	bool found = FALSE;
-	u_int rev;
-	char *u;
+	u_int chain_start, revoked;
+	chunk_t superseded;
+	char *user, *policy;
 
+	*info = (getcertd_cert_info_t){};
 	this->mutex->lock(this->mutex);
 	enumerator = this->db->query(this->db,
-				"SELECT user, revoked FROM certificates WHERE serial = ?",
-				DB_BLOB, serial, DB_TEXT, DB_UINT);
+				"SELECT user, policy, coalesce(chain_start, issued), revoked, "
+				"superseded FROM certificates WHERE serial = ?",
+				DB_BLOB, serial, DB_TEXT, DB_TEXT, DB_UINT, DB_UINT, DB_BLOB);
 	if (enumerator)
 	{
-		if (enumerator->enumerate(enumerator, &u, &rev))
+		if (enumerator->enumerate(enumerator, &user, &policy, &chain_start,
+								  &revoked, &superseded))
 		{
-			*user = strdupnull(u);
-			*revoked = rev != 0;
+			*info = (getcertd_cert_info_t){
+				.user = strdupnull(user),
+				.policy = strdupnull(policy),
+				.chain_start = chain_start,
+				.revoked = revoked != 0,
+				.superseded = superseded.len != 0,
+			};
 			found = TRUE;
 		}
 		enumerator->destroy(enumerator);
@@ -287,6 +372,20 @@ METHOD(getcertd_db_t, revoke, bool,
 				DB_BLOB, serial) == 1;
 	this->mutex->unlock(this->mutex);
 	return ok;
+}
+
+METHOD(getcertd_db_t, revoke_user, int,
+	private_getcertd_db_t *this, char *user)
+{
+	int count;
+
+	this->mutex->lock(this->mutex);
+	count = this->db->execute(this->db, NULL,
+				"UPDATE certificates SET revoked = ? WHERE user = ? AND "
+				"revoked IS NULL AND not_after > ?", DB_UINT, (u_int)time(NULL),
+				DB_TEXT, user, DB_UINT, (u_int)time(NULL));
+	this->mutex->unlock(this->mutex);
+	return count;
 }
 
 /*
@@ -360,12 +459,33 @@ METHOD(getcertd_db_t, next_crl_number, u_int,
 	return number;
 }
 
+/**
+ * A copy of a recorded string for the operator's terminal: printable
+ * characters only, "-" for none
+ */
+static char *sane(char *str, char *buf, size_t len)
+{
+	size_t i;
+
+	if (!str)
+	{
+		return "-";
+	}
+	for (i = 0; str[i] && i < len - 1; i++)
+	{
+		buf[i] = isprint((u_char)str[i]) ? str[i] : '?';
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
 METHOD(getcertd_db_t, list, void,
 	private_getcertd_db_t *this, FILE *out, bool pending)
 {
 	enumerator_t *enumerator;
 	chunk_t serial;
 	char *subject, *user, *client, *policy, *transid;
+	char b1[512], b2[128], b3[64], b4[129];
 	u_int nb, na, revoked, created;
 
 	this->mutex->lock(this->mutex);
@@ -380,8 +500,9 @@ METHOD(getcertd_db_t, list, void,
 									 &nb, &na, &client, &revoked))
 		{
 			fprintf(out, "%#B  '%s'  user=%s  valid %T..%T  client=%s%s\n",
-					&serial, subject, user ?: "-", &(time_t){nb}, TRUE,
-					&(time_t){na}, TRUE, client ?: "-",
+					&serial, sane(subject, b1, sizeof(b1)),
+					sane(user, b2, sizeof(b2)), &(time_t){nb}, TRUE,
+					&(time_t){na}, TRUE, sane(client, b3, sizeof(b3)),
 					revoked ? "  REVOKED" : "");
 		}
 		DESTROY_IF(enumerator);
@@ -396,8 +517,9 @@ METHOD(getcertd_db_t, list, void,
 								 &client, &created))
 	{
 		fprintf(out, "pending %s  user=%s  policy=%s  client=%s  since "
-				"%T\n", transid, user ?: "-",
-				policy ?: "-", client ?: "-", &(time_t){created}, TRUE);
+				"%T\n", sane(transid, b4, sizeof(b4)),
+				sane(user, b2, sizeof(b2)), sane(policy, b1, sizeof(b1)),
+				sane(client, b3, sizeof(b3)), &(time_t){created}, TRUE);
 	}
 	DESTROY_IF(enumerator);
 	this->mutex->unlock(this->mutex);
@@ -409,6 +531,43 @@ METHOD(getcertd_db_t, destroy, void,
 	this->db->destroy(this->db);
 	this->mutex->destroy(this->mutex);
 	free(this);
+}
+
+/**
+ * Add the columns a database created by an earlier version lacks
+ */
+static bool add_columns(private_getcertd_db_t *this)
+{
+	enumerator_t *enumerator;
+	char sql[128];
+	int i, count;
+
+	for (i = 0; i < countof(added); i++)
+	{
+		count = -1;
+		enumerator = this->db->query(this->db,
+					"SELECT count(*) FROM pragma_table_info(?) WHERE name = ?",
+					DB_TEXT, added[i].table, DB_TEXT, added[i].column, DB_INT);
+		if (!enumerator || !enumerator->enumerate(enumerator, &count))
+		{
+			DESTROY_IF(enumerator);
+			return FALSE;
+		}
+		enumerator->destroy(enumerator);
+		if (count)
+		{
+			continue;
+		}
+		snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s",
+				 added[i].table, added[i].column, added[i].type);
+		if (this->db->execute(this->db, NULL, sql) < 0)
+		{
+			return FALSE;
+		}
+		DBG1(DBG_APP, "database: added %s.%s", added[i].table,
+			 added[i].column);
+	}
+	return TRUE;
 }
 
 /*
@@ -428,6 +587,7 @@ getcertd_db_t *getcertd_db_create(char *uri)
 			.get_cert = _get_cert,
 			.get_info = _get_info,
 			.revoke = _revoke,
+			.revoke_user = _revoke_user,
 			.get_revoked = _get_revoked,
 			.next_crl_number = _next_crl_number,
 			.list = _list,
@@ -451,6 +611,12 @@ getcertd_db_t *getcertd_db_create(char *uri)
 			destroy(this);
 			return NULL;
 		}
+	}
+	if (!add_columns(this))
+	{
+		DBG1(DBG_APP, "updating the database schema in '%s' failed", uri);
+		destroy(this);
+		return NULL;
 	}
 	return &this->public;
 }

@@ -43,6 +43,8 @@ struct getcertd_policy_t {
 	u_int lifetime;
 	/** notBefore backdating, seconds */
 	u_int backdate;
+	/** longest time after an authentication that renewals need none */
+	u_int max_renewal_age;
 	/** requests wait for an operator */
 	bool manual;
 	/** HTTP Basic authentication against RADIUS */

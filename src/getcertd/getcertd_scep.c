@@ -117,6 +117,9 @@ typedef struct {
 	char client[64];
 	/** result, for the log */
 	char *result;
+	/** the transaction, as far as known (borrowed members but keyid and
+	 * request) */
+	getcertd_tx_t tx;
 } ctx_t;
 
 /**
@@ -265,39 +268,92 @@ static chunk_t key_id(certificate_t *cert)
 }
 
 /**
- * Answer a request for a transaction we know already (replay, resend)
+ * Digest identifying a request: its CSR and the certificate it is signed
+ * with (a renewal signed by another certificate is another request)
+ */
+static chunk_t request_id(certificate_t *csr, certificate_t *signer)
+{
+	hasher_t *hasher;
+	chunk_t a = chunk_empty, b = chunk_empty, digest = chunk_empty;
+
+	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
+	if (!hasher ||
+		!csr->get_encoding(csr, CERT_ASN1_DER, &a) ||
+		!signer->get_encoding(signer, CERT_ASN1_DER, &b) ||
+		!hasher->get_hash(hasher, a, NULL) ||
+		!hasher->allocate_hash(hasher, b, &digest))
+	{
+		digest = chunk_empty;
+	}
+	DESTROY_IF(hasher);
+	chunk_free(&a);
+	chunk_free(&b);
+	return digest;
+}
+
+/**
+ * Whether a recorded certificate is current: valid now, not revoked
+ */
+static bool current(private_getcertd_scep_t *this, certificate_t *cert)
+{
+	getcertd_cert_info_t info;
+	x509_t *x509 = (x509_t*)cert;
+	bool ok;
+
+	ok = cert->get_validity(cert, NULL, NULL, NULL) &&
+		 this->db->get_info(this->db, x509->get_serial(x509), &info) &&
+		 !info.revoked;
+	getcertd_cert_info_clear(&info);
+	return ok;
+}
+
+/**
+ * Answer a request whose transactionID we know already. Only a
+ * retransmission gets the stored answer again: the same key and request
+ * with the same senderNonce, or, for a PKCSReq whose certificate is still
+ * current, with a fresh one (pki --scep resends so). A renewal, or a
+ * PKCSReq of the same key after its certificate ended, is issued anew,
+ * replacing the transaction: replaces receives the serial to replace.
+ * Returns TRUE if answered.
  */
 static bool known_transaction(private_getcertd_scep_t *this, ctx_t *ctx,
-							  getcertd_response_t *response, chunk_t keyid)
+							  getcertd_response_t *response, bool renewal,
+							  chunk_t *replaces)
 {
-	getcertd_tx_state_t state;
-	certificate_t *cert;
-	chunk_t known = chunk_empty, serial = chunk_empty;
-	bool same;
+	getcertd_tx_t known;
+	certificate_t *cert = NULL;
+	bool same_key, same, answered = TRUE;
 
-	state = this->db->get_transaction(this->db, ctx->transid, &known,
-									  &serial, NULL, NULL);
-	same = chunk_equals(known, keyid);
-	chunk_free(&known);
-	switch (state)
+	switch (this->db->get_transaction(this->db, ctx->transid, &known))
 	{
 		case GETCERTD_TX_NONE:
-			chunk_free(&serial);
-			return FALSE;
+			answered = FALSE;
+			break;
 		case GETCERTD_TX_ISSUED:
-			if (same && (cert = this->db->get_cert(this->db, serial)))
+			same_key = chunk_equals(known.keyid, ctx->tx.keyid);
+			same = same_key && chunk_equals(known.request, ctx->tx.request);
+			cert = this->db->get_cert(this->db, known.serial);
+			if (cert && same &&
+				(chunk_equals(known.nonce, ctx->tx.nonce) ||
+				 (!renewal && current(this, cert))))
 			{	/* the same answer again, never a second certificate */
 				ctx->result = "replay, same certificate";
 				success(this, ctx, response, cert);
-				cert->destroy(cert);
-				break;
 			}
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
-					"transactionID reused for another key");
+			else if (renewal || same_key)
+			{
+				*replaces = chunk_clone(known.serial);
+				answered = FALSE;
+			}
+			else
+			{
+				failure(this, ctx, response, SCEP_BAD_REQUEST,
+						"transactionID reused for another key");
+			}
 			break;
 		case GETCERTD_TX_PENDING:
 		case GETCERTD_TX_APPROVED:
-			if (!same)
+			if (!chunk_equals(known.keyid, ctx->tx.keyid))
 			{
 				failure(this, ctx, response, SCEP_BAD_REQUEST,
 						"transactionID reused for another key");
@@ -312,8 +368,21 @@ static bool known_transaction(private_getcertd_scep_t *this, ctx_t *ctx,
 					"rejected by the operator");
 			break;
 	}
-	chunk_free(&serial);
-	return TRUE;
+	DESTROY_IF(cert);
+	getcertd_tx_clear(&known);
+	return answered;
+}
+
+/**
+ * Fill in the transaction of the request being answered
+ */
+static void fill_tx(ctx_t *ctx)
+{
+	ctx->tx.transid = ctx->transid;
+	ctx->tx.nonce = ctx->req.nonce;
+	ctx->tx.user = ctx->user;
+	ctx->tx.policy = ctx->policy->name;
+	ctx->tx.client = ctx->client;
 }
 
 /**
@@ -321,12 +390,15 @@ static bool known_transaction(private_getcertd_scep_t *this, ctx_t *ctx,
  */
 static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 				  getcertd_response_t *response, certificate_t *csr,
-				  identification_t *subject, linked_list_t *sans)
+				  identification_t *subject, linked_list_t *sans,
+				  chunk_t replaces)
 {
+	getcertd_cert_info_t info = {};
 	certificate_t *cert;
 	public_key_t *public;
 	time_t now = time(NULL);
-	chunk_t keyid;
+	chunk_t none = chunk_empty;
+	bool superseded;
 
 	public = csr->get_public_key(csr);
 	cert = this->issuer->issue(this->issuer, public, subject, sans,
@@ -339,31 +411,38 @@ static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 		ctx->result = "issuing failed";
 		return;
 	}
-	keyid = key_id(csr);
+	fill_tx(ctx);
 	/* recorded before it is handed out, or not handed out at all */
-	if (!this->db->add_issued(this->db, cert, ctx->transid, keyid, ctx->user,
-							  ctx->policy->name, ctx->client))
-	{
-		DBG1(DBG_APP, "recording certificate for '%s' failed, not issued",
-			 ctx->user);
-		/* a concurrent copy of this request won the race? answer alike */
-		if (known_transaction(this, ctx, response, keyid))
-		{
-			chunk_free(&keyid);
-			cert->destroy(cert);
-			return;
-		}
-		getcertd_response_plain(response, 503, "database unavailable, try again later\n");
-		response->retry_after = this->retry_after;
-		ctx->result = "database error";
-	}
-	else
+	if (this->db->add_issued(this->db, cert, &ctx->tx, replaces))
 	{
 		success(this, ctx, response, cert);
 		ctx->result = "issued";
+		cert->destroy(cert);
+		return;
 	}
-	chunk_free(&keyid);
 	cert->destroy(cert);
+	DBG1(DBG_APP, "recording certificate for '%s' failed, not issued",
+		 ctx->user);
+	/* a concurrent copy of this request won the race? answer alike */
+	if (known_transaction(this, ctx, response, FALSE, &none))
+	{
+		return;
+	}
+	chunk_free(&none);
+	superseded = ctx->tx.renews.len &&
+				 this->db->get_info(this->db, ctx->tx.renews, &info) &&
+				 info.superseded;
+	getcertd_cert_info_clear(&info);
+	if (superseded)
+	{	/* another renewal with it won the race */
+		failure(this, ctx, response, SCEP_BAD_REQUEST,
+				"renewal with a superseded certificate");
+		return;
+	}
+	getcertd_response_plain(response, 503,
+							"database unavailable, try again later\n");
+	response->retry_after = this->retry_after;
+	ctx->result = "database error";
 }
 
 /**
@@ -410,18 +489,106 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 }
 
 /**
+ * The policy a certificate was issued under, by name
+ */
+static getcertd_policy_t *policy_named(private_getcertd_scep_t *this,
+									   char *name)
+{
+	enumerator_t *enumerator;
+	getcertd_policy_t *policy, *found = NULL;
+
+	enumerator = this->policies->create_enumerator(this->policies);
+	while (name && enumerator->enumerate(enumerator, &policy))
+	{
+		if (streq(policy->name, name))
+		{
+			found = policy;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * A renewal: signed with a current certificate we issued. Issued under
+ * the policy that issued that certificate, whatever path it came on; only
+ * the newest certificate of a chain renews; after the policy's
+ * max_renewal_age the user authenticates again. Returns TRUE with
+ * ctx->user and ctx->tx filled, or FALSE with the response filled.
+ */
+static bool renewal(private_getcertd_scep_t *this, ctx_t *ctx,
+					getcertd_request_t *request,
+					getcertd_response_t *response, certificate_t *csr,
+					getcertd_cert_info_t *info)
+{
+	x509_t *x509 = (x509_t*)ctx->req.signer;
+	getcertd_policy_t *policy;
+	time_t now = time(NULL);
+
+	if (info->superseded)
+	{
+		failure(this, ctx, response, SCEP_BAD_REQUEST,
+				"renewal with a superseded certificate (only the newest of "
+				"a chain renews)");
+		return FALSE;
+	}
+	policy = policy_named(this, info->policy);
+	if (!policy)
+	{
+		DBG1(DBG_APP, "policy '%s' of the certificate renewed is no longer "
+			 "configured", info->policy ?: "-");
+		failure(this, ctx, response, SCEP_BAD_REQUEST,
+				"renewal under a removed policy");
+		return FALSE;
+	}
+	if (policy != ctx->policy)
+	{
+		DBG1(DBG_APP, "renewal sent to %s stays under policy '%s' of %s",
+			 ctx->policy->path, policy->name, policy->path);
+		ctx->policy = policy;
+	}
+	ctx->tx.renews = x509->get_serial(x509);
+	if (now - info->chain_start <= policy->max_renewal_age)
+	{
+		ctx->user = info->user;
+		info->user = NULL;
+		ctx->tx.chain_start = info->chain_start;
+		return TRUE;
+	}
+	/* the end of the chain: the user authenticates again, so RADIUS
+	 * decides whether the account may still renew */
+	DBG1(DBG_APP, "renewal chain of '%s' began %us ago, beyond "
+		 "max_renewal_age: credentials required", info->user ?: "-",
+		 (u_int)(now - info->chain_start));
+	if (!authenticate(this, ctx, request, response, (pkcs10_t*)csr))
+	{
+		return FALSE;
+	}
+	if (!info->user || !streq(ctx->user, info->user))
+	{
+		failure(this, ctx, response, SCEP_BAD_REQUEST,
+				"renewal with the credentials of another user");
+		return FALSE;
+	}
+	ctx->tx.chain_start = now;
+	return TRUE;
+}
+
+/**
  * PKCSReq and RenewalReq
  */
 static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 				   getcertd_request_t *request, getcertd_response_t *response)
 {
 	certificate_t *csr, *signer = ctx->req.signer;
+	getcertd_cert_info_t info = {};
 	identification_t *subject = NULL;
 	linked_list_t *sans;
-	x509_t *x509;
-	chunk_t keyid;
-	char *reason, *user = NULL;
-	bool revoked = FALSE;
+	x509_t *x509 = (x509_t*)signer;
+	chunk_t replaces = chunk_empty;
+	bool ours, renew = FALSE;
+	char *reason;
 
 	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
 							 CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER,
@@ -438,32 +605,38 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 		return;
 	}
 	sans = linked_list_create();
-	x509 = (x509_t*)signer;
-	if (signer->issued_by(signer, this->issuer->get_ca(this->issuer), NULL))
-	{	/* signed with a certificate of ours: renewal, no password needed */
-		if (!signer->get_validity(signer, NULL, NULL, NULL) ||
-			!this->db->get_info(this->db, x509->get_serial(x509), &user,
-								&revoked) || revoked)
+	ctx->tx.keyid = key_id(csr);
+	ctx->tx.request = request_id(csr, signer);
+	ours = signer->issued_by(signer, this->issuer->get_ca(this->issuer), NULL);
+	if (ours)
+	{
+		if (!this->db->get_info(this->db, x509->get_serial(x509), &info) ||
+			info.revoked)
 		{
 			failure(this, ctx, response, SCEP_BAD_REQUEST,
-					"renewal with an invalid, unknown or revoked certificate");
+					"signed with an unknown or revoked certificate");
 			goto out;
 		}
-		ctx->user = user;
-		subject = signer->get_subject(signer);
-		subject = subject->clone(subject);
-		enumerator_t *enumerator = x509->create_subjectAltName_enumerator(x509);
-		identification_t *id;
-
-		while (enumerator->enumerate(enumerator, &id))
+		/* RFC 8894 allows a PKCSReq signed with an existing certificate:
+		 * with an expired one, it is a new enrollment */
+		renew = signer->get_validity(signer, NULL, NULL, NULL);
+		if (!renew && ctx->req.type != SCEP_PKCS_REQ)
 		{
-			sans->insert_last(sans, id->clone(id));
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"renewal with an expired certificate");
+			goto out;
 		}
-		enumerator->destroy(enumerator);
+	}
+	if (renew)
+	{
+		if (!renewal(this, ctx, request, response, csr, &info))
+		{
+			goto out;
+		}
 	}
 	else
 	{
-		if (!signer->issued_by(signer, signer, NULL))
+		if (!ours && !signer->issued_by(signer, signer, NULL))
 		{
 			failure(this, ctx, response, SCEP_BAD_REQUEST,
 					"request signed with a foreign certificate");
@@ -473,9 +646,11 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 		{
 			goto out;
 		}
-		subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
+		ctx->tx.chain_start = time(NULL);
 	}
-	if (!getcertd_policy_subject_ok(csr->get_subject(csr), subject, sans, ctx->user) ||
+	subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
+	if (!getcertd_policy_subject_ok(csr->get_subject(csr), subject, sans,
+									ctx->user) ||
 		!getcertd_policy_sans_ok((pkcs10_t*)csr, sans))
 	{
 		DBG1(DBG_APP, "CSR of '%s' asks for '%Y', not a name of that user",
@@ -484,19 +659,19 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 				"CSR for a name the user does not own");
 		goto out;
 	}
-	keyid = key_id(csr);
-	if (known_transaction(this, ctx, response, keyid))
+	if (known_transaction(this, ctx, response, renew, &replaces))
 	{
-		chunk_free(&keyid);
 		goto out;
 	}
-	if (ctx->policy->manual)
+	/* a renewal is authenticated by what was approved before */
+	if (ctx->policy->manual && !renew)
 	{
-		if (!this->db->add_pending(this->db, ctx->transid, keyid, ctx->user,
-								   ctx->policy->name, ctx->client,
-								   ctx->req.data))
+		fill_tx(ctx);
+		ctx->tx.csr = ctx->req.data;
+		if (replaces.len || !this->db->add_pending(this->db, &ctx->tx))
 		{
-			getcertd_response_plain(response, 503, "database unavailable, try again later\n");
+			getcertd_response_plain(response, 503,
+									"database unavailable, try again later\n");
 			response->retry_after = this->retry_after;
 			ctx->result = "database error";
 		}
@@ -506,31 +681,30 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
 					chunk_empty);
 		}
-		chunk_free(&keyid);
 		goto out;
 	}
-	chunk_free(&keyid);
-	issue(this, ctx, response, csr, subject, sans);
+	issue(this, ctx, response, csr, subject, sans, replaces);
 
 out:
+	getcertd_cert_info_clear(&info);
+	chunk_free(&replaces);
 	DESTROY_IF(subject);
 	sans->destroy_offset(sans, offsetof(identification_t, destroy));
 	csr->destroy(csr);
 }
 
 /**
- * CertPoll: complete approved requests
+ * CertPoll: only the requester (same key, same transactionID), under the
+ * policy the request was made under
  */
 static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 					  getcertd_response_t *response)
 {
-	getcertd_tx_state_t state;
-	certificate_t *csr;
+	getcertd_tx_t known;
+	certificate_t *csr, *cert;
 	identification_t *subject;
 	linked_list_t *sans;
-	chunk_t keyid = chunk_empty, serial = chunk_empty, der = chunk_empty;
-	chunk_t blob = ctx->req.data, inner, name;
-	char *user = NULL;
+	chunk_t blob = ctx->req.data, inner, name, keyid;
 
 	if (asn1_unwrap(&blob, &inner) != ASN1_SEQUENCE || blob.len ||
 		asn1_unwrap(&inner, &name) != ASN1_SEQUENCE ||
@@ -539,42 +713,72 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 		unusable(this, ctx, response, "malformed IssuerAndSubject");
 		return;
 	}
-	state = this->db->get_transaction(this->db, ctx->transid, &keyid,
-									  &serial, &der, &user);
-	switch (state)
+	if (this->db->get_transaction(this->db, ctx->transid, &known) ==
+			GETCERTD_TX_NONE)
 	{
-		case GETCERTD_TX_NONE:
-			failure(this, ctx, response, SCEP_BAD_CERT_ID,
-					"poll for an unknown transaction");
-			break;
+		failure(this, ctx, response, SCEP_BAD_CERT_ID,
+				"poll for an unknown transaction");
+		return;
+	}
+	keyid = key_id(ctx->req.signer);
+	if (!chunk_equals(keyid, known.keyid))
+	{
+		failure(this, ctx, response, SCEP_BAD_REQUEST,
+				"poll by another key than the requester's");
+	}
+	else if (!known.policy || !streq(known.policy, ctx->policy->name))
+	{
+		failure(this, ctx, response, SCEP_BAD_REQUEST,
+				"poll under another policy than the request's");
+	}
+	else switch (known.state)
+	{
 		case GETCERTD_TX_APPROVED:
 			csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
-							CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER, der,
-							BUILD_END);
-			if (!csr || !user)
+							CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER,
+							known.csr, BUILD_END);
+			if (!csr || !known.user)
 			{
 				DESTROY_IF(csr);
 				failure(this, ctx, response, SCEP_BAD_REQUEST,
 						"stored request unusable");
 				break;
 			}
-			ctx->user = strdup(user);
+			ctx->user = strdup(known.user);
+			ctx->tx.keyid = chunk_clone(known.keyid);
+			ctx->tx.request = chunk_clone(known.request);
+			ctx->tx.chain_start = time(NULL);
 			sans = linked_list_create();
-			subject = getcertd_policy_granted(ctx->policy, user, sans);
-			issue(this, ctx, response, csr, subject, sans);
+			subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
+			issue(this, ctx, response, csr, subject, sans, chunk_empty);
 			subject->destroy(subject);
 			sans->destroy_offset(sans, offsetof(identification_t, destroy));
 			csr->destroy(csr);
 			break;
+		case GETCERTD_TX_PENDING:
+			ctx->result = "still pending";
+			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
+					chunk_empty);
+			break;
+		case GETCERTD_TX_ISSUED:
+			cert = this->db->get_cert(this->db, known.serial);
+			if (!cert)
+			{
+				failure(this, ctx, response, SCEP_BAD_CERT_ID,
+						"issued certificate not found");
+				break;
+			}
+			ctx->result = "poll, issued";
+			success(this, ctx, response, cert);
+			cert->destroy(cert);
+			break;
 		default:
-			/* pending, rejected or issued: as for a resent request */
-			known_transaction(this, ctx, response, keyid);
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"rejected by the operator");
 			break;
 	}
-	free(user);
 	chunk_free(&keyid);
-	chunk_free(&serial);
-	chunk_free(&der);
+	getcertd_tx_clear(&known);
 }
 
 /**
@@ -636,6 +840,7 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 	getcert_err_t err;
 	chunk_t msg;
 	char *b64, *pos;
+	size_t i;
 
 	if (streq(request->method, "POST"))
 	{
@@ -677,8 +882,14 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 			ctx->result = ctx->result ?: "malformed request";
 			return;
 	}
-	snprintf(ctx->transid, sizeof(ctx->transid), "%.*s",
-			 (int)ctx->req.transid.len, ctx->req.transid.ptr);
+	/* a PrintableString by the protocol, not necessarily by the sender:
+	 * it goes into the log and the operator's terminal */
+	for (i = 0; i < ctx->req.transid.len && i < sizeof(ctx->transid) - 1; i++)
+	{
+		ctx->transid[i] = isprint(ctx->req.transid.ptr[i]) ?
+							ctx->req.transid.ptr[i] : '?';
+	}
+	ctx->transid[i] = '\0';
 	if (err == GETCERT_ERR_DECRYPT)
 	{
 		unusable(this, ctx, response, "content not decryptable");
@@ -785,6 +996,8 @@ METHOD(getcertd_scep_t, handle, void,
 		 response->status, (end.tv_sec - start.tv_sec) * 1000 +
 		 (end.tv_usec - start.tv_usec) / 1000);
 	scep_request_clear(&ctx.req);
+	chunk_free(&ctx.tx.keyid);
+	chunk_free(&ctx.tx.request);
 	free(ctx.user);
 }
 
