@@ -94,8 +94,13 @@ check "no Access-Request for any of them" [ "$(radius_requests)" = "$before" ]
 check "no 503 for any of them" not grep -q "status=503" "$W/a.log"
 check "getcertd logs the reasons" grep_cmd \
 	"result=GETCERT-State longer than 253 bytes status=401" cat "$W/a.log"
+check "a user name outside the policy's characters gets 401" \
+	grep_cmd "^401$" post carol -H "$(basic 'car\303\266ol:carol-pw')"
 check "a refused user name is logged sanitised" \
-	grep_cmd "refused user name 'car\\?ol' from 192.168.0.100" cat "$W/a.log"
+	grep_cmd "refused user name 'car\\?\\?ol' from 192.168.0.100" \
+	cat "$W/a.log"
+check "no control or non-ASCII byte reached the log" \
+	not grep -qP '[^\x09\x20-\x7e]' "$W/a.log"
 
 # (a) guessing carol's password from carol: 5 Access-Requests, then 429
 before=$(radius_requests)
@@ -131,12 +136,15 @@ check "dave enrolls from moon" \
 	moon_enroll dave --user dave --password-file "$M/dave"
 
 # 50 wrong passwords from carol at once; lines "<ns end> <status>"
+# (their PIDs in SLOW: a plain "wait" would wait for the servers too)
 slow_burst()
 {
 	local i
+	SLOW=()
 	for i in $(seq 1 50); do
 		( code=$(post carol -H "$(basic "carol:slow$i")")
 		  echo "$(date +%s%N) $code" > "$C/slow.$i" ) &
+		SLOW+=($!)
 	done
 }
 # end (ns) of the first slow login that waited for RADIUS (401)
@@ -163,7 +171,7 @@ slow_burst
 sleep 0.3
 moon_enroll dave --user dave --password-file "$M/dave" > "$M/b.log" 2>&1
 good=$(date +%s%N)
-wait
+wait "${SLOW[@]}"
 check "dave's enrollment from moon succeeded during the burst" \
 	openssl verify -CAfile "$CA" "$M/dave.pem"
 check "it completed before the slow logins waiting on RADIUS" \
@@ -181,12 +189,12 @@ tb_getcertd_start winnetou c || return 1
 rm -f "$C"/slow.* "$M"/erin.*
 slow_burst
 sleep 0.3
-tb_exec moon timeout 60 "$ENROLL" --url "$URL/../plain/scep" \
+tb_exec moon timeout 60 "$ENROLL" --url https://winnetou.strongswan.org/plain/scep \
 	--ca-cert "$CA" --identity erin@strongswan.org --challenge secret \
 	--subject "C=CH, O=getcert test, OU=remote, CN=erin" \
 	--out-key "$M/erin.key" --out-cert "$M/erin.pem" > "$M/c.log" 2>&1
 good=$(date +%s%N)
-wait
+wait "${SLOW[@]}"
 check "erin's challenge-password enrollment succeeded during the burst" \
 	openssl verify -CAfile "$CA" "$M/erin.pem"
 check "it completed before the slow logins waiting on RADIUS" \
