@@ -420,7 +420,8 @@ static bool ask_radius(private_getcertd_auth_t *this, char *user,
 			return FALSE;
 	}
 	res = this->radius->authenticate(this->radius, user, password, state,
-									 client, &reply);
+									 streq(client, "-") ? NULL : client,
+									 &reply);
 	this->throttle->release(this->throttle, client);
 	switch (res)
 	{

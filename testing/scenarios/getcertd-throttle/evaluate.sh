@@ -189,8 +189,8 @@ tb_getcertd_start winnetou c || return 1
 rm -f "$C"/slow.* "$M"/erin.*
 slow_burst
 sleep 0.3
-tb_exec moon timeout 60 "$ENROLL" --url https://winnetou.strongswan.org/plain/scep \
-	--ca-cert "$CA" --identity erin@strongswan.org --challenge secret \
+tb_exec moon timeout 60 "$ENROLL" \
+	--url https://winnetou.strongswan.org/plain/scep --ca-cert "$CA" --identity erin@strongswan.org --challenge secret \
 	--subject "C=CH, O=getcert test, OU=remote, CN=erin" \
 	--out-key "$M/erin.key" --out-cert "$M/erin.pem" > "$M/c.log" 2>&1
 good=$(date +%s%N)
