@@ -18,15 +18,18 @@
  * Authorization), through SCEP parsing, policy, issuance and records
  * (in-memory SQLite), with the test fixtures as CA.
  *
- * Input: byte 0 selects operation (bits 0-1), POST (bit 2), path (bit 3-4)
- * and an Authorization header (bit 5); the rest is the body (POST) or the
- * message parameter (GET), or, with bit 5, "header\n" followed by those.
+ * Input: byte 0 selects operation (bits 0-1), POST (bit 2), path (bit 3-4),
+ * an Authorization header (bit 5) and a GETCERT-State header (bit 6); the
+ * rest is the body (POST) or the message parameter (GET), preceded by
+ * "authorization\n" with bit 5 and "state\n" with bit 6. The headers also
+ * go through getcertd_auth's strict parsers directly (no RADIUS here).
  */
 
 #include "fuzz_common.h"
 
 #include <getcertd_scep.h>
 #include <getcertd_db.h>
+#include <getcertd_auth.h>
 #include <getcert_scep.h>
 
 #include <unistd.h>
@@ -52,6 +55,10 @@ static void write_seeds(char *dir)
 	fuzz_write_seed(dir, "get-pkiop-b64", chunk_from_str("\x02MIIB+/a="));
 	fuzz_write_seed(dir, "auth-basic",
 			chunk_from_str("\x26" "Basic Y2Fyb2w6cHc=\nbody"));
+	fuzz_write_seed(dir, "auth-basic-state",
+			chunk_from_str("\x66" "Basic Y2Fyb2w6cHc=\nAAECAw==\nbody"));
+	fuzz_write_seed(dir, "auth-basic-nul",
+			chunk_from_str("\x26" "Basic Y2Fyb2w6cAB3\nbody"));
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -101,7 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	getcertd_request_t request = {};
 	getcertd_response_t response = {};
 	chunk_t input = chunk_create((u_char*)data, size), rest;
-	char *nl, *auth = NULL, *message = NULL;
+	char *nl, *auth = NULL, *state = NULL, *message = NULL, *user = NULL;
+	char *reason, buf[32];
+	chunk_t password = chunk_empty, decoded = chunk_empty;
 	u_char sel;
 
 	if (!size)
@@ -119,6 +128,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rest = chunk_skip(rest, nl - (char*)rest.ptr + 1);
 		}
 	}
+	if ((sel & 0x40) && rest.len)
+	{
+		nl = memchr(rest.ptr, '\n', rest.len);
+		if (nl)
+		{
+			state = strndup(rest.ptr, nl - (char*)rest.ptr);
+			rest = chunk_skip(rest, nl - (char*)rest.ptr + 1);
+		}
+	}
+	if (auth)
+	{
+		if (getcertd_auth_parse_basic(auth, &user, &password, &reason) == 0)
+		{	/* what reaches RADIUS: no control bytes, 1-128 bytes */
+			if (!password.len || password.len > 128 ||
+				memchr(password.ptr, '\0', password.len) || !*user)
+			{
+				abort();
+			}
+			getcertd_auth_sanitize(user, strlen(user), buf, sizeof(buf));
+			free(user);
+			chunk_clear(&password);
+		}
+	}
+	if (state && getcertd_auth_parse_state(state, &decoded, &reason))
+	{
+		if (!decoded.len || decoded.len > GETCERTD_AUTH_MAX_STATE)
+		{
+			abort();
+		}
+		chunk_free(&decoded);
+	}
 	request.method = (sel & 0x04) ? "POST" : "GET";
 	request.path = paths[(sel >> 3) & 0x03];
 	request.operation = ops[sel & 0x03];
@@ -132,6 +172,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		request.message = message;
 	}
 	request.authorization = auth;
+	request.state = state;
 
 	scep->handle(scep, &request, &response);
 	if (!response.status)
@@ -143,5 +184,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(response.www_authenticate);
 	free(message);
 	free(auth);
+	free(state);
 	return 0;
 }

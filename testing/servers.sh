@@ -459,8 +459,9 @@ security {
 	# runs as root (no user/group): the test bed directories are root's
 	allow_core_dumps = no
 	max_attributes = 200
-	# answer rejects at once, clients time out after a second
-	reject_delay = 0
+	# answer rejects at once (TB_FREERADIUS_REJECT_DELAY seconds for
+	# slow-login scenarios), clients time out after a second
+	reject_delay = ${TB_FREERADIUS_REJECT_DELAY:-0}
 	status_server = yes
 }
 

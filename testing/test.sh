@@ -32,7 +32,8 @@ unit_rc=$?
 unit_pass=0
 unit_fail=0
 for log in build/src/libgetcert/tests/libgetcert_tests.log \
-		   build/src/libcharon/plugins/getcert/tests/getcert_tests.log; do
+		   build/src/libcharon/plugins/getcert/tests/getcert_tests.log \
+		   build/src/getcertd/tests/getcertd_tests.log; do
 	if [ ! -f "$log" ]; then
 		unit_fail=$((unit_fail + 1))
 		continue

@@ -34,6 +34,7 @@
 #include "getcertd_http.h"
 #include "getcertd_scep.h"
 #include "getcertd_db.h"
+#include "getcertd_throttle.h"
 
 /**
  * Default configuration file
@@ -255,10 +256,14 @@ static int run(bool foreground)
 		db->destroy(db);
 		return 2;
 	}
-	/* the scheduler occupies one processor thread for good */
+	/* the scheduler occupies one processor thread for good; at most
+	 * radius.max_concurrent threads wait on RADIUS at a time (further
+	 * logins get 503 "RADIUS busy"), so "workers" threads always remain
+	 * for issuance, renewals and GetCACert */
 	lib->processor->set_threads(lib->processor, 1 +
 			max(1, lib->settings->get_int(lib->settings, "%s.workers", 8,
-										  lib->ns)));
+										  lib->ns)) +
+			getcertd_throttle_max_concurrent());
 	http = getcertd_http_create((getcertd_handler_t)scep->handle, scep);
 	if (!http)
 	{

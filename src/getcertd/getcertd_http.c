@@ -52,6 +52,32 @@ struct private_getcertd_http_t {
 	size_t max_size;
 
 	/**
+	 * Largest total of request bodies held in memory (503 beyond).
+	 */
+	size_t max_buffered;
+
+	/**
+	 * Most requests queued for or handled by workers (503 beyond).
+	 */
+	u_int max_queued;
+
+	/**
+	 * Longest wait in the queue before a request is answered with 503
+	 * instead of being handled (ms).
+	 */
+	u_int queue_timeout;
+
+	/**
+	 * Retry-After of 503 answers (s).
+	 */
+	u_int retry_after;
+
+	/**
+	 * Bytes of request bodies held (mutex).
+	 */
+	size_t buffered;
+
+	/**
 	 * TLS key and certificate (PEM), must live as long as the daemon.
 	 */
 	chunk_t tls_key;
@@ -79,6 +105,12 @@ typedef struct {
 	getcertd_response_t response;
 	/** body too large */
 	bool too_large;
+	/** total of buffered bodies over the limit */
+	bool overloaded;
+	/** reason for a 400 found in the headers, static */
+	char *bad_request;
+	/** when the request was queued */
+	timeval_t queued;
 	/** the handler ran */
 	bool done;
 } request_ctx_t;
@@ -88,6 +120,11 @@ typedef struct {
  */
 static void ctx_destroy(request_ctx_t *ctx)
 {
+	private_getcertd_http_t *this = ctx->http;
+
+	this->mutex->lock(this->mutex);
+	this->buffered -= ctx->request.body.len;
+	this->mutex->unlock(this->mutex);
 	free(ctx->request.method);
 	free(ctx->request.path);
 	free(ctx->request.operation);
@@ -119,13 +156,35 @@ static char *value(struct MHD_Connection *connection, enum MHD_ValueKind kind,
 }
 
 /**
+ * Milliseconds from a to b
+ */
+static uint64_t diff_ms(timeval_t *a, timeval_t *b)
+{
+	return ((uint64_t)b->tv_sec - a->tv_sec) * 1000 +
+		   ((int64_t)b->tv_usec - a->tv_usec) / 1000;
+}
+
+/**
  * Job: run the handler, resume the connection
  */
 static job_requeue_t run_request(request_ctx_t *ctx)
 {
 	private_getcertd_http_t *this = ctx->http;
+	timeval_t now;
 
-	this->handler(this->data, &ctx->request, &ctx->response);
+	time_monotonic(&now);
+	if (diff_ms(&ctx->queued, &now) > this->queue_timeout)
+	{	/* the client has likely given up, don't make others wait longer */
+		DBG1(DBG_APP, "%H %s %s waited %u ms in the queue, answered 503",
+			 ctx->request.client, ctx->request.method, ctx->request.path,
+			 (u_int)diff_ms(&ctx->queued, &now));
+		getcertd_response_plain(&ctx->response, 503, "server busy\n");
+		ctx->response.retry_after = this->retry_after;
+	}
+	else
+	{
+		this->handler(this->data, &ctx->request, &ctx->response);
+	}
 	ctx->done = TRUE;
 	MHD_resume_connection(ctx->connection);
 
@@ -173,6 +232,81 @@ static enum MHD_Result respond(struct MHD_Connection *connection,
 }
 
 /**
+ * Queue a response and free its body
+ */
+static enum MHD_Result respond_free(struct MHD_Connection *connection,
+									getcertd_response_t *out)
+{
+	enum MHD_Result ret;
+
+	ret = respond(connection, out);
+	chunk_free(&out->body);
+	return ret;
+}
+
+/**
+ * Answer 503 with Retry-After: too much held or queued
+ */
+static enum MHD_Result busy(private_getcertd_http_t *this,
+							struct MHD_Connection *connection)
+{
+	getcertd_response_t error = {};
+
+	getcertd_response_plain(&error, MHD_HTTP_SERVICE_UNAVAILABLE,
+							"server busy\n");
+	error.retry_after = this->retry_after;
+	return respond_free(connection, &error);
+}
+
+/**
+ * Counts of the headers that must not repeat
+ */
+typedef struct {
+	u_int authorization;
+	u_int state;
+} header_count_t;
+
+/**
+ * MHD_KeyValueIterator counting headers
+ */
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+									const char *key, const char *value)
+{
+	header_count_t *count = cls;
+
+	if (strcaseeq(key, MHD_HTTP_HEADER_AUTHORIZATION))
+	{
+		count->authorization++;
+	}
+	else if (strcaseeq(key, "GETCERT-State"))
+	{
+		count->state++;
+	}
+	return MHD_YES;
+}
+
+/**
+ * A reason for 400 if Authorization or GETCERT-State is repeated (which
+ * one MHD_lookup_connection_value() returns is not for us to guess)
+ */
+static char *duplicate_headers(struct MHD_Connection *connection)
+{
+	header_count_t count = {};
+
+	MHD_get_connection_values(connection, MHD_HEADER_KIND, count_header,
+							  &count);
+	if (count.authorization > 1)
+	{
+		return "more than one Authorization header";
+	}
+	if (count.state > 1)
+	{
+		return "more than one GETCERT-State header";
+	}
+	return NULL;
+}
+
+/**
  * libmicrohttpd access handler
  */
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *connection,
@@ -194,6 +328,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *connection,
 				.method = strdup(method),
 				.path = strdup(url),
 			},
+			.bad_request = duplicate_headers(connection),
 		);
 		*con_cls = ctx;
 		return MHD_YES;
@@ -204,10 +339,23 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *connection,
 		{
 			ctx->too_large = TRUE;
 		}
-		else
+		else if (!ctx->too_large && !ctx->overloaded && !ctx->bad_request)
 		{
-			ctx->request.body = chunk_cat("mc", ctx->request.body,
+			this->mutex->lock(this->mutex);
+			if (this->buffered + *upload_size > this->max_buffered)
+			{
+				ctx->overloaded = TRUE;
+			}
+			else
+			{
+				this->buffered += *upload_size;
+			}
+			this->mutex->unlock(this->mutex);
+			if (!ctx->overloaded)
+			{
+				ctx->request.body = chunk_cat("mc", ctx->request.body,
 								chunk_create((u_char*)upload, *upload_size));
+			}
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -216,10 +364,26 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *connection,
 	{
 		return respond(connection, &ctx->response);
 	}
+	if (ctx->bad_request)
+	{
+		DBG1(DBG_APP, "%s %s: %s, answered 400", method, url,
+			 ctx->bad_request);
+		error.status = MHD_HTTP_BAD_REQUEST;
+		error.type = "text/plain";
+		error.body = chunk_cat("cc", chunk_from_str(ctx->bad_request),
+							   chunk_from_chars('\n'));
+		return respond_free(connection, &error);
+	}
 	if (ctx->too_large)
 	{
 		error.status = MHD_HTTP_CONTENT_TOO_LARGE;
 		return respond(connection, &error);
+	}
+	if (ctx->overloaded)
+	{
+		DBG1(DBG_APP, "%s %s: request bodies held exceed %zu bytes, "
+			 "answered 503", method, url, this->max_buffered);
+		return busy(this, connection);
 	}
 	if (!streq(method, "GET") && !streq(method, "POST"))
 	{
@@ -241,8 +405,16 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *connection,
 	}
 
 	this->mutex->lock(this->mutex);
+	if (this->active >= this->max_queued)
+	{
+		this->mutex->unlock(this->mutex);
+		DBG1(DBG_APP, "%s %s: %u requests queued, answered 503", method, url,
+			 this->max_queued);
+		return busy(this, connection);
+	}
 	this->active++;
 	this->mutex->unlock(this->mutex);
+	time_monotonic(&ctx->queued);
 	MHD_suspend_connection(connection);
 	lib->processor->queue_job(lib->processor, (job_t*)
 				callback_job_create((callback_job_cb_t)run_request, ctx,
@@ -335,6 +507,14 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 		.data = data,
 		.max_size = lib->settings->get_int(lib->settings,
 							"%s.max_request_size", 65536, lib->ns),
+		.max_buffered = lib->settings->get_int(lib->settings,
+							"%s.max_buffered", 32 * 1024 * 1024, lib->ns),
+		.max_queued = max(1, lib->settings->get_int(lib->settings,
+							"%s.max_queued", 4096, lib->ns)),
+		.queue_timeout = 1000 * lib->settings->get_time(lib->settings,
+							"%s.queue_timeout", 30, lib->ns),
+		.retry_after = lib->settings->get_time(lib->settings,
+							"%s.retry_after", 10, lib->ns),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
 	);
