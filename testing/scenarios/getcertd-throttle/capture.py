@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Capture one SCEP PKIOperation body: a fake SCEP server that answers
-GetCACaps and GetCACert (the given DER CA certificate), writes the first
-POSTed PKIOperation to OUT, answers it with 401 and exits.
+GetCACaps and GetCACert (the given reply: a DER CA certificate, or with
+TYPE application/x-x509-ca-ra-cert the certs-only SignedData of a CA with
+an RA), writes the first POSTed PKIOperation to OUT, answers it with 401
+and exits.
 
-usage: capture.py ADDRESS PORT CACERT.der OUT
+usage: capture.py ADDRESS PORT CACERT.der OUT [TYPE]
 """
 
 import http.server
@@ -28,7 +30,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(200, "text/plain", CAPS)
         elif "GetCACert" in self.path:
             with open(sys.argv[3], "rb") as f:
-                self.reply(200, "application/x-x509-ca-cert", f.read())
+                ctype = (sys.argv[5] if len(sys.argv) > 5
+                         else "application/x-x509-ca-cert")
+                self.reply(200, ctype, f.read())
         else:
             self.reply(404, "text/plain", b"")
 

@@ -20,11 +20,13 @@ tb_getcertd_start winnetou a || return 1
 (umask 077; echo carol-pw > "$M/carol"; echo dave-pw > "$M/dave")
 
 # a real PKCSReq of carol's, captured by a fake CA over plain HTTP (the
-# client sends no credentials there), replayed with crafted headers
-openssl x509 -in "$CA" -outform der -out "$W/ca.der"
+# client sends no credentials there) that serves getcertd's CA and RA,
+# replayed with crafted headers
+tb_exec winnetou curl -sf --cacert "$CA" -o "$W/cara.der" \
+	"$URL?operation=GetCACert"
 REQ=$C/pkcsreq.der
-tb_exec winnetou python3 "$SCENARIO/capture.py" 0.0.0.0 8088 "$W/ca.der" \
-	"$REQ" > "$W/capture.log" 2>&1 &
+tb_exec winnetou python3 "$SCENARIO/capture.py" 0.0.0.0 8088 "$W/cara.der" \
+	"$REQ" application/x-x509-ca-ra-cert > "$W/capture.log" 2>&1 &
 capture=$!
 tb_wait 5 tb_exec carol curl -sf -o /dev/null \
 	"http://winnetou.strongswan.org:8088/scep?operation=GetCACaps"
