@@ -35,11 +35,21 @@
  *                CN=probe): a server that falls through issues
  *   valid        the same request, correctly encrypted (the control: it
  *                must be issued)
+ *   poll         a CertPoll (IssuerAndSubject CN=probe) for the
+ *                transactionID given
  * decode prints "pkiStatus=<n> failInfo=<n|->" of a CertRep whose
  * signature verifies with the given certificate.
+ *
+ * Environment, for requests that are not probes:
+ *   PROBE_KEY=file     the requester's RSA key, read if the file exists,
+ *                      else generated and written there (PKCS#1 DER)
+ *   PROBE_SIGNER=file  sign with this certificate (DER or PEM) and
+ *                      PROBE_KEY, instead of a fresh self-signed one
+ *   PROBE_TYPE=renewal a RenewalReq instead of a PKCSReq
  */
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include <library.h>
 #include <asn1/asn1.h>
@@ -160,7 +170,7 @@ static chunk_t build_envelope(char *kind, certificate_t *recipient,
 					chunk_from_str("this is not DER at all"), ENCR_AES_CBC,
 					128, cek, ktri, TRUE);
 	}
-	else if (streq(kind, "valid"))
+	else if (streq(kind, "valid") || streq(kind, "poll"))
 	{
 		env = getcert_cms_build_enveloped_with(csr, ENCR_AES_CBC, 128, cek,
 											   ktri, TRUE);
@@ -183,6 +193,55 @@ static chunk_t build_envelope(char *kind, certificate_t *recipient,
 }
 
 /**
+ * The requester's key: PROBE_KEY if it exists, else a new one (written to
+ * PROBE_KEY if set)
+ */
+static private_key_t *requester_key()
+{
+	private_key_t *key;
+	char *file = getenv("PROBE_KEY");
+	chunk_t der;
+
+	if (file && access(file, R_OK) == 0)
+	{
+		return lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
+								  BUILD_FROM_FILE, file, BUILD_END);
+	}
+	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
+							 BUILD_KEY_SIZE, 2048, BUILD_END);
+	if (key && file)
+	{
+		if (!key->get_encoding(key, PRIVKEY_ASN1_DER, &der) ||
+			!chunk_write(der, file, 0077, TRUE))
+		{
+			fprintf(stderr, "writing %s failed\n", file);
+			key->destroy(key);
+			key = NULL;
+		}
+		chunk_clear(&der);
+	}
+	return key;
+}
+
+/**
+ * IssuerAndSubject of a CertPoll: the recipient's issuer, CN=probe
+ */
+static chunk_t issuer_and_subject(certificate_t *recipient)
+{
+	identification_t *subject;
+	chunk_t content;
+
+	subject = identification_create_from_string("C=CH, O=getcert test, "
+												"OU=remote, CN=probe");
+	content = asn1_wrap(ASN1_SEQUENCE, "cc",
+				recipient->get_issuer(recipient)->get_encoding(
+										recipient->get_issuer(recipient)),
+				subject->get_encoding(subject));
+	subject->destroy(subject);
+	return content;
+}
+
+/**
  * Build a probe
  */
 static int build(char *kind, char *recipient_file, char *out, char *transid)
@@ -192,12 +251,12 @@ static int build(char *kind, char *recipient_file, char *out, char *transid)
 	private_key_t *key;
 	scep_request_t req;
 	chunk_t csr, env, msg, nonce;
+	char *type = getenv("PROBE_TYPE"), *signer = getenv("PROBE_SIGNER");
 	int status = 1;
 
 	recipient = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
 								   BUILD_FROM_FILE, recipient_file, BUILD_END);
-	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
-							 BUILD_KEY_SIZE, 2048, BUILD_END);
+	key = requester_key();
 	if (!recipient || !key)
 	{
 		fprintf(stderr, "loading %s or generating a key failed\n",
@@ -206,14 +265,25 @@ static int build(char *kind, char *recipient_file, char *out, char *transid)
 		DESTROY_IF(key);
 		return 1;
 	}
-	dn = identification_create_from_string("CN=probe");
-	self = getcert_self_signed(dn, key);
-	dn->destroy(dn);
-	csr = build_csr(key);
+	if (signer)
+	{
+		self = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+								  BUILD_FROM_FILE, signer, BUILD_END);
+	}
+	else
+	{
+		dn = identification_create_from_string("CN=probe");
+		self = getcert_self_signed(dn, key);
+		dn->destroy(dn);
+	}
+	csr = streq(kind, "poll") ? issuer_and_subject(recipient)
+							  : build_csr(key);
 	env = build_envelope(kind, recipient, csr);
 	nonce = random_bytes(16);
 	req = (scep_request_t){
-		.type = SCEP_PKCS_REQ,
+		.type = streq(kind, "poll") ? SCEP_CERT_POLL :
+				type && streq(type, "renewal") ? SCEP_RENEWAL_REQ :
+				SCEP_PKCS_REQ,
 		.transid = chunk_from_str(transid),
 		.nonce = nonce,
 		.signer = self,
