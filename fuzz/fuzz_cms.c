@@ -78,7 +78,7 @@ static void write_seeds(char *dir)
 		.digest = HASH_SHA256,
 	};
 	linked_list_t *certs;
-	chunk_t attrs, attr, issued, env;
+	chunk_t attrs, attr, issued, env, big;
 	int i;
 
 	certs = linked_list_create_with_items(fx.ca, fx.ra, fx.client, NULL);
@@ -195,6 +195,15 @@ static void write_seeds(char *dir)
 	fuzz_write_seed_free(dir, "enveloped-aes128-constructed",
 			fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 128,
 								 FUZZ_ENV_CONSTRUCTED));
+	/* 12000 encrypted bytes in 24000 segments, 60 KB: under run.sh's
+	 * -max_len=65536, and far over -timeout=10 if joining them were
+	 * quadratic in the number of segments */
+	big = chunk_alloc(11999);
+	memset(big.ptr, 'x', big.len);
+	fuzz_write_seed_free(dir, "enveloped-aes128-tiny-segments",
+			fuzz_build_enveloped(big, fx.client, ENCR_AES_CBC, 128,
+								 FUZZ_ENV_TINY_SEGMENTS));
+	chunk_free(&big);
 	fuzz_write_seed_free(dir, "enveloped-bad-iv",
 			fuzz_build_enveloped(chunk_from_str("plain"), fx.client,
 								 ENCR_AES_CBC, 128, FUZZ_ENV_BAD_IV));

@@ -576,6 +576,23 @@ chunk_t fuzz_build_enveloped(chunk_t content, certificate_t *recipient,
 		chunk_free(&encrypted);
 		eci = asn1_wrap(ASN1_CONTEXT_C_0, "m", segs);
 	}
+	else if (opts & FUZZ_ENV_TINY_SEGMENTS)
+	{	/* written in place: chunk_cat() per segment is quadratic */
+		chunk_t segs = chunk_alloc(encrypted.len * 5);
+		u_char *pos = segs.ptr;
+		size_t i;
+
+		for (i = 0; i < encrypted.len; i++)
+		{
+			*pos++ = ASN1_OCTET_STRING;
+			*pos++ = 1;
+			*pos++ = encrypted.ptr[i];
+			*pos++ = ASN1_OCTET_STRING;
+			*pos++ = 0;
+		}
+		chunk_free(&encrypted);
+		eci = asn1_wrap(ASN1_CONTEXT_C_0, "m", segs);
+	}
 	else
 	{
 		eci = asn1_wrap(ASN1_CONTEXT_S_0, "m", encrypted);

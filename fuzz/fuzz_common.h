@@ -160,6 +160,10 @@ enum {
 	FUZZ_ENV_BAD_IV = (1<<4),
 	/** a content encryption key one byte short */
 	FUZZ_ENV_BAD_CEK = (1<<5),
+	/** encryptedContent in constructed form, each byte its own OCTET
+	 * STRING followed by an empty one (5 bytes of DER per byte): the most
+	 * segments per input byte, for the bound on joining them */
+	FUZZ_ENV_TINY_SEGMENTS = (1<<6),
 };
 
 /**
