@@ -48,10 +48,7 @@ check "carol enrolls with the challenge password" \
 "$TB_PKI" --gen --type rsa --size 2048 > "$C/pki.key"
 pki_scep()
 {
-	tb_exec carol timeout 60 "$TB_PKI" --scep --url "$URL" \
-		--in "$C/pki.key" --password secret --cacert-enc "$RA" \
-		--cacert-sig "$RA" --cipher des3 --outform pem \
-		--dn "C=CH, O=getcert test, OU=remote, CN=erin" > "$C/pki.pem"
+	tb_pki_scep /plain/scep "$C/pki.key" erin > "$C/pki.pem"
 }
 check "pki --scep enrolls with the challenge password" pki_scep
 check "pki's certificate chains to the CA" \

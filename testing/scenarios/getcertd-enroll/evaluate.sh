@@ -111,11 +111,7 @@ pki_scep()
 {
 	local out=$1
 	shift
-	tb_exec carol timeout 60 "$TB_PKI" --scep \
-		--url http://winnetou.strongswan.org:8080/plain/scep \
-		--in "$C/pki.key" --dn "C=CH, O=getcert test, OU=remote, CN=erin" \
-		--password secret --cacert-enc "$RA" --cacert-sig "$RA" \
-		--cipher des3 --outform pem "$@" > "$out"
+	tb_pki_scep /plain/scep "$C/pki.key" erin "$@" > "$out"
 }
 
 serial_of()
@@ -140,22 +136,15 @@ check "getcertd logged the replay" \
 
 "$TB_PKI" --gen --type rsa --size 1024 > "$C/weak.key"
 check "a CSR with a weak (RSA 1024) key is rejected" \
-	not tb_exec carol timeout 60 "$TB_PKI" --scep \
-	--url http://winnetou.strongswan.org:8080/plain/scep \
-	--in "$C/weak.key" --dn "C=CH, O=getcert test, OU=remote, CN=weak" \
-	--password secret --cacert-enc "$RA" --cacert-sig "$RA" --cipher des3
+	not tb_pki_scep /plain/scep "$C/weak.key" weak
 check "getcertd logs the weak key" \
 	grep_cmd "result=CSR key too weak" \
 	cat "$W/plain.log"
 
 # manual approval: pki --scep polls until the operator approves
 "$TB_PKI" --gen --type rsa --size 2048 > "$C/manual.key"
-tb_exec carol timeout 60 "$TB_PKI" --scep \
-	--url http://winnetou.strongswan.org:8080/manual/scep \
-	--in "$C/manual.key" --dn "C=CH, O=getcert test, OU=remote, CN=frank" \
-	--password secret --cacert-enc "$RA" --cacert-sig "$RA" --cipher des3 \
-	--interval 1 --maxpolltime 40 --outform pem \
-	> "$C/manual.pem" 2> "$C/manual.log" &
+tb_pki_scep /manual/scep "$C/manual.key" frank --interval 1 \
+	--maxpolltime 40 > "$C/manual.pem" 2> "$C/manual.log" &
 poller=$!
 check "the request waits for the operator" \
 	tb_wait 10 grep -q "result=pending approval" "$W/plain.log"

@@ -146,11 +146,7 @@ pki_scep()
 {
 	local out=$1
 	shift
-	tb_exec carol timeout 60 "$TB_PKI" --scep \
-		--url http://winnetou.strongswan.org:8080/plain/scep \
-		--in "$C/p.key" --dn "C=CH, O=getcert test, OU=remote, CN=erin" \
-		--password secret --cacert-enc "$RA" --cacert-sig "$RA" \
-		--cipher des3 --outform pem "$@" > "$out"
+	tb_pki_scep /plain/scep "$C/p.key" erin "$@" > "$out"
 }
 tb_getcertd_conf winnetou plain 8080 no "${EXTRA[@]}"
 tb_getcertd_start winnetou plain || return 1
@@ -163,27 +159,26 @@ check "both are recorded" \
 	grep_cmd "^2$" db "SELECT count(*) FROM certificates WHERE user = 'erin'"
 
 # --- PKCSReq and RenewalReq signed with an expired certificate of ours
-probe()
+# send <kind> <path> <out> <transid> [VAR=value...]: a request built by
+# scep_probe (environment as given) from carol, the CertRep decoded
+send()
 {
-	local path=$1 out=$2
-	shift 2
-	env "$@" "$PROBE" build valid "$RA" "$C/$out.req" "TX$out" &&
+	local kind=$1 path=$2 out=$3 transid=$4
+	shift 4
+	env "$@" "$PROBE" build "$kind" "$RA" "$C/$out.req" "$transid" &&
 	tb_exec carol curl -s --max-time 20 -o "$C/$out.body" \
 		-H "Content-Type: application/x-pki-message" \
 		--data-binary "@$C/$out.req" \
 		"http://winnetou.strongswan.org:8080$path?operation=PKIOperation" &&
 	"$PROBE" decode "$RA" "$C/$out.body"
 }
+probe()
+{
+	send valid "$1" "$2" "TX$2" "${@:3}"
+}
 poll()
 {
-	local path=$1 out=$2 transid=$3
-	shift 3
-	env "$@" "$PROBE" build poll "$RA" "$C/$out.req" "$transid" &&
-	tb_exec carol curl -s --max-time 20 -o "$C/$out.body" \
-		-H "Content-Type: application/x-pki-message" \
-		--data-binary "@$C/$out.req" \
-		"http://winnetou.strongswan.org:8080$path?operation=PKIOperation" &&
-	"$PROBE" decode "$RA" "$C/$out.body"
+	send poll "$@"
 }
 check "a 2 s certificate is issued under /tiny/scep" \
 	grep_cmd "^pkiStatus=0 " probe /tiny/scep e1 PROBE_KEY="$C/e.key"
