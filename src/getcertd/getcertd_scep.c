@@ -668,7 +668,12 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 	{
 		fill_tx(ctx);
 		ctx->tx.csr = ctx->req.data;
-		if (replaces.len || !this->db->add_pending(this->db, &ctx->tx))
+		if (replaces.len)
+		{	/* the operator decides on transactions, not on their reuse */
+			failure(this, ctx, response, SCEP_BAD_REQUEST,
+					"transactionID of an issued request reused for approval");
+		}
+		else if (!this->db->add_pending(this->db, &ctx->tx))
 		{
 			getcertd_response_plain(response, 503,
 									"database unavailable, try again later\n");

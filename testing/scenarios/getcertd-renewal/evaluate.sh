@@ -211,6 +211,12 @@ check "another key's poll still gets badRequest, nothing is issued to it" \
 	PROBE_KEY="$C/other.key"
 check "the requester's poll completes" \
 	grep_cmd "^pkiStatus=0 " poll /manual/scep m6 TXm1 PROBE_KEY="$C/m.key"
+check "a new request reusing the issued transactionID is not held for approval" \
+	grep_cmd "^pkiStatus=2 failInfo=2$" send valid /manual/scep m8 TXm1 \
+	PROBE_KEY="$C/m.key"
+check "getcertd says why" \
+	grep_cmd "result=transactionID of an issued request reused" \
+	cat "$W/plain.log"
 check "a poll for an unknown transaction gets badCertId" \
 	grep_cmd "^pkiStatus=2 failInfo=4$" poll /manual/scep m7 TXnone \
 	PROBE_KEY="$C/m.key"
