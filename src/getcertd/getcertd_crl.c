@@ -63,6 +63,11 @@ struct private_getcertd_crl_t {
 	time_t refresh;
 
 	/**
+	 * nextUpdate of the cached CRL.
+	 */
+	time_t next_update;
+
+	/**
 	 * Serializes checking and signing.
 	 */
 	mutex_t *mutex;
@@ -123,6 +128,19 @@ METHOD(getcertd_crl_t, get, chunk_t,
 	u_int number;
 
 	revoked = this->db->get_revoked(this->db);
+	if (!revoked)
+	{	/* never sign a CRL from records we could not read; the last one
+		 * stays what it was until its nextUpdate */
+		this->mutex->lock(this->mutex);
+		if (this->der.len && now < this->next_update)
+		{
+			copy = chunk_clone(this->der);
+		}
+		this->mutex->unlock(this->mutex);
+		DBG1(DBG_APP, "reading the revocations failed, %s", copy.len ?
+			 "serving the last CRL" : "no CRL to serve");
+		return copy;
+	}
 	current = canonical(revoked);
 
 	this->mutex->lock(this->mutex);
@@ -138,8 +156,8 @@ METHOD(getcertd_crl_t, get, chunk_t,
 		return copy;
 	}
 	number = this->db->next_crl_number(this->db);
-	crl = this->issuer->issue_crl(this->issuer, revoked, number,
-								  this->lifetime);
+	crl = number ? this->issuer->issue_crl(this->issuer, revoked, number,
+										   this->lifetime) : NULL;
 	if (crl && crl->get_encoding(crl, CERT_ASN1_DER, &der))
 	{
 		chunk_free(&this->der);
@@ -149,6 +167,7 @@ METHOD(getcertd_crl_t, get, chunk_t,
 		current = chunk_empty;
 		/* sign again when a quarter of the lifetime is left */
 		this->refresh = now + this->lifetime - this->lifetime / 4;
+		this->next_update = now + this->lifetime;
 		copy = chunk_clone(this->der);
 		DBG1(DBG_APP, "signed CRL number %u with %d revoked certificates, "
 			 "valid for %us", number, revoked->get_count(revoked),
@@ -157,6 +176,10 @@ METHOD(getcertd_crl_t, get, chunk_t,
 	else
 	{
 		DBG1(DBG_APP, "signing CRL number %u failed", number);
+		if (this->der.len && now < this->next_update)
+		{	/* the last one stays what it was until its nextUpdate */
+			copy = chunk_clone(this->der);
+		}
 	}
 	this->mutex->unlock(this->mutex);
 	DESTROY_IF(crl);

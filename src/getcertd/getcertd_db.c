@@ -388,17 +388,6 @@ METHOD(getcertd_db_t, revoke_user, int,
 	return count;
 }
 
-/*
- * Described in header
- */
-void getcertd_revoked_free(void *data)
-{
-	getcertd_revoked_t *revoked = data;
-
-	chunk_free(&revoked->serial);
-	free(revoked);
-}
-
 METHOD(getcertd_db_t, get_revoked, linked_list_t*,
 	private_getcertd_db_t *this)
 {
@@ -413,7 +402,13 @@ METHOD(getcertd_db_t, get_revoked, linked_list_t*,
 	enumerator = this->db->query(this->db,
 				"SELECT serial, revoked FROM certificates WHERE revoked IS NOT "
 				"NULL ORDER BY revoked", DB_BLOB, DB_UINT);
-	if (enumerator)
+	if (!enumerator)
+	{	/* never a CRL that says nothing is revoked because of an error */
+		this->mutex->unlock(this->mutex);
+		list->destroy(list);
+		return NULL;
+	}
+	else
 	{
 		while (enumerator->enumerate(enumerator, &serial, &date))
 		{
@@ -433,28 +428,38 @@ METHOD(getcertd_db_t, next_crl_number, u_int,
 	private_getcertd_db_t *this)
 {
 	enumerator_t *enumerator;
-	u_int number = 1;
+	u_int number = 0, last = 0;
 
 	this->mutex->lock(this->mutex);
 	if (!this->db->transaction(this->db, TRUE))
 	{
 		this->mutex->unlock(this->mutex);
-		return number;
+		return 0;
 	}
 	enumerator = this->db->query(this->db,
 				"SELECT value FROM counters WHERE name = 'crl'", DB_UINT);
 	if (enumerator)
 	{
-		if (enumerator->enumerate(enumerator, &number))
+		number = 1;
+		if (enumerator->enumerate(enumerator, &last))
 		{
-			number++;
+			number = last + 1;
 		}
 		enumerator->destroy(enumerator);
 	}
-	this->db->execute(this->db, NULL,
+	/* 0 on any error: a CRL number is never used twice */
+	if (!number ||
+		this->db->execute(this->db, NULL,
 				"INSERT OR REPLACE INTO counters (name, value) VALUES "
-				"('crl', ?)", DB_UINT, number);
-	this->db->commit(this->db);
+				"('crl', ?)", DB_UINT, number) != 1)
+	{
+		this->db->rollback(this->db);
+		number = 0;
+	}
+	else if (!this->db->commit(this->db))
+	{
+		number = 0;
+	}
 	this->mutex->unlock(this->mutex);
 	return number;
 }

@@ -193,14 +193,15 @@ struct getcertd_db_t {
 	 * Revoked certificates.
 	 *
 	 * @return			list of getcertd_revoked_t*, free with
-	 *					destroy_function(list, getcertd_revoked_free)
+	 *					destroy_function(list, getcertd_revoked_free);
+	 *					NULL if the database could not be read
 	 */
 	linked_list_t *(*get_revoked)(getcertd_db_t *this);
 
 	/**
 	 * Number of the next CRL (increments).
 	 *
-	 * @return			CRL number
+	 * @return			CRL number, 0 on database errors
 	 */
 	u_int (*next_crl_number)(getcertd_db_t *this);
 
@@ -232,13 +233,6 @@ void getcertd_tx_clear(getcertd_tx_t *tx);
  * @param info			information
  */
 void getcertd_cert_info_clear(getcertd_cert_info_t *info);
-
-/**
- * Free a getcertd_revoked_t from get_revoked().
- *
- * @param revoked		entry
- */
-void getcertd_revoked_free(void *revoked);
 
 /**
  * Open (and create) the database.

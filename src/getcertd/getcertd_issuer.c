@@ -301,6 +301,17 @@ METHOD(getcertd_issuer_t, destroy, void,
 /*
  * Described in header
  */
+void getcertd_revoked_free(void *data)
+{
+	getcertd_revoked_t *revoked = data;
+
+	chunk_free(&revoked->serial);
+	free(revoked);
+}
+
+/*
+ * Described in header
+ */
 getcertd_issuer_t *getcertd_issuer_create(certificate_t *ca,
 										  private_key_t *key)
 {

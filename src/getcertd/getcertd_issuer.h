@@ -102,6 +102,13 @@ struct getcertd_issuer_t {
 };
 
 /**
+ * Free a getcertd_revoked_t.
+ *
+ * @param revoked		entry
+ */
+void getcertd_revoked_free(void *revoked);
+
+/**
  * Create an issuer.
  *
  * @param ca			CA certificate (reference adopted)

@@ -823,7 +823,9 @@ static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
 	der = this->crl->get(this->crl);
 	if (!der.len)
 	{
-		getcertd_response_plain(response, 500, "issuing the CRL failed\n");
+		getcertd_response_plain(response, 503,
+								"CRL not available, try again later\n");
+		response->retry_after = this->retry_after;
 		ctx->result = "CRL failed";
 		return;
 	}
