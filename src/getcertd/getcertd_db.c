@@ -236,7 +236,8 @@ METHOD(getcertd_db_t, add_issued, bool,
 	if (this->db->execute(this->db, NULL,
 				"INSERT INTO certificates (serial, subject, user, keyid, "
 				"not_before, not_after, client, transid, policy, issued, "
-				"chain_start, cert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				"chain_start, cert) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				DB_BLOB, serial, DB_TEXT, subject, DB_TEXT, tx->user,
 				DB_BLOB, tx->keyid, DB_UINT, (u_int)not_before,
 				DB_UINT, (u_int)not_after, DB_TEXT, tx->client,

@@ -868,7 +868,8 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 	}
 	else
 	{
-		getcertd_response_plain(response, 400, "PKIOperation without message\n");
+		getcertd_response_plain(response, 400,
+								"PKIOperation without message\n");
 		ctx->result = "no message";
 		return;
 	}
