@@ -181,7 +181,7 @@ warmup()
 {
 	local rc
 	load "$1" 120 --cacert "$PKI/caCert.pem" --new-connections --prefix warm \
-		"$2" "$3" "$WARMUP" 4 secret 4 >/dev/null
+		${4:+--ra "$4"} "$2" "$3" "$WARMUP" 4 secret 4 >/dev/null
 	rc=$?
 	case $rc in
 		0) ;;
@@ -267,7 +267,8 @@ measure_getcertd()
 	shift
 	tb_getcertd_conf winnetou "$name" 443 yes "$@" || return 1
 	getcertd_start "$name" || return 1
-	warmup "$R/$name-warmup" "$GURL" "$PKI/caCert.pem" || return 1
+	warmup "$R/$name-warmup" "$GURL" "$PKI/caCert.pem" "$PKI/raCert.pem" ||
+		return 1
 	wait_quiet "getcertd/TLS ($name)"
 	pid=$(getcertd_pid "$name") || { log "no getcertd process"; return 1; }
 	log "getcertd/TLS ($name: $(grep -o 'spawning .*' \
@@ -275,7 +276,8 @@ measure_getcertd()
 		"new connection each"
 	c0=$(cpu_ticks "$pid")
 	load "$R/$name" 900 --cacert "$PKI/caCert.pem" --new-connections \
-		"$GURL" "$PKI/caCert.pem" "$N" "$CONC" secret "$NKEYS" >&2 ||
+		--ra "$PKI/raCert.pem" "$GURL" "$PKI/caCert.pem" "$N" "$CONC" secret \
+		"$NKEYS" >&2 ||
 		{ log "getcertd/TLS ($name) run had errors:"; cat "$R/$name.err" >&2; }
 	echo $(( $(cpu_ticks "$pid") - c0 )) > "$R/$name.cpu"
 	getcertd_stop "$name"
@@ -323,7 +325,8 @@ log "burst: $BURST requests at once, new connections (getcertd pid $BPID," \
 	"open files limit $FDLIM, somaxconn $SOMAXCONN, syn backlog $SYNBACKLOG)"
 c0=$(cpu_ticks "$BPID")
 load "$R/burst" 900 --cacert "$PKI/caCert.pem" --new-connections \
-	--timeout 300 --prefix burst "$GURL" "$PKI/caCert.pem" "$BURST" "$BURST" \
+	--ra "$PKI/raCert.pem" --timeout 300 --prefix burst "$GURL" \
+	"$PKI/caCert.pem" "$BURST" "$BURST" \
 	secret "$NKEYS" >&2
 BURST_RC=$?
 B_CPU=$(( $(cpu_ticks "$BPID") - c0 ))

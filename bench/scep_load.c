@@ -93,6 +93,7 @@ typedef struct {
 static struct {
 	char *url;
 	char *ca_file;
+	char *ra_file;
 	int n, k;
 	char *challenge;
 	int nkeys;
@@ -108,7 +109,7 @@ static struct {
 	.threads = 0,
 };
 
-static certificate_t *ca_cert;
+static certificate_t *ca_cert, *ra_cert;
 static linked_list_t *trusted;
 static private_key_t **keys;
 static load_job_t *jobs;
@@ -141,6 +142,8 @@ static void usage(FILE *out)
 "  NKEYS      RSA-2048 keys to generate and use round robin\n"
 "options:\n"
 "  --cacert FILE       pin this CA for TLS (https URLs)\n"
+"  --ra FILE           the server's RA certificate: requests are encrypted\n"
+"                      to it, answers must be signed by it\n"
 "  --new-connections   one connection (and TLS handshake, no session\n"
 "                      resumption) per request, as many clients would;\n"
 "                      default: reuse connections\n"
@@ -218,7 +221,7 @@ static bool build_job(load_job_t *job, rng_t *rng)
 	chunk_free(&rnd);
 	job->req.type = SCEP_PKCS_REQ;
 	job->req.data = csr_der;
-	job->req.recipient = ca_cert;
+	job->req.recipient = ra_cert ?: ca_cert;
 	job->req.enc_alg = enc_alg;
 	job->req.enc_key_size = enc_key_size;
 	job->req.signer = job->self;
@@ -624,6 +627,7 @@ int main(int argc, char *argv[])
 {
 	struct option long_opts[] = {
 		{ "cacert", required_argument, NULL, 'c' },
+		{ "ra", required_argument, NULL, 'r' },
 		{ "new-connections", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "prefix", required_argument, NULL, 'p' },
@@ -641,6 +645,7 @@ int main(int argc, char *argv[])
 		switch (c)
 		{
 			case 'c': opt.tls_ca = optarg; break;
+			case 'r': opt.ra_file = optarg; break;
 			case 'n': opt.new_conn = TRUE; break;
 			case 't': opt.timeout = atoi(optarg); break;
 			case 'p': opt.prefix = optarg; break;
@@ -693,7 +698,18 @@ int main(int argc, char *argv[])
 				opt.ca_file);
 		return 2;
 	}
-	trusted = linked_list_create_with_items(ca_cert, NULL);
+	if (opt.ra_file)
+	{
+		ra_cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+									 BUILD_FROM_FILE, opt.ra_file, BUILD_END);
+		if (!ra_cert)
+		{
+			fprintf(stderr, "scep_load: can't load RA certificate '%s'\n",
+					opt.ra_file);
+			return 2;
+		}
+	}
+	trusted = linked_list_create_with_items(ra_cert ?: ca_cert, NULL);
 	if (!pin_address() || !get_caps(&caps))
 	{
 		return 2;
