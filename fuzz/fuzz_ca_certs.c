@@ -21,6 +21,7 @@
 #include "fuzz_common.h"
 
 #include <getcert_scep.h>
+#include <getcert_x509.h>
 #include <getcert_cms.h>
 
 static char *types[] = {
@@ -81,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	certificate_t *cert;
 	chunk_t body;
 	char *type;
+	u_int usage;
 	bool ok;
 
 	if (!size)
@@ -104,6 +106,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_sink(cert->get_type(cert));
 		fuzz_sink(cert->equals(cert, fx.ca));
 		fuzz_sink(cert->has_subject(cert, fx.ca->get_subject(fx.ca)));
+		/* the keyUsage an RA's role depends on */
+		fuzz_sink(getcert_x509_key_usage(cert, &usage) + usage);
+		fuzz_sink(getcert_x509_allows(cert, GETCERT_KU_KEY_ENCIPHERMENT));
 		public = cert->get_public_key(cert);
 		if (public)
 		{
