@@ -182,8 +182,8 @@ poll()
 }
 check "a 2 s certificate is issued under /tiny/scep" \
 	grep_cmd "^pkiStatus=0 " probe /tiny/scep e1 PROBE_KEY="$C/e.key"
-db "SELECT hex(cert) FROM certificates WHERE transid = 'TXe1'" |
-	xxd -r -p > "$C/e1.der"
+db "SELECT writefile('$C/e1.der', cert) FROM certificates
+	WHERE transid = 'TXe1'" > /dev/null
 sleep 3
 check "a RenewalReq signed with it after it expired is refused" \
 	grep_cmd "^pkiStatus=2 failInfo=2$" probe /tiny/scep e2 \
