@@ -13,6 +13,7 @@
  */
 
 #include "getcert_enroll.h"
+#include "getcert_x509.h"
 #include "getcert_cms.h"
 #include "getcert_serial.h"
 
@@ -91,74 +92,12 @@ struct private_getcert_enroll_t {
 };
 
 /**
- * Find an extension in a certificate, returns the allocated extnValue
- * contents
- */
-static bool find_extension(certificate_t *cert, int oid, chunk_t *value)
-{
-	chunk_t der, blob, tbs, elem, exts, ext, obj, octets;
-	bool found = FALSE;
-
-	if (!cert->get_encoding(cert, CERT_ASN1_DER, &der))
-	{
-		return FALSE;
-	}
-	blob = der;
-	if (asn1_unwrap(&blob, &blob) == ASN1_SEQUENCE &&
-		asn1_unwrap(&blob, &tbs) == ASN1_SEQUENCE)
-	{
-		while (tbs.len && !found)
-		{
-			if (asn1_unwrap(&tbs, &elem) != ASN1_CONTEXT_C_3 ||
-				asn1_unwrap(&elem, &exts) != ASN1_SEQUENCE)
-			{
-				continue;
-			}
-			while (exts.len && !found)
-			{
-				if (asn1_unwrap(&exts, &ext) != ASN1_SEQUENCE ||
-					asn1_unwrap(&ext, &obj) != ASN1_OID)
-				{
-					break;
-				}
-				if (asn1_known_oid(obj) != oid)
-				{
-					continue;
-				}
-				if (ext.len && ext.ptr[0] == ASN1_BOOLEAN)
-				{
-					asn1_unwrap(&ext, &octets);
-				}
-				if (asn1_unwrap(&ext, &octets) == ASN1_OCTET_STRING)
-				{
-					*value = chunk_clone(octets);
-					found = TRUE;
-				}
-			}
-		}
-	}
-	chunk_free(&der);
-	return found;
-}
-
-/**
  * Whether a certificate may be used for key transport (keyEncipherment,
  * or no keyUsage extension)
  */
 static bool can_encrypt(certificate_t *cert)
 {
-	chunk_t ku, bits;
-	bool ok = TRUE;
-
-	if (find_extension(cert, OID_KEY_USAGE, &ku))
-	{
-		bits = ku;
-		/* BIT STRING: unused bits, then keyEncipherment is bit 2 (0x20) */
-		ok = asn1_unwrap(&bits, &bits) == ASN1_BIT_STRING &&
-			 bits.len >= 2 && (bits.ptr[1] & 0x20);
-		chunk_free(&ku);
-	}
-	return ok;
+	return getcert_x509_allows(cert, GETCERT_KU_KEY_ENCIPHERMENT);
 }
 
 /**
@@ -182,7 +121,7 @@ static bool eku_allows_ike(certificate_t *cert)
 	bool ok = FALSE;
 	int i;
 
-	if (!find_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
+	if (!getcert_x509_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
 	{
 		return TRUE;
 	}

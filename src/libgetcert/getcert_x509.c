@@ -29,48 +29,84 @@ static bool take(chunk_t *blob, asn1_t tag, chunk_t *inner)
 	return asn1_unwrap(blob, inner) == tag;
 }
 
-/**
- * Find the value of an extension in a certificate's DER encoding
+/*
+ * Described in header
  */
-static bool find_extension(chunk_t der, int wanted, chunk_t *value)
+bool getcert_x509_extension(certificate_t *cert, int wanted, chunk_t *value)
 {
-	chunk_t cert, tbs, ext, exts, oid, elem;
+	chunk_t der, blob, tbs, ext, exts, oid, elem;
+	bool found = FALSE;
 
-	if (!take(&der, ASN1_SEQUENCE, &cert) ||
-		!take(&cert, ASN1_SEQUENCE, &tbs))
+	*value = chunk_empty;
+	if (cert->get_type(cert) != CERT_X509 ||
+		!cert->get_encoding(cert, CERT_ASN1_DER, &der))
 	{
 		return FALSE;
 	}
-	/* skip everything up to the [3] extensions */
+	blob = der;
+	if (!take(&blob, ASN1_SEQUENCE, &blob) ||
+		!take(&blob, ASN1_SEQUENCE, &tbs))
+	{
+		chunk_free(&der);
+		return FALSE;
+	}
+	/* skip everything up to the [3] extensions; an element that does not
+	 * parse ends the search (it is never skipped forever) */
 	while (tbs.len && tbs.ptr[0] != ASN1_CONTEXT_C_3)
 	{
 		if (asn1_unwrap(&tbs, &elem) == ASN1_INVALID)
 		{
-			return FALSE;
+			tbs = chunk_empty;
 		}
 	}
-	if (!take(&tbs, ASN1_CONTEXT_C_3, &exts) ||
-		!take(&exts, ASN1_SEQUENCE, &exts))
+	if (take(&tbs, ASN1_CONTEXT_C_3, &exts) &&
+		take(&exts, ASN1_SEQUENCE, &exts))
+	{
+		while (!found && take(&exts, ASN1_SEQUENCE, &ext) &&
+			   take(&ext, ASN1_OID, &oid))
+		{
+			if (asn1_known_oid(oid) != wanted)
+			{
+				continue;
+			}
+			found = TRUE;
+			if (ext.len && ext.ptr[0] == ASN1_BOOLEAN &&
+				asn1_unwrap(&ext, &elem) != ASN1_BOOLEAN)
+			{
+				break;
+			}
+			if (take(&ext, ASN1_OCTET_STRING, &elem) && !ext.len)
+			{
+				*value = chunk_clone(elem);
+			}
+		}
+	}
+	chunk_free(&der);
+	return found;
+}
+
+/**
+ * Parse the keyUsage BIT STRING of an extension value
+ */
+static bool parse_key_usage(chunk_t value, u_int *usage)
+{
+	chunk_t bits;
+	int i;
+
+	*usage = 0;
+	if (!take(&value, ASN1_BIT_STRING, &bits) || value.len ||
+		bits.len < 1 || bits.len > 3 || bits.ptr[0] > 7)
 	{
 		return FALSE;
 	}
-	while (take(&exts, ASN1_SEQUENCE, &ext))
+	for (i = 0; i < 9 && i / 8 + 1 < bits.len; i++)
 	{
-		if (!take(&ext, ASN1_OID, &oid))
+		if (bits.ptr[1 + i / 8] & (0x80 >> (i % 8)))
 		{
-			return FALSE;
-		}
-		if (ext.len && ext.ptr[0] == ASN1_BOOLEAN &&
-			asn1_unwrap(&ext, &elem) != ASN1_BOOLEAN)
-		{
-			return FALSE;
-		}
-		if (asn1_known_oid(oid) == wanted)
-		{
-			return take(&ext, ASN1_OCTET_STRING, value) && !ext.len;
+			*usage |= (1 << i);
 		}
 	}
-	return FALSE;
+	return TRUE;
 }
 
 /*
@@ -78,30 +114,16 @@ static bool find_extension(chunk_t der, int wanted, chunk_t *value)
  */
 bool getcert_x509_key_usage(certificate_t *cert, u_int *usage)
 {
-	chunk_t der, value, bits;
-	bool ok = FALSE;
-	int i;
+	chunk_t value;
+	bool ok;
 
 	*usage = 0;
-	if (cert->get_type(cert) != CERT_X509 ||
-		!cert->get_encoding(cert, CERT_ASN1_DER, &der))
+	if (!getcert_x509_extension(cert, OID_KEY_USAGE, &value))
 	{
 		return FALSE;
 	}
-	if (find_extension(der, OID_KEY_USAGE, &value) &&
-		take(&value, ASN1_BIT_STRING, &bits) && !value.len &&
-		bits.len >= 1 && bits.len <= 3 && bits.ptr[0] < 8)
-	{
-		for (i = 0; i < 9 && i / 8 + 1 < bits.len; i++)
-		{
-			if (bits.ptr[1 + i / 8] & (0x80 >> (i % 8)))
-			{
-				*usage |= (1 << i);
-			}
-		}
-		ok = TRUE;
-	}
-	chunk_free(&der);
+	ok = parse_key_usage(value, usage);
+	chunk_free(&value);
 	return ok;
 }
 
@@ -110,7 +132,16 @@ bool getcert_x509_key_usage(certificate_t *cert, u_int *usage)
  */
 bool getcert_x509_allows(certificate_t *cert, getcert_key_usage_t usage)
 {
+	chunk_t value;
 	u_int bits;
+	bool ok;
 
-	return !getcert_x509_key_usage(cert, &bits) || (bits & usage);
+	if (!getcert_x509_extension(cert, OID_KEY_USAGE, &value))
+	{
+		return TRUE;
+	}
+	/* a keyUsage that does not parse allows nothing */
+	ok = parse_key_usage(value, &bits) && (bits & usage);
+	chunk_free(&value);
+	return ok;
 }

@@ -36,20 +36,30 @@ enum getcert_key_usage_t {
 };
 
 /**
+ * Find an extension of an X.509 certificate.
+ *
+ * @param cert			certificate
+ * @param oid			OID of the extension (asn1_known_oid())
+ * @param value			receives the allocated contents of extnValue, empty
+ *						if the extension is malformed
+ * @return				TRUE if the certificate has the extension
+ */
+bool getcert_x509_extension(certificate_t *cert, int oid, chunk_t *value);
+
+/**
  * Get the keyUsage of an X.509 certificate.
  *
  * @param cert			certificate
  * @param usage			receives getcert_key_usage_t bits (all nine bits of
  *						the extension, bit n of the BIT STRING as 1<<n)
- * @return				TRUE if the certificate has a keyUsage extension;
- *						FALSE if it has none (every usage allowed) or its
- *						encoding is unusable
+ * @return				TRUE if the certificate has a well-formed keyUsage
+ *						extension
  */
 bool getcert_x509_key_usage(certificate_t *cert, u_int *usage);
 
 /**
  * Whether a certificate may be used for a key usage: it has no keyUsage
- * extension, or the extension has the bit.
+ * extension, or a well-formed one with the bit.
  *
  * @param cert			certificate
  * @param usage			one getcert_key_usage_t bit

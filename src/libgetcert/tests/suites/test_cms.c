@@ -15,6 +15,7 @@
 #include <test_suite.h>
 
 #include <getcert_cms.h>
+#include <getcert_x509.h>
 #include <getcert_test_certs.h>
 
 #include <asn1/oid.h>
@@ -704,6 +705,76 @@ START_TEST(test_many_segments)
 }
 END_TEST
 
+/**
+ * Our certificate with one byte appended inside its TBSCertificate (after
+ * the extensions): the signature no longer verifies, but strongSwan's x509
+ * parser hands it on
+ */
+static certificate_t *trailing_byte_cert()
+{
+	chunk_t der, fixed;
+
+	ck_assert(cert->get_encoding(cert, CERT_ASN1_DER, &der));
+	/* 30 82 LL LL 30 82 TT TT <tbs> ... */
+	ck_assert(der.ptr[1] == 0x82 && der.ptr[5] == 0x82);
+	fixed = chunk_alloc(der.len + 1);
+	memcpy(fixed.ptr, der.ptr, 8 + (der.ptr[6] << 8 | der.ptr[7]));
+	fixed.ptr[8 + (der.ptr[6] << 8 | der.ptr[7])] = 0x05;
+	memcpy(fixed.ptr + 9 + (der.ptr[6] << 8 | der.ptr[7]),
+		   der.ptr + 8 + (der.ptr[6] << 8 | der.ptr[7]),
+		   der.len - 8 - (der.ptr[6] << 8 | der.ptr[7]));
+	fixed.ptr[2] = (der.len - 3) >> 8;
+	fixed.ptr[3] = (der.len - 3) & 0xff;
+	fixed.ptr[6] = ((der.ptr[6] << 8 | der.ptr[7]) + 1) >> 8;
+	fixed.ptr[7] = ((der.ptr[6] << 8 | der.ptr[7]) + 1) & 0xff;
+	chunk_free(&der);
+	return lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+							  BUILD_BLOB_ASN1_DER, fixed, BUILD_END);
+}
+
+START_TEST(test_extension_trailing_byte)
+{
+	certificate_t *odd;
+	chunk_t value;
+	u_int usage;
+
+	/* strongSwan's x509 parser accepts it */
+	odd = trailing_byte_cert();
+	ck_assert(odd);
+	/* the search ends (it looped forever on a TBS with one trailing
+	 * byte before the extensions were reached) */
+	getcert_x509_key_usage(odd, &usage);
+	getcert_x509_allows(odd, GETCERT_KU_KEY_ENCIPHERMENT);
+	if (getcert_x509_extension(odd, OID_EXTENDED_KEY_USAGE, &value))
+	{
+		chunk_free(&value);
+	}
+	odd->destroy(odd);
+}
+END_TEST
+
+START_TEST(test_key_usage)
+{
+	private_key_t *ra_key;
+	certificate_t *ra;
+	u_int usage;
+
+	/* gt_cert() makes CA certificates with keyCertSign and cRLSign (as
+	 * pki --self --ca), end entities without keyUsage */
+	ck_assert(getcert_x509_key_usage(cert, &usage));
+	ck_assert(usage & GETCERT_KU_KEY_CERT_SIGN);
+	ck_assert(!(usage & GETCERT_KU_KEY_ENCIPHERMENT));
+	ck_assert(!getcert_x509_allows(cert, GETCERT_KU_KEY_ENCIPHERMENT));
+	ra_key = gt_rsa_key(1024);
+	ra = gt_cert(ra_key, "CN=ee", NULL, key, cert, FALSE, 3600);
+	ck_assert(!getcert_x509_key_usage(ra, &usage));
+	ck_assert(getcert_x509_allows(ra, GETCERT_KU_KEY_ENCIPHERMENT));
+	ck_assert(getcert_x509_allows(ra, GETCERT_KU_DIGITAL_SIGNATURE));
+	ra->destroy(ra);
+	ra_key->destroy(ra_key);
+}
+END_TEST
+
 START_TEST(test_certs_only)
 {
 	linked_list_t *list;
@@ -757,6 +828,12 @@ Suite *cms_suite_create()
 	tcase_add_loop_test(tc, test_envelope, 0, countof(envelopes));
 	tcase_add_test(tc, test_envelope_other_recipient);
 	tcase_add_loop_test(tc, test_envelope_corrupt, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("certificate extensions");
+	tcase_add_checked_fixture(tc, setup_cms, teardown_cms);
+	tcase_add_test(tc, test_key_usage);
+	tcase_add_test(tc, test_extension_trailing_byte);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("implicit rejection");
