@@ -14,10 +14,10 @@
 
 #include "getcertd_db.h"
 #include "getcertd_issuer.h"
+#include "getcertd_auth.h"
 
 #include <stdio.h>
 #include <time.h>
-#include <ctype.h>
 
 #include <utils/debug.h>
 #include <database/database.h>
@@ -471,18 +471,7 @@ METHOD(getcertd_db_t, next_crl_number, u_int,
  */
 static char *sane(char *str, char *buf, size_t len)
 {
-	size_t i;
-
-	if (!str)
-	{
-		return "-";
-	}
-	for (i = 0; str[i] && i < len - 1; i++)
-	{
-		buf[i] = isprint((u_char)str[i]) ? str[i] : '?';
-	}
-	buf[i] = '\0';
-	return buf;
+	return str ? getcertd_auth_sanitize(str, strlen(str), buf, len) : "-";
 }
 
 METHOD(getcertd_db_t, list, void,

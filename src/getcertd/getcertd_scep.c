@@ -21,7 +21,6 @@
 #include "getcertd_auth.h"
 #include "getcertd_crl.h"
 
-#include <ctype.h>
 #include <time.h>
 #include <sys/time.h>
 
@@ -847,7 +846,6 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 	getcert_err_t err;
 	chunk_t msg;
 	char *b64, *pos;
-	size_t i;
 
 	if (streq(request->method, "POST"))
 	{
@@ -892,12 +890,8 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 	}
 	/* a PrintableString by the protocol, not necessarily by the sender:
 	 * it goes into the log and the operator's terminal */
-	for (i = 0; i < ctx->req.transid.len && i < sizeof(ctx->transid) - 1; i++)
-	{
-		ctx->transid[i] = isprint(ctx->req.transid.ptr[i]) ?
-							ctx->req.transid.ptr[i] : '?';
-	}
-	ctx->transid[i] = '\0';
+	getcertd_auth_sanitize(ctx->req.transid.ptr, ctx->req.transid.len,
+						   ctx->transid, sizeof(ctx->transid));
 	if (err == GETCERT_ERR_DECRYPT)
 	{
 		unusable(this, ctx, response, "content not decryptable");
