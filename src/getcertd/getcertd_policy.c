@@ -348,20 +348,46 @@ identification_t *getcertd_policy_granted(getcertd_policy_t *policy,
 /*
  * Described in header
  */
+CALLBACK(match_path, bool,
+	getcertd_policy_t *policy, va_list args)
+{
+	char *path;
+
+	VA_ARGS_VGET(args, path);
+	return streq(policy->path, path);
+}
+
+CALLBACK(match_name, bool,
+	getcertd_policy_t *policy, va_list args)
+{
+	char *name;
+
+	VA_ARGS_VGET(args, name);
+	return streq(policy->name, name);
+}
+
+/*
+ * Described in header
+ */
 getcertd_policy_t *getcertd_policy_find(linked_list_t *policies, char *path)
 {
-	enumerator_t *enumerator;
-	getcertd_policy_t *policy, *found = NULL;
+	getcertd_policy_t *found = NULL;
 
-	enumerator = policies->create_enumerator(policies);
-	while (enumerator->enumerate(enumerator, &policy))
+	policies->find_first(policies, match_path, (void**)&found, path);
+	return found;
+}
+
+/*
+ * Described in header
+ */
+getcertd_policy_t *getcertd_policy_named(linked_list_t *policies,
+										 char *name)
+{
+	getcertd_policy_t *found = NULL;
+
+	if (name)
 	{
-		if (streq(policy->path, path))
-		{
-			found = policy;
-			break;
-		}
+		policies->find_first(policies, match_name, (void**)&found, name);
 	}
-	enumerator->destroy(enumerator);
 	return found;
 }

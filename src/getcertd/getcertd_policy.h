@@ -83,6 +83,16 @@ void getcertd_policy_destroy(getcertd_policy_t *policy);
 getcertd_policy_t *getcertd_policy_find(linked_list_t *policies, char *path);
 
 /**
+ * Find a policy by its name (the policy a certificate was issued under).
+ *
+ * @param policies		list of getcertd_policy_t*
+ * @param name			name of the settings section, or NULL
+ * @return				policy, NULL if none
+ */
+getcertd_policy_t *getcertd_policy_named(linked_list_t *policies,
+										 char *name);
+
+/**
  * Check a user name: it goes into DNs and subjectAltNames. Refused are
  * characters other than alphanumerics and "._-@", IP address literals,
  * and (unless getcertd.allow_dotted_users) dotted names without '@'

@@ -488,28 +488,6 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 }
 
 /**
- * The policy a certificate was issued under, by name
- */
-static getcertd_policy_t *policy_named(private_getcertd_scep_t *this,
-									   char *name)
-{
-	enumerator_t *enumerator;
-	getcertd_policy_t *policy, *found = NULL;
-
-	enumerator = this->policies->create_enumerator(this->policies);
-	while (name && enumerator->enumerate(enumerator, &policy))
-	{
-		if (streq(policy->name, name))
-		{
-			found = policy;
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
-
-/**
  * A renewal: signed with a current certificate we issued. Issued under
  * the policy that issued that certificate, whatever path it came on; only
  * the newest certificate of a chain renews; after the policy's
@@ -532,7 +510,7 @@ static bool renewal(private_getcertd_scep_t *this, ctx_t *ctx,
 				"a chain renews)");
 		return FALSE;
 	}
-	policy = policy_named(this, info->policy);
+	policy = getcertd_policy_named(this->policies, info->policy);
 	if (!policy)
 	{
 		DBG1(DBG_APP, "policy '%s' of the certificate renewed is no longer "
