@@ -118,6 +118,16 @@ static chunk_t canonical(linked_list_t *revoked)
 	return all;
 }
 
+/**
+ * When no new CRL can be signed: a copy of the last one until its
+ * nextUpdate, it stays what it was (mutex held)
+ */
+static chunk_t last_crl(private_getcertd_crl_t *this, time_t now)
+{
+	return this->der.len && now < this->next_update ? chunk_clone(this->der)
+													: chunk_empty;
+}
+
 METHOD(getcertd_crl_t, get, chunk_t,
 	private_getcertd_crl_t *this)
 {
@@ -129,13 +139,9 @@ METHOD(getcertd_crl_t, get, chunk_t,
 
 	revoked = this->db->get_revoked(this->db);
 	if (!revoked)
-	{	/* never sign a CRL from records we could not read; the last one
-		 * stays what it was until its nextUpdate */
+	{	/* never sign a CRL from records we could not read */
 		this->mutex->lock(this->mutex);
-		if (this->der.len && now < this->next_update)
-		{
-			copy = chunk_clone(this->der);
-		}
+		copy = last_crl(this, now);
 		this->mutex->unlock(this->mutex);
 		DBG1(DBG_APP, "reading the revocations failed, %s", copy.len ?
 			 "serving the last CRL" : "no CRL to serve");
@@ -176,10 +182,7 @@ METHOD(getcertd_crl_t, get, chunk_t,
 	else
 	{
 		DBG1(DBG_APP, "signing CRL number %u failed", number);
-		if (this->der.len && now < this->next_update)
-		{	/* the last one stays what it was until its nextUpdate */
-			copy = chunk_clone(this->der);
-		}
+		copy = last_crl(this, now);
 	}
 	this->mutex->unlock(this->mutex);
 	DESTROY_IF(crl);
