@@ -423,7 +423,8 @@ static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 	DBG1(DBG_APP, "recording certificate for '%s' failed, not issued",
 		 ctx->user);
 	/* a concurrent copy of this request won the race? answer alike */
-	if (known_transaction(this, ctx, response, FALSE, &none))
+	if (known_transaction(this, ctx, response, ctx->tx.renews.len != 0,
+						  &none))
 	{
 		return;
 	}

@@ -112,6 +112,35 @@ check "getcertd logs why" \
 check "the newest one renews" \
 	renew /scep c2 c3 --identity carol@strongswan.org --user carol
 
+# two renewals with the same certificate at once: one chain, not a fork
+carols()
+{
+	db "SELECT count(*) FROM certificates WHERE user = 'carol'"
+}
+refusals()
+{
+	grep -c "result=renewal with a superseded certificate" "$LOG"
+}
+n0=$(carols)
+r0=$(refusals)
+renew /scep c3 c4a --identity carol@strongswan.org --user carol \
+	> "$C/c4a.log" 2>&1 &
+pa=$!
+renew /scep c3 c4b --identity carol@strongswan.org --user carol \
+	> "$C/c4b.log" 2>&1 &
+pb=$!
+wait $pa; ra=$?
+wait $pb; rb=$?
+check "of two concurrent renewals with one certificate, one is issued" \
+	test "$(( (ra == 0) + (rb == 0) ))" -eq 1
+check "the other is rejected (exit 3)" test "$(( ra + rb ))" -eq 3
+check "getcertd recorded one new certificate, not two" \
+	test "$(carols)" -eq $((n0 + 1))
+# (getcert-enroll retries a refused RenewalReq as a PKCSReq signed with
+# the same certificate: both are refused alike)
+check "and says why it refused the other" \
+	test "$(refusals)" -gt "$r0"
+
 # --- the chain ends at max_renewal_age: credentials again
 check "dave enrolls under /short/scep" \
 	enroll /short/scep d1 --identity dave@strongswan.org --user dave \
