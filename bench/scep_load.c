@@ -623,6 +623,23 @@ static double percentile(double *v, int n, double p)
 	return v[max(0, min(i, n - 1))];
 }
 
+/**
+ * Load a certificate, saying which one failed
+ */
+static certificate_t *load_cert(char *file, char *what)
+{
+	certificate_t *cert;
+
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+							  BUILD_FROM_FILE, file, BUILD_END);
+	if (!cert)
+	{
+		fprintf(stderr, "scep_load: can't load %s certificate '%s'\n", what,
+				file);
+	}
+	return cert;
+}
+
 int main(int argc, char *argv[])
 {
 	struct option long_opts[] = {
@@ -690,24 +707,11 @@ int main(int argc, char *argv[])
 	{
 		return 2;
 	}
-	ca_cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-								 BUILD_FROM_FILE, opt.ca_file, BUILD_END);
-	if (!ca_cert)
+	ca_cert = load_cert(opt.ca_file, "CA");
+	ra_cert = opt.ra_file ? load_cert(opt.ra_file, "RA") : NULL;
+	if (!ca_cert || (opt.ra_file && !ra_cert))
 	{
-		fprintf(stderr, "scep_load: can't load CA certificate '%s'\n",
-				opt.ca_file);
 		return 2;
-	}
-	if (opt.ra_file)
-	{
-		ra_cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-									 BUILD_FROM_FILE, opt.ra_file, BUILD_END);
-		if (!ra_cert)
-		{
-			fprintf(stderr, "scep_load: can't load RA certificate '%s'\n",
-					opt.ra_file);
-			return 2;
-		}
 	}
 	trusted = linked_list_create_with_items(ra_cert ?: ca_cert, NULL);
 	if (!pin_address() || !get_caps(&caps))
