@@ -230,8 +230,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static bool decrypt(chunk_t blob, bool allow_weak)
 {
 	chunk_t plain = chunk_empty;
+	u_int weak;
 
-	if (getcert_cms_decrypt(blob, fx.client, fx.client_key, allow_weak,
+	weak = allow_weak ? GETCERT_CMS_ALLOW_DES3 | GETCERT_CMS_ALLOW_DES
+					  : GETCERT_CMS_AES_ONLY;
+	if (getcert_cms_decrypt(blob, fx.client, fx.client_key, weak,
 							chunk_empty, &plain) == GETCERT_OK)
 	{
 		if (fuzz_debug)

@@ -32,6 +32,7 @@
 
 #include <getcert_enroll.h>
 #include <getcert_curl.h>
+#include <getcert_x509.h>
 
 /**
  * Command line options
@@ -44,6 +45,8 @@ static struct {
 	char *ca_cert;
 	char *ca_fp;
 	char *tls_ca;
+	char *tls_pin;
+	char *ra_fp;
 	char *challenge;
 	char *password_file;
 	char *key;
@@ -56,6 +59,7 @@ static struct {
 	bool plain_http;
 	bool allow_des3;
 	bool allow_sha1;
+	bool allow_des;
 	bool stats;
 	int timeout;
 	int poll_timeout;
@@ -72,16 +76,24 @@ static void usage(FILE *out)
 	fprintf(out,
 "usage: getcert-enroll --url URL --identity ID --out-key FILE --out-cert FILE\n"
 "         [--ca-cert FILE] [--ca-fingerprint SHA256] [--tls-ca FILE]\n"
+"         [--tls-pin sha256//BASE64] [--ra-fingerprint SHA256[,...]]\n"
 "         [--user NAME] [--password-file FILE] [--challenge PASSWORD]\n"
 "         [--subject DN] [--key FILE | --key-size BITS]\n"
 "         [--renew-cert FILE --renew-key FILE] [--plain-http]\n"
-"         [--allow-des3] [--allow-sha1] [--timeout S] [--poll-timeout S]\n"
+"         [--allow-des3] [--allow-sha1] [--allow-des]\n"
+"         [--timeout S] [--poll-timeout S]\n"
 "         [--stats] [--debug LEVEL]\n"
 "       getcert-enroll --url URL --ca-cert FILE --renew-cert FILE\n"
 "         --renew-key FILE --identity ID --get-crl FILE\n"
 "\n"
-"  The CA is pinned with --ca-cert and/or --ca-fingerprint; HTTPS is\n"
-"  verified against --tls-ca (default: --ca-cert). The HTTP password comes\n"
+"  The CA is pinned with --ca-cert and/or --ca-fingerprint. The HTTPS\n"
+"  server is authenticated by --tls-pin (SHA-256 of its public key) and/or\n"
+"  its certificate chaining to --tls-ca, else to the CA (it then needs the\n"
+"  serverAuth usage); its DNS or IP subjectAltName must match the URL. The\n"
+"  system's CAs are never used; nothing is sent before the CA matched.\n"
+"  RAs in GetCACert count only over authenticated HTTPS or pinned with\n"
+"  --ra-fingerprint. --allow-des3/--allow-sha1 also accept them in replies,\n"
+"  --allow-des accepts DES-CBC in replies only. The HTTP password comes\n"
 "  from --password-file or GETCERT_PASSWORD; server challenges are shown\n"
 "  on stderr and answered from stdin. --challenge sets SCEP's\n"
 "  challengePassword. --get-crl fetches the CA's CRL (GetCRL, signed with\n"
@@ -200,34 +212,6 @@ static bool write_file(char *path, chunk_t data, mode_t mask)
 	return TRUE;
 }
 
-/**
- * Parse a hex fingerprint with optional colons
- */
-static bool parse_fp(char *str, chunk_t *fp)
-{
-	char hex[65];
-	int len = 0;
-
-	for (; *str; str++)
-	{
-		if (*str == ':')
-		{
-			continue;
-		}
-		if (len == 64 || !isxdigit(*str))
-		{
-			return FALSE;
-		}
-		hex[len++] = *str;
-	}
-	if (len != 64)
-	{
-		return FALSE;
-	}
-	*fp = chunk_from_hex(chunk_create(hex, len), NULL);
-	return TRUE;
-}
-
 static int run()
 {
 	getcert_enroll_params_t params = {
@@ -237,6 +221,7 @@ static int run()
 		.max_skew = 300,
 		.allow_des3 = opt.allow_des3,
 		.allow_sha1 = opt.allow_sha1,
+		.allow_des = opt.allow_des,
 		.challenge_password = opt.challenge,
 	};
 	getcert_curl_params_t curl_params = {
@@ -274,9 +259,26 @@ static int run()
 	{
 		goto out;
 	}
-	if (opt.ca_fp && !parse_fp(opt.ca_fp, &params.ca_fingerprint))
+	if (opt.ca_fp &&
+		(!getcert_x509_parse_fingerprints(opt.ca_fp, &params.ca_fingerprint) ||
+		 params.ca_fingerprint.len != HASH_SIZE_SHA256))
 	{
 		fprintf(stderr, "invalid --ca-fingerprint\n");
+		rc = 1;
+		goto out;
+	}
+	if (opt.ra_fp &&
+		!getcert_x509_parse_fingerprints(opt.ra_fp, &params.ra_fingerprints))
+	{
+		fprintf(stderr, "invalid --ra-fingerprint\n");
+		rc = 1;
+		goto out;
+	}
+	if (opt.tls_pin &&
+		!(curl_params.tls_pin = getcert_curl_parse_pin(opt.tls_pin)))
+	{
+		fprintf(stderr, "invalid --tls-pin (sha256//BASE64[;...] or the "
+				"SHA-256 in hex)\n");
 		rc = 1;
 		goto out;
 	}
@@ -295,7 +297,8 @@ static int run()
 	params.subject = subject;
 	params.ca_cert = ca;
 	curl_params.user = user;
-	curl_params.tls_ca = tls_ca ?: ca;
+	curl_params.tls_ca = tls_ca;
+	curl_params.ca_cert = ca;
 	curl = getcert_curl_create(&curl_params);
 	if (!curl)
 	{
@@ -384,6 +387,8 @@ out:
 	identity->destroy(identity);
 	user->destroy(user);
 	chunk_free(&params.ca_fingerprint);
+	chunk_free(&params.ra_fingerprints);
+	free(curl_params.tls_pin);
 	return rc;
 }
 
@@ -397,6 +402,9 @@ int main(int argc, char *argv[])
 		{ "ca-cert", required_argument, NULL, 'c' },
 		{ "ca-fingerprint", required_argument, NULL, 'f' },
 		{ "tls-ca", required_argument, NULL, 't' },
+		{ "tls-pin", required_argument, NULL, 'Q' },
+		{ "ra-fingerprint", required_argument, NULL, 'A' },
+		{ "allow-des", no_argument, NULL, 'D' },
 		{ "challenge", required_argument, NULL, 'C' },
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "key", required_argument, NULL, 'k' },
@@ -429,6 +437,9 @@ int main(int argc, char *argv[])
 			case 'c': opt.ca_cert = optarg; break;
 			case 'f': opt.ca_fp = optarg; break;
 			case 't': opt.tls_ca = optarg; break;
+			case 'Q': opt.tls_pin = optarg; break;
+			case 'A': opt.ra_fp = optarg; break;
+			case 'D': opt.allow_des = TRUE; break;
 			case 'C': opt.challenge = optarg; break;
 			case 'p': opt.password_file = optarg; break;
 			case 'k': opt.key = optarg; break;

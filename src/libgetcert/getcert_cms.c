@@ -554,6 +554,12 @@ METHOD(getcert_cms_t, verify, bool,
 	return TRUE;
 }
 
+METHOD(getcert_cms_t, get_digest, hash_algorithm_t,
+	private_getcert_cms_t *this)
+{
+	return this->signers == 1 ? this->digest : HASH_UNKNOWN;
+}
+
 METHOD(getcert_cms_t, get_attribute, bool,
 	private_getcert_cms_t *this, int oid, asn1_t type, chunk_t *value)
 {
@@ -623,6 +629,7 @@ getcert_cms_t *getcert_cms_parse(chunk_t blob)
 			.create_crl_enumerator = _create_crl_enumerator,
 			.get_signer_count = _get_signer_count,
 			.verify = _verify,
+			.get_digest = _get_digest,
 			.get_attribute = _get_attribute,
 			.destroy = _destroy,
 		},
@@ -741,7 +748,7 @@ static bool unpad(chunk_t *plain, size_t bs)
  * Described in header
  */
 getcert_err_t getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
-								  private_key_t *key, bool allow_weak,
+								  private_key_t *key, u_int weak,
 								  chunk_t secret, chunk_t *plain)
 {
 	chunk_t seq, oid, env, version, infos, info, eci, params, iv;
@@ -805,7 +812,8 @@ getcert_err_t getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
 	/* what the message says in clear first: algorithms and sizes */
 	alg = encryption_algorithm_from_oid(alg_oid, &key_size);
 	if (alg != ENCR_AES_CBC &&
-		!((alg == ENCR_3DES || alg == ENCR_DES) && allow_weak))
+		!(alg == ENCR_3DES && (weak & GETCERT_CMS_ALLOW_DES3)) &&
+		!(alg == ENCR_DES && (weak & GETCERT_CMS_ALLOW_DES)))
 	{
 		DBG1(DBG_LIB, "CMS: content encryption %s not accepted by policy",
 			 oid_name(alg_oid));

@@ -32,6 +32,7 @@
 #include "getcert_error.h"
 
 typedef struct getcert_cms_t getcert_cms_t;
+typedef enum getcert_cms_weak_t getcert_cms_weak_t;
 
 /**
  * A parsed CMS SignedData (RFC 5652), as SCEP servers send it.
@@ -95,6 +96,13 @@ struct getcert_cms_t {
 				   certificate_t **signer);
 
 	/**
+	 * Digest algorithm of the single signature.
+	 *
+	 * @return			digest algorithm, HASH_UNKNOWN if not signed
+	 */
+	hash_algorithm_t (*get_digest)(getcert_cms_t *this);
+
+	/**
 	 * Get the single value of a signed attribute.
 	 *
 	 * @param oid		attribute type
@@ -120,12 +128,25 @@ struct getcert_cms_t {
 getcert_cms_t *getcert_cms_parse(chunk_t blob);
 
 /**
+ * Content encryption algorithms getcert_cms_decrypt() accepts besides
+ * AES-CBC, a set of flags.
+ */
+enum getcert_cms_weak_t {
+	/** AES-128/192/256-CBC only */
+	GETCERT_CMS_AES_ONLY = 0,
+	/** also DES-EDE3-CBC */
+	GETCERT_CMS_ALLOW_DES3 = (1<<0),
+	/** also DES-CBC */
+	GETCERT_CMS_ALLOW_DES = (1<<1),
+};
+
+/**
  * Decrypt a ContentInfo holding EnvelopedData with key transport.
  *
  * The recipient must be identified by our certificate (issuer and serial
  * or subjectKeyIdentifier); the first KeyTransRecipientInfo addressed to
  * us is used, never another one. Content encryption AES-128/192/256-CBC,
- * and DES-EDE3-CBC or DES-CBC only if weak algorithms are allowed.
+ * and DES-EDE3-CBC or DES-CBC only where weak allows them.
  *
  * The encrypted key is rejected implicitly (RFC 3218 section 2.3): if it
  * does not decrypt (PKCS#1 v1.5 or OAEP) to a key of the length the
@@ -137,7 +158,8 @@ getcert_cms_t *getcert_cms_parse(chunk_t blob);
  * @param blob			DER encoding
  * @param cert			our certificate, as the sender addressed us
  * @param key			our private key
- * @param allow_weak	accept DES-EDE3-CBC and DES-CBC content encryption
+ * @param weak			getcert_cms_weak_t flags: weak content encryption
+ *						accepted
  * @param secret		key of the substitute key derivation, empty for a
  *						random substitute
  * @param plain			receives the allocated plaintext
@@ -148,7 +170,7 @@ getcert_cms_t *getcert_cms_parse(chunk_t blob);
  *						GETCERT_ERR_DECRYPT for every decryption failure
  */
 getcert_err_t getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
-								  private_key_t *key, bool allow_weak,
+								  private_key_t *key, u_int weak,
 								  chunk_t secret, chunk_t *plain);
 
 /**

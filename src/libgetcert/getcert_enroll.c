@@ -92,52 +92,23 @@ struct private_getcert_enroll_t {
 };
 
 /**
- * Whether a certificate may be used for key transport (keyEncipherment,
- * or no keyUsage extension)
- */
-static bool can_encrypt(certificate_t *cert)
-{
-	return getcert_x509_allows(cert, GETCERT_KU_KEY_ENCIPHERMENT);
-}
-
-/**
- * Extended key usages acceptable for IKE (RFC 4945 5.1.3.12): any,
- * serverAuth, clientAuth, ipsecIKE, iKEIntermediate
- */
-static const chunk_t ike_ekus[] = {
-	chunk_from_chars(0x55,0x1d,0x25,0x00),
-	chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x01),
-	chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x02),
-	chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x11),
-	chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x08,0x02,0x02),
-};
-
-/**
- * Whether the extendedKeyUsage (if any) allows IKE
+ * Whether the extendedKeyUsage (if any) allows IKE (RFC 4945 5.1.3.12):
+ * any, serverAuth, clientAuth, ipsecIKE, iKEIntermediate
  */
 static bool eku_allows_ike(certificate_t *cert)
 {
-	chunk_t value, seq, obj;
-	bool ok = FALSE;
-	int i;
+	chunk_t value;
+	u_int usage;
 
 	if (!getcert_x509_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
 	{
 		return TRUE;
 	}
-	seq = value;
-	if (asn1_unwrap(&seq, &seq) == ASN1_SEQUENCE)
-	{
-		while (seq.len && !ok && asn1_unwrap(&seq, &obj) == ASN1_OID)
-		{
-			for (i = 0; i < countof(ike_ekus); i++)
-			{
-				ok |= chunk_equals(obj, ike_ekus[i]);
-			}
-		}
-	}
 	chunk_free(&value);
-	return ok;
+	return getcert_x509_eku(cert, &usage) &&
+		   (usage & (GETCERT_EKU_ANY | GETCERT_EKU_SERVER_AUTH |
+					 GETCERT_EKU_CLIENT_AUTH | GETCERT_EKU_IPSEC_IKE |
+					 GETCERT_EKU_IKE_INTERMEDIATE));
 }
 
 /*
@@ -214,45 +185,15 @@ getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
 }
 
 /**
- * SHA-256 fingerprint of a certificate
- */
-static bool fingerprint(certificate_t *cert, chunk_t *fp)
-{
-	hasher_t *hasher;
-	chunk_t der;
-	bool ok;
-
-	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
-	if (!hasher || !cert->get_encoding(cert, CERT_ASN1_DER, &der))
-	{
-		DESTROY_IF(hasher);
-		return FALSE;
-	}
-	ok = hasher->allocate_hash(hasher, der, fp);
-	hasher->destroy(hasher);
-	chunk_free(&der);
-	return ok;
-}
-
-/**
  * Whether a certificate is the pinned CA
  */
 static bool is_pinned(private_getcert_enroll_t *this, certificate_t *cert)
 {
-	chunk_t fp;
-	bool match;
-
 	if (this->params.ca_cert)
 	{
 		return this->params.ca_cert->equals(this->params.ca_cert, cert);
 	}
-	if (!fingerprint(cert, &fp))
-	{
-		return FALSE;
-	}
-	match = chunk_equals(fp, this->params.ca_fingerprint);
-	chunk_free(&fp);
-	return match;
+	return getcert_x509_fingerprint_listed(cert, this->params.ca_fingerprint);
 }
 
 /**
@@ -298,13 +239,89 @@ static getcert_err_t choose_algorithms(private_getcert_enroll_t *this)
 }
 
 /**
+ * Whether a certificate that is not pinned looks like an RA: a keyUsage
+ * with keyEncipherment, not a CA, no extended key usage of the kind issued
+ * to users
+ */
+static bool looks_like_ra(certificate_t *cert)
+{
+	x509_t *x509 = (x509_t*)cert;
+	u_int usage;
+	chunk_t value;
+
+	if (!getcert_x509_key_usage(cert, &usage) ||
+		!(usage & GETCERT_KU_KEY_ENCIPHERMENT) ||
+		(x509->get_flags(x509) & X509_CA))
+	{
+		return FALSE;
+	}
+	if (getcert_x509_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
+	{
+		chunk_free(&value);
+		if (!getcert_x509_eku(cert, &usage) ||
+			(usage & (GETCERT_EKU_ANY | GETCERT_EKU_CLIENT_AUTH |
+					  GETCERT_EKU_IPSEC_IKE)))
+		{
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/**
+ * Accept a certificate of a GetCACert reply as RA, for its roles
+ */
+static void add_ra(private_getcert_enroll_t *this, certificate_t *cert,
+				   certificate_t **ra_enc)
+{
+	bool pinned, sign, encrypt;
+
+	if (!cert->issued_by(cert, this->ca, NULL) ||
+		!cert->get_validity(cert, NULL, NULL, NULL))
+	{
+		DBG1(DBG_LIB, "SCEP: ignoring certificate '%Y' not issued by the "
+			 "CA or not valid", cert->get_subject(cert));
+		return;
+	}
+	pinned = getcert_x509_fingerprint_listed(cert,
+											 this->params.ra_fingerprints);
+	if (!pinned && !this->transport->is_authenticated(this->transport))
+	{
+		DBG1(DBG_LIB, "SCEP: ignoring RA certificate '%Y': the server is "
+			 "not authenticated and the RA is not pinned",
+			 cert->get_subject(cert));
+		return;
+	}
+	if (!pinned && !looks_like_ra(cert))
+	{
+		DBG1(DBG_LIB, "SCEP: ignoring certificate '%Y': not an RA (an RA "
+			 "has a keyUsage with keyEncipherment, is no CA and has no "
+			 "extended key usage of a user)", cert->get_subject(cert));
+		return;
+	}
+	sign = getcert_x509_allows(cert, GETCERT_KU_DIGITAL_SIGNATURE);
+	encrypt = getcert_x509_allows(cert, GETCERT_KU_KEY_ENCIPHERMENT);
+	if (sign)
+	{
+		this->trusted->insert_last(this->trusted, cert->get_ref(cert));
+	}
+	if (encrypt && !*ra_enc)
+	{
+		*ra_enc = cert;
+	}
+	DBG2(DBG_LIB, "SCEP: RA '%Y'%s%s%s", cert->get_subject(cert),
+		 pinned ? " (pinned)" : "", sign ? " signs CertReps" : "",
+		 encrypt ? " receives requests" : "");
+}
+
+/**
  * Check the CA/RA certificates of a GetCACert reply against the pin
  */
 static getcert_err_t check_ca_certs(private_getcert_enroll_t *this,
 									linked_list_t *certs)
 {
 	enumerator_t *enumerator;
-	certificate_t *cert, *ra_enc = NULL, *ra_any = NULL;
+	certificate_t *cert, *ra_enc = NULL;
 	time_t not_before, not_after;
 	x509_t *x509;
 
@@ -340,46 +357,46 @@ static getcert_err_t check_ca_certs(private_getcert_enroll_t *this,
 	}
 	this->trusted->insert_last(this->trusted, this->ca->get_ref(this->ca));
 
-	/* RA certificates must be issued by the CA and valid */
 	enumerator = certs->create_enumerator(certs);
 	while (enumerator->enumerate(enumerator, &cert))
 	{
-		if (cert->equals(cert, this->ca))
+		if (!cert->equals(cert, this->ca))
 		{
-			continue;
-		}
-		if (!cert->issued_by(cert, this->ca, NULL) ||
-			!cert->get_validity(cert, NULL, NULL, NULL))
-		{
-			DBG1(DBG_LIB, "SCEP: ignoring certificate '%Y' not issued by the "
-				 "CA or not valid", cert->get_subject(cert));
-			continue;
-		}
-		this->trusted->insert_last(this->trusted, cert->get_ref(cert));
-		ra_any = ra_any ?: cert;
-		if (!ra_enc && can_encrypt(cert))
-		{
-			ra_enc = cert;
+			add_ra(this, cert, &ra_enc);
 		}
 	}
 	enumerator->destroy(enumerator);
-	this->recipient = ra_enc ?: ra_any ?: this->ca;
+	this->recipient = ra_enc ?: this->ca;
 	this->recipient->get_ref(this->recipient);
 	return GETCERT_OK;
 }
 
-METHOD(getcert_enroll_t, get_ca, getcert_err_t,
-	private_getcert_enroll_t *this)
+/**
+ * Forget what get_ca() learned
+ */
+static void reset_ca(private_getcert_enroll_t *this)
+{
+	this->trusted->destroy_offset(this->trusted,
+								  offsetof(certificate_t, destroy));
+	this->trusted = linked_list_create();
+	DESTROY_IF(this->ca);
+	DESTROY_IF(this->recipient);
+	this->ca = this->recipient = NULL;
+	this->caps = 0;
+	this->have_ca = FALSE;
+}
+
+/**
+ * GetCACaps and GetCACert, checked against the pin
+ */
+static getcert_err_t fetch_ca(private_getcert_enroll_t *this)
 {
 	linked_list_t *certs;
 	getcert_err_t err;
 	chunk_t body;
 	char *type = NULL;
 
-	if (this->have_ca)
-	{
-		return GETCERT_OK;
-	}
+	reset_ca(this);
 	err = this->transport->request(this->transport, "GetCACaps", chunk_empty,
 								   FALSE, &body, NULL);
 	if (err != GETCERT_OK)
@@ -408,6 +425,32 @@ METHOD(getcert_enroll_t, get_ca, getcert_err_t,
 	certs->destroy_offset(certs, offsetof(certificate_t, destroy));
 	chunk_free(&body);
 	free(type);
+	return err;
+}
+
+METHOD(getcert_enroll_t, get_ca, getcert_err_t,
+	private_getcert_enroll_t *this)
+{
+	getcert_err_t err;
+
+	if (this->have_ca)
+	{
+		return GETCERT_OK;
+	}
+	err = fetch_ca(this);
+	if (err == GETCERT_OK &&
+		this->transport->trust_ca(this->transport, this->ca))
+	{
+		DBG1(DBG_LIB, "SCEP: the server's CA '%Y' matches the pin, fetching "
+			 "capabilities and certificates again over TLS authenticated "
+			 "with it", this->ca->get_subject(this->ca));
+		err = fetch_ca(this);
+		if (err == GETCERT_OK &&
+			this->transport->trust_ca(this->transport, this->ca))
+		{
+			err = GETCERT_ERR_INTERNAL;
+		}
+	}
 	if (err == GETCERT_OK)
 	{
 		err = choose_algorithms(this);
@@ -415,7 +458,6 @@ METHOD(getcert_enroll_t, get_ca, getcert_err_t,
 	this->have_ca = err == GETCERT_OK;
 	return err;
 }
-
 /**
  * Generate a random senderNonce
  */
@@ -440,6 +482,10 @@ static getcert_err_t transact(private_getcert_enroll_t *this,
 	chunk_t msg, body;
 	char *type = NULL;
 
+	/* replies follow the policy of requests */
+	req->reply_sha1 = this->params.allow_sha1;
+	req->reply_weak = (this->params.allow_des3 ? GETCERT_CMS_ALLOW_DES3 : 0) |
+					  (this->params.allow_des ? GETCERT_CMS_ALLOW_DES : 0);
 	chunk_free(&req->nonce);
 	if (!new_nonce(&req->nonce))
 	{
@@ -961,6 +1007,7 @@ METHOD(getcert_enroll_t, destroy, void,
 	DESTROY_IF(this->params.subject);
 	DESTROY_IF(this->params.ca_cert);
 	chunk_free(&this->params.ca_fingerprint);
+	chunk_free(&this->params.ra_fingerprints);
 	free(this->params.ca_ident);
 	if (this->params.challenge_password)
 	{
@@ -1002,6 +1049,7 @@ getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
 	this->params.ca_cert = params->ca_cert ?
 						params->ca_cert->get_ref(params->ca_cert) : NULL;
 	this->params.ca_fingerprint = chunk_clone(params->ca_fingerprint);
+	this->params.ra_fingerprints = chunk_clone(params->ra_fingerprints);
 	this->params.ca_ident = strdupnull(params->ca_ident);
 	this->params.challenge_password = strdupnull(params->challenge_password);
 	return &this->public;

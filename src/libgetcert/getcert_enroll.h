@@ -44,14 +44,20 @@ struct getcert_enroll_params_t {
 	certificate_t *ca_cert;
 	/** pinned SHA-256 fingerprint of the CA certificate, or empty */
 	chunk_t ca_fingerprint;
+	/** pinned SHA-256 fingerprints of RA certificates, concatenated
+	 *  (getcert_x509_parse_fingerprints()), or empty */
+	chunk_t ra_fingerprints;
 	/** message of GetCACert (CA identifier), or NULL */
 	char *ca_ident;
 	/** SCEP challengePassword to put into the request, or NULL */
 	char *challenge_password;
-	/** encrypt requests with DES-EDE3-CBC if the server lacks AES */
+	/** encrypt requests with DES-EDE3-CBC if the server lacks AES, and
+	 *  accept it in CertRep envelopes */
 	bool allow_des3;
-	/** accept SHA-1 if the server lacks SHA-256 */
+	/** accept SHA-1 if the server lacks SHA-256, and in CertReps */
 	bool allow_sha1;
+	/** accept DES-CBC in CertRep envelopes (never used in requests) */
+	bool allow_des;
 	/** first CertPoll delay in seconds (doubles up to poll_max) */
 	u_int poll_interval;
 	/** longest CertPoll delay in seconds */
@@ -70,6 +76,18 @@ struct getcert_enroll_t {
 	/**
 	 * Fetch capabilities and CA/RA certificates and check them against
 	 * the pin and the local algorithm policy. Done by enroll() if needed.
+	 *
+	 * The CA must match the pin. An RA (another certificate of the reply,
+	 * issued by the CA and valid) is believed only if the reply came from
+	 * an authenticated server (transport's is_authenticated()) or the RA
+	 * is pinned (ra_fingerprints), and only for its role: the recipient
+	 * of requests needs keyEncipherment, a CertRep signer
+	 * digitalSignature. An RA that is not pinned must have a keyUsage
+	 * with keyEncipherment, must not be a CA and must not carry an
+	 * extended key usage of the kind issued to users (clientAuth,
+	 * ipsecIKE, anyExtendedKeyUsage). Without an RA requests go to the CA.
+	 * When the transport anchors TLS to the CA only now (trust_ca()),
+	 * everything is fetched again over the authenticated connection.
 	 *
 	 * @return			GETCERT_OK or the error
 	 */

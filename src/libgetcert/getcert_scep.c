@@ -354,6 +354,13 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
 		err = GETCERT_ERR_SIGNATURE;
 		goto out;
 	}
+	if (cms->get_digest(cms) == HASH_SHA1 && !req->reply_sha1)
+	{
+		DBG1(DBG_LIB, "SCEP: CertRep signed with SHA-1, not accepted by "
+			 "policy");
+		err = GETCERT_ERR_POLICY;
+		goto out;
+	}
 	if (!get_number(cms, OID_PKI_MESSAGE_TYPE, &num) || num != SCEP_CERT_REP)
 	{
 		DBG1(DBG_LIB, "SCEP: reply is not a CertRep");
@@ -415,11 +422,12 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
 				err = GETCERT_ERR_ENVELOPE;
 				goto out;
 			}
-			if (getcert_cms_decrypt(cms->get_content(cms), req->signer,
-								req->key, TRUE, chunk_empty,
-								&reply->data) != GETCERT_OK)
+			err = getcert_cms_decrypt(cms->get_content(cms), req->signer,
+								req->key, req->reply_weak, chunk_empty,
+								&reply->data);
+			if (err != GETCERT_OK)
 			{
-				err = GETCERT_ERR_ENVELOPE;
+				err = err == GETCERT_ERR_POLICY ? err : GETCERT_ERR_ENVELOPE;
 				goto out;
 			}
 			break;
@@ -442,6 +450,7 @@ getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
 	getcert_cms_t *cms;
 	getcert_err_t err = GETCERT_OK;
 	chunk_t value;
+	u_int weak;
 	int num;
 
 	*req = (scep_request_t){};
@@ -489,7 +498,9 @@ getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
 	}
 	req->nonce = chunk_clone(value);
 	req->signer = signer->get_ref(signer);
-	err = getcert_cms_decrypt(cms->get_content(cms), cert, key, allow_weak,
+	weak = allow_weak ? GETCERT_CMS_ALLOW_DES3 | GETCERT_CMS_ALLOW_DES
+					  : GETCERT_CMS_AES_ONLY;
+	err = getcert_cms_decrypt(cms->get_content(cms), cert, key, weak,
 							  secret, &req->data);
 
 out:

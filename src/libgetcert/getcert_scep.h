@@ -147,6 +147,11 @@ struct scep_request_t {
 	private_key_t *key;
 	/** digest algorithm of the signature */
 	hash_algorithm_t digest;
+	/** accept a CertRep signed with SHA-1 (local policy) */
+	bool reply_sha1;
+	/** getcert_cms_weak_t flags: weak encryption accepted in a CertRep
+	 *  envelope (local policy) */
+	u_int reply_weak;
 };
 
 /**
@@ -191,10 +196,10 @@ struct scep_reply_t {
  * recipientNonce equal to our senderNonce (NONCE), for SUCCESS a non-empty
  * envelope that decrypts for us (ENVELOPE).
  *
- * The reply's envelope may use DES or DES3 (micromdm's scepserver always
- * answers with DES-CBC): it only carries the public certificate, whose
- * integrity the verified signature protects. What we send stays encrypted
- * according to local policy.
+ * Algorithms follow the local policy of the request: the signature's
+ * digest is SHA-256, -384 or -512, SHA-1 only with reply_sha1; the
+ * envelope is AES-CBC, DES-EDE3-CBC or DES-CBC only as reply_weak allows
+ * (POLICY).
  *
  * @param blob			DER encoding of the CertRep
  * @param req			the request it answers (transid, nonce, signer, key)

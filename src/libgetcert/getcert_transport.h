@@ -23,6 +23,7 @@
 #include "getcert_error.h"
 
 #include <library.h>
+#include <credentials/certificates/certificate.h>
 
 typedef struct getcert_transport_t getcert_transport_t;
 
@@ -30,7 +31,8 @@ typedef struct getcert_transport_t getcert_transport_t;
  * Carries SCEP operations to the server (HTTP GET/POST on one URL).
  *
  * The libcurl implementation lives with the plugin; HTTP authentication
- * is handled inside the transport.
+ * is handled inside the transport, and only after the engine reported the
+ * pinned CA with trust_ca().
  */
 struct getcert_transport_t {
 
@@ -50,6 +52,29 @@ struct getcert_transport_t {
 	getcert_err_t (*request)(getcert_transport_t *this, char *operation,
 							 chunk_t message, bool post, chunk_t *body,
 							 char **type);
+
+	/**
+	 * Whether the server is authenticated: replies come over TLS whose
+	 * server certificate verified against the configured trust anchor or
+	 * public key pin. Never over plain HTTP, and not before a transport
+	 * without a configured anchor was anchored with trust_ca().
+	 *
+	 * @return				TRUE if the server is authenticated
+	 */
+	bool (*is_authenticated)(getcert_transport_t *this);
+
+	/**
+	 * Report that the CA certificate of GetCACert matched the pin.
+	 *
+	 * Until then the transport answers no HTTP authentication request.
+	 * A transport without a configured TLS anchor or pin anchors TLS to
+	 * this CA from now on, on a new connection; what it received before
+	 * was not authenticated and should be fetched again.
+	 *
+	 * @param ca			the pinned CA certificate
+	 * @return				TRUE if the trust changed (fetch again)
+	 */
+	bool (*trust_ca)(getcert_transport_t *this, certificate_t *ca);
 
 	/**
 	 * Destroy the transport, closing its connection.

@@ -14,6 +14,8 @@
 
 #include "getcert_x509.h"
 
+#include <ctype.h>
+
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
 
@@ -144,4 +146,153 @@ bool getcert_x509_allows(certificate_t *cert, getcert_key_usage_t usage)
 	ok = parse_key_usage(value, &bits) && (bits & usage);
 	chunk_free(&value);
 	return ok;
+}
+
+/**
+ * Extended key usages by OID
+ */
+static const struct {
+	chunk_t oid;
+	getcert_eku_t usage;
+} ekus[] = {
+	{ chunk_from_chars(0x55,0x1d,0x25,0x00), GETCERT_EKU_ANY },
+	{ chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x01),
+	  GETCERT_EKU_SERVER_AUTH },
+	{ chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x02),
+	  GETCERT_EKU_CLIENT_AUTH },
+	{ chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x07,0x03,0x11),
+	  GETCERT_EKU_IPSEC_IKE },
+	{ chunk_from_chars(0x2b,0x06,0x01,0x05,0x05,0x08,0x02,0x02),
+	  GETCERT_EKU_IKE_INTERMEDIATE },
+};
+
+/*
+ * Described in header
+ */
+bool getcert_x509_eku(certificate_t *cert, u_int *usage)
+{
+	chunk_t value, blob, seq, oid;
+	bool ok;
+	int i;
+
+	*usage = 0;
+	if (!getcert_x509_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
+	{
+		return FALSE;
+	}
+	blob = value;
+	ok = take(&blob, ASN1_SEQUENCE, &seq) && !blob.len && seq.len;
+	while (ok && seq.len)
+	{
+		ok = take(&seq, ASN1_OID, &oid) && oid.len;
+		for (i = 0; ok && i < countof(ekus); i++)
+		{
+			if (chunk_equals(oid, ekus[i].oid))
+			{
+				*usage |= ekus[i].usage;
+				break;
+			}
+		}
+		if (ok && i == countof(ekus))
+		{
+			*usage |= GETCERT_EKU_OTHER;
+		}
+	}
+	chunk_free(&value);
+	if (!ok)
+	{
+		*usage = 0;
+	}
+	return ok;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_x509_fingerprint(certificate_t *cert, chunk_t *fp)
+{
+	hasher_t *hasher;
+	chunk_t der;
+	bool ok;
+
+	*fp = chunk_empty;
+	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
+	if (!hasher)
+	{
+		return FALSE;
+	}
+	if (!cert->get_encoding(cert, CERT_ASN1_DER, &der))
+	{
+		hasher->destroy(hasher);
+		return FALSE;
+	}
+	ok = hasher->allocate_hash(hasher, der, fp);
+	hasher->destroy(hasher);
+	chunk_free(&der);
+	return ok;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_x509_parse_fingerprints(char *str, chunk_t *fps)
+{
+	char hex[2 * HASH_SIZE_SHA256];
+	chunk_t fp;
+	int len = 0;
+
+	*fps = chunk_empty;
+	for (;; str++)
+	{
+		if (*str == ':')
+		{
+			continue;
+		}
+		if (!*str || *str == ',' || isspace(*str))
+		{
+			if (len == sizeof(hex))
+			{
+				fp = chunk_from_hex(chunk_create(hex, len), NULL);
+				*fps = chunk_cat("mm", *fps, fp);
+				len = 0;
+			}
+			else if (len)
+			{
+				break;
+			}
+			if (!*str)
+			{
+				return fps->len > 0;
+			}
+			continue;
+		}
+		if (!isxdigit(*str) || len == sizeof(hex))
+		{
+			break;
+		}
+		hex[len++] = *str;
+	}
+	chunk_free(fps);
+	return FALSE;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_x509_fingerprint_listed(certificate_t *cert, chunk_t fps)
+{
+	chunk_t fp;
+	bool listed = FALSE;
+	size_t i;
+
+	if (!fps.len || !getcert_x509_fingerprint(cert, &fp))
+	{
+		return FALSE;
+	}
+	for (i = 0; i + fp.len <= fps.len; i += fp.len)
+	{
+		listed |= chunk_equals(fp, chunk_create(fps.ptr + i, fp.len));
+	}
+	chunk_free(&fp);
+	return listed;
 }

@@ -24,6 +24,7 @@
 #include <credentials/certificates/certificate.h>
 
 typedef enum getcert_key_usage_t getcert_key_usage_t;
+typedef enum getcert_eku_t getcert_eku_t;
 
 /**
  * Bits of the keyUsage extension (RFC 5280 section 4.2.1.3) that SCEP
@@ -33,6 +34,20 @@ enum getcert_key_usage_t {
 	GETCERT_KU_DIGITAL_SIGNATURE = (1<<0),
 	GETCERT_KU_KEY_ENCIPHERMENT = (1<<2),
 	GETCERT_KU_KEY_CERT_SIGN = (1<<5),
+};
+
+/**
+ * Extended key usages (RFC 5280 section 4.2.1.12, RFC 4945 5.1.3.12) that
+ * the roles of SCEP and IKE depend on.
+ */
+enum getcert_eku_t {
+	GETCERT_EKU_ANY = (1<<0),
+	GETCERT_EKU_SERVER_AUTH = (1<<1),
+	GETCERT_EKU_CLIENT_AUTH = (1<<2),
+	GETCERT_EKU_IPSEC_IKE = (1<<3),
+	GETCERT_EKU_IKE_INTERMEDIATE = (1<<4),
+	/** any other purpose */
+	GETCERT_EKU_OTHER = (1<<5),
 };
 
 /**
@@ -66,5 +81,45 @@ bool getcert_x509_key_usage(certificate_t *cert, u_int *usage);
  * @return				TRUE if allowed
  */
 bool getcert_x509_allows(certificate_t *cert, getcert_key_usage_t usage);
+
+/**
+ * Get the extendedKeyUsage of an X.509 certificate.
+ *
+ * @param cert			certificate
+ * @param usage			receives getcert_eku_t bits
+ * @return				TRUE if the certificate has a well-formed
+ *						extendedKeyUsage extension
+ */
+bool getcert_x509_eku(certificate_t *cert, u_int *usage);
+
+/**
+ * Calculate the SHA-256 fingerprint of a certificate's DER encoding.
+ *
+ * @param cert			certificate
+ * @param fp			receives the allocated fingerprint
+ * @return				TRUE if calculated
+ */
+bool getcert_x509_fingerprint(certificate_t *cert, chunk_t *fp);
+
+/**
+ * Parse SHA-256 fingerprints: 64 hex digits each (colons allowed),
+ * separated by commas and/or white space.
+ *
+ * @param str			configured value
+ * @param fps			receives the allocated fingerprints, concatenated
+ *						(HASH_SIZE_SHA256 bytes each)
+ * @return				FALSE if empty or not fingerprints
+ */
+bool getcert_x509_parse_fingerprints(char *str, chunk_t *fps);
+
+/**
+ * Whether a certificate's SHA-256 fingerprint is one of a list.
+ *
+ * @param cert			certificate
+ * @param fps			fingerprints as getcert_x509_parse_fingerprints()
+ *						returns them
+ * @return				TRUE if listed
+ */
+bool getcert_x509_fingerprint_listed(certificate_t *cert, chunk_t fps);
 
 #endif /** GETCERT_X509_H_ @}*/

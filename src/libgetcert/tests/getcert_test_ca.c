@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include <getcert_cms.h>
+#include <getcert_x509.h>
 
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
@@ -41,16 +42,6 @@ struct private_gt_ca_t {
 	 * GetCACaps reply.
 	 */
 	char *caps;
-
-	/**
-	 * CA key.
-	 */
-	private_key_t *key;
-
-	/**
-	 * RA key.
-	 */
-	private_key_t *ra_key;
 
 	/**
 	 * Another CA, for misbehaviour.
@@ -83,7 +74,7 @@ static certificate_t *issue(private_gt_ca_t *this, certificate_t *csr)
 	enumerator_t *enumerator;
 	identification_t *id, *subject;
 	certificate_t *cert, *issuer = this->public.ca;
-	private_key_t *key = this->key, *other_key = NULL;
+	private_key_t *key = this->public.key, *other_key = NULL;
 	public_key_t *public;
 	linked_list_t *sans;
 	time_t now = time(NULL), nb = now - 60, na = now + 600;
@@ -157,7 +148,7 @@ static certificate_t *signer_cert(private_gt_ca_t *this)
 
 static private_key_t *signer_key(private_gt_ca_t *this)
 {
-	return this->public.use_ra ? this->ra_key : this->key;
+	return this->public.use_ra ? this->public.ra_key : this->public.key;
 }
 
 /**
@@ -198,12 +189,15 @@ static chunk_t success(private_gt_ca_t *this, scep_request_t *req,
 			break;
 		default:
 			envelope = getcert_cms_build_enveloped(data, req->signer,
-												   ENCR_AES_CBC, 128);
+						this->public.reply_enc ?: ENCR_AES_CBC,
+						this->public.reply_enc == ENCR_DES ? 64 :
+						this->public.reply_enc == ENCR_3DES ? 192 : 128);
 			break;
 	}
 	chunk_free(&data);
 	msg = scep_sign_certrep(req, SCEP_SUCCESS, SCEP_FAIL_NONE, envelope,
-							signer_cert(this), signer_key(this), HASH_SHA256,
+							signer_cert(this), signer_key(this),
+							this->public.reply_sha1 ? HASH_SHA1 : HASH_SHA256,
 							this->public.rsa_oid);
 	chunk_free(&envelope);
 	return msg;
@@ -230,7 +224,7 @@ static chunk_t odd_reply(private_gt_ca_t *this, scep_request_t *req,
 			asn1_wrap(ASN1_OCTET_STRING, "c", req->nonce));
 	attrs = chunk_cat("mmmmm", a[0], a[1], a[2], a[3], a[4]);
 	msg = getcert_cms_build_signed(chunk_empty, attrs, this->public.ca,
-								   this->key, HASH_SHA256, FALSE);
+								   this->public.key, HASH_SHA256, FALSE);
 	chunk_free(&attrs);
 	return msg;
 }
@@ -245,7 +239,7 @@ static chunk_t make_crl(private_gt_ca_t *this)
 	chunk_t der = chunk_empty;
 
 	crl = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509_CRL,
-					BUILD_SIGNING_KEY, this->key,
+					BUILD_SIGNING_KEY, this->public.key,
 					BUILD_SIGNING_CERT, this->public.ca,
 					BUILD_SERIAL, chunk_from_chars(0x01),
 					BUILD_NOT_BEFORE_TIME, now,
@@ -326,7 +320,7 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 			{
 				reply = scep_build_certrep(&req, SCEP_FAILURE,
 							SCEP_BAD_REQUEST, chunk_empty, ENCR_AES_CBC, 128,
-							this->public.ca, this->key, HASH_SHA256, FALSE);
+							this->public.ca, this->public.key, HASH_SHA256, FALSE);
 				goto out;
 			}
 			break;
@@ -396,7 +390,8 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 		*body = chunk_clone(chunk_from_str(this->caps));
 		return GETCERT_OK;
 	}
-	if (streq(operation, "GetCACert") && this->public.use_ra)
+	if (streq(operation, "GetCACert") &&
+		(this->public.use_ra || this->public.extra))
 	{
 		linked_list_t *list;
 
@@ -404,8 +399,15 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 		{
 			*type = strdup("application/x-x509-ca-ra-cert");
 		}
-		list = linked_list_create_with_items(this->public.ca,
-											 this->public.ra, NULL);
+		list = linked_list_create_with_items(this->public.ca, NULL);
+		if (this->public.use_ra)
+		{
+			list->insert_last(list, this->public.ra);
+		}
+		if (this->public.extra)
+		{
+			list->insert_last(list, this->public.extra);
+		}
 		*body = getcert_cms_build_certs_only(list);
 		list->destroy(list);
 		return GETCERT_OK;
@@ -437,9 +439,10 @@ METHOD(gt_ca_t, destroy, void,
 {
 	DESTROY_IF(this->public.ca);
 	DESTROY_IF(this->public.ra);
-	DESTROY_IF(this->ra_key);
+	DESTROY_IF(this->public.extra);
+	DESTROY_IF(this->public.ra_key);
 	DESTROY_IF(this->public.last_signer);
-	DESTROY_IF(this->key);
+	DESTROY_IF(this->public.key);
 	DESTROY_IF(this->other);
 	DESTROY_IF(this->other_key);
 	DESTROY_IF(this->pending_csr);
@@ -447,6 +450,24 @@ METHOD(gt_ca_t, destroy, void,
 	free(this->public.last_challenge);
 	free(this->caps);
 	free(this);
+}
+
+METHOD(getcert_transport_t, is_authenticated, bool,
+	private_gt_ca_t *this)
+{
+	return !this->public.unauthenticated;
+}
+
+METHOD(getcert_transport_t, trust_ca, bool,
+	private_gt_ca_t *this, certificate_t *ca)
+{
+	this->public.trust_calls++;
+	if (this->public.anchor_on_trust && this->public.unauthenticated)
+	{
+		this->public.unauthenticated = FALSE;
+		return TRUE;
+	}
+	return FALSE;
 }
 
 METHOD(getcert_transport_t, transport_destroy, void,
@@ -466,20 +487,24 @@ gt_ca_t *gt_ca_create(char *caps)
 		.public = {
 			.transport = {
 				.request = _request,
+				.is_authenticated = _is_authenticated,
+				.trust_ca = _trust_ca,
 				.destroy = _transport_destroy,
 			},
 			.destroy = _destroy,
 		},
 		.caps = strdup(caps),
-		.key = gt_rsa_key(1024),
 		.other_key = gt_rsa_key(1024),
-		.ra_key = gt_rsa_key(1024),
 		.serial = 2,
 	);
-	this->public.ca = gt_cert(this->key, "C=CH, O=getcert, CN=Test SCEP CA",
-							  NULL, NULL, NULL, TRUE, 3600);
-	this->public.ra = gt_cert(this->ra_key, "C=CH, O=getcert, CN=Test SCEP RA",
-							  NULL, this->key, this->public.ca, FALSE, 3600);
+	this->public.key = gt_rsa_key(1024);
+	this->public.ra_key = gt_rsa_key(1024);
+	this->public.ca = gt_cert(this->public.key, "C=CH, O=getcert, "
+							  "CN=Test SCEP CA", NULL, NULL, NULL, TRUE, 3600);
+	this->public.ra = gt_cert_usage(this->public.ra_key, "C=CH, O=getcert, "
+							  "CN=Test SCEP RA", this->public.key, this->public.ca,
+							  GETCERT_KU_DIGITAL_SIGNATURE |
+							  GETCERT_KU_KEY_ENCIPHERMENT, X509_NONE);
 	this->other = gt_cert(this->other_key, "C=CH, O=getcert, CN=Test SCEP CA",
 						  NULL, NULL, NULL, TRUE, 3600);
 	return &this->public;

@@ -106,15 +106,57 @@ struct gt_ca_t {
 	certificate_t *ca;
 
 	/**
+	 * The CA's key (to issue more certificates in tests).
+	 */
+	private_key_t *key;
+
+	/**
 	 * Use an RA: GetCACert returns CA and RA, requests are decrypted and
 	 * replies signed with the RA's key.
 	 */
 	bool use_ra;
 
 	/**
-	 * The RA certificate.
+	 * The RA certificate (keyUsage digitalSignature and keyEncipherment).
 	 */
 	certificate_t *ra;
+
+	/**
+	 * The RA's key.
+	 */
+	private_key_t *ra_key;
+
+	/**
+	 * Another certificate GetCACert returns, or NULL.
+	 */
+	certificate_t *extra;
+
+	/**
+	 * The transport does not authenticate the server (plain HTTP, or TLS
+	 * not anchored yet).
+	 */
+	bool unauthenticated;
+
+	/**
+	 * The first trust_ca() anchors the transport (fingerprint-only pin):
+	 * it returns TRUE and the server is authenticated from then on.
+	 */
+	bool anchor_on_trust;
+
+	/**
+	 * trust_ca() calls.
+	 */
+	int trust_calls;
+
+	/**
+	 * Sign CertReps with SHA-1.
+	 */
+	bool reply_sha1;
+
+	/**
+	 * Content encryption of CertRep envelopes, 0 for AES-128-CBC.
+	 */
+	encryption_algorithm_t reply_enc;
 
 	/**
 	 * Number of requests per messageType, index scep_msg_t.

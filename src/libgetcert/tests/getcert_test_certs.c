@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include <utils/debug.h>
+#include <asn1/asn1.h>
+#include <asn1/oid.h>
 #include <credentials/certificates/x509.h>
 #include <getcert_serial.h>
 #include <collections/linked_list.h>
@@ -110,6 +112,120 @@ certificate_t *gt_cert(private_key_t *key, char *subject, char *san,
 	id->destroy(id);
 	public->destroy(public);
 	return cert;
+}
+
+/**
+ * Take the next element of a blob with its header
+ */
+static chunk_t take_whole(chunk_t *blob)
+{
+	chunk_t start = *blob, inner;
+
+	if (asn1_unwrap(blob, &inner) == ASN1_INVALID)
+	{
+		return chunk_empty;
+	}
+	return chunk_create(start.ptr, blob->ptr - start.ptr);
+}
+
+/*
+ * Described in header
+ */
+certificate_t *gt_cert_usage(private_key_t *key, char *subject,
+							 private_key_t *signer, certificate_t *issuer,
+							 u_int ku, u_int flags)
+{
+	certificate_t *cert, *out = NULL;
+	public_key_t *public;
+	identification_t *id;
+	chunk_t der, blob, tbs, sigalg, elem, head = chunk_empty, exts = chunk_empty;
+	chunk_t bits, ext, new_tbs, sig, serial;
+	u_char byte[2];
+	int n, unused;
+
+	public = key->get_public_key(key);
+	id = identification_create_from_string(subject);
+	serial = getcert_serial_create();
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+						BUILD_SIGNING_KEY, signer, BUILD_SIGNING_CERT, issuer,
+						BUILD_PUBLIC_KEY, public, BUILD_SUBJECT, id,
+						BUILD_SERIAL, serial, BUILD_X509_FLAG, flags,
+						BUILD_NOT_BEFORE_TIME, time(NULL) - 60,
+						BUILD_NOT_AFTER_TIME, time(NULL) + 3600, BUILD_END);
+	chunk_free(&serial);
+	id->destroy(id);
+	public->destroy(public);
+	if (!cert || !cert->get_encoding(cert, CERT_ASN1_DER, &der))
+	{
+		DESTROY_IF(cert);
+		return NULL;
+	}
+	cert->destroy(cert);
+	if (!ku)
+	{
+		out = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+								 BUILD_BLOB_ASN1_DER, der, BUILD_END);
+		chunk_free(&der);
+		return out;
+	}
+	/* the TBS up to the extensions, and the extensions' contents */
+	blob = der;
+	asn1_unwrap(&blob, &blob);
+	asn1_unwrap(&blob, &tbs);
+	sigalg = take_whole(&blob);
+	while (tbs.len)
+	{
+		if (tbs.ptr[0] == ASN1_CONTEXT_C_3)
+		{
+			asn1_unwrap(&tbs, &elem);
+			asn1_unwrap(&elem, &exts);
+			break;
+		}
+		elem = take_whole(&tbs);
+		head = chunk_cat("mc", head, elem);
+	}
+	/* keyUsage: a BIT STRING of up to nine bits, DER without trailing 0s */
+	byte[0] = byte[1] = 0;
+	for (n = 0; n < 9; n++)
+	{
+		if (ku & (1 << n))
+		{
+			byte[n / 8] |= 0x80 >> (n % 8);
+		}
+	}
+	n = byte[1] ? 2 : 1;
+	bits = chunk_cat("cc", chunk_from_chars(0), chunk_create(byte, n));
+	for (unused = 0; unused < 8; unused++)
+	{
+		if (bits.ptr[n] & (1 << unused))
+		{
+			bits.ptr[0] = unused;
+			break;
+		}
+	}
+	ext = asn1_wrap(ASN1_SEQUENCE, "mmm",
+				asn1_build_known_oid(OID_KEY_USAGE),
+				asn1_wrap(ASN1_BOOLEAN, "c", chunk_from_chars(0xFF)),
+				asn1_wrap(ASN1_OCTET_STRING, "m",
+					asn1_wrap(ASN1_BIT_STRING, "m", bits)));
+	new_tbs = asn1_wrap(ASN1_SEQUENCE, "mm", head,
+					asn1_wrap(ASN1_CONTEXT_C_3, "m",
+						asn1_wrap(ASN1_SEQUENCE, "cm", exts, ext)));
+	if (signer->sign(signer, SIGN_RSA_EMSA_PKCS1_SHA2_256, NULL, new_tbs,
+					 &sig))
+	{
+		blob = asn1_wrap(ASN1_SEQUENCE, "mcm", new_tbs, sigalg,
+						 asn1_bitstring("m", sig));
+		out = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+								 BUILD_BLOB_ASN1_DER, blob, BUILD_END);
+		chunk_free(&blob);
+	}
+	else
+	{
+		chunk_free(&new_tbs);
+	}
+	chunk_free(&der);
+	return out;
 }
 
 /*

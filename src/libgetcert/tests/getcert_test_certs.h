@@ -70,6 +70,24 @@ certificate_t *gt_cert(private_key_t *key, char *subject, char *san,
 					   int lifetime);
 
 /**
+ * Create an end-entity certificate with a keyUsage and extended key usages,
+ * which strongSwan's x509 builder does not write for end entities (valid
+ * for an hour).
+ *
+ * @param key		key to certify
+ * @param subject	subject DN
+ * @param signer	key of the issuer
+ * @param issuer	certificate of the issuer
+ * @param ku		getcert_key_usage_t bits, 0 for no keyUsage
+ * @param flags		x509_flag_t extended key usages (X509_SERVER_AUTH,
+ *					X509_CLIENT_AUTH, X509_IKE_INTERMEDIATE, ...)
+ * @return			certificate
+ */
+certificate_t *gt_cert_usage(private_key_t *key, char *subject,
+							 private_key_t *signer, certificate_t *issuer,
+							 u_int ku, u_int flags);
+
+/**
  * Write a certificate in DER to a new temporary file.
  *
  * @param cert		certificate

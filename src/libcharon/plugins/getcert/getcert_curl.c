@@ -14,8 +14,12 @@
 
 #include "getcert_curl.h"
 
+#include <getcert_x509.h>
+
 #include <ctype.h>
 #include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <utils/debug.h>
 
@@ -50,6 +54,37 @@ struct private_getcert_curl_t {
 	 * Plain HTTP in use (never send credentials).
 	 */
 	bool plain;
+
+	/**
+	 * Host of the URL (name or address) the server certificate must name.
+	 */
+	char *host;
+
+	/**
+	 * The one TLS trust anchor (tls_ca, the enrollment CA or the CA
+	 * anchored by trust_ca()), NULL for none.
+	 */
+	certificate_t *anchor;
+
+	/**
+	 * The anchor is the enrollment CA: require serverAuth.
+	 */
+	bool anchor_is_ca;
+
+	/**
+	 * Public key pins of the server, NULL for none.
+	 */
+	char *pin;
+
+	/**
+	 * The engine reported the pinned CA: HTTP authentication is allowed.
+	 */
+	bool ca_trusted;
+
+	/**
+	 * The next request opens a new connection (the trust changed).
+	 */
+	bool fresh;
 
 	/**
 	 * Limits.
@@ -317,8 +352,10 @@ static getcert_err_t perform(private_getcert_curl_t *this, char *url,
 	{
 		curl_easy_setopt(this->curl, CURLOPT_HTTPGET, 1L);
 	}
+	curl_easy_setopt(this->curl, CURLOPT_FRESH_CONNECT, this->fresh ? 1L : 0L);
 	this->requests++;
 	res = curl_easy_perform(this->curl);
+	this->fresh = FALSE;
 	curl_easy_setopt(this->curl, CURLOPT_HTTPHEADER, NULL);
 	free_headers(headers);
 	curl_easy_getinfo(this->curl, CURLINFO_NUM_CONNECTS, &connects);
@@ -365,7 +402,14 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 			err = GETCERT_ERR_AUTH;
 			break;
 		}
-		/* the TLS handshake verified the server before this 401 arrived */
+		if (!this->ca_trusted || !(this->anchor || this->pin))
+		{
+			DBG1(DBG_CFG, "getcert: %s asks for credentials before its CA "
+				 "certificate matched the pin, refused", this->url);
+			err = GETCERT_ERR_AUTH;
+			break;
+		}
+		/* the TLS handshake authenticated the server before this 401 */
 		err = this->auth->challenge(this->auth, this->www_authenticate);
 		if (err != GETCERT_OK)
 		{
@@ -423,10 +467,147 @@ METHOD(getcert_curl_t, forget, void,
 	}
 }
 
+/**
+ * Require the serverAuth extended key usage of the server certificate
+ * (OpenSSL accepts a certificate without extendedKeyUsage for servers)
+ */
+static int verify_server_auth(int ok, X509_STORE_CTX *ctx)
+{
+	X509 *cert;
+
+	if (ok && X509_STORE_CTX_get_error_depth(ctx) == 0)
+	{
+		cert = X509_STORE_CTX_get_current_cert(ctx);
+		if (!(X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) ||
+			!(X509_get_extended_key_usage(cert) & XKU_SSL_SERVER))
+		{
+			X509_STORE_CTX_set_error(ctx, X509_V_ERR_INVALID_PURPOSE);
+			return 0;
+		}
+	}
+	return ok;
+}
+
+/**
+ * Set up the checks of the server certificate for a new connection
+ * (libcurl's OpenSSL backend calls this after its own setup)
+ */
+static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx,
+						   private_getcert_curl_t *this)
+{
+	X509_VERIFY_PARAM *param;
+
+	if (!this->anchor)
+	{	/* pinned by public key only, or not anchored yet */
+		return CURLE_OK;
+	}
+	param = SSL_CTX_get0_param(ssl_ctx);
+	/* a DNS or IP subjectAltName must match, never the subject's CN */
+	X509_VERIFY_PARAM_set_hostflags(param,
+								X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+								X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	if (X509_VERIFY_PARAM_set1_ip_asc(param, this->host) != 1 &&
+		X509_VERIFY_PARAM_set1_host(param, this->host, 0) != 1)
+	{
+		return CURLE_SSL_CERTPROBLEM;
+	}
+	X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER);
+	SSL_CTX_set_verify(ssl_ctx, SSL_VERIFY_PEER,
+					   this->anchor_is_ca ? verify_server_auth : NULL);
+	return CURLE_OK;
+}
+
+/**
+ * Use a certificate as the one TLS trust anchor, or none (a pin only, or
+ * not anchored yet)
+ */
+static bool set_anchor(private_getcert_curl_t *this, certificate_t *anchor)
+{
+	struct curl_blob blob;
+	chunk_t pem;
+	bool ok;
+
+	if (!anchor)
+	{
+		curl_easy_setopt(this->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(this->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+		/* no session of an unauthenticated connection is ever resumed */
+		curl_easy_setopt(this->curl, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+		return TRUE;
+	}
+	if (!anchor->get_encoding(anchor, CERT_PEM, &pem))
+	{
+		return FALSE;
+	}
+	blob = (struct curl_blob){
+		.data = pem.ptr,
+		.len = pem.len,
+		.flags = CURL_BLOB_COPY,
+	};
+	/* the anchor only, no system CA directory or file */
+	curl_easy_setopt(this->curl, CURLOPT_CAPATH, NULL);
+	ok = curl_easy_setopt(this->curl, CURLOPT_CAINFO_BLOB,
+						  &blob) == CURLE_OK;
+	chunk_free(&pem);
+	curl_easy_setopt(this->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(this->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(this->curl, CURLOPT_SSL_SESSIONID_CACHE, 1L);
+	DESTROY_IF(this->anchor);
+	this->anchor = anchor->get_ref(anchor);
+	return ok;
+}
+
+METHOD(getcert_transport_t, is_authenticated, bool,
+	private_getcert_curl_t *this)
+{
+	return !this->plain && (this->anchor || this->pin);
+}
+
+METHOD(getcert_transport_t, trust_ca, bool,
+	private_getcert_curl_t *this, certificate_t *ca)
+{
+	this->ca_trusted = TRUE;
+	if (this->plain)
+	{
+		return FALSE;
+	}
+	if (this->anchor)
+	{
+		if (this->anchor_is_ca || !this->anchor->equals(this->anchor, ca))
+		{
+			return FALSE;
+		}
+		/* tls_ca is the enrollment CA pinned by fingerprint */
+		DBG1(DBG_CFG, "getcert: %s: the TLS anchor is the enrollment CA, "
+			 "its server certificate must have the serverAuth usage",
+			 this->url);
+	}
+	else if (this->pin)
+	{
+		return FALSE;
+	}
+	else
+	{
+		DBG1(DBG_CFG, "getcert: %s: TLS anchored to the CA '%Y' that matches "
+			 "the pinned fingerprint", this->url, ca->get_subject(ca));
+		if (!set_anchor(this, ca))
+		{
+			this->ca_trusted = FALSE;
+			return FALSE;
+		}
+	}
+	this->anchor_is_ca = TRUE;
+	this->fresh = TRUE;
+	return TRUE;
+}
+
 METHOD(getcert_transport_t, destroy, void,
 	private_getcert_curl_t *this)
 {
 	curl_easy_cleanup(this->curl);
+	DESTROY_IF(this->anchor);
+	free(this->pin);
+	free(this->host);
 	DESTROY_IF(this->auth);
 	chunk_free(&this->body);
 	free(this->content_type);
@@ -437,30 +618,130 @@ METHOD(getcert_transport_t, destroy, void,
 }
 
 /**
- * Pin the TLS trust anchor
+ * The host of a URL, without the brackets of an IPv6 address
  */
-static bool set_trust(private_getcert_curl_t *this, certificate_t *ca)
+static char *url_host(char *url)
 {
-	struct curl_blob blob;
-	chunk_t pem;
+	CURLU *u;
+	char *host = NULL, *copy = NULL;
+	size_t len;
 
-	if (!ca->get_encoding(ca, CERT_PEM, &pem))
+	u = curl_url();
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
 	{
+		len = strlen(host);
+		if (len > 2 && host[0] == '[' && host[len - 1] == ']')
+		{
+			copy = strndup(host + 1, len - 2);
+		}
+		else
+		{
+			copy = strdup(host);
+		}
+		curl_free(host);
+	}
+	curl_url_cleanup(u);
+	return copy;
+}
+
+/*
+ * Described in header
+ */
+char *getcert_curl_parse_pin(char *value)
+{
+	enumerator_t *enumerator;
+	chunk_t fp, hash;
+	char *token, *out = NULL, *b64;
+	bool ok = TRUE;
+
+	if (!value)
+	{
+		return NULL;
+	}
+	if (!strpfx(value, "sha256//"))
+	{
+		if (!getcert_x509_parse_fingerprints(value, &fp) ||
+			fp.len != HASH_SIZE_SHA256)
+		{
+			chunk_free(&fp);
+			return NULL;
+		}
+		b64 = chunk_to_base64(fp, NULL).ptr;
+		chunk_free(&fp);
+		if (asprintf(&out, "sha256//%s", b64) < 0)
+		{
+			out = NULL;
+		}
+		free(b64);
+		return out;
+	}
+	enumerator = enumerator_create_token(value, ";", " ");
+	while (ok && enumerator->enumerate(enumerator, &token))
+	{
+		/* sha256// and the base64 of 32 bytes: 43 characters and '=' */
+		hash = chunk_empty;
+		ok = strpfx(token, "sha256//") && strlen(token) == 8 + 44;
+		if (ok)
+		{
+			hash = chunk_from_base64(chunk_from_str(token + 8), NULL);
+			ok = hash.len == HASH_SIZE_SHA256;
+		}
+		chunk_free(&hash);
+		if (ok)
+		{
+			b64 = out;
+			if (asprintf(&out, "%s%s%s", b64 ?: "", b64 ? ";" : "",
+						 token) < 0)
+			{
+				out = NULL;
+				ok = FALSE;
+			}
+			free(b64);
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (!ok)
+	{
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+/**
+ * Set up server authentication: the pins, and the anchor (tls_ca, else
+ * the enrollment CA if there is no pin), with our checks of the server
+ * certificate; never the system's CA store
+ */
+static bool set_tls(private_getcert_curl_t *this,
+					getcert_curl_params_t *params)
+{
+	certificate_t *anchor;
+
+	if (curl_easy_setopt(this->curl, CURLOPT_SSL_CTX_FUNCTION,
+						 ssl_ctx_cb) != CURLE_OK ||
+		curl_easy_setopt(this->curl, CURLOPT_SSL_CTX_DATA, this) != CURLE_OK)
+	{
+		DBG1(DBG_CFG, "getcert: libcurl lacks the OpenSSL backend needed to "
+			 "check the server certificate");
 		return FALSE;
 	}
-	blob = (struct curl_blob){
-		.data = pem.ptr,
-		.len = pem.len,
-		.flags = CURL_BLOB_COPY,
-	};
-	/* the pinned CA only, no system CA directory */
-	curl_easy_setopt(this->curl, CURLOPT_CAPATH, NULL);
-	if (curl_easy_setopt(this->curl, CURLOPT_CAINFO_BLOB, &blob) != CURLE_OK)
+	if (this->pin &&
+		curl_easy_setopt(this->curl, CURLOPT_PINNEDPUBLICKEY,
+						 this->pin) != CURLE_OK)
 	{
-		chunk_free(&pem);
+		DBG1(DBG_CFG, "getcert: libcurl does not support tls_pin");
 		return FALSE;
 	}
-	chunk_free(&pem);
+	anchor = params->tls_ca ?: (this->pin ? NULL : params->ca_cert);
+	if (!set_anchor(this, anchor))
+	{
+		DBG1(DBG_CFG, "getcert: setting the TLS trust anchor failed");
+		return FALSE;
+	}
+	this->anchor_is_ca = anchor && params->ca_cert &&
+						 anchor->equals(anchor, params->ca_cert);
 	return TRUE;
 }
 
@@ -484,6 +765,8 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 		.public = {
 			.transport = {
 				.request = _request,
+				.is_authenticated = _is_authenticated,
+				.trust_ca = _trust_ca,
 				.destroy = _destroy,
 			},
 			.get_requests = _get_requests,
@@ -493,10 +776,13 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 		.curl = curl_easy_init(),
 		.url = strdup(params->url),
 		.plain = !https,
+		.host = url_host(params->url),
+		.pin = strdupnull(params->tls_pin),
 		.max_size = params->max_size,
 	);
-	if (!this->curl)
+	if (!this->curl || !this->host)
 	{
+		DBG1(DBG_CFG, "getcert: URL '%s' has no host", params->url);
 		destroy(this);
 		return NULL;
 	}
@@ -528,9 +814,8 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 	curl_easy_setopt(this->curl, CURLOPT_HEADERDATA, this);
 	curl_easy_setopt(this->curl, CURLOPT_USERAGENT, "getcert/0.1");
 	curl_easy_setopt(this->curl, CURLOPT_TCP_KEEPALIVE, 1L);
-	if (https && params->tls_ca && !set_trust(this, params->tls_ca))
+	if (https && !set_tls(this, params))
 	{
-		DBG1(DBG_CFG, "getcert: pinning the TLS CA failed");
 		destroy(this);
 		return NULL;
 	}

@@ -34,8 +34,14 @@ typedef struct getcert_curl_params_t getcert_curl_params_t;
 struct getcert_curl_params_t {
 	/** SCEP URL, https:// (http:// only with allow_http) */
 	char *url;
-	/** the only TLS trust anchor, or NULL for the system's CAs */
+	/** the only TLS trust anchor, or NULL (never the system's CAs) */
 	certificate_t *tls_ca;
+	/** the pinned enrollment CA, or NULL if pinned by fingerprint only;
+	 *  the TLS anchor if neither tls_ca nor tls_pin is set */
+	certificate_t *ca_cert;
+	/** TLS server public key pins as getcert_curl_parse_pin() returns
+	 *  them, or NULL */
+	char *tls_pin;
 	/** allow a plain http:// URL (no credentials are ever sent on it) */
 	bool allow_http;
 	/** user for HTTP authentication */
@@ -63,8 +69,19 @@ struct getcert_curl_params_t {
  * for all requests of one enrollment.
  *
  * Redirects are never followed. Credentials are sent only after a 401 on
- * a connection whose server certificate verified against the pinned CA,
- * never over plain HTTP, and are wiped after use.
+ * a connection whose server was authenticated, never over plain HTTP, never
+ * before the engine reported the pinned CA (trust_ca()), and are wiped
+ * after use.
+ *
+ * The server is authenticated by a TLS public key pin (tls_pin), and/or by
+ * its certificate chaining to the one trust anchor: tls_ca, else, without
+ * a pin, the enrollment CA. The system's CA store is never used. The
+ * certificate must carry a DNS or IP subjectAltName matching the URL (the
+ * subject's CN is never considered) and, when the anchor is the enrollment
+ * CA, which also issues user certificates, the serverAuth extended key
+ * usage. A profile pinning the CA by fingerprint only has no anchor before
+ * GetCACert: those first requests are not authenticated, and the transport
+ * anchors to the CA once the engine matched it (trust_ca()).
  */
 struct getcert_curl_t {
 
@@ -101,5 +118,15 @@ struct getcert_curl_t {
  * @return				transport, NULL if the URL is not acceptable
  */
 getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params);
+
+/**
+ * Parse TLS server public key pins: curl's "sha256//<base64>" form, several
+ * separated by ';', or one SHA-256 in hex (colons allowed), each the
+ * SHA-256 of the server's DER SubjectPublicKeyInfo.
+ *
+ * @param value			configured value
+ * @return				allocated "sha256//<base64>[;...]", NULL if invalid
+ */
+char *getcert_curl_parse_pin(char *value);
 
 #endif /** GETCERT_CURL_H_ @}*/

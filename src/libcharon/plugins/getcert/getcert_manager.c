@@ -551,6 +551,7 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 		.identity = profile->get_identity(profile),
 		.ca_cert = profile->get_ca_cert(profile),
 		.ca_fingerprint = profile->get_ca_fingerprint(profile),
+		.ra_fingerprints = profile->get_ra_fingerprints(profile),
 		.poll_interval = 5,
 		.poll_max = 60,
 		.poll_timeout = opts->timeout,
@@ -558,7 +559,9 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 	};
 	getcert_curl_params_t curl_params = {
 		.url = profile->get_url(profile),
-		.tls_ca = profile->get_tls_ca(profile) ?: profile->get_ca_cert(profile),
+		.tls_ca = profile->get_tls_ca(profile),
+		.ca_cert = profile->get_ca_cert(profile),
+		.tls_pin = profile->get_tls_pin(profile),
 		.allow_http = profile->allows_plain_http(profile),
 		.user = profile->get_user(profile),
 		.cb = (getcert_credential_cb_t)credential_cb,

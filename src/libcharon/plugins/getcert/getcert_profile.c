@@ -17,6 +17,10 @@
 #include <ctype.h>
 #include <errno.h>
 
+#include "getcert_curl.h"
+
+#include <getcert_x509.h>
+
 #include <utils/debug.h>
 #include <credentials/certificates/x509.h>
 
@@ -76,6 +80,16 @@ struct private_getcert_profile_t {
 	 * Path the TLS trust anchor was loaded from, if any.
 	 */
 	char *tls_ca_path;
+
+	/**
+	 * TLS server public key pins, if any.
+	 */
+	char *tls_pin;
+
+	/**
+	 * Pinned RA fingerprints, if any.
+	 */
+	chunk_t ra_fps;
 
 	/**
 	 * Timing options.
@@ -158,6 +172,18 @@ METHOD(getcert_profile_t, get_key_size, u_int,
 	return this->key_size;
 }
 
+METHOD(getcert_profile_t, get_tls_pin, char*,
+	private_getcert_profile_t *this)
+{
+	return this->tls_pin;
+}
+
+METHOD(getcert_profile_t, get_ra_fingerprints, chunk_t,
+	private_getcert_profile_t *this)
+{
+	return this->ra_fps;
+}
+
 METHOD(getcert_profile_t, equals, bool,
 	private_getcert_profile_t *this, getcert_profile_t *other_public)
 {
@@ -172,6 +198,8 @@ METHOD(getcert_profile_t, equals, bool,
 		   this->key_size == other->key_size &&
 		   streq(this->ca_path ?: "", other->ca_path ?: "") &&
 		   streq(this->tls_ca_path ?: "", other->tls_ca_path ?: "") &&
+		   streq(this->tls_pin ?: "", other->tls_pin ?: "") &&
+		   chunk_compare(this->ra_fps, other->ra_fps) == 0 &&
 		   memeq(&this->opts, &other->opts, sizeof(this->opts));
 }
 
@@ -192,6 +220,8 @@ METHOD(getcert_profile_t, destroy, void,
 		DESTROY_IF(this->ca_cert);
 		DESTROY_IF(this->tls_ca);
 		free(this->tls_ca_path);
+		free(this->tls_pin);
+		chunk_free(&this->ra_fps);
 		chunk_free(&this->ca_fp);
 		free(this->ca_path);
 		free(this->name);
@@ -252,59 +282,6 @@ static bool check_url(private_getcert_profile_t *this, char *ns)
 }
 
 /**
- * Parse a SHA-256 fingerprint, hex with optional colons, strictly
- */
-static bool parse_fingerprint(char *str, chunk_t *fp)
-{
-	char hex[2 * HASH_SIZE_SHA256 + 1];
-	int len = 0;
-
-	for (; *str; str++)
-	{
-		if (*str == ':')
-		{
-			continue;
-		}
-		if (!isxdigit(*str) || len == sizeof(hex) - 1)
-		{
-			return FALSE;
-		}
-		hex[len++] = *str;
-	}
-	if (len != 2 * HASH_SIZE_SHA256)
-	{
-		return FALSE;
-	}
-	*fp = chunk_from_hex(chunk_create(hex, len), NULL);
-	return TRUE;
-}
-
-/**
- * Calculate the SHA-256 fingerprint of a certificate's DER encoding
- */
-static bool cert_fingerprint(certificate_t *cert, chunk_t *fp)
-{
-	hasher_t *hasher;
-	chunk_t der;
-	bool ok;
-
-	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
-	if (!hasher)
-	{
-		return FALSE;
-	}
-	if (!cert->get_encoding(cert, CERT_ASN1_DER, &der))
-	{
-		hasher->destroy(hasher);
-		return FALSE;
-	}
-	ok = hasher->allocate_hash(hasher, der, fp);
-	hasher->destroy(hasher);
-	chunk_free(&der);
-	return ok;
-}
-
-/**
  * Load the pinned CA certificate and/or fingerprint
  */
 static bool load_ca(private_getcert_profile_t *this, settings_t *settings,
@@ -317,7 +294,8 @@ static bool load_ca(private_getcert_profile_t *this, settings_t *settings,
 
 	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
 							"ca_fingerprint", NULL, ns, this->name);
-	if (str && !parse_fingerprint(str, &this->ca_fp))
+	if (str && (!getcert_x509_parse_fingerprints(str, &this->ca_fp) ||
+				this->ca_fp.len != HASH_SIZE_SHA256))
 	{
 		PROFILE_ERROR(ns, this->name, "ca_fingerprint", "is not a SHA-256 "
 					  "fingerprint (64 hex digits, colons allowed)");
@@ -352,7 +330,7 @@ static bool load_ca(private_getcert_profile_t *this, settings_t *settings,
 					  "certificate", this->ca_path);
 		return FALSE;
 	}
-	if (!cert_fingerprint(this->ca_cert, &fp))
+	if (!getcert_x509_fingerprint(this->ca_cert, &fp))
 	{
 		PROFILE_ERROR(ns, this->name, "ca_cert", "'%s': SHA-256 "
 					  "fingerprint not available", this->ca_path);
@@ -536,14 +514,35 @@ static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
 }
 
 /**
- * Load the optional TLS trust anchor
+ * Load the optional TLS trust anchor and pins, and the RA pins
  */
 static bool load_tls_ca(private_getcert_profile_t *this, settings_t *settings,
 						char *ns)
 {
+	char *str;
+
 	this->tls_ca_path = strdupnull(settings->get_str(settings,
 							"%s.plugins.getcert.profiles.%s.tls_ca", NULL,
 							ns, this->name));
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"tls_pin", NULL, ns, this->name);
+	if (str && !(this->tls_pin = getcert_curl_parse_pin(str)))
+	{
+		PROFILE_ERROR(ns, this->name, "tls_pin", "is not a public key pin "
+					  "(sha256//<base64 of the SHA-256 of the server's "
+					  "SubjectPublicKeyInfo>, several separated by ';', or "
+					  "that SHA-256 in hex)");
+		return FALSE;
+	}
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"ra_fingerprint", NULL, ns, this->name);
+	if (str && !getcert_x509_parse_fingerprints(str, &this->ra_fps))
+	{
+		PROFILE_ERROR(ns, this->name, "ra_fingerprint", "is not a list of "
+					  "SHA-256 fingerprints (64 hex digits each, colons "
+					  "allowed, separated by commas)");
+		return FALSE;
+	}
 	if (!this->tls_ca_path)
 	{
 		return TRUE;
@@ -579,6 +578,8 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 			.get_ca_cert = _get_ca_cert,
 			.get_ca_fingerprint = _get_ca_fingerprint,
 			.get_tls_ca = _get_tls_ca,
+			.get_tls_pin = _get_tls_pin,
+			.get_ra_fingerprints = _get_ra_fingerprints,
 			.get_opts = _get_opts,
 			.allows_plain_http = _allows_plain_http,
 			.get_key_size = _get_key_size,

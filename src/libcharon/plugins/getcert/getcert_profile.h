@@ -113,6 +113,18 @@ struct getcert_profile_t {
 	certificate_t *(*get_tls_ca)(getcert_profile_t *this);
 
 	/**
+	 * Public key pins of the HTTPS server (getcert_curl_parse_pin()).
+	 * @return			"sha256//<base64>[;...]", or NULL
+	 */
+	char *(*get_tls_pin)(getcert_profile_t *this);
+
+	/**
+	 * Pinned SHA-256 fingerprints of the CA's RA certificates.
+	 * @return			concatenated 32 byte fingerprints, or chunk_empty
+	 */
+	chunk_t (*get_ra_fingerprints)(getcert_profile_t *this);
+
+	/**
 	 * Timing options of the profile.
 	 * @return			options (owned by the profile)
 	 */

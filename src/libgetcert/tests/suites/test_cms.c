@@ -281,17 +281,19 @@ END_TEST
 static struct {
 	encryption_algorithm_t alg;
 	size_t key_size;
-	bool allow_weak;
+	u_int weak;
 	bool ok;
 } envelopes[] = {
-	{ ENCR_AES_CBC, 128, FALSE, TRUE },
-	{ ENCR_AES_CBC, 192, FALSE, TRUE },
-	{ ENCR_AES_CBC, 256, FALSE, TRUE },
-	{ ENCR_3DES, 192, TRUE, TRUE },
-	{ ENCR_DES, 64, TRUE, TRUE },
-	/* DES3 and DES only where explicitly allowed */
-	{ ENCR_3DES, 192, FALSE, FALSE },
-	{ ENCR_DES, 64, FALSE, FALSE },
+	{ ENCR_AES_CBC, 128, GETCERT_CMS_AES_ONLY, TRUE },
+	{ ENCR_AES_CBC, 192, GETCERT_CMS_AES_ONLY, TRUE },
+	{ ENCR_AES_CBC, 256, GETCERT_CMS_AES_ONLY, TRUE },
+	{ ENCR_3DES, 192, GETCERT_CMS_ALLOW_DES3, TRUE },
+	{ ENCR_DES, 64, GETCERT_CMS_ALLOW_DES, TRUE },
+	/* DES3 and DES only where explicitly allowed, each on its own */
+	{ ENCR_3DES, 192, GETCERT_CMS_AES_ONLY, FALSE },
+	{ ENCR_DES, 64, GETCERT_CMS_AES_ONLY, FALSE },
+	{ ENCR_3DES, 192, GETCERT_CMS_ALLOW_DES, FALSE },
+	{ ENCR_DES, 64, GETCERT_CMS_ALLOW_DES3, FALSE },
 };
 
 /**
@@ -313,7 +315,7 @@ START_TEST(test_envelope)
 										  envelopes[_i].key_size);
 		ck_assert(env.len);
 		ck_assert((getcert_cms_decrypt(env, cert, key,
-					envelopes[_i].allow_weak, chunk_empty, &plain) ==
+					envelopes[_i].weak, chunk_empty, &plain) ==
 				   GETCERT_OK) == envelopes[_i].ok);
 		if (envelopes[_i].ok)
 		{
@@ -335,7 +337,7 @@ START_TEST(test_envelope_other_recipient)
 	other = gt_cert(other_key, "CN=other", NULL, NULL, NULL, FALSE, 3600);
 	env = getcert_cms_build_enveloped(content, other, ENCR_AES_CBC, 128);
 	gt_log_start();
-	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, chunk_empty,
+	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, chunk_empty,
 								  &plain) == GETCERT_ERR_ENVELOPE);
 	ck_assert(gt_log_contains("not addressed to 'CN=signer'"));
 	gt_log_stop();
@@ -362,7 +364,7 @@ START_TEST(test_envelope_corrupt)
 	{
 		env.ptr[env.len - 17] = 0x00;	/* length byte of [0] */
 	}
-	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, chunk_empty,
+	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, chunk_empty,
 								  &plain) == (last ? GETCERT_ERR_DECRYPT
 												   : GETCERT_ERR_MALFORMED));
 	chunk_free(&env);
@@ -459,7 +461,7 @@ START_TEST(test_implicit_rejection)
 	/* an invalid encrypted key fails alike: as content decryption */
 	ekey = bad_ekey(_i);
 	env = envelope_with(ekey, cek, TRUE);
-	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
 								  &plain) == GETCERT_ERR_DECRYPT);
 	ck_assert(!plain.len);
 	chunk_free(&env);
@@ -469,11 +471,11 @@ START_TEST(test_implicit_rejection)
 	 * every time */
 	subst = substitute(ekey, 16);
 	env = envelope_with(ekey, subst, TRUE);
-	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
 								  &plain) == GETCERT_OK);
 	ck_assert_chunk_eq(plain, content);
 	chunk_free(&plain);
-	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
 								  &plain) == GETCERT_OK);
 	ck_assert_chunk_eq(plain, content);
 	chunk_free(&plain);
@@ -492,14 +494,14 @@ START_TEST(test_implicit_rejection_valid)
 	/* a valid encrypted key is used, never the substitute */
 	ekey = encrypt_key(cek);
 	env = envelope_with(ekey, cek, TRUE);
-	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
 								  &plain) == GETCERT_OK);
 	ck_assert_chunk_eq(plain, content);
 	chunk_free(&plain);
 	chunk_free(&env);
 	subst = substitute(ekey, 16);
 	env = envelope_with(ekey, subst, TRUE);
-	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
 								  &plain) == GETCERT_ERR_DECRYPT);
 	chunk_free(&env);
 	chunk_clear(&subst);
@@ -545,7 +547,7 @@ START_TEST(test_first_recipient)
 	}
 	env = getcert_cms_build_enveloped_with(content, ENCR_AES_CBC, 128, cek,
 										   ktris, TRUE);
-	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
 								  &plain) == expected[_i]);
 	if (expected[_i] == GETCERT_OK)
 	{
@@ -584,7 +586,7 @@ START_TEST(test_bad_padding)
 	env = getcert_cms_build_enveloped_with(padded, ENCR_AES_CBC, 128, cek,
 										   ktri, FALSE);
 	/* bad padding fails exactly as a bad encrypted key does */
-	ck_assert(getcert_cms_decrypt(env, cert, key, FALSE, reject_secret,
+	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
 								  &plain) ==
 			  (_i == 3 ? GETCERT_OK : GETCERT_ERR_DECRYPT));
 	if (_i == 3)
@@ -666,7 +668,7 @@ START_TEST(test_constructed_content)
 	ekey = encrypt_key(cek_c);
 	ktri = getcert_cms_build_ktri(cert, ekey);
 	rebuilt = constructed_envelope(content, cek_c, ktri, FALSE);
-	ck_assert(getcert_cms_decrypt(rebuilt, cert, key, FALSE, reject_secret,
+	ck_assert(getcert_cms_decrypt(rebuilt, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
 								  &plain) == GETCERT_OK);
 	ck_assert_chunk_eq(plain, content);
 	chunk_free(&plain);
@@ -694,7 +696,7 @@ START_TEST(test_many_segments)
 	ktri = getcert_cms_build_ktri(cert, ekey);
 	rebuilt = constructed_envelope(data, cek_c, ktri, TRUE);
 	ck_assert(rebuilt.len > 60000);
-	ck_assert(getcert_cms_decrypt(rebuilt, cert, key, FALSE, reject_secret,
+	ck_assert(getcert_cms_decrypt(rebuilt, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
 								  &plain) == GETCERT_OK);
 	ck_assert_chunk_eq(plain, data);
 	chunk_free(&plain);

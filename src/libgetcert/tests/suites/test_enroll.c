@@ -18,6 +18,7 @@
 #include <getcert_test_ca.h>
 #include <getcert_test_certs.h>
 
+#include <getcert_x509.h>
 #include <credentials/certificates/x509.h>
 
 #define CAPS_MICROMDM "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\n" \
@@ -306,6 +307,160 @@ START_TEST(test_ra)
 }
 END_TEST
 
+START_TEST(test_ra_unauthenticated)
+{
+	certificate_t *cert;
+
+	/* over an unauthenticated connection an RA that is not pinned is not
+	 * believed: the request goes to the CA, which can not decrypt it as
+	 * the RA would */
+	ca->use_ra = TRUE;
+	ca->unauthenticated = TRUE;
+	ck_assert(enroll(key, NULL, NULL, &cert, NULL) != GETCERT_OK);
+	ck_assert(!cert);
+	ck_assert(gt_log_contains("the server is not authenticated and the RA "
+							  "is not pinned"));
+	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 0);
+}
+END_TEST
+
+START_TEST(test_ra_pinned)
+{
+	certificate_t *cert;
+	chunk_t fp, other = chunk_from_chars(
+		0x01,0x02,0x03,0x04,0x05,0x06,0x07,0x08,0x09,0x0a,0x0b,0x0c,0x0d,0x0e,
+		0x0f,0x10,0x11,0x12,0x13,0x14,0x15,0x16,0x17,0x18,0x19,0x1a,0x1b,0x1c,
+		0x1d,0x1e,0x1f,0x20);
+
+	ca->use_ra = TRUE;
+	ca->unauthenticated = TRUE;
+	ck_assert(getcert_x509_fingerprint(ca->ra, &fp));
+	/* one of several pins */
+	params.ra_fingerprints = chunk_cat("cm", other, fp);
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	ck_assert(cert->issued_by(cert, ca->ca, NULL));
+	cert->destroy(cert);
+	chunk_free(&params.ra_fingerprints);
+}
+END_TEST
+
+/**
+ * Certificates of the kind issued to users, offered as RA next to the CA
+ */
+static struct {
+	u_int ku;
+	u_int flags;
+} user_like[] = {
+	/* no keyUsage at all */
+	{ 0, X509_CLIENT_AUTH },
+	/* digitalSignature only, as getcertd issues */
+	{ GETCERT_KU_DIGITAL_SIGNATURE, X509_CLIENT_AUTH },
+	{ GETCERT_KU_DIGITAL_SIGNATURE, X509_NONE },
+	/* keyEncipherment, but a user's extended key usage */
+	{ GETCERT_KU_DIGITAL_SIGNATURE | GETCERT_KU_KEY_ENCIPHERMENT,
+	  X509_CLIENT_AUTH },
+	{ GETCERT_KU_KEY_ENCIPHERMENT, X509_IKE_INTERMEDIATE | X509_CLIENT_AUTH },
+};
+
+START_TEST(test_ra_user_cert)
+{
+	private_key_t *user_key;
+	certificate_t *cert;
+
+	/* a user certificate issued by the CA injected into GetCACert over an
+	 * authenticated connection: never an RA, nothing is encrypted to it
+	 * (the CA decrypts, so the enrollment works) and it signs nothing */
+	user_key = gt_rsa_key(1024);
+	ca->extra = gt_cert_usage(user_key, "C=CH, O=getcert, CN=mallory",
+							  ca->key, ca->ca, user_like[_i].ku,
+							  user_like[_i].flags);
+	ck_assert(ca->extra);
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	ck_assert(gt_log_contains("not an RA"));
+	cert->destroy(cert);
+	user_key->destroy(user_key);
+}
+END_TEST
+
+START_TEST(test_ra_role)
+{
+	certificate_t *cert;
+
+	/* an RA without digitalSignature receives requests (the test CA
+	 * decrypts them with the RA key) but its CertReps are not believed */
+	ca->use_ra = TRUE;
+	ca->ra->destroy(ca->ra);
+	ca->ra = gt_cert_usage(ca->ra_key, "C=CH, O=getcert, CN=Test SCEP RA",
+						   ca->key, ca->ca, GETCERT_KU_KEY_ENCIPHERMENT,
+						   X509_NONE);
+	ck_assert(ca->ra);
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL),
+					 GETCERT_ERR_SIGNATURE);
+	ck_assert(!cert);
+}
+END_TEST
+
+START_TEST(test_anchor_on_trust)
+{
+	certificate_t *cert;
+
+	/* pinned by fingerprint only: the transport anchors TLS to the CA once
+	 * it matched, capabilities and certificates are fetched again, and only
+	 * then the RA counts */
+	ca->use_ra = TRUE;
+	ca->unauthenticated = TRUE;
+	ca->anchor_on_trust = TRUE;
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	ck_assert_int_eq(ca->trust_calls, 2);
+	/* GetCACaps and GetCACert twice, one PKCSReq */
+	ck_assert_int_eq(ca->requests, 5);
+	ck_assert(gt_log_contains("fetching capabilities and certificates "
+							  "again"));
+	cert->destroy(cert);
+}
+END_TEST
+
+START_TEST(test_reply_policy)
+{
+	certificate_t *cert;
+
+	/* CertReps follow the request policy: SHA-1 signatures and DES/3DES
+	 * envelopes only where allowed */
+	switch (_i)
+	{
+		case 0:
+			ca->reply_sha1 = TRUE;
+			break;
+		case 1:
+			ca->reply_enc = ENCR_3DES;
+			break;
+		default:
+			ca->reply_enc = ENCR_DES;
+			break;
+	}
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_ERR_POLICY);
+	ck_assert(!cert);
+	switch (_i)
+	{
+		case 0:
+			params.allow_sha1 = TRUE;
+			break;
+		case 1:
+			params.allow_des3 = TRUE;
+			break;
+		default:
+			/* allowing 3DES does not allow single DES */
+			params.allow_des3 = TRUE;
+			ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL),
+							 GETCERT_ERR_POLICY);
+			params.allow_des = TRUE;
+			break;
+	}
+	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);
+	cert->destroy(cert);
+}
+END_TEST
+
 START_TEST(test_rsa_encryption_oid)
 {
 	certificate_t *cert;
@@ -389,6 +544,12 @@ Suite *enroll_suite_create()
 	tcase_add_test(tc, test_fingerprint_pin);
 	tcase_add_test(tc, test_ca_mismatch);
 	tcase_add_test(tc, test_ra);
+	tcase_add_test(tc, test_ra_unauthenticated);
+	tcase_add_test(tc, test_ra_pinned);
+	tcase_add_loop_test(tc, test_ra_user_cert, 0, countof(user_like));
+	tcase_add_test(tc, test_ra_role);
+	tcase_add_test(tc, test_anchor_on_trust);
+	tcase_add_loop_test(tc, test_reply_policy, 0, 3);
 	tcase_add_test(tc, test_rsa_encryption_oid);
 	tcase_add_test(tc, test_clock_skew);
 	tcase_add_test(tc, test_policy);
