@@ -31,8 +31,7 @@ typedef struct getcert_transport_t getcert_transport_t;
  * Carries SCEP operations to the server (HTTP GET/POST on one URL).
  *
  * The libcurl implementation lives with the plugin; HTTP authentication
- * is handled inside the transport, and only after the engine reported the
- * pinned CA with trust_ca().
+ * is handled inside the transport, only towards an authenticated server.
  */
 struct getcert_transport_t {
 
@@ -66,8 +65,8 @@ struct getcert_transport_t {
 	/**
 	 * Report that the CA certificate of GetCACert matched the pin.
 	 *
-	 * Until then the transport answers no HTTP authentication request.
-	 * A transport without a configured TLS anchor or pin anchors TLS to
+	 * A transport without a configured TLS anchor or pin answers no HTTP
+	 * authentication request before; it anchors TLS to
 	 * this CA from now on, on a new connection; what it received before
 	 * was not authenticated and should be fetched again.
 	 *

@@ -13,11 +13,12 @@ tb_nginx_start winnetou 443 http://127.0.0.1:8080 "$W/htpasswd" || return 1
 
 (umask 077; echo carol-pw > "$C/password"; echo wrong-pw > "$C/wrong")
 
-# getcert-enroll in carol through nginx
+# getcert-enroll in carol through nginx (scepserver's CertReps: SHA-1,
+# DES-CBC)
 carol_enroll()
 {
 	tb_exec carol timeout 60 "$ENROLL" \
-		--url https://winnetou.strongswan.org/scep \
+		--url https://winnetou.strongswan.org/scep --allow-sha1 --allow-des \
 		--tls-ca "$TB_DIR/pki/caCert.pem" --ca-cert "$TB_SCEP_CA" \
 		--identity carol@strongswan.org --user carol --challenge secret "$@"
 }

@@ -77,11 +77,6 @@ struct private_getcert_curl_t {
 	char *pin;
 
 	/**
-	 * The engine reported the pinned CA: HTTP authentication is allowed.
-	 */
-	bool ca_trusted;
-
-	/**
 	 * The next request opens a new connection (the trust changed).
 	 */
 	bool fresh;
@@ -402,8 +397,8 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 			err = GETCERT_ERR_AUTH;
 			break;
 		}
-		if (!this->ca_trusted || !(this->anchor || this->pin))
-		{
+		if (!this->anchor && !this->pin)
+		{	/* the CA is pinned by fingerprint only and did not match yet */
 			DBG1(DBG_CFG, "getcert: %s asks for credentials before its CA "
 				 "certificate matched the pin, refused", this->url);
 			err = GETCERT_ERR_AUTH;
@@ -492,9 +487,9 @@ static int verify_server_auth(int ok, X509_STORE_CTX *ctx)
  * Set up the checks of the server certificate for a new connection
  * (libcurl's OpenSSL backend calls this after its own setup)
  */
-static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx,
-						   private_getcert_curl_t *this)
+static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *data)
 {
+	private_getcert_curl_t *this = data;
 	X509_VERIFY_PARAM *param;
 
 	if (!this->anchor)
@@ -566,7 +561,6 @@ METHOD(getcert_transport_t, is_authenticated, bool,
 METHOD(getcert_transport_t, trust_ca, bool,
 	private_getcert_curl_t *this, certificate_t *ca)
 {
-	this->ca_trusted = TRUE;
 	if (this->plain)
 	{
 		return FALSE;
@@ -592,7 +586,6 @@ METHOD(getcert_transport_t, trust_ca, bool,
 			 "the pinned fingerprint", this->url, ca->get_subject(ca));
 		if (!set_anchor(this, ca))
 		{
-			this->ca_trusted = FALSE;
 			return FALSE;
 		}
 	}
@@ -652,27 +645,27 @@ char *getcert_curl_parse_pin(char *value)
 {
 	enumerator_t *enumerator;
 	chunk_t fp, hash;
-	char *token, *out = NULL, *b64;
+	char *token, *out, *b64;
 	bool ok = TRUE;
 
 	if (!value)
 	{
 		return NULL;
 	}
+	/* normalized, never longer than the value or one pin in curl's form */
+	out = calloc(1, strlen(value) + 64);
 	if (!strpfx(value, "sha256//"))
 	{
 		if (!getcert_x509_parse_fingerprints(value, &fp) ||
 			fp.len != HASH_SIZE_SHA256)
 		{
 			chunk_free(&fp);
+			free(out);
 			return NULL;
 		}
 		b64 = chunk_to_base64(fp, NULL).ptr;
 		chunk_free(&fp);
-		if (asprintf(&out, "sha256//%s", b64) < 0)
-		{
-			out = NULL;
-		}
+		sprintf(out, "sha256//%s", b64);
 		free(b64);
 		return out;
 	}
@@ -690,21 +683,18 @@ char *getcert_curl_parse_pin(char *value)
 		chunk_free(&hash);
 		if (ok)
 		{
-			b64 = out;
-			if (asprintf(&out, "%s%s%s", b64 ?: "", b64 ? ";" : "",
-						 token) < 0)
+			if (*out)
 			{
-				out = NULL;
-				ok = FALSE;
+				strcat(out, ";");
 			}
-			free(b64);
+			strcat(out, token);
 		}
 	}
 	enumerator->destroy(enumerator);
-	if (!ok)
+	if (!ok || !*out)
 	{
 		free(out);
-		out = NULL;
+		return NULL;
 	}
 	return out;
 }

@@ -69,9 +69,9 @@ struct getcert_curl_params_t {
  * for all requests of one enrollment.
  *
  * Redirects are never followed. Credentials are sent only after a 401 on
- * a connection whose server was authenticated, never over plain HTTP, never
- * before the engine reported the pinned CA (trust_ca()), and are wiped
- * after use.
+ * a connection whose server was authenticated, never over plain HTTP, and
+ * are wiped after use: with the CA pinned by fingerprint only, not before
+ * the engine reported the matching CA (trust_ca()) and TLS is anchored.
  *
  * The server is authenticated by a TLS public key pin (tls_pin), and/or by
  * its certificate chaining to the one trust anchor: tls_ca, else, without

@@ -510,6 +510,12 @@ static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
 		return FALSE;
 	}
 	o->max_tries = tries;
+	o->allow_sha1 = settings->get_bool(settings, "%s.plugins.getcert.profiles."
+							"%s.allow_sha1", FALSE, ns, this->name);
+	o->allow_des3 = settings->get_bool(settings, "%s.plugins.getcert.profiles."
+							"%s.allow_des3", FALSE, ns, this->name);
+	o->allow_des = settings->get_bool(settings, "%s.plugins.getcert.profiles."
+							"%s.allow_des", FALSE, ns, this->name);
 	return TRUE;
 }
 

@@ -50,6 +50,12 @@ struct getcert_profile_opts_t {
 	u_int retry_max;
 	/** password attempts per enrollment */
 	u_int max_tries;
+	/** SHA-1 in requests if the server lacks SHA-256, and in CertReps */
+	bool allow_sha1;
+	/** DES-EDE3-CBC in requests if the server lacks AES, and in CertReps */
+	bool allow_des3;
+	/** DES-CBC in CertRep envelopes */
+	bool allow_des;
 };
 
 /**
