@@ -419,10 +419,17 @@ static bool write_pair(chunk_t key, chunk_t cert)
 {
 	out_file_t k = { .path = opt.out_key }, c = { .path = opt.out_cert };
 
-	if (stage(&k, key, 0600) && stage(&c, cert, 0644) &&
-		commit(&k) && commit(&c))
+	if (stage(&k, key, 0600) && stage(&c, cert, 0644) && commit(&k))
 	{
-		return TRUE;
+		if (commit(&c))
+		{
+			return TRUE;
+		}
+		if (opt.replace)
+		{	/* rename() in the same directory hardly fails, but say so */
+			fprintf(stderr, "warning: %s was replaced but %s was not, they "
+					"do not match\n", opt.out_key, opt.out_cert);
+		}
 	}
 	discard(&k);
 	discard(&c);
