@@ -48,6 +48,7 @@ check "the certificate is for carol's new key" \
 	same_key "$C/key.pem" "$C/cert.pem"
 check "the private key file is readable by its owner only" \
 	grep_cmd "^600$" stat -c %a "$C/key.pem"
+sleep 1	# the renewed certificate must start later (seconds) than the current
 check "renewal signed with the current certificate succeeds" \
 	carol_enroll --ca-cert "$TB_SCEP_CA" --challenge-file "$C/challenge" \
 	--renew-cert "$C/cert.pem" --renew-key "$C/key.pem" \
