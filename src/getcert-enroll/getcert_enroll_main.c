@@ -572,8 +572,9 @@ static int run()
 	char *challenge = NULL;
 	int rc = 2;
 
-	if (!(opt.get_crl ? check_output(opt.get_crl)
-					  : check_output(opt.out_key) && check_output(opt.out_cert)))
+	/* refuse an unusable output path before anything is sent */
+	if (opt.get_crl ? !check_output(opt.get_crl)
+					: !check_output(opt.out_key) || !check_output(opt.out_cert))
 	{
 		return 1;
 	}
