@@ -30,7 +30,7 @@ tb_htpasswd "$TB_DIR/winnetou/htpasswd" carol carol-pw || exit 1
 tb_nginx_start winnetou 443 http://127.0.0.1:8080 \
 	"$TB_DIR/winnetou/htpasswd" || exit 1
 C=$TB_DIR/carol
-(umask 077; echo carol-pw > "$C/password")
+(umask 077; echo carol-pw > "$C/password"; echo secret > "$C/challenge")
 SCEP_LOG=$TB_DIR/winnetou/scepserver.log
 
 now_ms()
@@ -54,15 +54,15 @@ enroll_once()
 	case "$client-$path" in
 		getcert-http)
 			tb_exec carol "$ENROLL" --url http://winnetou.strongswan.org:8080/scep \
-				--plain-http --ca-cert "$TB_SCEP_CA" --challenge secret \
+				--plain-http --ca-cert "$TB_SCEP_CA" --challenge-file "$C/challenge" \
 				--identity carol@strongswan.org --key "$dir/key.pem" \
-				--out-key "$dir/key.pem" --out-cert "$dir/cert.pem" ;;
+				--out-key "$dir/key.pem" --out-cert "$dir/cert.pem" --replace ;;
 		getcert-https)
 			tb_exec carol "$ENROLL" --url https://winnetou.strongswan.org/scep \
 				--tls-ca "$TB_DIR/pki/caCert.pem" --ca-cert "$TB_SCEP_CA" \
-				--user carol --password-file "$C/password" --challenge secret \
+				--user carol --password-file "$C/password" --challenge-file "$C/challenge" \
 				--identity carol@strongswan.org --key "$dir/key.pem" \
-				--out-key "$dir/key.pem" --out-cert "$dir/cert.pem" ;;
+				--out-key "$dir/key.pem" --out-cert "$dir/cert.pem" --replace ;;
 		scepclient-http)
 			tb_exec carol scepclient \
 				-server-url http://winnetou.strongswan.org:8080/scep \

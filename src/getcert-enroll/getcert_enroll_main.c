@@ -24,8 +24,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <getopt.h>
+#include <errno.h>
+#include <libgen.h>
 #include <time.h>
 #include <sys/time.h>
+#include <sys/stat.h>
 
 #include <library.h>
 #include <utils/debug.h>
@@ -47,7 +50,7 @@ static struct {
 	char *tls_ca;
 	char *tls_pin;
 	char *ra_fp;
-	char *challenge;
+	char *challenge_file;
 	char *password_file;
 	char *key;
 	char *renew_cert;
@@ -61,6 +64,7 @@ static struct {
 	bool allow_sha1;
 	bool allow_des;
 	bool stats;
+	bool replace;
 	int timeout;
 	int poll_timeout;
 	int level;
@@ -77,14 +81,14 @@ static void usage(FILE *out)
 "usage: getcert-enroll --url URL --identity ID --out-key FILE --out-cert FILE\n"
 "         [--ca-cert FILE] [--ca-fingerprint SHA256] [--tls-ca FILE]\n"
 "         [--tls-pin sha256//BASE64] [--ra-fingerprint SHA256[,...]]\n"
-"         [--user NAME] [--password-file FILE] [--challenge PASSWORD]\n"
+"         [--user NAME] [--password-file FILE] [--challenge-file FILE]\n"
 "         [--subject DN] [--key FILE | --key-size BITS]\n"
-"         [--renew-cert FILE --renew-key FILE] [--plain-http]\n"
+"         [--renew-cert FILE --renew-key FILE] [--replace] [--plain-http]\n"
 "         [--allow-des3] [--allow-sha1] [--allow-des]\n"
 "         [--timeout S] [--poll-timeout S]\n"
 "         [--stats] [--debug LEVEL]\n"
 "       getcert-enroll --url URL --ca-cert FILE --renew-cert FILE\n"
-"         --renew-key FILE --identity ID --get-crl FILE\n"
+"         --renew-key FILE --identity ID --get-crl FILE [--replace]\n"
 "\n"
 "  The CA is pinned with --ca-cert and/or --ca-fingerprint. The HTTPS\n"
 "  server is authenticated by --tls-pin (SHA-256 of its public key) and/or\n"
@@ -95,11 +99,20 @@ static void usage(FILE *out)
 "  --ra-fingerprint. --allow-des3/--allow-sha1 also accept them in replies,\n"
 "  --allow-des accepts DES-CBC in replies only. The HTTP password comes\n"
 "  from --password-file or GETCERT_PASSWORD; server challenges are shown\n"
-"  on stderr and answered from stdin. --challenge sets SCEP's\n"
-"  challengePassword. --get-crl fetches the CA's CRL (GetCRL, signed with\n"
-"  the current certificate) instead of enrolling.\n"
-"  Exit codes: 0 issued, 1 usage, 2 failed, 3 rejected\n"
-"  by the CA or authentication, 4 transient (retry later).\n");
+"  on stderr and answered from stdin. SCEP's challengePassword comes from\n"
+"  --challenge-file (one line, \"-\" reads stdin) or GETCERT_CHALLENGE,\n"
+"  never from the command line. --get-crl fetches the CA's CRL (GetCRL,\n"
+"  signed with the current certificate) instead of enrolling.\n"
+"\n"
+"  Output files are created new (O_EXCL|O_NOFOLLOW), the key 0600, the\n"
+"  certificate and CRL 0644; an existing file or a symbolic link at an\n"
+"  output path is refused before anything is sent. --replace replaces\n"
+"  existing regular files instead: each is written to a new temporary\n"
+"  file in the same directory, synced and renamed over it (never through\n"
+"  a symbolic link, which is still refused). A renewal that returns no\n"
+"  newer certificate fails (exit 3) and leaves the current files alone.\n"
+"  Exit codes: 0 issued, 1 usage, 2 failed, 3 rejected by the CA (or\n"
+"  not renewed) or authentication, 4 transient (retry later).\n");
 }
 
 /**
@@ -195,21 +208,320 @@ static private_key_t *load_key(char *path)
 }
 
 /**
- * Write a file atomically, mask is the umask to create it with
+ * Check before enrolling that an output path can be written: nothing there,
+ * or with --replace a regular file. Never follows a symbolic link.
  */
-static bool write_file(char *path, chunk_t data, mode_t mask)
+static bool check_output(char *path)
 {
-	char tmp[4096];
+	struct stat st;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	unlink(tmp);
-	if (!chunk_write(data, tmp, mask, TRUE) || rename(tmp, path) != 0)
+	if (lstat(path, &st) != 0)
 	{
-		fprintf(stderr, "writing %s failed\n", path);
-		unlink(tmp);
+		if (errno == ENOENT)
+		{
+			return TRUE;
+		}
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return FALSE;
+	}
+	if (S_ISLNK(st.st_mode))
+	{
+		fprintf(stderr, "%s is a symbolic link, refusing to write through "
+				"or replace it\n", path);
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode))
+	{
+		fprintf(stderr, "%s exists and is not a regular file, refusing to "
+				"write it\n", path);
+		return FALSE;
+	}
+	if (!opt.replace)
+	{
+		fprintf(stderr, "%s exists, refusing to overwrite it (--replace "
+				"replaces it atomically)\n", path);
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/**
+ * Write data to a file created with O_EXCL|O_NOFOLLOW and sync it; a
+ * file that exists (a symbolic link included) is never opened.
+ * Returns 0, or the errno of the failure (nothing is left behind).
+ */
+static int write_new(char *path, chunk_t data, mode_t mode)
+{
+	ssize_t len;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  mode);
+	if (fd < 0)
+	{
+		return errno;
+	}
+	while (data.len)
+	{
+		len = write(fd, data.ptr, data.len);
+		if (len < 0 && errno == EINTR)
+		{
+			continue;
+		}
+		if (len <= 0)
+		{
+			err = len ? errno : EIO;
+			break;
+		}
+		data = chunk_skip(data, len);
+	}
+	if (!err && fsync(fd) != 0)
+	{
+		err = errno;
+	}
+	if (close(fd) != 0 && !err)
+	{
+		err = errno;
+	}
+	if (err)
+	{
+		unlink(path);
+	}
+	return err;
+}
+
+/**
+ * An output file being written
+ */
+typedef struct {
+	/** the path given on the command line */
+	char *path;
+	/** the temporary file it is staged in with --replace */
+	char tmp[PATH_MAX];
+	/** whether the file (path, or tmp with --replace) exists now */
+	bool created;
+} out_file_t;
+
+/**
+ * Stage an output file: without --replace create it new at its path,
+ * with --replace create a new temporary file in the same directory
+ */
+static bool stage(out_file_t *out, chunk_t data, mode_t mode)
+{
+	rng_t *rng;
+	char *target = out->path;
+	uint32_t rnd;
+	int i;
+
+	int err = EINVAL;
+
+	if (!opt.replace)
+	{
+		err = write_new(target, data, mode);
+		if (err)
+		{
+			fprintf(stderr, "creating %s failed: %s%s\n", target,
+					strerror(err), err == EEXIST ? " (left as it is)" : "");
+		}
+		out->created = !err;
+		return out->created;
+	}
+	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
+	for (i = 0; rng && i < 8; i++)
+	{
+		if (!rng->get_bytes(rng, sizeof(rnd), (uint8_t*)&rnd) ||
+			snprintf(out->tmp, sizeof(out->tmp), "%s.%08x.tmp", target,
+					 rnd) >= sizeof(out->tmp))
+		{
+			err = EINVAL;
+			break;
+		}
+		err = write_new(out->tmp, data, mode);
+		if (err != EEXIST)
+		{
+			break;
+		}
+	}
+	DESTROY_IF(rng);
+	if (err)
+	{
+		fprintf(stderr, "creating a temporary file for %s failed: %s\n",
+				target, strerror(err));
+	}
+	out->created = !err;
+	return out->created;
+}
+
+/**
+ * Sync the directory of a path, so a rename is durable
+ */
+static void sync_dir(char *path)
+{
+	char buf[PATH_MAX];
+	int fd;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	fd = open(dirname(buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+	{
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/**
+ * Put a staged file in place: with --replace rename the temporary file
+ * over the path (rename replaces a directory entry, it never follows a
+ * symbolic link at the target, which check_output() refused anyway)
+ */
+static bool commit(out_file_t *out)
+{
+	if (!opt.replace)
+	{
+		return TRUE;
+	}
+	if (!check_output(out->path))
+	{
+		return FALSE;
+	}
+	if (rename(out->tmp, out->path) != 0)
+	{
+		fprintf(stderr, "replacing %s failed: %s\n", out->path,
+				strerror(errno));
+		return FALSE;
+	}
+	out->created = FALSE;
+	sync_dir(out->path);
+	return TRUE;
+}
+
+/**
+ * Remove what a failed write left behind: a temporary file, or a new
+ * file whose partner could not be written
+ */
+static void discard(out_file_t *out)
+{
+	if (out->created)
+	{
+		unlink(opt.replace ? out->tmp : out->path);
+		out->created = FALSE;
+	}
+}
+
+/**
+ * Write one file, new or (--replace) replacing a regular file atomically
+ */
+static bool write_file(char *path, chunk_t data, mode_t mode)
+{
+	out_file_t out = { .path = path };
+
+	if (stage(&out, data, mode) && commit(&out))
+	{
+		return TRUE;
+	}
+	discard(&out);
+	return FALSE;
+}
+
+/**
+ * Write the key (0600) and the certificate (0644) as a pair: both new
+ * files, or with --replace both staged before either replaces its file
+ */
+static bool write_pair(chunk_t key, chunk_t cert)
+{
+	out_file_t k = { .path = opt.out_key }, c = { .path = opt.out_cert };
+
+	if (stage(&k, key, 0600) && stage(&c, cert, 0644) && commit(&k))
+	{
+		if (commit(&c))
+		{
+			return TRUE;
+		}
+		if (opt.replace)
+		{	/* rename() in the same directory hardly fails, but say so */
+			fprintf(stderr, "warning: %s was replaced but %s was not, they "
+					"do not match\n", opt.out_key, opt.out_cert);
+		}
+	}
+	discard(&k);
+	discard(&c);
+	return FALSE;
+}
+
+/**
+ * Read the SCEP challengePassword from --challenge-file or
+ * GETCERT_CHALLENGE (wiped from the environment); one line, the trailing
+ * newline stripped. Returns FALSE on a bad source, *pw NULL if none.
+ */
+static bool read_challenge(char **pw)
+{
+	chunk_t data = chunk_empty;
+	char *env;
+	size_t len;
+	int fd;
+	bool ok = FALSE;
+
+	*pw = NULL;
+	if (opt.challenge_file)
+	{
+		fd = streq(opt.challenge_file, "-") ? 0
+					: open(opt.challenge_file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || !chunk_from_fd(fd, &data))
+		{
+			fprintf(stderr, "reading the challenge password from %s "
+					"failed\n", opt.challenge_file);
+			if (fd > 0)
+			{
+				close(fd);
+			}
+			return FALSE;
+		}
+		if (fd > 0)
+		{
+			close(fd);
+		}
+	}
+	else
+	{
+		env = getenv("GETCERT_CHALLENGE");
+		if (!env)
+		{
+			return TRUE;
+		}
+		data = chunk_clone(chunk_from_str(env));
+		memwipe(env, strlen(env));
+		unsetenv("GETCERT_CHALLENGE");
+	}
+	len = data.len;
+	if (len && data.ptr[len - 1] == '\n')
+	{
+		len--;
+		if (len && data.ptr[len - 1] == '\r')
+		{
+			len--;
+		}
+	}
+	if (!len)
+	{
+		fprintf(stderr, "the challenge password is empty\n");
+	}
+	else if (memchr(data.ptr, '\n', len) || memchr(data.ptr, '\r', len) ||
+			 memchr(data.ptr, '\0', len))
+	{
+		fprintf(stderr, "the challenge password must be a single line\n");
+	}
+	else if (len > 255)
+	{
+		fprintf(stderr, "the challenge password is longer than 255 "
+				"characters\n");
+	}
+	else
+	{
+		*pw = strndup(data.ptr, len);
+		ok = TRUE;
+	}
+	chunk_clear(&data);
+	return ok;
 }
 
 static int run()
@@ -222,7 +534,6 @@ static int run()
 		.allow_des3 = opt.allow_des3,
 		.allow_sha1 = opt.allow_sha1,
 		.allow_des = opt.allow_des,
-		.challenge_password = opt.challenge,
 	};
 	getcert_curl_params_t curl_params = {
 		.url = opt.url,
@@ -242,9 +553,20 @@ static int run()
 	getcert_curl_t *curl = NULL;
 	getcert_err_t err = GETCERT_ERR_INTERNAL;
 	struct timeval start, end;
-	chunk_t enc;
+	chunk_t enc, key_enc = chunk_empty;
+	char *challenge = NULL;
 	int rc = 2;
 
+	/* refuse an unusable output path before anything is sent */
+	if (opt.get_crl ? !check_output(opt.get_crl)
+					: !check_output(opt.out_key) || !check_output(opt.out_cert))
+	{
+		return 1;
+	}
+	if (!read_challenge(&challenge))
+	{
+		return 1;
+	}
 	identity = identification_create_from_string(opt.identity);
 	user = identification_create_from_string(opt.user ?: opt.identity);
 	if (opt.subject)
@@ -305,6 +627,7 @@ static int run()
 		rc = 1;
 		goto out;
 	}
+	params.challenge_password = challenge;
 	engine = getcert_enroll_create(&curl->transport, &params);
 
 	if (opt.get_crl)
@@ -312,7 +635,7 @@ static int run()
 		err = engine->get_crl(engine, renew, renew_key, &cert);
 		if (err == GETCERT_OK && cert->get_encoding(cert, CERT_PEM, &enc))
 		{
-			if (write_file(opt.get_crl, enc, 0022))
+			if (write_file(opt.get_crl, enc, 0644))
 			{
 				printf("CRL of '%Y' written to %s\n", cert->get_issuer(cert),
 					   opt.get_crl);
@@ -345,23 +668,23 @@ static int run()
 			fprintf(stderr, "  %N\n", scep_fail_names,
 					engine->get_fail_info(engine));
 		}
+		if (err == GETCERT_ERR_NOT_RENEWED)
+		{
+			fprintf(stderr, "  %s and %s are left as they are\n",
+					opt.renew_cert, opt.renew_key);
+		}
 		rc = err == GETCERT_ERR_REJECTED || err == GETCERT_ERR_AUTH ||
-			 err == GETCERT_ERR_NO_CREDENTIALS ? 3 :
+			 err == GETCERT_ERR_NO_CREDENTIALS ||
+			 err == GETCERT_ERR_NOT_RENEWED ? 3 :
 			 getcert_err_is_transient(err) ? 4 : 2;
 		goto out;
 	}
-	if (!key->get_encoding(key, PRIVKEY_PEM, &enc))
+	if (!key->get_encoding(key, PRIVKEY_PEM, &key_enc) ||
+		!cert->get_encoding(cert, CERT_PEM, &enc))
 	{
 		goto out;
 	}
-	if (!write_file(opt.out_key, enc, 0077))
-	{
-		chunk_clear(&enc);
-		goto out;
-	}
-	chunk_clear(&enc);
-	if (!cert->get_encoding(cert, CERT_PEM, &enc) ||
-		!write_file(opt.out_cert, enc, 0022))
+	if (!write_pair(key_enc, enc))
 	{
 		chunk_free(&enc);
 		goto out;
@@ -372,6 +695,12 @@ static int run()
 	rc = 0;
 
 out:
+	chunk_clear(&key_enc);
+	if (challenge)
+	{
+		memwipe(challenge, strlen(challenge));
+		free(challenge);
+	}
 	DESTROY_IF(engine);
 	if (curl)
 	{
@@ -406,6 +735,8 @@ int main(int argc, char *argv[])
 		{ "ra-fingerprint", required_argument, NULL, 'A' },
 		{ "allow-des", no_argument, NULL, 'D' },
 		{ "challenge", required_argument, NULL, 'C' },
+		{ "challenge-file", required_argument, NULL, 'F' },
+		{ "replace", no_argument, NULL, 'W' },
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "key-size", required_argument, NULL, 'b' },
@@ -440,7 +771,16 @@ int main(int argc, char *argv[])
 			case 'Q': opt.tls_pin = optarg; break;
 			case 'A': opt.ra_fp = optarg; break;
 			case 'D': opt.allow_des = TRUE; break;
-			case 'C': opt.challenge = optarg; break;
+			case 'C':
+				memwipe(optarg, strlen(optarg));
+				fprintf(stderr, "--challenge is refused: a password on the "
+						"command line is visible to every user (ps, "
+						"/proc); use --challenge-file FILE (\"-\" for "
+						"stdin) or the GETCERT_CHALLENGE environment "
+						"variable\n");
+				return 1;
+			case 'F': opt.challenge_file = optarg; break;
+			case 'W': opt.replace = TRUE; break;
 			case 'p': opt.password_file = optarg; break;
 			case 'k': opt.key = optarg; break;
 			case 'b': opt.key_size = atoi(optarg); break;

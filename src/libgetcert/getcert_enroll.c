@@ -584,31 +584,39 @@ static getcert_err_t extract_cert(private_getcert_enroll_t *this,
 }
 
 /**
- * Send a request, poll while PENDING
+ * Send a request, poll while PENDING. poll_timeout bounds the whole time
+ * spent polling: the last wait is clipped to the deadline (a final poll
+ * at the deadline is sent), and every poll counts at least a second, so a
+ * zero interval cannot poll without bound either.
  */
 static getcert_err_t request_polling(private_getcert_enroll_t *this,
 									 scep_request_t *req, chunk_t subject,
 									 scep_reply_t *reply)
 {
 	getcert_err_t err;
-	u_int delay, waited = 0;
+	u_int delay, wait, waited = 0, elapsed;
+	timeval_t start, now;
 	chunk_t data;
 
 	err = transact(this, req, reply);
 	delay = min(this->params.poll_interval, this->params.poll_max);
+	time_monotonic(&start);
 	while (err == GETCERT_OK && reply->status == SCEP_PENDING)
 	{
-		if (waited >= this->params.poll_timeout)
+		time_monotonic(&now);
+		elapsed = max(waited, (u_int)(now.tv_sec - start.tv_sec));
+		if (elapsed >= this->params.poll_timeout)
 		{
 			DBG1(DBG_LIB, "SCEP: request still PENDING after %us, giving up",
-				 waited);
+				 elapsed);
 			return GETCERT_ERR_PENDING;
 		}
+		wait = min(delay, this->params.poll_timeout - elapsed);
 		DBG1(DBG_LIB, "SCEP: request PENDING at the CA, polling in %us",
-			 delay);
-		wait_seconds(delay);
+			 wait);
+		wait_seconds(wait);
 		/* every poll counts at least a second against the timeout */
-		waited += max(delay, 1);
+		waited = elapsed + max(wait, 1);
 		delay = min(max(delay * 2, this->params.poll_interval),
 					this->params.poll_max);
 
@@ -726,6 +734,41 @@ static chunk_t transaction_id(private_key_t *key)
 }
 
 /**
+ * Whether a certificate a renewal returned is newer than the current one:
+ * another certificate (encoding and serial) with a later notBefore
+ */
+static bool is_renewed(certificate_t *cert, certificate_t *current)
+{
+	time_t nb, current_nb;
+	chunk_t serial, current_serial;
+
+	if (cert->equals(cert, current))
+	{
+		DBG1(DBG_LIB, "SCEP: the CA returned the current certificate "
+			 "'%Y' instead of a renewed one", cert->get_subject(cert));
+		return FALSE;
+	}
+	serial = ((x509_t*)cert)->get_serial((x509_t*)cert);
+	current_serial = ((x509_t*)current)->get_serial((x509_t*)current);
+	if (chunk_equals(serial, current_serial))
+	{
+		DBG1(DBG_LIB, "SCEP: the renewed certificate has the serial %#B of "
+			 "the current one", &serial);
+		return FALSE;
+	}
+	cert->get_validity(cert, NULL, &nb, NULL);
+	current->get_validity(current, NULL, &current_nb, NULL);
+	if (nb <= current_nb)
+	{
+		DBG1(DBG_LIB, "SCEP: the renewed certificate is valid from %T, not "
+			 "later than the current one (valid from %T)", &nb, FALSE,
+			 &current_nb, FALSE);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
  * Subject DN of the request: configured, the identity if it is a DN, or
  * CN=<identity>
  */
@@ -823,6 +866,10 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 		err = getcert_check_issued(cert, key, this->ca,
 								   this->params.identity,
 								   this->params.max_skew);
+		if (err == GETCERT_OK && current && !is_renewed(cert, current))
+		{
+			err = GETCERT_ERR_NOT_RENEWED;
+		}
 		if (err == GETCERT_OK)
 		{
 			*out = cert;

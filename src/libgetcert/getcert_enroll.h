@@ -62,7 +62,8 @@ struct getcert_enroll_params_t {
 	u_int poll_interval;
 	/** longest CertPoll delay in seconds */
 	u_int poll_max;
-	/** give up polling after this many seconds (each poll counts >= 1 s) */
+	/** give up polling after this many seconds: the whole polling time,
+	 *  the last wait is clipped to it (each poll counts >= 1 s) */
 	u_int poll_timeout;
 	/** clock skew in seconds tolerated for the notBefore of the result */
 	u_int max_skew;
@@ -112,6 +113,9 @@ struct getcert_enroll_t {
 	 * current certificate a RenewalReq (if the server offers Renewal),
 	 * falling back to a PKCSReq signed with the current certificate if the
 	 * server rejects the RenewalReq. PENDING is polled with backoff.
+	 * A renewal whose result is the current certificate, or not newer
+	 * than it (same serial, notBefore not later), fails with
+	 * GETCERT_ERR_NOT_RENEWED.
 	 *
 	 * @param key		key to certify
 	 * @param current	current certificate for renewal, or NULL

@@ -37,6 +37,7 @@ ENUM(getcert_err_names, GETCERT_OK, GETCERT_ERR_INTERNAL,
 	"issued certificate does not chain to the pinned CA",
 	"issued certificate does not carry our identity",
 	"issued certificate validity is not acceptable",
+	"the CA did not renew the certificate",
 	"internal error",
 );
 

@@ -72,6 +72,8 @@ enum getcert_err_t {
 	GETCERT_ERR_CERT_IDENTITY,
 	/** issued certificate not valid now, or inconsistent validity */
 	GETCERT_ERR_CERT_VALIDITY,
+	/** a renewal returned the current certificate, or one not newer */
+	GETCERT_ERR_NOT_RENEWED,
 	/** local failure (crypto not available, out of memory) */
 	GETCERT_ERR_INTERNAL,
 };

@@ -63,6 +63,12 @@ struct private_gt_ca_t {
 	 * Serial of the next certificate.
 	 */
 	u_char serial;
+
+	/**
+	 * notBefore of the last certificate issued; each new one starts later,
+	 * as with a real CA, even within the same second.
+	 */
+	time_t last_nb;
 };
 
 /**
@@ -117,9 +123,14 @@ static certificate_t *issue(private_gt_ca_t *this, certificate_t *csr)
 			nb = now + 1800;
 			na = now + 7200;
 			break;
+		case GT_CA_OLDER:
+			nb = this->last_nb - 60;
+			break;
 		default:
+			nb = max(nb, this->last_nb + 1);
 			break;
 	}
+	this->last_nb = nb;
 	/* an EKU that excludes IKE: OCSPSigning only */
 	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
 				BUILD_SIGNING_KEY, key, BUILD_SIGNING_CERT, issuer,
@@ -357,6 +368,11 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	}
 	if (!this->pending_csr)
 	{
+		goto out;
+	}
+	if (this->public.mode == GT_CA_REISSUE_LAST && this->issued)
+	{
+		reply = success(this, &req, this->issued, chunk_empty);
 		goto out;
 	}
 	cert = issue(this, this->pending_csr);

@@ -68,6 +68,10 @@ enum gt_ca_mode_t {
 	GT_CA_BAD_STATUS,
 	/** a garbage reply */
 	GT_CA_GARBAGE,
+	/** answer a request with the last certificate issued, again */
+	GT_CA_REISSUE_LAST,
+	/** issue a certificate valid from before the last one issued */
+	GT_CA_OLDER,
 };
 
 /**

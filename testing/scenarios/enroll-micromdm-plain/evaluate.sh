@@ -3,6 +3,7 @@
 . "$TB_ROOT/servers.sh"
 
 C=$TB_DIR/carol
+(umask 077; echo secret > "$C/challenge"; echo wrong > "$C/challenge-wrong")
 ENROLL=$TB_ROOT/../build/src/getcert-enroll/getcert-enroll
 SCEP_LOG=$TB_DIR/winnetou/scepserver.log
 
@@ -39,7 +40,7 @@ serial()
 
 check "getcert-enroll enrolls carol with the challenge password" \
 	grep_cmd "requests=3 connections=1" carol_enroll --ca-cert "$TB_SCEP_CA" \
-	--challenge secret --out-key "$C/key.pem" --out-cert "$C/cert.pem" --stats
+	--challenge-file "$C/challenge" --out-key "$C/key.pem" --out-cert "$C/cert.pem" --stats
 check "the certificate carries carol's identity as subjectAltName" \
 	grep_cmd "email:carol@strongswan.org" \
 	openssl x509 -in "$C/cert.pem" -noout -ext subjectAltName
@@ -49,8 +50,9 @@ check "the certificate is for carol's new key" \
 	same_key "$C/key.pem" "$C/cert.pem"
 check "the private key file is readable by its owner only" \
 	grep_cmd "^600$" stat -c %a "$C/key.pem"
+sleep 1	# the renewed certificate must start later (seconds) than the current
 check "renewal signed with the current certificate succeeds" \
-	carol_enroll --ca-cert "$TB_SCEP_CA" --challenge secret \
+	carol_enroll --ca-cert "$TB_SCEP_CA" --challenge-file "$C/challenge" \
 	--renew-cert "$C/cert.pem" --renew-key "$C/key.pem" \
 	--out-key "$C/key2.pem" --out-cert "$C/cert2.pem"
 check "the renewed certificate is for a fresh key" \
@@ -61,7 +63,7 @@ check "the renewed certificate chains to the scepserver's CA" \
 	openssl verify -CAfile "$TB_SCEP_CA" "$C/cert2.pem"
 check "a wrong challenge password is rejected with badRequest (exit 3)" \
 	grep_cmd "badRequest" expect_rc 3 carol_enroll --ca-cert "$TB_SCEP_CA" \
-	--challenge wrong --out-key "$C/key3.pem" --out-cert "$C/cert3.pem"
+	--challenge-file "$C/challenge-wrong" --out-key "$C/key3.pem" --out-cert "$C/cert3.pem"
 check "nothing is written for a rejected request" \
 	not test -e "$C/cert3.pem"
 
@@ -69,10 +71,10 @@ pkiops=$(grep -c "method=PKIOperation" "$SCEP_LOG")
 check "a CA that does not match the pinned fingerprint is refused" \
 	grep_cmd "does not match the pinned" expect_rc 2 carol_enroll \
 	--ca-fingerprint 0000000000000000000000000000000000000000000000000000000000000000 \
-	--challenge secret --out-key "$C/key4.pem" --out-cert "$C/cert4.pem"
+	--challenge-file "$C/challenge" --out-key "$C/key4.pem" --out-cert "$C/cert4.pem"
 check "no request was sent to the CA that did not match" \
 	[ "$(grep -c "method=PKIOperation" "$SCEP_LOG")" = "$pkiops" ]
 fp=$(openssl x509 -in "$TB_SCEP_CA" -noout -fingerprint -sha256 | cut -d= -f2)
 check "the CA pinned by its SHA-256 fingerprint is accepted" \
-	carol_enroll --ca-fingerprint "$fp" --challenge secret \
+	carol_enroll --ca-fingerprint "$fp" --challenge-file "$C/challenge" \
 	--out-key "$C/key5.pem" --out-cert "$C/cert5.pem"

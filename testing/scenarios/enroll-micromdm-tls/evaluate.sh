@@ -11,7 +11,8 @@ tb_tls_server_cert winnetou winnetou.strongswan.org 192.168.0.150 || return 1
 tb_htpasswd "$W/htpasswd" carol carol-pw || return 1
 tb_nginx_start winnetou 443 http://127.0.0.1:8080 "$W/htpasswd" || return 1
 
-(umask 077; echo carol-pw > "$C/password"; echo wrong-pw > "$C/wrong")
+(umask 077; echo carol-pw > "$C/password"; echo wrong-pw > "$C/wrong";
+ echo secret > "$C/challenge")
 
 # getcert-enroll in carol through nginx (scepserver's CertReps: SHA-1,
 # DES-CBC)
@@ -20,7 +21,7 @@ carol_enroll()
 	tb_exec carol timeout 60 "$ENROLL" \
 		--url https://winnetou.strongswan.org/scep --allow-sha1 --allow-des \
 		--tls-ca "$TB_DIR/pki/caCert.pem" --ca-cert "$TB_SCEP_CA" \
-		--identity carol@strongswan.org --user carol --challenge secret "$@"
+		--identity carol@strongswan.org --user carol --challenge-file "$C/challenge" "$@"
 }
 
 # access log lines since a given line count

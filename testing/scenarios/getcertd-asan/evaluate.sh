@@ -6,6 +6,7 @@
 . "$TB_ROOT/getcertd.sh"
 
 C=$TB_DIR/carol
+(umask 077; echo secret > "$C/challenge")
 W=$TB_DIR/winnetou
 CA=$TB_DIR/pki/caCert.pem
 RA=$TB_DIR/pki/raCert.pem
@@ -44,7 +45,7 @@ log_has()
 }
 
 check "carol enrolls with the challenge password" \
-	enroll --challenge secret --out-key "$C/key1.pem" --out-cert "$C/cert1.pem"
+	enroll --challenge-file "$C/challenge" --out-key "$C/key1.pem" --out-cert "$C/cert1.pem"
 "$TB_PKI" --gen --type rsa --size 2048 > "$C/pki.key"
 pki_scep()
 {

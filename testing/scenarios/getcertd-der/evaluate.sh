@@ -4,6 +4,7 @@
 . "$TB_ROOT/getcertd.sh"
 
 C=$TB_DIR/carol
+(umask 077; echo secret > "$C/challenge")
 W=$TB_DIR/winnetou
 D=$TB_DIR/der
 ENROLL=$TB_ROOT/../build/src/getcert-enroll/getcert-enroll
@@ -105,7 +106,7 @@ enroll()
 	shift 2
 	tb_exec carol timeout 60 "$ENROLL" --plain-http \
 		--url "http://127.0.0.1:8081$path" --ca-cert "$CA" \
-		--challenge secret --out-key "$C/$name.key" \
+		--challenge-file "$C/challenge" --out-key "$C/$name.key" \
 		--out-cert "$C/$name.pem" "$@"
 }
 get_crl()
@@ -304,12 +305,12 @@ tb_getcertd_start winnetou dotted || return 1
 check "with allow_dotted_users, john.doe enrolls" \
 	tb_exec carol timeout 60 "$ENROLL" --plain-http \
 	--url "http://winnetou.strongswan.org:8082/plain/scep" \
-	--ca-cert "$CA" --challenge secret --identity john.doe@strongswan.org \
+	--ca-cert "$CA" --challenge-file "$C/challenge" --identity john.doe@strongswan.org \
 	--subject "CN=john.doe" --out-key "$C/jd.key" --out-cert "$C/jd.pem"
 check "but not as an IP address" \
 	expect_rc 3 tb_exec carol timeout 60 "$ENROLL" --plain-http \
 	--url "http://winnetou.strongswan.org:8082/plain/scep" \
-	--ca-cert "$CA" --challenge secret --identity 10.1.0.2 \
+	--ca-cert "$CA" --challenge-file "$C/challenge" --identity 10.1.0.2 \
 	--subject "CN=10.1.0.2" --out-key "$C/ip.key" --out-cert "$C/ip.pem"
 
 # a policy that asks for serverAuth is a configuration error

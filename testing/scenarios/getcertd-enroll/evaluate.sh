@@ -95,6 +95,89 @@ check "renewal signed with the current certificate needs no password" \
 check "getcertd logged the RenewalReq as issued" \
 	grep_cmd "RenewalReq user=carol .*result=issued" cat "$W/tls.log"
 
+# output files: created new (key 0600), never through a symbolic link,
+# replaced only with --replace; the challengePassword never on the
+# command line
+plain_enroll()
+{
+	tb_exec carol timeout 60 "$ENROLL" --plain-http \
+		--url http://winnetou.strongswan.org:8080/plain/scep --ca-cert "$CA" \
+		--identity carol@strongswan.org \
+		--subject "C=CH, O=getcert test, OU=remote, CN=carol" "$@"
+}
+env_enroll()
+{
+	GETCERT_CHALLENGE=secret plain_enroll "$@"
+}
+wrong_enroll()
+{
+	GETCERT_CHALLENGE=wrong plain_enroll "$@"
+}
+stdin_enroll()
+{
+	echo secret | plain_enroll --challenge-file - "$@"
+}
+check "the key file is readable by its owner only (0600)" \
+	grep_cmd "^600$" stat -c %a "$C/key.pem"
+check "the certificate file is 0644" \
+	grep_cmd "^644$" stat -c %a "$C/cert.pem"
+echo "not a key" > "$C/victim"
+ln -s "$C/victim" "$C/link.key"
+count=$(records)
+check "a symlink planted at --out-key is refused (exit 1)" \
+	grep_cmd "link.key is a symbolic link, refusing to write through" \
+	expect_rc 1 carol_enroll --identity carol@strongswan.org --user carol \
+	--password-file "$C/password" --out-key "$C/link.key" \
+	--out-cert "$C/link.pem"
+check "with --replace too" \
+	grep_cmd "link.key is a symbolic link" expect_rc 1 carol_enroll \
+	--identity carol@strongswan.org --user carol \
+	--password-file "$C/password" --out-key "$C/link.key" \
+	--out-cert "$C/link.pem" --replace
+check "the symlink's target is unchanged" \
+	grep_cmd "^not a key$" cat "$C/victim"
+check "the symlink is left and no certificate is written" \
+	bash -c "[ -L '$C/link.key' ] && [ ! -e '$C/link.pem' ]"
+check "nothing was issued for it" [ "$(records)" = "$count" ]
+sum=$(sha256sum < "$C/cert.pem")
+check "an existing --out-cert is not overwritten (exit 1)" \
+	grep_cmd "cert.pem exists, refusing to overwrite it" expect_rc 1 \
+	carol_enroll --identity carol@strongswan.org --user carol \
+	--password-file "$C/password" --out-key "$C/k6.pem" \
+	--out-cert "$C/cert.pem"
+check "the existing certificate is unchanged, no key written" \
+	bash -c "[ \"\$(sha256sum < '$C/cert.pem')\" = '$sum' ] &&
+			 [ ! -e '$C/k6.pem' ]"
+
+check "--challenge on the command line is refused, naming the alternatives" \
+	grep_cmd "use --challenge-file FILE .*GETCERT_CHALLENGE" expect_rc 1 \
+	plain_enroll --challenge secret --out-key "$C/ch.key" \
+	--out-cert "$C/ch.pem"
+check "nothing is written for it" not test -e "$C/ch.key"
+check "GETCERT_CHALLENGE supplies the challenge password" \
+	env_enroll --out-key "$C/env.key" --out-cert "$C/env.pem"
+check "its certificate chains to the CA" \
+	openssl verify -CAfile "$CA" "$C/env.pem"
+check "a wrong GETCERT_CHALLENGE is rejected by the CA (exit 3)" \
+	expect_rc 3 wrong_enroll --out-key "$C/k7.pem" --out-cert "$C/c7.pem"
+check "--challenge-file - reads it from stdin" \
+	stdin_enroll --out-key "$C/stdin.key" --out-cert "$C/stdin.pem"
+
+# renewal in place: both files staged, then renamed over the current ones
+sleep 1	# the renewed certificate starts later than the current one
+sum=$(sha256sum < "$C/env.key")
+check "renewal in place with --replace" \
+	plain_enroll --renew-cert "$C/env.pem" --renew-key "$C/env.key" \
+	--out-key "$C/env.key" --out-cert "$C/env.pem" --replace
+check "the key file holds a new key, still 0600" \
+	bash -c "[ \"\$(sha256sum < '$C/env.key')\" != '$sum' ] &&
+			 [ \"\$(stat -c %a '$C/env.key')\" = 600 ]"
+check "the certificate file holds the renewed certificate for it" \
+	bash -c "[ \"\$(openssl x509 -in '$C/env.pem' -noout -pubkey)\" = \
+			   \"\$(openssl pkey -in '$C/env.key' -pubout)\" ]"
+check "no temporary file is left" \
+	bash -c "! ls '$C' | grep -q '\\.tmp\$'"
+
 mkdir -p "$C/sc"
 check "micromdm scepclient enrolls with the challenge password" \
 	tb_exec carol timeout 60 scepclient \

@@ -57,6 +57,9 @@ renew()
 {
 	local path=$1 old=$2 new=$3
 	shift 3
+	# a renewed certificate must start later than the one it renews
+	# (getcert-enroll refuses one that does not), notBefore has seconds
+	sleep 1
 	enroll "$path" "$new" --renew-cert "$C/$old.pem" \
 		--renew-key "$C/$old.key" "$@"
 }

@@ -17,7 +17,8 @@ tb_tls_server_cert winnetou winnetou.strongswan.org 192.168.0.150 || return 1
 RADIUS_SLOW=("radius {" "	timeout = 5000" "	retransmit = 0")
 tb_getcertd_conf winnetou a 443 yes "${RADIUS_SLOW[@]}" "}"
 tb_getcertd_start winnetou a || return 1
-(umask 077; echo carol-pw > "$M/carol"; echo dave-pw > "$M/dave")
+(umask 077; echo carol-pw > "$M/carol"; echo dave-pw > "$M/dave";
+ echo secret > "$M/challenge")
 
 # a real PKCSReq of carol's, captured by a fake CA over plain HTTP (the
 # client sends no credentials there) that serves getcertd's CA and RA,
@@ -192,7 +193,7 @@ rm -f "$C"/slow.* "$M"/erin.*
 slow_burst
 sleep 0.3
 tb_exec moon timeout 60 "$ENROLL" \
-	--url https://winnetou.strongswan.org/plain/scep --ca-cert "$CA" --identity erin@strongswan.org --challenge secret \
+	--url https://winnetou.strongswan.org/plain/scep --ca-cert "$CA" --identity erin@strongswan.org --challenge-file "$M/challenge" \
 	--subject "C=CH, O=getcert test, OU=remote, CN=erin" \
 	--out-key "$M/erin.key" --out-cert "$M/erin.pem" > "$M/c.log" 2>&1
 good=$(date +%s%N)

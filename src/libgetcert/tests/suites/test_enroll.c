@@ -208,6 +208,63 @@ START_TEST(test_renewal_fallback)
 }
 END_TEST
 
+START_TEST(test_renewal_same_cert)
+{
+	certificate_t *first, *second;
+
+	ck_assert_int_eq(enroll(key, NULL, NULL, &first, NULL), GETCERT_OK);
+	/* the CA answers the renewal with the current certificate */
+	ca->mode = GT_CA_REISSUE_LAST;
+	ck_assert_int_eq(enroll(key, first, key, &second, NULL),
+					 GETCERT_ERR_NOT_RENEWED);
+	ck_assert(!second);
+	ck_assert_int_eq(ca->count[SCEP_RENEWAL_REQ], 1);
+	ck_assert(gt_log_contains("returned the current certificate"));
+	first->destroy(first);
+}
+END_TEST
+
+START_TEST(test_renewal_older)
+{
+	certificate_t *first, *second;
+	private_key_t *key2;
+
+	ck_assert_int_eq(enroll(key, NULL, NULL, &first, NULL), GETCERT_OK);
+	/* another certificate for the new key, but valid from before ours */
+	ca->mode = GT_CA_OLDER;
+	key2 = gt_rsa_key(1024);
+	ck_assert_int_eq(enroll(key2, first, key, &second, NULL),
+					 GETCERT_ERR_NOT_RENEWED);
+	ck_assert(!second);
+	ck_assert(gt_log_contains("not later than the current one"));
+	ck_assert(!getcert_err_is_transient(GETCERT_ERR_NOT_RENEWED));
+	first->destroy(first);
+	key2->destroy(key2);
+}
+END_TEST
+
+START_TEST(test_renewal_newer)
+{
+	certificate_t *first, *second;
+	private_key_t *key2;
+	time_t nb1, nb2;
+
+	ck_assert_int_eq(enroll(key, NULL, NULL, &first, NULL), GETCERT_OK);
+	key2 = gt_rsa_key(1024);
+	ck_assert_int_eq(enroll(key2, first, key, &second, NULL), GETCERT_OK);
+	ck_assert(second);
+	first->get_validity(first, NULL, &nb1, NULL);
+	second->get_validity(second, NULL, &nb2, NULL);
+	ck_assert(nb2 > nb1);
+	ck_assert(!chunk_equals(((x509_t*)first)->get_serial((x509_t*)first),
+							((x509_t*)second)->get_serial((x509_t*)second)));
+	ck_assert(!gt_log_contains("not later than the current one"));
+	first->destroy(first);
+	second->destroy(second);
+	key2->destroy(key2);
+}
+END_TEST
+
 START_TEST(test_pending)
 {
 	certificate_t *cert;
@@ -237,6 +294,38 @@ START_TEST(test_pending_forever)
 	/* bounded: each poll counts at least a second */
 	ck_assert_int_eq(ca->count[SCEP_CERT_POLL], 4);
 	ck_assert(gt_log_contains("still PENDING"));
+}
+END_TEST
+
+START_TEST(test_pending_deadline)
+{
+	certificate_t *cert;
+	getcert_enroll_t *engine;
+	timeval_t start, end;
+	long ms;
+
+	/* waits of 2s and 2s would overshoot 3s: the second one is clipped to
+	 * 1s and the last poll is sent at the deadline. Real sleeps, measured
+	 * on the monotonic clock the engine's deadline uses. */
+	ca->pending = 1000;
+	params.poll_timeout = 3;
+	params.poll_interval = 2;
+	params.poll_max = 2;
+	engine = getcert_enroll_create(&ca->transport, &params);
+	time_monotonic(&start);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
+					 GETCERT_ERR_PENDING);
+	time_monotonic(&end);
+	ck_assert(!cert);
+	ms = (end.tv_sec - start.tv_sec) * 1000 +
+		 (end.tv_usec - start.tv_usec) / 1000;
+	ck_assert(ms >= 2900);
+	ck_assert(ms <= 3500);
+	ck_assert_int_eq(engine->get_polls(engine), 2);
+	ck_assert(gt_log_contains("polling in 2s"));
+	ck_assert(gt_log_contains("polling in 1s"));
+	ck_assert(gt_log_contains("still PENDING after 3s"));
+	engine->destroy(engine);
 }
 END_TEST
 
@@ -561,12 +650,17 @@ Suite *enroll_suite_create()
 	tcase_add_test(tc, test_renewal);
 	tcase_add_test(tc, test_renewal_without_cap);
 	tcase_add_test(tc, test_renewal_fallback);
+	tcase_add_test(tc, test_renewal_same_cert);
+	tcase_add_test(tc, test_renewal_older);
+	tcase_add_test(tc, test_renewal_newer);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pending");
 	tcase_add_checked_fixture(tc, setup_enroll, teardown_enroll);
 	tcase_add_test(tc, test_pending);
 	tcase_add_test(tc, test_pending_forever);
+	tcase_add_test(tc, test_pending_deadline);
+	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");
