@@ -256,6 +256,41 @@ START_TEST(test_fingerprint_only)
 }
 END_TEST
 
+START_TEST(test_pins)
+{
+	getcert_profile_t *profile;
+	chunk_t fps;
+
+	/* curl's form, several; hex normalized to curl's form; RA pins */
+	profile = create("url = https://ca/scep\nidentity = a@b\n"
+		"ca_cert = %1$s\n"
+		"tls_pin = sha256//AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= ; "
+		"sha256//ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=\n"
+		"ra_fingerprint = 00112233445566778899aabbccddeeff00112233445566778899"
+		"aabbccddeeff, ff:ee:dd:cc:bb:aa:99:88:77:66:55:44:33:22:11:00:ff:ee:"
+		"dd:cc:bb:aa:99:88:77:66:55:44:33:22:11:00");
+	ck_assert(profile);
+	ck_assert_str_eq(profile->get_tls_pin(profile),
+		"sha256//AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=;"
+		"sha256//ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=");
+	fps = profile->get_ra_fingerprints(profile);
+	ck_assert_int_eq(fps.len, 2 * HASH_SIZE_SHA256);
+	ck_assert_int_eq(fps.ptr[0], 0x00);
+	ck_assert_int_eq(fps.ptr[HASH_SIZE_SHA256], 0xff);
+	profile->destroy(profile);
+
+	profile = create("url = https://ca/scep\nidentity = a@b\n"
+		"ca_cert = %1$s\n"
+		"tls_pin = 000102030405060708090a0b0c0d0e0f"
+		"101112131415161718191a1b1c1d1e1f");
+	ck_assert(profile);
+	ck_assert_str_eq(profile->get_tls_pin(profile),
+		"sha256//AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+	ck_assert(!profile->get_ra_fingerprints(profile).len);
+	profile->destroy(profile);
+}
+END_TEST
+
 START_TEST(test_expired_ca_warns)
 {
 	getcert_profile_t *profile;
@@ -331,6 +366,18 @@ static struct {
 	  "retry_interval = 1h\nretry_max = 10m", "retry_max", "shorter than" },
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
 	  "max_tries = 0", "max_tries", "1 to 10" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "tls_pin = sha256//abc", "tls_pin", "not a public key pin" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "tls_pin = sha256//AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=;md5//x",
+	  "tls_pin", "not a public key pin" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "tls_pin = 00:11", "tls_pin", "not a public key pin" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "ra_fingerprint = 00112233", "ra_fingerprint", "SHA-256 fingerprints" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "ra_fingerprint = 00112233445566778899aabbccddeeff00112233445566778899"
+	  "aabbccddeeff, 0011", "ra_fingerprint", "SHA-256 fingerprints" },
 };
 
 START_TEST(test_invalid)
@@ -385,6 +432,7 @@ Suite *profile_suite_create()
 	tcase_add_test(tc, test_minimal);
 	tcase_add_test(tc, test_all_options);
 	tcase_add_test(tc, test_fingerprint_only);
+	tcase_add_test(tc, test_pins);
 	tcase_add_test(tc, test_expired_ca_warns);
 	tcase_add_test(tc, test_equals);
 	tcase_add_test(tc, test_timing_defaults);
