@@ -50,6 +50,13 @@ struct getcert_profile_opts_t {
 	u_int retry_max;
 	/** password attempts per enrollment */
 	u_int max_tries;
+	/** no new enrollment this long after a failed first enrollment */
+	u_int failure_backoff;
+	/** longest back-off, it doubles with each failure in a row */
+	u_int failure_backoff_max;
+	/** secrets owned by the CA's host name are sent too, not only the
+	 *  user's own */
+	bool ca_secret_owner;
 };
 
 /**
