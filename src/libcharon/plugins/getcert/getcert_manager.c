@@ -676,13 +676,11 @@ static u_int remember_sent(entry_t *entry)
 static void start_backoff(entry_t *entry, getcert_profile_t *profile,
 						  getcert_err_t err, char *reason, u_int sent)
 {
-	getcert_profile_opts_t *opts = profile->get_opts(profile);
-	uint64_t backoff;
+	u_int backoff;
 
 	entry->failures++;
-	backoff = (uint64_t)opts->failure_backoff <<
-								min(entry->failures - 1, 20);
-	backoff = min(backoff, opts->failure_backoff_max);
+	backoff = getcert_failure_backoff(profile->get_opts(profile),
+									  entry->failures);
 	entry->fail_at = time(NULL);
 	entry->fail_until = entry->fail_at + backoff;
 	/* a new secret helps if one was sent or none was available; a server
@@ -695,7 +693,7 @@ static void start_backoff(entry_t *entry, getcert_profile_t *profile,
 	entry->failed = profile->get_ref(profile);
 	DBG1(DBG_CFG, "getcert: profile '%s': no new enrollment before %T "
 		 "(back-off %us)%s", entry->name, &entry->fail_until, FALSE,
-		 (u_int)backoff, entry->lift_by_secret ?
+		 backoff, entry->lift_by_secret ?
 		 " unless a new secret is loaded" : "");
 }
 

@@ -689,3 +689,15 @@ time_t getcert_renew_at(getcert_profile_opts_t *opts, time_t not_before,
 	at -= (time_t)(life * opts->renew_jitter * rnd);
 	return max(at, not_before + life / 10);
 }
+
+/*
+ * Described in header
+ */
+u_int getcert_failure_backoff(getcert_profile_opts_t *opts, u_int failures)
+{
+	uint64_t backoff;
+
+	backoff = (uint64_t)opts->failure_backoff <<
+								min(max(failures, 1) - 1, 20);
+	return min(backoff, opts->failure_backoff_max);
+}

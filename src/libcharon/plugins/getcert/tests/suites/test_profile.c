@@ -245,6 +245,24 @@ START_TEST(test_renew_at)
 }
 END_TEST
 
+START_TEST(test_failure_backoff)
+{
+	getcert_profile_opts_t o = {
+		.failure_backoff = 300,
+		.failure_backoff_max = 3600,
+	};
+
+	ck_assert_int_eq(getcert_failure_backoff(&o, 0), 300);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 1), 300);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 2), 600);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 4), 2400);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 5), 3600);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 1000), 3600);
+	o.failure_backoff = o.failure_backoff_max = 7 * 86400;
+	ck_assert_int_eq(getcert_failure_backoff(&o, 1000), 7 * 86400);
+}
+END_TEST
+
 START_TEST(test_fingerprint_only)
 {
 	getcert_profile_t *profile;
@@ -412,6 +430,7 @@ Suite *profile_suite_create()
 
 	tc = tcase_create("renewal time");
 	tcase_add_test(tc, test_renew_at);
+	tcase_add_test(tc, test_failure_backoff);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("invalid");
