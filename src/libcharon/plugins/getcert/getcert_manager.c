@@ -14,6 +14,7 @@
 
 #include "getcert_manager.h"
 #include "getcert_curl.h"
+#include "getcert_secrets.h"
 #include "getcert_store.h"
 
 #include <getcert_enroll.h>
@@ -37,6 +38,11 @@ typedef struct private_getcert_manager_t private_getcert_manager_t;
  * Longest challenge text shown in the log
  */
 #define MAX_CHALLENGE_LEN 200
+
+/**
+ * Length of a failure reason
+ */
+#define MAX_REASON_LEN 160
 
 /**
  * Private data of a getcert_manager_t object.
@@ -104,6 +110,8 @@ typedef struct {
 	identification_t *server;
 	/** secrets sent in this enrollment, chunk_t* (wiped) */
 	linked_list_t *sent;
+	/** secrets a failed enrollment sent, not sent again (the entry's) */
+	getcert_secrets_t *rejected;
 } cred_ctx_t;
 
 /**
@@ -140,6 +148,20 @@ typedef struct {
 	cred_ctx_t ctx;
 	/** the profile changed during an enrollment, end the session after */
 	bool stale;
+	/** a first enrollment failed: no new one before this (wall clock) */
+	time_t fail_until;
+	/** when it failed */
+	time_t fail_at;
+	/** why it failed, for the log */
+	char fail_reason[MAX_REASON_LEN];
+	/** first enrollments failed in a row, the back-off grows with them */
+	u_int failures;
+	/** a secret not in rejected lifts the back-off */
+	bool lift_by_secret;
+	/** the profile that failed, a changed profile lifts the back-off */
+	getcert_profile_t *failed;
+	/** secrets the failed enrollments sent, as keyed hashes */
+	getcert_secrets_t *rejected;
 } entry_t;
 
 /**
@@ -166,6 +188,7 @@ static entry_t *get_entry(private_getcert_manager_t *this, char *name)
 	{
 		INIT(entry,
 			.name = strdup(name),
+			.rejected = getcert_secrets_create(),
 		);
 		this->entries->put(this->entries, entry->name, entry);
 	}
@@ -214,6 +237,8 @@ static void entry_destroy(entry_t *entry)
 	DESTROY_IF(entry->cert);
 	DESTROY_IF(entry->key);
 	DESTROY_IF(entry->prev);
+	DESTROY_IF(entry->failed);
+	entry->rejected->destroy(entry->rejected);
 	free(entry->name);
 	free(entry);
 }
@@ -315,8 +340,9 @@ static bool was_sent(cred_ctx_t *ctx, chunk_t secret)
 }
 
 /**
- * Find a SHARED_EAP secret for the user that was not sent yet; the best
- * matching one first
+ * Find a secret meant for the CA that was neither sent in this enrollment
+ * nor rejected in a failed one: owned by the user, then, if the profile
+ * says so, by the CA's host
  */
 static bool find_new_secret(cred_ctx_t *ctx, identification_t *user,
 							shared_key_type_t type, chunk_t *secret)
@@ -324,36 +350,27 @@ static bool find_new_secret(cred_ctx_t *ctx, identification_t *user,
 	enumerator_t *enumerator;
 	shared_key_t *shared;
 	chunk_t key;
-	bool found = FALSE;
+	bool found = FALSE, server_owned;
+	int pass;
 
-	shared = lib->credmgr->get_shared(lib->credmgr, type, user, ctx->server);
-	if (shared)
+	server_owned = ctx->profile->get_opts(ctx->profile)->ca_secret_owner;
+	for (pass = 0; !found && pass < (server_owned ? 2 : 1); pass++)
 	{
-		key = shared->get_key(shared);
-		if (key.len && !was_sent(ctx, key))
+		enumerator = getcert_secrets_create_enumerator(type, user,
+												ctx->server, pass > 0);
+		while (enumerator->enumerate(enumerator, &shared))
 		{
-			*secret = chunk_clone(key);
-			found = TRUE;
+			key = shared->get_key(shared);
+			if (key.len && !was_sent(ctx, key) &&
+				!ctx->rejected->contains(ctx->rejected, key))
+			{
+				*secret = chunk_clone(key);
+				found = TRUE;
+				break;
+			}
 		}
-		shared->destroy(shared);
+		enumerator->destroy(enumerator);
 	}
-	if (found)
-	{
-		return TRUE;
-	}
-	enumerator = lib->credmgr->create_shared_enumerator(lib->credmgr, type,
-														user, ctx->server);
-	while (enumerator->enumerate(enumerator, &shared, NULL, NULL))
-	{
-		key = shared->get_key(shared);
-		if (key.len && !was_sent(ctx, key))
-		{
-			*secret = chunk_clone(key);
-			found = TRUE;
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
 	return found;
 }
 
@@ -373,10 +390,10 @@ static void printable(char *in, char *out, size_t len)
 
 /**
  * Credential callback of the HTTP authentication: passwords are SHARED_EAP
- * secrets of the user (swanctl secrets, charon-cmd's prompt, charon-nm),
- * each sent once; a server challenge is logged and answered with a
- * SHARED_EAP secret not sent yet, or a SHARED_PIN (charon-cmd prompts
- * "PIN:")
+ * secrets owned by the user (swanctl secrets, charon-cmd's prompt,
+ * charon-nm), each sent once, never one a failed enrollment sent; a server
+ * challenge is logged and answered with a SHARED_EAP secret not sent yet,
+ * or a SHARED_PIN (charon-cmd prompts "PIN:")
  */
 static bool credential_cb(cred_ctx_t *ctx, identification_t *user,
 						  char *challenge, u_int attempt, chunk_t *secret)
@@ -419,36 +436,46 @@ static bool credential_cb(cred_ctx_t *ctx, identification_t *user,
 }
 
 /**
- * Describe an enrollment failure
+ * Describe why an enrollment failed
  */
-static void log_failure(getcert_profile_t *profile, getcert_enroll_t *engine,
-						getcert_err_t err, certificate_t *current, u_int retry)
+static void failure_reason(getcert_profile_t *profile,
+						   getcert_enroll_t *engine, getcert_err_t err,
+						   char *reason, size_t len)
 {
-	char reason[128], when[64] = "", keep[160] = "";
-	x509_t *x509 = (x509_t*)current;
-	time_t not_after;
-	chunk_t serial;
 	scep_fail_t fail;
 
 	switch (err)
 	{
 		case GETCERT_ERR_AUTH:
-			snprintf(reason, sizeof(reason), "the CA rejected the "
-					 "credentials of '%Y'", profile->get_user(profile));
+			snprintf(reason, len, "the CA rejected the credentials of '%Y'",
+					 profile->get_user(profile));
 			break;
 		case GETCERT_ERR_NO_CREDENTIALS:
-			snprintf(reason, sizeof(reason), "no password available for "
-					 "'%Y'", profile->get_user(profile));
+			snprintf(reason, len, "no password available for '%Y'",
+					 profile->get_user(profile));
 			break;
 		case GETCERT_ERR_REJECTED:
 			fail = engine ? engine->get_fail_info(engine) : SCEP_FAIL_NONE;
-			snprintf(reason, sizeof(reason), "%N (failInfo %N)",
-					 getcert_err_names, err, scep_fail_names, fail);
+			snprintf(reason, len, "%N (failInfo %N)", getcert_err_names, err,
+					 scep_fail_names, fail);
 			break;
 		default:
-			snprintf(reason, sizeof(reason), "%N", getcert_err_names, err);
+			snprintf(reason, len, "%N", getcert_err_names, err);
 			break;
 	}
+}
+
+/**
+ * Log an enrollment failure
+ */
+static void log_failure(getcert_profile_t *profile, char *reason,
+						certificate_t *current, u_int retry)
+{
+	char when[64] = "", keep[160] = "";
+	x509_t *x509 = (x509_t*)current;
+	time_t not_after;
+	chunk_t serial;
+
 	if (retry)
 	{
 		snprintf(when, sizeof(when), ", retrying in %us", retry);
@@ -581,6 +608,7 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 		.profile = profile,
 		.server = url_host(profile->get_url(profile)),
 		.sent = linked_list_create(),
+		.rejected = entry->rejected,
 	};
 	entry->session = profile->get_ref(profile);
 	entry->curl = getcert_curl_create(&curl_params);
@@ -613,6 +641,85 @@ static void session_forget(entry_t *entry)
 }
 
 /**
+ * Whether a failed first enrollment backs off: a final answer of the CA
+ * (credentials rejected, a refused request, an unusable reply, a server
+ * that failed verification), not a transport error worth retrying at once
+ * nor a local failure
+ */
+static bool backs_off(getcert_err_t err)
+{
+	return err != GETCERT_OK && err != GETCERT_ERR_INTERNAL &&
+		   !getcert_err_is_transient(err);
+}
+
+/**
+ * Remember the secrets an enrollment sent, before they are wiped; returns
+ * how many it sent
+ */
+static u_int remember_sent(entry_t *entry)
+{
+	enumerator_t *enumerator;
+	chunk_t *sent;
+	u_int count = 0;
+
+	if (!entry->ctx.sent)
+	{
+		return 0;
+	}
+	enumerator = entry->ctx.sent->create_enumerator(entry->ctx.sent);
+	while (enumerator->enumerate(enumerator, &sent))
+	{
+		entry->rejected->add(entry->rejected, *sent);
+		count++;
+	}
+	enumerator->destroy(enumerator);
+	return count;
+}
+
+/**
+ * Start the back-off after a failed first enrollment, with the mutex held
+ */
+static void start_backoff(entry_t *entry, getcert_profile_t *profile,
+						  getcert_err_t err, char *reason, u_int sent)
+{
+	u_int backoff;
+
+	entry->failures++;
+	backoff = getcert_failure_backoff(profile->get_opts(profile),
+									  entry->failures);
+	entry->fail_at = time(NULL);
+	entry->fail_until = entry->fail_at + backoff;
+	/* a new secret helps if one was sent or none was available; a server
+	 * that failed verification before any was sent waits for the time or a
+	 * changed profile */
+	entry->lift_by_secret = sent || err == GETCERT_ERR_NO_CREDENTIALS;
+	strncpy(entry->fail_reason, reason, sizeof(entry->fail_reason) - 1);
+	entry->fail_reason[sizeof(entry->fail_reason) - 1] = '\0';
+	DESTROY_IF(entry->failed);
+	entry->failed = profile->get_ref(profile);
+	DBG1(DBG_CFG, "getcert: profile '%s': no new enrollment before %T "
+		 "(back-off %us)%s", entry->name, &entry->fail_until, FALSE,
+		 backoff, entry->lift_by_secret ?
+		 " unless a new secret is loaded" : "");
+}
+
+/**
+ * End the back-off, with the mutex held; the rejected secrets are kept if
+ * a new secret lifted it, so that the enrollment sends that one
+ */
+static void end_backoff(entry_t *entry, bool keep_rejected)
+{
+	entry->fail_until = 0;
+	entry->lift_by_secret = FALSE;
+	DESTROY_IF(entry->failed);
+	entry->failed = NULL;
+	if (!keep_rejected)
+	{
+		entry->rejected->clear(entry->rejected);
+	}
+}
+
+/**
  * Run one enrollment or renewal for a profile whose entry was marked busy
  */
 static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
@@ -625,7 +732,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	getcert_err_t err = GETCERT_ERR_INTERNAL;
 	timeval_t start, end;
 	entry_t *entry;
-	u_int retry = 0, ms, requests = 0, connects = 0;
+	u_int retry = 0, ms, requests = 0, connects = 0, sent = 0;
+	char reason[MAX_REASON_LEN];
 	bool renewal;
 
 	time_monotonic(&start);
@@ -656,6 +764,10 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	if (key && engine)
 	{
 		err = engine->enroll(engine, key, current, current_key, &cert);
+		if (!renewal && backs_off(err))
+		{	/* as keyed hashes, before they are wiped */
+			sent = remember_sent(entry);
+		}
 		session_forget(entry);
 		requests = entry->curl->get_requests(entry->curl) - requests;
 		connects = entry->curl->get_connects(entry->curl) - connects;
@@ -680,6 +792,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 			entry->renew_at = renew_time(this, opts, cert);
 			entry->backoff = 0;
 			entry->retry_at = 0;
+			entry->failures = 0;
+			end_backoff(entry, FALSE);
 			if (this->store)
 			{
 				this->store->save(this->store, name, cert, key);
@@ -713,7 +827,12 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 			entry->retry_at = time(NULL) + entry->backoff;
 			retry = entry->backoff;
 		}
-		log_failure(profile, engine, err, current, retry);
+		failure_reason(profile, engine, err, reason, sizeof(reason));
+		log_failure(profile, reason, current, retry);
+		if (!renewal && backs_off(err))
+		{
+			start_backoff(entry, profile, err, reason, sent);
+		}
 	}
 	if (err != GETCERT_OK || entry->stale)
 	{	/* start afresh next time: the CA may have changed */
@@ -787,6 +906,70 @@ static bool renewal_due(entry_t *entry, time_t now)
 	return entry->cert && now >= entry->renew_at;
 }
 
+/**
+ * Check the back-off of a failed first enrollment before an initiation
+ * enrolls, with the mutex held (released while the credential manager is
+ * asked for a new secret, which may prompt); FALSE with msg filled if the
+ * initiation must fail at once
+ */
+static bool backoff_passed(private_getcert_manager_t *this, entry_t *entry,
+						   getcert_profile_t *profile, char *msg, size_t len)
+{
+	getcert_profile_opts_t *opts = profile->get_opts(profile);
+	identification_t *server;
+	time_t until = entry->fail_until;
+	bool fresh;
+
+	if (!until || entry->busy)
+	{
+		return TRUE;
+	}
+	if (time(NULL) >= until)
+	{	/* over: the next attempt may send any secret again */
+		end_backoff(entry, FALSE);
+		return TRUE;
+	}
+	if (entry->failed != profile)
+	{
+		DBG1(DBG_CFG, "getcert: profile '%s': the profile changed, its "
+			 "back-off is lifted", entry->name);
+		end_backoff(entry, FALSE);
+		return TRUE;
+	}
+	if (entry->lift_by_secret)
+	{
+		server = url_host(profile->get_url(profile));
+		this->mutex->unlock(this->mutex);
+		fresh = getcert_secrets_offers_new(entry->rejected, SHARED_EAP,
+									profile->get_user(profile), server,
+									opts->ca_secret_owner);
+		this->mutex->lock(this->mutex);
+		DESTROY_IF(server);
+		if (fresh)
+		{
+			if (entry->fail_until == until)
+			{
+				DBG1(DBG_CFG, "getcert: profile '%s': a new secret for '%Y' "
+					 "is available, the back-off is lifted", entry->name,
+					 profile->get_user(profile));
+				end_backoff(entry, TRUE);
+			}
+			return TRUE;
+		}
+		if (entry->fail_until != until)
+		{	/* changed meanwhile (an enrollment ended): evaluate afresh */
+			return backoff_passed(this, entry, profile, msg, len);
+		}
+	}
+	snprintf(msg, len, "getcert: profile '%s': %s at %T; not retrying "
+			 "before %T unless %s", entry->name, entry->fail_reason,
+			 &entry->fail_at, FALSE, &entry->fail_until, FALSE,
+			 entry->lift_by_secret ? "a new secret is loaded" :
+			 "the profile changes");
+	DBG1(DBG_CFG, "%s", msg);
+	return FALSE;
+}
+
 METHOD(getcert_manager_t, acquire, bool,
 	private_getcert_manager_t *this, getcert_profile_t *profile, char *conn,
 	controller_cb_t cb, void *param)
@@ -804,6 +987,15 @@ METHOD(getcert_manager_t, acquire, bool,
 	{
 		this->mutex->unlock(this->mutex);
 		return TRUE;
+	}
+	if (!valid && !backoff_passed(this, entry, profile, msg, sizeof(msg)))
+	{	/* no CA contact, no secret sent */
+		this->mutex->unlock(this->mutex);
+		if (cb)
+		{
+			cb(param, DBG_CFG, 1, NULL, msg);
+		}
+		return FALSE;
 	}
 	snprintf(msg, sizeof(msg), "getcert: profile '%s': connection '%s' "
 			 "waits for %s", name, conn, valid ? "renewal" : "enrollment");
@@ -849,7 +1041,8 @@ METHOD(getcert_manager_t, trigger, void,
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, profile->get_name(profile));
 	if (!entry->busy && now >= entry->retry_at &&
-		(!valid_at(entry->cert, now) || renewal_due(entry, now)))
+		(!valid_at(entry->cert, now) || renewal_due(entry, now)) &&
+		(valid_at(entry->cert, now) || now >= entry->fail_until))
 	{
 		start_job(this, entry, profile);
 	}

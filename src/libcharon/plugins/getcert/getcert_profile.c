@@ -482,6 +482,8 @@ static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
 	getcert_profile_opts_t *o = &this->opts;
 	long tries;
 
+	/* equals() compares the options with memeq(), padding included */
+	memset(o, 0, sizeof(*o));
 	if (!get_duration(this, settings, ns, "timeout", 30, 1, 3600,
 					  &o->timeout) ||
 		!get_fraction(this, settings, ns, "renew_fraction", 0.5, 0.1, 0.9,
@@ -493,7 +495,11 @@ static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
 		!get_duration(this, settings, ns, "retry_interval", 30, 1, 86400,
 					  &o->retry_interval) ||
 		!get_duration(this, settings, ns, "retry_max", 3600, 1, 7 * 86400,
-					  &o->retry_max))
+					  &o->retry_max) ||
+		!get_duration(this, settings, ns, "failure_backoff", 300, 1, 86400,
+					  &o->failure_backoff) ||
+		!get_duration(this, settings, ns, "failure_backoff_max", 3600, 1,
+					  7 * 86400, &o->failure_backoff_max))
 	{
 		return FALSE;
 	}
@@ -503,6 +509,15 @@ static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
 					  "retry_interval");
 		return FALSE;
 	}
+	if (o->failure_backoff_max < o->failure_backoff)
+	{
+		PROFILE_ERROR(ns, this->name, "failure_backoff_max", "is shorter "
+					  "than failure_backoff");
+		return FALSE;
+	}
+	o->ca_secret_owner = settings->get_bool(settings,
+							"%s.plugins.getcert.profiles.%s.ca_secret_owner",
+							FALSE, ns, this->name);
 	tries = get_number(settings, ns, this->name, "max_tries", 3);
 	if (tries < 1 || tries > 10)
 	{
@@ -680,4 +695,16 @@ time_t getcert_renew_at(getcert_profile_opts_t *opts, time_t not_before,
 	at = not_after - remaining;
 	at -= (time_t)(life * opts->renew_jitter * rnd);
 	return max(at, not_before + life / 10);
+}
+
+/*
+ * Described in header
+ */
+u_int getcert_failure_backoff(getcert_profile_opts_t *opts, u_int failures)
+{
+	uint64_t backoff;
+
+	backoff = (uint64_t)opts->failure_backoff <<
+								min(max(failures, 1) - 1, 20);
+	return min(backoff, opts->failure_backoff_max);
 }

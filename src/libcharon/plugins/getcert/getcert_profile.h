@@ -56,6 +56,13 @@ struct getcert_profile_opts_t {
 	bool allow_des3;
 	/** DES-CBC in CertRep envelopes */
 	bool allow_des;
+	/** no new enrollment this long after a failed first enrollment */
+	u_int failure_backoff;
+	/** longest back-off, it doubles with each failure in a row */
+	u_int failure_backoff_max;
+	/** secrets owned by the CA's host name are sent too, not only the
+	 *  user's own */
+	bool ca_secret_owner;
 };
 
 /**
@@ -198,5 +205,15 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
  */
 time_t getcert_renew_at(getcert_profile_opts_t *opts, time_t not_before,
 						time_t not_after, double rnd);
+
+/**
+ * Back-off after failed first enrollments in a row: failure_backoff,
+ * doubling with each further failure, at most failure_backoff_max.
+ *
+ * @param opts			profile options
+ * @param failures		failures in a row, including this one (>= 1)
+ * @return				back-off in seconds
+ */
+u_int getcert_failure_backoff(getcert_profile_opts_t *opts, u_int failures);
 
 #endif /** GETCERT_PROFILE_H_ @}*/

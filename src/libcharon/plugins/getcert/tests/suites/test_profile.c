@@ -169,6 +169,9 @@ START_TEST(test_timing_defaults)
 	ck_assert_int_eq(o->retry_interval, 30);
 	ck_assert_int_eq(o->retry_max, 3600);
 	ck_assert_int_eq(o->max_tries, 3);
+	ck_assert_int_eq(o->failure_backoff, 300);
+	ck_assert_int_eq(o->failure_backoff_max, 3600);
+	ck_assert(!o->ca_secret_owner);
 	ck_assert(!profile->get_tls_ca(profile));
 	profile->destroy(profile);
 }
@@ -189,7 +192,10 @@ START_TEST(test_timing_options)
 					 "renew_jitter = 0\n"
 					 "retry_interval = 10\n"
 					 "retry_max = 1d\n"
-					 "max_tries = 1\n");
+					 "max_tries = 1\n"
+					 "failure_backoff = 90s\n"
+					 "failure_backoff_max = 2h\n"
+					 "ca_secret_owner = yes\n");
 	ck_assert(profile);
 	o = profile->get_opts(profile);
 	ck_assert_int_eq(o->timeout, 5);
@@ -199,6 +205,9 @@ START_TEST(test_timing_options)
 	ck_assert_int_eq(o->retry_interval, 10);
 	ck_assert_int_eq(o->retry_max, 86400);
 	ck_assert_int_eq(o->max_tries, 1);
+	ck_assert_int_eq(o->failure_backoff, 90);
+	ck_assert_int_eq(o->failure_backoff_max, 7200);
+	ck_assert(o->ca_secret_owner);
 	ck_assert(profile->get_tls_ca(profile));
 	profile->destroy(profile);
 }
@@ -233,6 +242,24 @@ START_TEST(test_renew_at)
 					 7 * 86400 - 42 * 3600);
 	/* inconsistent validity: renew right away */
 	ck_assert_int_eq(getcert_renew_at(&o, 1000, 900, 0.0), 1000);
+}
+END_TEST
+
+START_TEST(test_failure_backoff)
+{
+	getcert_profile_opts_t o = {
+		.failure_backoff = 300,
+		.failure_backoff_max = 3600,
+	};
+
+	ck_assert_int_eq(getcert_failure_backoff(&o, 0), 300);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 1), 300);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 2), 600);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 4), 2400);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 5), 3600);
+	ck_assert_int_eq(getcert_failure_backoff(&o, 1000), 3600);
+	o.failure_backoff = o.failure_backoff_max = 7 * 86400;
+	ck_assert_int_eq(getcert_failure_backoff(&o, 1000), 7 * 86400);
 }
 END_TEST
 
@@ -378,6 +405,11 @@ static struct {
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
 	  "ra_fingerprint = 00112233445566778899aabbccddeeff00112233445566778899"
 	  "aabbccddeeff, 0011", "ra_fingerprint", "SHA-256 fingerprints" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "failure_backoff = 0", "failure_backoff", "not a duration from 1s" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "failure_backoff = 10m\nfailure_backoff_max = 5m",
+	  "failure_backoff_max", "shorter than" },
 };
 
 START_TEST(test_invalid)
@@ -411,6 +443,11 @@ START_TEST(test_equals)
 			   "renew_fraction = 0.6");
 	ck_assert(c);
 	ck_assert(!a->equals(a, c));
+	c->destroy(c);
+	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "ca_secret_owner = yes");
+	ck_assert(c);
+	ck_assert(!a->equals(a, c));
 	ck_assert(a->get_ref(a) == a);
 	a->destroy(a);
 	ck_assert_str_eq(a->get_name(a), "p");
@@ -441,6 +478,7 @@ Suite *profile_suite_create()
 
 	tc = tcase_create("renewal time");
 	tcase_add_test(tc, test_renew_at);
+	tcase_add_test(tc, test_failure_backoff);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("invalid");
