@@ -55,12 +55,13 @@ enroll_once()
 		getcert-http)
 			tb_exec carol "$ENROLL" --url http://winnetou.strongswan.org:8080/scep \
 				--plain-http --ca-cert "$TB_SCEP_CA" --challenge-file "$C/challenge" \
+				--allow-sha1 --allow-des \
 				--identity carol@strongswan.org --key "$dir/key.pem" \
 				--out-key "$dir/key.pem" --out-cert "$dir/cert.pem" --replace ;;
 		getcert-https)
 			tb_exec carol "$ENROLL" --url https://winnetou.strongswan.org/scep \
 				--tls-ca "$TB_DIR/pki/caCert.pem" --ca-cert "$TB_SCEP_CA" \
-				--user carol --password-file "$C/password" --challenge-file "$C/challenge" \
+				--allow-sha1 --allow-des --user carol --password-file "$C/password" --challenge-file "$C/challenge" \
 				--identity carol@strongswan.org --key "$dir/key.pem" \
 				--out-key "$dir/key.pem" --out-cert "$dir/cert.pem" --replace ;;
 		scepclient-http)

@@ -36,7 +36,8 @@ check "GetCACaps is answered" \
 enroll()
 {
 	tb_exec carol timeout 60 "$ENROLL" --url "$URL" --plain-http \
-		--ca-cert "$CA" --identity carol@strongswan.org \
+		--ca-cert "$CA" --ra-fingerprint "$(tb_ra_fingerprint)" \
+		--identity carol@strongswan.org \
 		--subject "C=CH, O=getcert test, OU=remote, CN=carol" "$@"
 }
 log_has()

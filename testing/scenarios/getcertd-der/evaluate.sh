@@ -105,6 +105,7 @@ enroll()
 	local path=$1 name=$2
 	shift 2
 	tb_exec carol timeout 60 "$ENROLL" --plain-http \
+		--ra-fingerprint "$(tb_ra_fingerprint)" \
 		--url "http://127.0.0.1:8081$path" --ca-cert "$CA" \
 		--challenge-file "$C/challenge" --out-key "$C/$name.key" \
 		--out-cert "$C/$name.pem" "$@"
@@ -112,6 +113,7 @@ enroll()
 get_crl()
 {
 	tb_exec carol timeout 60 "$ENROLL" --plain-http \
+		--ra-fingerprint "$(tb_ra_fingerprint)" \
 		--url "http://127.0.0.1:8081/plain/scep" --ca-cert "$CA" \
 		--renew-cert "$C/carol.pem" --renew-key "$C/carol.key" \
 		--identity carol@strongswan.org --get-crl "$1"
@@ -304,11 +306,13 @@ tb_getcertd_conf winnetou dotted 8082 no "allow_dotted_users = yes"
 tb_getcertd_start winnetou dotted || return 1
 check "with allow_dotted_users, john.doe enrolls" \
 	tb_exec carol timeout 60 "$ENROLL" --plain-http \
+	--ra-fingerprint "$(tb_ra_fingerprint)" \
 	--url "http://winnetou.strongswan.org:8082/plain/scep" \
 	--ca-cert "$CA" --challenge-file "$C/challenge" --identity john.doe@strongswan.org \
 	--subject "CN=john.doe" --out-key "$C/jd.key" --out-cert "$C/jd.pem"
 check "but not as an IP address" \
 	expect_rc 3 tb_exec carol timeout 60 "$ENROLL" --plain-http \
+	--ra-fingerprint "$(tb_ra_fingerprint)" \
 	--url "http://winnetou.strongswan.org:8082/plain/scep" \
 	--ca-cert "$CA" --challenge-file "$C/challenge" --identity 10.1.0.2 \
 	--subject "CN=10.1.0.2" --out-key "$C/ip.key" --out-cert "$C/ip.pem"

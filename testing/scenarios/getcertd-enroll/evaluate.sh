@@ -102,6 +102,7 @@ plain_enroll()
 {
 	tb_exec carol timeout 60 "$ENROLL" --plain-http \
 		--url http://winnetou.strongswan.org:8080/plain/scep --ca-cert "$CA" \
+		--ra-fingerprint "$(tb_ra_fingerprint)" \
 		--identity carol@strongswan.org \
 		--subject "C=CH, O=getcert test, OU=remote, CN=carol" "$@"
 }

@@ -33,6 +33,7 @@ tb_wait 5 tb_exec carol curl -sf -o /dev/null \
 	"http://winnetou.strongswan.org:8088/scep?operation=GetCACaps"
 GETCERT_PASSWORD=x tb_exec carol timeout 30 "$ENROLL" --plain-http \
 	--url http://winnetou.strongswan.org:8088/scep --ca-cert "$CA" \
+	--ra-fingerprint "$(tb_ra_fingerprint)" \
 	--identity carol@strongswan.org --user carol \
 	--out-key "$C/k0.pem" --out-cert "$C/c0.pem" > "$C/capture.log" 2>&1
 wait $capture
