@@ -221,6 +221,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		.signer = fx.client,
 		.key = fx.client_key,
 		.digest = HASH_SHA256,
+		/* the most lenient profile (micromdm's scepserver), so that every
+		 * algorithm's code path is reached */
+		.reply_sha1 = TRUE,
+		.reply_weak = GETCERT_CMS_ALLOW_DES3 | GETCERT_CMS_ALLOW_DES,
 	};
 	trusted = linked_list_create_with_items(fx.ca, NULL);
 	fuzz_seeds(write_seeds);

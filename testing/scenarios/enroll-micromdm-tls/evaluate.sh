@@ -63,6 +63,7 @@ check "all requests used one connection" \
 check "the certificate chains to the scepserver's CA" \
 	openssl verify -CAfile "$TB_SCEP_CA" "$C/cert.pem"
 
+sleep 1	# the renewed certificate must start later (seconds) than the current
 check "renewal through TLS, signed with the current certificate" \
 	carol_enroll --password-file "$C/password" \
 	--renew-cert "$C/cert.pem" --renew-key "$C/key.pem" \
