@@ -1,0 +1,99 @@
+# the client: everything it emits is canonical DER
+
+PROBE=$TB_ROOT/../build/src/libgetcert/tests/scep_probe
+DERCHECK=$TB_ROOT/der-check.py
+D=$TB_DIR/client
+mkdir -p "$D"
+
+# the client's engine against the in-process test CA with an RA, which
+# keeps every request, its decrypted content and self-signed signers
+check "the engine sends its seven requests" \
+	"$PROBE" emit "$D"
+
+# <n>-<messageType>: what each request is
+REQUESTS="1-19:PKCSReq-with-subjectAltName-and-challengePassword
+2-20:CertPoll 3-17:RenewalReq-with-subjectAltName 4-21:GetCert 5-22:GetCRL
+6-19:PKCSReq-with-challengePassword-only
+7-19:PKCSReq-with-a-long-challengePassword"
+for r in $REQUESTS; do
+	n=${r%%:*}
+	what=$(echo "${r#*:}" | tr - ' ')
+	check "$what: the PKIMessage is DER, signed attributes sorted as signed" \
+		python3 "$DERCHECK" --cms "$D/$n.der"
+	case $n in
+		*-19|*-17)
+			check "$what: the PKCS#10 request in it is DER" \
+				python3 "$DERCHECK" --csr "$D/$n-content.der"
+			;;
+		*)
+			check "$what: its IssuerAndSerialNumber/IssuerAndSubject is DER" \
+				python3 "$DERCHECK" --any "$D/$n-content.der"
+			;;
+	esac
+done
+for n in 1-19 2-20 6-19 7-19; do
+	check "the self-signed certificate signing $n is DER" \
+		python3 "$DERCHECK" --cert "$D/$n-signer.der"
+done
+
+# the envelopes, taken out of the SignedData and decrypted by
+# python3-cryptography: each is DER and holds exactly what the CA read
+cat > "$D/envelope.py" <<'EOF_PY'
+import importlib.util, sys
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import load_der_private_key
+from cryptography.hazmat.primitives.serialization import pkcs7
+spec = importlib.util.spec_from_file_location('dercheck', sys.argv[1])
+dc = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(dc)
+d, n = sys.argv[2], sys.argv[3]
+msg = open('%s/%s.der' % (d, n), 'rb').read()
+sd = dc.children(dc.children(msg, 'm')[1], 'm')[0]
+encap = dc.children(dc.children(sd, 'sd')[2], 'encap')
+octets = dc.children(encap[1], 'encap')[0]
+_, _, _, start, end = dc.header(octets, 0, 'encap')
+env = octets[start:end]
+if len(dc.walk(env)) != 1:
+    sys.exit('%s: envelope with trailing bytes' % n)
+open('%s/%s-envelope.der' % (d, n), 'wb').write(env)
+cert = x509.load_der_x509_certificate(open(d + '/recipient.der', 'rb').read())
+key = load_der_private_key(open(d + '/recipient-key.der', 'rb').read(), None)
+plain = pkcs7.pkcs7_decrypt_der(env, cert, key, [])
+if plain != open('%s/%s-content.der' % (d, n), 'rb').read():
+    sys.exit('%s: decrypted content differs' % n)
+EOF_PY
+for r in $REQUESTS; do
+	n=${r%%:*}
+	check "$n: python3-cryptography decrypts the envelope to the request" \
+		python3 "$D/envelope.py" "$DERCHECK" "$D" "$n"
+	check "$n: the EnvelopedData is DER" \
+		python3 "$DERCHECK" --cms "$D/$n-envelope.der"
+done
+
+# hand-broken copies: the first two attributes of a SET OF swapped
+cat > "$D/swap.py" <<'EOF_PY'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location('dercheck', sys.argv[1])
+dc = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(dc)
+data, out = open(sys.argv[2], 'rb').read(), sys.argv[3]
+def swap(data, tlv):
+    """swap the first two elements of an implicit SET OF in data"""
+    a, b = dc.children(tlv, 'set')[:2]
+    at = data.index(a + b)
+    return data[:at] + b + a + data[at + len(a) + len(b):]
+if sys.argv[4] == 'csr':
+    info = dc.children(data, 'csr')[0]
+    attrs = dc.children(info, 'info')[3]
+else:
+    sd = dc.children(dc.children(data, 'm')[1], 'm')[0]
+    si = dc.children(dc.children(sd, 'sd')[-1], 'sis')[0]
+    attrs = dc.children(si, 'si')[3]
+open(out, 'wb').write(swap(data, attrs))
+EOF_PY
+python3 "$D/swap.py" "$DERCHECK" "$D/7-19-content.der" "$D/bad-csr.der" csr
+python3 "$D/swap.py" "$DERCHECK" "$D/1-19.der" "$D/bad-cms.der" cms
+check "a request with its attributes swapped fails the check" \
+	not python3 "$DERCHECK" --csr "$D/bad-csr.der"
+check "a PKIMessage with its signed attributes swapped fails the check" \
+	not python3 "$DERCHECK" --cms "$D/bad-cms.der"
