@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include <getcert_serial.h>
+#include <getcert_x509.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -61,27 +62,6 @@ static chunk_t extension(int oid, bool critical, chunk_t value)
 	return asn1_wrap(ASN1_SEQUENCE, "mcm", asn1_build_known_oid(oid),
 					 critical ? chunk_from_chars(0x01,0x01,0xff) : chunk_empty,
 					 asn1_wrap(ASN1_OCTET_STRING, "m", value));
-}
-
-/**
- * Build a GeneralName for an identity, empty if not supported
- */
-static chunk_t general_name(identification_t *id)
-{
-	switch (id->get_type(id))
-	{
-		case ID_RFC822_ADDR:
-			return asn1_wrap(ASN1_CONTEXT_S_1, "c", id->get_encoding(id));
-		case ID_FQDN:
-			return asn1_wrap(ASN1_CONTEXT_S_2, "c", id->get_encoding(id));
-		case ID_DER_ASN1_DN:
-			return asn1_wrap(ASN1_CONTEXT_C_4, "c", id->get_encoding(id));
-		case ID_IPV4_ADDR:
-		case ID_IPV6_ADDR:
-			return asn1_wrap(ASN1_CONTEXT_S_7, "c", id->get_encoding(id));
-		default:
-			return chunk_empty;
-	}
 }
 
 /**
@@ -134,7 +114,7 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	enumerator = sans->create_enumerator(sans);
 	while (enumerator->enumerate(enumerator, &id))
 	{	/* chunk_cat() evaluates its arguments twice */
-		name = general_name(id);
+		name = getcert_x509_general_name(id);
 		names = chunk_cat("mm", names, name);
 	}
 	enumerator->destroy(enumerator);
