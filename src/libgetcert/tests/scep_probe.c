@@ -64,11 +64,11 @@
 #include <library.h>
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
-#include <credentials/certificates/pkcs10.h>
 
 #include <getcert_cms.h>
 #include <getcert_scep.h>
 #include <getcert_enroll.h>
+#include <getcert_x509.h>
 #include <getcert_test_ca.h>
 #include <getcert_test_certs.h>
 
@@ -120,22 +120,13 @@ static chunk_t encrypt_key(certificate_t *recipient, chunk_t cek)
 static chunk_t build_csr(private_key_t *key)
 {
 	identification_t *dn;
-	certificate_t *csr;
-	chunk_t der = chunk_empty;
+	chunk_t der;
 
 	dn = identification_create_from_string("C=CH, O=getcert test, "
 										   "OU=remote, CN=probe");
-	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
-					CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, key,
-					BUILD_SUBJECT, dn,
-					BUILD_CHALLENGE_PWD, chunk_from_str("secret"),
-					BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
+	der = getcert_x509_build_csr(key, dn, NULL, chunk_from_str("secret"),
+								 HASH_SHA256);
 	dn->destroy(dn);
-	if (csr)
-	{
-		csr->get_encoding(csr, CERT_ASN1_DER, &der);
-		csr->destroy(csr);
-	}
 	return der;
 }
 
