@@ -91,8 +91,10 @@ else:
     attrs = dc.children(si, 'si')[3]
 open(out, 'wb').write(swap(data, attrs))
 EOF_PY
-python3 "$D/swap.py" "$DERCHECK" "$D/7-19-content.der" "$D/bad-csr.der" csr
-python3 "$D/swap.py" "$DERCHECK" "$D/1-19.der" "$D/bad-cms.der" cms
+check "the setup: a request with its attributes swapped" \
+	python3 "$D/swap.py" "$DERCHECK" "$D/7-19-content.der" "$D/bad-csr.der" csr
+check "the setup: a PKIMessage with its signed attributes swapped" \
+	python3 "$D/swap.py" "$DERCHECK" "$D/1-19.der" "$D/bad-cms.der" cms
 check "a request with its attributes swapped fails the check" \
 	not python3 "$DERCHECK" --csr "$D/bad-csr.der"
 check "a PKIMessage with its signed attributes swapped fails the check" \
