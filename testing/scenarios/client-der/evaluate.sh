@@ -99,3 +99,35 @@ check "a request with its attributes swapped fails the check" \
 	not python3 "$DERCHECK" --csr "$D/bad-csr.der"
 check "a PKIMessage with its signed attributes swapped fails the check" \
 	not python3 "$DERCHECK" --cms "$D/bad-cms.der"
+
+# getcert-enroll's output files, from getcertd: key, certificate and CRL
+. "$TB_ROOT/servers.sh"
+. "$TB_ROOT/getcertd.sh"
+C=$TB_DIR/carol
+ENROLL=$TB_ROOT/../build/src/getcert-enroll/getcert-enroll
+URL=http://winnetou.strongswan.org:8080/plain/scep
+mkdir -p "$C"
+tb_getcertd_conf winnetou plain 8080 no
+tb_getcertd_start winnetou plain || return 1
+check "carol enrolls with getcert-enroll (SAN and challengePassword)" \
+	tb_exec carol timeout 60 "$ENROLL" --plain-http --url "$URL" \
+	--ca-cert "$TB_DIR/pki/caCert.pem" --challenge secret \
+	--identity carol@strongswan.org --subject "CN=carol" \
+	--out-key "$C/carol.key" --out-cert "$C/carol.pem"
+check "getcert-enroll fetches the CRL" \
+	tb_exec carol timeout 60 "$ENROLL" --plain-http --url "$URL" \
+	--ca-cert "$TB_DIR/pki/caCert.pem" --renew-cert "$C/carol.pem" \
+	--renew-key "$C/carol.key" --identity carol@strongswan.org \
+	--get-crl "$C/crl.pem"
+# PEM to DER without re-encoding
+for f in carol.key carol.pem crl.pem; do
+	sed -n '/^-----BEGIN/,/^-----END/{/^-----/d;p}' "$C/$f" |
+		base64 -d > "$D/out-$f.der"
+done
+check "the key getcert-enroll writes is DER" \
+	python3 "$DERCHECK" --any "$D/out-carol.key.der"
+check "the certificate it writes is DER" \
+	python3 "$DERCHECK" --cert "$D/out-carol.pem.der"
+check "the CRL it writes is DER" \
+	python3 "$DERCHECK" --crl "$D/out-crl.pem.der"
+tb_getcertd_stop winnetou plain
