@@ -928,7 +928,7 @@ chunk_t getcert_cms_build_degenerate(linked_list_t *certs, chunk_t crl)
 {
 	enumerator_t *enumerator;
 	certificate_t *cert;
-	chunk_t all = chunk_empty, der;
+	chunk_t all = chunk_empty, der, sorted;
 
 	enumerator = certs->create_enumerator(certs);
 	while (enumerator->enumerate(enumerator, &cert))
@@ -942,6 +942,10 @@ chunk_t getcert_cms_build_degenerate(linked_list_t *certs, chunk_t crl)
 		all = chunk_cat("mm", all, der);
 	}
 	enumerator->destroy(enumerator);
+	/* certificates is a SET OF */
+	sorted = getcert_cms_sort_set(all);
+	chunk_free(&all);
+	all = sorted;
 
 	return asn1_wrap(ASN1_SEQUENCE, "mm",
 				asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),

@@ -222,6 +222,42 @@ START_TEST(test_signed_attrs_der_order)
 }
 END_TEST
 
+START_TEST(test_certs_der_order)
+{
+	private_key_t *key;
+	certificate_t *a, *b;
+	linked_list_t *certs;
+	chunk_t msg, rest, field;
+	int count;
+
+	key = gt_rsa_key(1024);
+	a = gt_cert(key, "CN=a", NULL, NULL, NULL, TRUE, 3600);
+	b = gt_cert(key, "CN=a long name that makes it longer", NULL, NULL,
+				NULL, TRUE, 3600);
+	ck_assert(key && a && b);
+	/* the longer first */
+	certs = linked_list_create_with_items(b, a, NULL);
+	msg = getcert_cms_build_certs_only(certs);
+	/* ContentInfo, [0], SignedData: version, digests, encap, certs */
+	rest = msg;
+	ck_assert(asn1_unwrap(&rest, &rest) == ASN1_SEQUENCE);
+	ck_assert(asn1_unwrap(&rest, &field) == ASN1_OID);
+	ck_assert(asn1_unwrap(&rest, &rest) == ASN1_CONTEXT_C_0);
+	ck_assert(asn1_unwrap(&rest, &rest) == ASN1_SEQUENCE);
+	ck_assert(asn1_unwrap(&rest, &field) == ASN1_INTEGER);
+	ck_assert(asn1_unwrap(&rest, &field) == ASN1_SET);
+	ck_assert(asn1_unwrap(&rest, &field) == ASN1_SEQUENCE);
+	ck_assert(asn1_unwrap(&rest, &field) == ASN1_CONTEXT_C_0);
+	ck_assert(der_sorted(field, &count));
+	ck_assert_int_eq(count, 2);
+	chunk_free(&msg);
+	certs->destroy(certs);
+	a->destroy(a);
+	b->destroy(b);
+	key->destroy(key);
+}
+END_TEST
+
 Suite *csr_suite_create()
 {
 	Suite *s;
@@ -236,6 +272,7 @@ Suite *csr_suite_create()
 	tc = tcase_create("SET OF");
 	tcase_add_loop_test(tc, test_sort_set, 0, countof(sets));
 	tcase_add_test(tc, test_signed_attrs_der_order);
+	tcase_add_test(tc, test_certs_der_order);
 	suite_add_tcase(s, tc);
 
 	return s;
