@@ -103,21 +103,14 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	identification_t *subject, linked_list_t *sans, time_t not_before,
 	time_t not_after, u_int ekus)
 {
-	enumerator_t *enumerator;
-	identification_t *id, *issuer;
+	identification_t *issuer;
 	certificate_t *cert;
-	chunk_t names = chunk_empty, spki, keyid, serial, tbs, sig, der;
-	chunk_t exts, eku = chunk_empty, san = chunk_empty, ca_keyid, name;
+	chunk_t names, spki, keyid, serial, tbs, sig, der;
+	chunk_t exts, eku = chunk_empty, san = chunk_empty, ca_keyid;
 	chunk_t bc, ku, ski, aki, client;
 	x509_t *ca = (x509_t*)this->ca;
 
-	enumerator = sans->create_enumerator(sans);
-	while (enumerator->enumerate(enumerator, &id))
-	{	/* chunk_cat() evaluates its arguments twice */
-		name = getcert_x509_general_name(id);
-		names = chunk_cat("mm", names, name);
-	}
-	enumerator->destroy(enumerator);
+	names = getcert_x509_general_names(sans);
 	if (!public->get_encoding(public, PUBKEY_SPKI_ASN1_DER, &spki))
 	{
 		chunk_free(&names);
@@ -138,8 +131,7 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	}
 	if (names.len)
 	{
-		san = extension(OID_SUBJECT_ALT_NAME, FALSE,
-						asn1_wrap(ASN1_SEQUENCE, "m", names));
+		san = extension(OID_SUBJECT_ALT_NAME, FALSE, names);
 	}
 	if (ekus)
 	{

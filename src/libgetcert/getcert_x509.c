@@ -147,10 +147,10 @@ bool getcert_x509_allows(certificate_t *cert, getcert_key_usage_t usage)
 	return ok;
 }
 
-/*
- * Described in header
+/**
+ * Build the GeneralName of an identity, chunk_empty if not supported
  */
-chunk_t getcert_x509_general_name(identification_t *id)
+static chunk_t general_name(identification_t *id)
 {
 	switch (id->get_type(id))
 	{
@@ -168,27 +168,38 @@ chunk_t getcert_x509_general_name(identification_t *id)
 	}
 }
 
+/*
+ * Described in header
+ */
+chunk_t getcert_x509_general_names(linked_list_t *ids)
+{
+	enumerator_t *enumerator;
+	identification_t *id;
+	chunk_t names = chunk_empty, name;
+
+	if (!ids)
+	{
+		return chunk_empty;
+	}
+	enumerator = ids->create_enumerator(ids);
+	while (enumerator->enumerate(enumerator, &id))
+	{	/* chunk_cat() evaluates its arguments twice */
+		name = general_name(id);
+		names = chunk_cat("mm", names, name);
+	}
+	enumerator->destroy(enumerator);
+	return names.len ? asn1_wrap(ASN1_SEQUENCE, "m", names) : chunk_empty;
+}
+
 /**
  * Build the extensionRequest attribute for subjectAltNames, chunk_empty
  * if there are none
  */
 static chunk_t extension_request(linked_list_t *sans)
 {
-	enumerator_t *enumerator;
-	identification_t *id;
-	chunk_t names = chunk_empty, name;
+	chunk_t names;
 
-	if (!sans)
-	{
-		return chunk_empty;
-	}
-	enumerator = sans->create_enumerator(sans);
-	while (enumerator->enumerate(enumerator, &id))
-	{	/* chunk_cat() evaluates its arguments twice */
-		name = getcert_x509_general_name(id);
-		names = chunk_cat("mm", names, name);
-	}
-	enumerator->destroy(enumerator);
+	names = getcert_x509_general_names(sans);
 	if (!names.len)
 	{
 		return chunk_empty;
@@ -197,8 +208,7 @@ static chunk_t extension_request(linked_list_t *sans)
 				asn1_wrap(ASN1_SEQUENCE, "m",
 					asn1_wrap(ASN1_SEQUENCE, "mm",
 						asn1_build_known_oid(OID_SUBJECT_ALT_NAME),
-						asn1_wrap(ASN1_OCTET_STRING, "m",
-							asn1_wrap(ASN1_SEQUENCE, "m", names)))));
+						asn1_wrap(ASN1_OCTET_STRING, "m", names))));
 }
 
 /*

@@ -70,12 +70,14 @@ bool getcert_x509_key_usage(certificate_t *cert, u_int *usage);
 bool getcert_x509_allows(certificate_t *cert, getcert_key_usage_t usage);
 
 /**
- * Build the GeneralName (RFC 5280 section 4.2.1.6) of an identity.
+ * Build the GeneralNames (RFC 5280 section 4.2.1.6) of identities, as in a
+ * subjectAltName extension.
  *
- * @param id			an RFC 822 address, FQDN, DN or IP address
- * @return				allocated DER encoding, chunk_empty for other types
+ * @param ids			identification_t*: RFC 822 addresses, FQDNs, DNs or
+ *						IP addresses (other types are skipped), or NULL
+ * @return				allocated DER encoding, chunk_empty if none
  */
-chunk_t getcert_x509_general_name(identification_t *id);
+chunk_t getcert_x509_general_names(linked_list_t *ids);
 
 /**
  * Build and sign a PKCS#10 certification request in canonical DER.
@@ -90,7 +92,7 @@ chunk_t getcert_x509_general_name(identification_t *id);
  * @param subject		subject DN
  * @param sans			identification_t* for a subjectAltName extension
  *						request, or NULL (types other than
- *						getcert_x509_general_name()'s are skipped)
+ *						getcert_x509_general_names()'s are skipped)
  * @param password		challengePassword (UTF8String), or chunk_empty
  * @param digest		digest algorithm of the signature
  * @return				allocated DER encoding (holds the password: wipe
