@@ -36,9 +36,13 @@ for n in 1-19 2-20 6-19 7-19; do
 		python3 "$DERCHECK" --cert "$D/$n-signer.der"
 done
 
-# the envelopes, taken out of the SignedData and decrypted by
-# python3-cryptography: each is DER and holds exactly what the CA read
-cat > "$D/envelope.py" <<'EOF_PY'
+# helpers on der-check.py's walker:
+#   envelope <dir> <n>: take the envelope out of the SignedData <n>.der,
+#     write it as <n>-envelope.der, decrypt it with python3-cryptography
+#     and compare with what the CA read
+#   swap <in> <out> csr|cms: swap the first two elements of the attributes
+#     of a request or of the signed attributes of a PKIMessage
+cat > "$D/client.py" <<'EOF_PY'
 import importlib.util, sys
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import load_der_private_key
@@ -46,55 +50,50 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 spec = importlib.util.spec_from_file_location('dercheck', sys.argv[1])
 dc = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(dc)
-d, n = sys.argv[2], sys.argv[3]
-msg = open('%s/%s.der' % (d, n), 'rb').read()
-sd = dc.children(dc.children(msg, 'm')[1], 'm')[0]
-encap = dc.children(dc.children(sd, 'sd')[2], 'encap')
-octets = dc.children(encap[1], 'encap')[0]
-_, _, _, start, end = dc.header(octets, 0, 'encap')
-env = octets[start:end]
-if len(dc.walk(env)) != 1:
-    sys.exit('%s: envelope with trailing bytes' % n)
-open('%s/%s-envelope.der' % (d, n), 'wb').write(env)
-cert = x509.load_der_x509_certificate(open(d + '/recipient.der', 'rb').read())
-key = load_der_private_key(open(d + '/recipient-key.der', 'rb').read(), None)
-plain = pkcs7.pkcs7_decrypt_der(env, cert, key, [])
-if plain != open('%s/%s-content.der' % (d, n), 'rb').read():
-    sys.exit('%s: decrypted content differs' % n)
+def signer_info(msg):
+    sd = dc.children(dc.children(msg, 'm')[1], 'm')[0]
+    return sd, dc.children(dc.children(sd, 'sd')[-1], 'sis')[0]
+def envelope(d, n):
+    msg = open('%s/%s.der' % (d, n), 'rb').read()
+    sd, _ = signer_info(msg)
+    encap = dc.children(dc.children(sd, 'sd')[2], 'encap')
+    octets = dc.children(encap[1], 'encap')[0]
+    _, _, _, start, end = dc.header(octets, 0, 'encap')
+    env = octets[start:end]
+    open('%s/%s-envelope.der' % (d, n), 'wb').write(env)
+    cert = x509.load_der_x509_certificate(
+        open(d + '/recipient.der', 'rb').read())
+    key = load_der_private_key(
+        open(d + '/recipient-key.der', 'rb').read(), None)
+    plain = pkcs7.pkcs7_decrypt_der(env, cert, key, [])
+    if plain != open('%s/%s-content.der' % (d, n), 'rb').read():
+        sys.exit('%s: decrypted content differs' % n)
+def swap(src, out, kind):
+    data = open(src, 'rb').read()
+    if kind == 'csr':
+        info = dc.children(data, 'csr')[0]
+        attrs = dc.children(info, 'info')[3]
+    else:
+        attrs = dc.children(signer_info(data)[1], 'si')[3]
+    a, b = dc.children(attrs, 'set')[:2]
+    at = data.index(a + b)
+    open(out, 'wb').write(data[:at] + b + a + data[at + len(a) + len(b):])
+globals()[sys.argv[2]](*sys.argv[3:])
 EOF_PY
 for r in $REQUESTS; do
 	n=${r%%:*}
 	check "$n: python3-cryptography decrypts the envelope to the request" \
-		python3 "$D/envelope.py" "$DERCHECK" "$D" "$n"
+		python3 "$D/client.py" "$DERCHECK" envelope "$D" "$n"
 	check "$n: the EnvelopedData is DER" \
 		python3 "$DERCHECK" --cms "$D/$n-envelope.der"
 done
 
 # hand-broken copies: the first two attributes of a SET OF swapped
-cat > "$D/swap.py" <<'EOF_PY'
-import importlib.util, sys
-spec = importlib.util.spec_from_file_location('dercheck', sys.argv[1])
-dc = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(dc)
-data, out = open(sys.argv[2], 'rb').read(), sys.argv[3]
-def swap(data, tlv):
-    """swap the first two elements of an implicit SET OF in data"""
-    a, b = dc.children(tlv, 'set')[:2]
-    at = data.index(a + b)
-    return data[:at] + b + a + data[at + len(a) + len(b):]
-if sys.argv[4] == 'csr':
-    info = dc.children(data, 'csr')[0]
-    attrs = dc.children(info, 'info')[3]
-else:
-    sd = dc.children(dc.children(data, 'm')[1], 'm')[0]
-    si = dc.children(dc.children(sd, 'sd')[-1], 'sis')[0]
-    attrs = dc.children(si, 'si')[3]
-open(out, 'wb').write(swap(data, attrs))
-EOF_PY
 check "the setup: a request with its attributes swapped" \
-	python3 "$D/swap.py" "$DERCHECK" "$D/7-19-content.der" "$D/bad-csr.der" csr
+	python3 "$D/client.py" "$DERCHECK" swap "$D/7-19-content.der" \
+	"$D/bad-csr.der" csr
 check "the setup: a PKIMessage with its signed attributes swapped" \
-	python3 "$D/swap.py" "$DERCHECK" "$D/1-19.der" "$D/bad-cms.der" cms
+	python3 "$D/client.py" "$DERCHECK" swap "$D/1-19.der" "$D/bad-cms.der" cms
 check "a request with its attributes swapped fails the check" \
 	not python3 "$DERCHECK" --csr "$D/bad-csr.der"
 check "a PKIMessage with its signed attributes swapped fails the check" \

@@ -177,6 +177,20 @@ START_TEST(test_sort_set)
 }
 END_TEST
 
+/**
+ * The contents of the SignedData in a ContentInfo
+ */
+static chunk_t signed_data(chunk_t msg)
+{
+	chunk_t oid;
+
+	ck_assert(asn1_unwrap(&msg, &msg) == ASN1_SEQUENCE);
+	ck_assert(asn1_unwrap(&msg, &oid) == ASN1_OID);
+	ck_assert(asn1_unwrap(&msg, &msg) == ASN1_CONTEXT_C_0);
+	ck_assert(asn1_unwrap(&msg, &msg) == ASN1_SEQUENCE);
+	return msg;
+}
+
 START_TEST(test_signed_attrs_der_order)
 {
 	private_key_t *key;
@@ -196,12 +210,8 @@ START_TEST(test_signed_attrs_der_order)
 	msg = getcert_cms_build_signed(chunk_from_str("content"), attrs, cert,
 								   key, HASH_SHA256, FALSE);
 	ck_assert(msg.len);
-	/* ContentInfo, [0], SignedData, the last field: signerInfos */
-	rest = msg;
-	ck_assert(asn1_unwrap(&rest, &rest) == ASN1_SEQUENCE);
-	ck_assert(asn1_unwrap(&rest, &field) == ASN1_OID);
-	ck_assert(asn1_unwrap(&rest, &rest) == ASN1_CONTEXT_C_0);
-	ck_assert(asn1_unwrap(&rest, &rest) == ASN1_SEQUENCE);
+	/* the last field of the SignedData: signerInfos */
+	rest = signed_data(msg);
 	while (rest.len)
 	{
 		ck_assert(asn1_unwrap(&rest, &field) != ASN1_INVALID);
@@ -238,12 +248,8 @@ START_TEST(test_certs_der_order)
 	/* the longer first */
 	certs = linked_list_create_with_items(b, a, NULL);
 	msg = getcert_cms_build_certs_only(certs);
-	/* ContentInfo, [0], SignedData: version, digests, encap, certs */
-	rest = msg;
-	ck_assert(asn1_unwrap(&rest, &rest) == ASN1_SEQUENCE);
-	ck_assert(asn1_unwrap(&rest, &field) == ASN1_OID);
-	ck_assert(asn1_unwrap(&rest, &rest) == ASN1_CONTEXT_C_0);
-	ck_assert(asn1_unwrap(&rest, &rest) == ASN1_SEQUENCE);
+	/* SignedData: version, digests, encap, certificates */
+	rest = signed_data(msg);
 	ck_assert(asn1_unwrap(&rest, &field) == ASN1_INTEGER);
 	ck_assert(asn1_unwrap(&rest, &field) == ASN1_SET);
 	ck_assert(asn1_unwrap(&rest, &field) == ASN1_SEQUENCE);
