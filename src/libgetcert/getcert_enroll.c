@@ -621,14 +621,13 @@ certificate_t *getcert_self_signed(identification_t *subject,
 }
 
 /**
- * Create the PKCS#10 request
+ * Create the PKCS#10 request, canonical DER whatever its attributes
  */
 static chunk_t build_csr(private_getcert_enroll_t *this,
 						 identification_t *subject, private_key_t *key)
 {
-	certificate_t *csr;
 	linked_list_t *sans;
-	chunk_t der = chunk_empty;
+	chunk_t der, password = chunk_empty;
 	identification_t *id = this->params.identity;
 
 	sans = linked_list_create();
@@ -638,26 +637,10 @@ static chunk_t build_csr(private_getcert_enroll_t *this,
 	}
 	if (this->params.challenge_password)
 	{
-		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
-					CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, key,
-					BUILD_SUBJECT, subject, BUILD_SUBJECT_ALTNAMES, sans,
-					BUILD_CHALLENGE_PWD,
-					chunk_from_str(this->params.challenge_password),
-					BUILD_DIGEST_ALG, this->digest, BUILD_END);
+		password = chunk_from_str(this->params.challenge_password);
 	}
-	else
-	{
-		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
-					CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, key,
-					BUILD_SUBJECT, subject, BUILD_SUBJECT_ALTNAMES, sans,
-					BUILD_DIGEST_ALG, this->digest, BUILD_END);
-	}
+	der = getcert_x509_build_csr(key, subject, sans, password, this->digest);
 	sans->destroy(sans);
-	if (csr)
-	{
-		csr->get_encoding(csr, CERT_ASN1_DER, &der);
-		csr->destroy(csr);
-	}
 	return der;
 }
 
@@ -836,7 +819,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 
 out:
 	chunk_clear(&reply.data);
-	chunk_free(&req.data);
+	chunk_clear(&req.data);
 	chunk_free(&req.transid);
 	chunk_free(&req.nonce);
 	DESTROY_IF(self);
