@@ -14,7 +14,7 @@
 
 #include "getcert_error.h"
 
-ENUM(getcert_err_names, GETCERT_OK, GETCERT_ERR_INTERNAL,
+ENUM(getcert_err_names, GETCERT_OK, GETCERT_ERR_CANCELLED,
 	"success",
 	"connection failed",
 	"TLS handshake failed (server certificate not verified)",
@@ -38,6 +38,7 @@ ENUM(getcert_err_names, GETCERT_OK, GETCERT_ERR_INTERNAL,
 	"issued certificate does not carry our identity",
 	"issued certificate validity is not acceptable",
 	"internal error",
+	"cancelled",
 );
 
 /*
