@@ -135,8 +135,8 @@ METHOD(controller_t, initiate, status_t,
 		);
 		lib->processor->queue_job(lib->processor,
 			(job_t*)callback_job_create((callback_job_cb_t)initiate_deferred,
-										data, (void*)deferred_destroy,
-										(callback_job_cancel_t)deferred_cancel));
+									data, (void*)deferred_destroy,
+									(callback_job_cancel_t)deferred_cancel));
 		return SUCCESS;
 	}
 	ok = this->manager->acquire(this->manager, profile,
