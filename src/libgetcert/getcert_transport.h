@@ -52,6 +52,13 @@ struct getcert_transport_t {
 							 char **type);
 
 	/**
+	 * Abort the running request and refuse later ones, which then return
+	 * GETCERT_ERR_CANCELLED without logging. Safe to call from another
+	 * thread. Optional: NULL if the transport cannot be cancelled.
+	 */
+	void (*cancel)(getcert_transport_t *this);
+
+	/**
 	 * Destroy the transport, closing its connection.
 	 */
 	void (*destroy)(getcert_transport_t *this);
