@@ -300,41 +300,6 @@ static chunk_t ski_id(certificate_t *cert)
 					 x509->get_subjectKeyIdentifier(x509));
 }
 
-static int cmp_der(const void *a, const void *b)
-{
-	const chunk_t *x = a, *y = b;
-	int diff;
-
-	diff = memcmp(x->ptr, y->ptr, min(x->len, y->len));
-	return diff ?: (int)x->len - (int)y->len;
-}
-
-/**
- * DER-sort concatenated TLVs (at most 32)
- */
-static chunk_t sort_tlvs(chunk_t all)
-{
-	chunk_t list[32], rest = all, before, inner, sorted = chunk_empty;
-	int count = 0, i;
-
-	while (rest.len && count < countof(list))
-	{
-		before = rest;
-		if (asn1_unwrap(&rest, &inner) == ASN1_INVALID)
-		{
-			break;
-		}
-		/* rest is chunk_empty (ptr NULL) after the last one */
-		list[count++] = chunk_create(before.ptr, before.len - rest.len);
-	}
-	qsort(list, count, sizeof(chunk_t), cmp_der);
-	for (i = 0; i < count; i++)
-	{
-		sorted = chunk_cat("mc", sorted, list[i]);
-	}
-	return sorted;
-}
-
 /*
  * Described in header
  */
@@ -365,7 +330,7 @@ chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
 	st = getcert_cms_attribute(OID_PKCS9_SIGNING_TIME,
 							   asn1_from_time(&now, ASN1_UTCTIME));
 	all = chunk_cat("mmmc", type, md, st, attrs);
-	set = asn1_wrap(ASN1_SET, "m", sort_tlvs(all));
+	set = asn1_wrap(ASN1_SET, "m", getcert_cms_sort_set(all));
 	chunk_free(&all);
 	if (!key->sign(key, scheme, NULL, set, &signature))
 	{

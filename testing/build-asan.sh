@@ -2,12 +2,15 @@
 #
 # Build getcertd (and libgetcert) with AddressSanitizer and LeakSanitizer
 # into build/asan, against the strongSwan tree prepared by deps.sh. Only
-# getcertd and what it links are built; nothing is installed (an ASan
-# plugin cannot load into the uninstrumented charon). Cached: configure
-# runs once, make only when a source is newer than the binary. Bounded by
-# ASAN_BUILD_TIMEOUT seconds (default 600).
+# what is asked for and what it links is built; nothing is installed (the
+# ASan plugin loads only into a charon started with the ASan runtime in
+# LD_PRELOAD, see testing/scenarios/charon-shutdown-asan). Cached:
+# configure runs once, make only when a source is newer than the binary.
+# Bounded by ASAN_BUILD_TIMEOUT seconds (default 600).
 #
-# Prints the path of the instrumented getcertd on success.
+# usage: build-asan.sh [getcertd|plugin]     (default getcertd)
+# Prints the path of the instrumented getcertd, or of the instrumented
+# libstrongswan-getcert.so, on success.
 
 set -euo pipefail
 
@@ -16,7 +19,23 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TIMEOUT=${ASAN_BUILD_TIMEOUT:-600}
 SAN="-fsanitize=address -fno-omit-frame-pointer"
 B=$ROOT/build/asan
-BIN=$B/src/getcertd/getcertd
+WHAT=${1:-getcertd}
+case "$WHAT" in
+	getcertd)
+		BIN=$B/src/getcertd/getcertd
+		DIR=src/getcertd
+		TARGET=getcertd
+		;;
+	plugin)
+		BIN=$B/src/libcharon/plugins/getcert/.libs/libstrongswan-getcert.so
+		DIR=src/libcharon/plugins/getcert
+		TARGET=libstrongswan-getcert.la
+		;;
+	*)
+		echo "usage: $0 [getcertd|plugin]" >&2
+		exit 1
+		;;
+esac
 
 log()
 {
@@ -37,17 +56,18 @@ if [ ! -f Makefile ] || [ "$ROOT/configure" -nt Makefile ] ||
 	timeout "$TIMEOUT" "$ROOT/configure" -q --with-strongswan-src="$SS_SRC" \
 		CFLAGS="$SAN -g -O1" LDFLAGS="$SAN" > configure.out 2>&1 ||
 		{ cat configure.out; exit 1; }
-	rm -f "$BIN"
+	rm -f "$B/src/getcertd/getcertd" \
+		"$B/src/libcharon/plugins/getcert/.libs/libstrongswan-getcert.so"
 fi
-# anything getcertd is built from newer than the binary?
+# anything the binary is built from newer than it?
 if [ ! -x "$BIN" ] ||
-   [ -n "$(find "$ROOT/src/libgetcert" "$ROOT/src/getcertd" \
+   [ -n "$(find "$ROOT/src/libgetcert" "$ROOT/$DIR" \
 		   -maxdepth 1 -newer "$BIN" \( -name '*.[ch]' -o -name Makefile.am \) \
 		   -print -quit)" ]; then
-	log "make"
+	log "make $TARGET"
 	timeout "$TIMEOUT" make -s -j"$(nproc)" -C src/libgetcert libgetcert.la \
 		> make.out 2>&1 &&
-	timeout "$TIMEOUT" make -s -j"$(nproc)" -C src/getcertd getcertd \
+	timeout "$TIMEOUT" make -s -j"$(nproc)" -C "$DIR" "$TARGET" \
 		>> make.out 2>&1 || { cat make.out; exit 1; }
 	touch "$BIN"
 fi

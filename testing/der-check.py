@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 #
-# der-check.py [--cert|--crl|--crl-no-revoked|--any] FILE...: fail on any
-# deviation from DER (X.690 clause 10/11) in what getcertd emits.
+# der-check.py [--cert|--crl|--crl-no-revoked|--csr|--cms|--any] FILE...:
+# fail on any deviation from DER (X.690 clause 10/11) in what getcertd and
+# the client emit.
 #
 # Every file gets a generic strict walker: definite, minimal lengths; no
 # trailing bytes; minimal INTEGER/ENUMERATED; BOOLEAN 0x00/0xFF; NULL empty;
@@ -13,13 +14,24 @@
 # python3-cryptography, whose Rust parser refuses non-DER certificates and
 # CRLs. --crl-no-revoked checks a CRL as --crl does and that its
 # TBSCertList has no revokedCertificates field (RFC 5280 5.1.2.6: absent,
-# not empty, when nothing is revoked). Exit status 0 if all files are
-# clean, 1 otherwise.
+# not empty, when nothing is revoked). The generic walker cannot know
+# that an IMPLICIT tagged element is a SET OF, so --csr and --cms check
+# those by structure: --csr loads a PKCS#10 request with
+# python3-cryptography (which refuses unsorted attributes) and checks its
+# signature and that its attributes [0] are sorted; --cms checks a
+# ContentInfo: for SignedData that certificates [0], crls [1], every
+# signedAttrs [0] and unsignedAttrs [1] are sorted, and that each signer's
+# signature verifies over its signedAttrs as sent (re-tagged as SET, RFC
+# 5652 5.4, so the form that is signed is the sorted one) with a
+# certificate of the message. Exit status 0 if all files are clean, 1
+# otherwise.
 
 import re
 import sys
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 UNIVERSAL_STRINGS = {12, 18, 19, 20, 21, 22, 25, 26, 27, 28, 30}
 UTC = re.compile(rb'^[0-9]{12}Z$')
@@ -171,6 +183,100 @@ def walk(data, path='', depth=0):
     return elems
 
 
+def children(tlv, path):
+    """Element encodings inside a constructed TLV"""
+    _, cons, _, start, end = header(tlv, 0, path)
+    if not cons:
+        raise DerError('%s: not constructed' % path)
+    return walk(tlv[start:end], path)
+
+
+def check_sorted(tlv, path):
+    """An IMPLICIT tagged SET OF: elements sorted by encoding"""
+    elems = children(tlv, path)
+    if elems != sorted(elems):
+        raise DerError('%s: SET OF elements not sorted' % path)
+
+
+def check_csr(data):
+    csr = x509.load_der_x509_csr(data)
+    list(csr.attributes)
+    if not csr.is_signature_valid:
+        raise DerError('signature of the request does not verify')
+    info = children(data, 'csr')[0]
+    fields = children(info, 'csr/info')
+    if len(fields) != 4 or fields[3][0] != 0xa0:
+        raise DerError('csr/info: no attributes [0]')
+    check_sorted(fields[3], 'csr/info/attributes')
+
+
+OIDS_HASH = {
+    bytes.fromhex('608648016503040201'): hashes.SHA256(),
+    bytes.fromhex('608648016503040202'): hashes.SHA384(),
+    bytes.fromhex('608648016503040203'): hashes.SHA512(),
+    bytes.fromhex('2b0e03021a'): hashes.SHA1(),
+}
+
+
+def oid_of(alg, path):
+    """OID content octets of an AlgorithmIdentifier"""
+    first = children(alg, path)[0]
+    _, _, _, start, end = header(first, 0, path)
+    return first[start:end]
+
+
+def check_signed_data(sd, path):
+    fields = children(sd, path)
+    certs = []
+    pos = 3
+    if pos < len(fields) and fields[pos][0] == 0xa0:
+        check_sorted(fields[pos], path + '/certificates')
+        certs = [x509.load_der_x509_certificate(c)
+                 for c in children(fields[pos], path + '/certificates')]
+        pos += 1
+    if pos < len(fields) and fields[pos][0] == 0xa1:
+        check_sorted(fields[pos], path + '/crls')
+        pos += 1
+    for i, si in enumerate(children(fields[pos], path + '/signerInfos')):
+        here = '%s/signerInfo%d' % (path, i)
+        parts = children(si, here)
+        if parts[-1][0] == 0xa1:
+            check_sorted(parts[-1], here + '/unsignedAttrs')
+        if parts[3][0] != 0xa0:
+            continue
+        attrs = parts[3]
+        check_sorted(attrs, here + '/signedAttrs')
+        signed = b'\x31' + attrs[1:]
+        algo = OIDS_HASH.get(oid_of(parts[2], here))
+        _, _, _, start, end = header(parts[5], 0, here)
+        sig = parts[5][start:end]
+        if algo is None:
+            raise DerError('%s: unknown digest algorithm' % here)
+        for cert in certs:
+            key = cert.public_key()
+            try:
+                if isinstance(key, rsa.RSAPublicKey):
+                    key.verify(sig, signed, padding.PKCS1v15(), algo)
+                else:
+                    key.verify(sig, signed, ec.ECDSA(algo))
+                break
+            except Exception:
+                continue
+        else:
+            raise DerError('%s: signature over the signedAttrs as sent '
+                           'does not verify' % here)
+
+
+def check_cms(data):
+    oid, content = children(data, 'cms')
+    _, _, _, start, end = header(oid, 0, 'cms')
+    if oid[start:end] == bytes.fromhex('2a864886f70d010702'):
+        check_signed_data(children(content, 'cms/content')[0],
+                          'cms/signedData')
+    elif oid[start:end] != bytes.fromhex('2a864886f70d010703'):
+        raise DerError('cms: neither SignedData nor EnvelopedData')
+
+
 def check_file(name, kind):
     with open(name, 'rb') as f:
         data = f.read()
@@ -180,6 +286,10 @@ def check_file(name, kind):
                        len(elems))
     if kind == 'cert':
         x509.load_der_x509_certificate(data)
+    elif kind == 'csr':
+        check_csr(data)
+    elif kind == 'cms':
+        check_cms(data)
     elif kind in ('crl', 'crl-no-revoked'):
         x509.load_der_x509_crl(data)
     if kind == 'crl-no-revoked':
@@ -201,7 +311,8 @@ def main(argv):
     failed = 0
     files = 0
     for arg in argv:
-        if arg in ('--cert', '--crl', '--any', '--crl-no-revoked'):
+        if arg in ('--cert', '--crl', '--any', '--crl-no-revoked', '--csr',
+                   '--cms'):
             kind = arg[2:]
             continue
         files += 1
@@ -212,8 +323,8 @@ def main(argv):
             print('%s: NOT DER (%s): %s' % (arg, kind, e))
             failed += 1
     if not files:
-        print('usage: der-check.py [--cert|--crl|--crl-no-revoked|--any] '
-              'FILE...')
+        print('usage: der-check.py [--cert|--crl|--crl-no-revoked|--csr|'
+              '--cms|--any] FILE...')
         return 2
     return 1 if failed else 0
 

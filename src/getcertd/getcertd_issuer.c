@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include <getcert_serial.h>
+#include <getcert_x509.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -64,27 +65,6 @@ static chunk_t extension(int oid, bool critical, chunk_t value)
 }
 
 /**
- * Build a GeneralName for an identity, empty if not supported
- */
-static chunk_t general_name(identification_t *id)
-{
-	switch (id->get_type(id))
-	{
-		case ID_RFC822_ADDR:
-			return asn1_wrap(ASN1_CONTEXT_S_1, "c", id->get_encoding(id));
-		case ID_FQDN:
-			return asn1_wrap(ASN1_CONTEXT_S_2, "c", id->get_encoding(id));
-		case ID_DER_ASN1_DN:
-			return asn1_wrap(ASN1_CONTEXT_C_4, "c", id->get_encoding(id));
-		case ID_IPV4_ADDR:
-		case ID_IPV6_ADDR:
-			return asn1_wrap(ASN1_CONTEXT_S_7, "c", id->get_encoding(id));
-		default:
-			return chunk_empty;
-	}
-}
-
-/**
  * Encode a validity time
  */
 static chunk_t validity_time(time_t t)
@@ -123,21 +103,14 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	identification_t *subject, linked_list_t *sans, time_t not_before,
 	time_t not_after, u_int ekus)
 {
-	enumerator_t *enumerator;
-	identification_t *id, *issuer;
+	identification_t *issuer;
 	certificate_t *cert;
-	chunk_t names = chunk_empty, spki, keyid, serial, tbs, sig, der;
-	chunk_t exts, eku = chunk_empty, san = chunk_empty, ca_keyid, name;
+	chunk_t names, spki, keyid, serial, tbs, sig, der;
+	chunk_t exts, eku = chunk_empty, san = chunk_empty, ca_keyid;
 	chunk_t bc, ku, ski, aki, client;
 	x509_t *ca = (x509_t*)this->ca;
 
-	enumerator = sans->create_enumerator(sans);
-	while (enumerator->enumerate(enumerator, &id))
-	{	/* chunk_cat() evaluates its arguments twice */
-		name = general_name(id);
-		names = chunk_cat("mm", names, name);
-	}
-	enumerator->destroy(enumerator);
+	names = getcert_x509_general_names(sans);
 	if (!public->get_encoding(public, PUBKEY_SPKI_ASN1_DER, &spki))
 	{
 		chunk_free(&names);
@@ -158,8 +131,7 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	}
 	if (names.len)
 	{
-		san = extension(OID_SUBJECT_ALT_NAME, FALSE,
-						asn1_wrap(ASN1_SEQUENCE, "m", names));
+		san = extension(OID_SUBJECT_ALT_NAME, FALSE, names);
 	}
 	if (ekus)
 	{

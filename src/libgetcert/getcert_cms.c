@@ -936,7 +936,7 @@ chunk_t getcert_cms_build_degenerate(linked_list_t *certs, chunk_t crl)
 {
 	enumerator_t *enumerator;
 	certificate_t *cert;
-	chunk_t all = chunk_empty, der;
+	chunk_t all = chunk_empty, der, sorted;
 
 	enumerator = certs->create_enumerator(certs);
 	while (enumerator->enumerate(enumerator, &cert))
@@ -950,6 +950,10 @@ chunk_t getcert_cms_build_degenerate(linked_list_t *certs, chunk_t crl)
 		all = chunk_cat("mm", all, der);
 	}
 	enumerator->destroy(enumerator);
+	/* certificates is a SET OF */
+	sorted = getcert_cms_sort_set(all);
+	chunk_free(&all);
+	all = sorted;
 
 	return asn1_wrap(ASN1_SEQUENCE, "mm",
 				asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
@@ -997,7 +1001,8 @@ chunk_t getcert_cms_attribute(int oid, chunk_t value)
 }
 
 /**
- * Compare two encodings in DER SET OF order
+ * Compare two encodings in DER SET OF order (X.690 11.6): as octet
+ * strings, the shorter one padded with zeros at the end
  */
 static int cmp_der(const void *a, const void *b)
 {
@@ -1012,28 +1017,41 @@ static int cmp_der(const void *a, const void *b)
 	return (int)x->len - (int)y->len;
 }
 
-/**
- * Sort concatenated Attribute encodings for a DER SET OF
+/*
+ * Described in header
  */
-static chunk_t sort_attrs(chunk_t attrs)
+chunk_t getcert_cms_sort_set(chunk_t elements)
 {
-	chunk_t list[16], rest = attrs, inner, tlv, sorted = chunk_empty;
+	chunk_t rest, inner, *list, sorted;
+	u_char *pos;
 	int count = 0, i;
 
-	while (rest.len && count < countof(list) &&
-		   take(&rest, ASN1_SEQUENCE, &inner, &tlv))
+	for (rest = elements; rest.len; count++)
 	{
-		list[count++] = tlv;
+		if (asn1_unwrap(&rest, &inner) == ASN1_INVALID)
+		{
+			return chunk_empty;
+		}
 	}
-	if (rest.len)
+	if (!count)
 	{
 		return chunk_empty;
 	}
-	qsort(list, count, sizeof(chunk_t), cmp_der);
-	for (i = 0; i < count; i++)
-	{
-		sorted = chunk_cat("mc", sorted, list[i]);
+	list = calloc(count, sizeof(chunk_t));
+	for (rest = elements, i = 0; i < count; i++)
+	{	/* rest.ptr is NULL after the last one */
+		list[i] = rest;
+		asn1_unwrap(&rest, &inner);
+		list[i].len -= rest.len;
 	}
+	qsort(list, count, sizeof(chunk_t), cmp_der);
+	sorted = chunk_alloc(elements.len);
+	for (pos = sorted.ptr, i = 0; i < count; i++)
+	{
+		memcpy(pos, list[i].ptr, list[i].len);
+		pos += list[i].len;
+	}
+	free(list);
 	return sorted;
 }
 
@@ -1070,7 +1088,7 @@ chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 	st = getcert_cms_attribute(OID_PKCS9_SIGNING_TIME,
 							   asn1_from_time(&now, ASN1_UTCTIME));
 	all = chunk_cat("mmmc", type, md, st, attrs);
-	sorted = sort_attrs(all);
+	sorted = getcert_cms_sort_set(all);
 	chunk_free(&all);
 	if (!sorted.len)
 	{

@@ -192,6 +192,17 @@ chunk_t getcert_cms_build_certs_only(linked_list_t *certs);
 chunk_t getcert_cms_build_degenerate(linked_list_t *certs, chunk_t crl);
 
 /**
+ * Sort concatenated element encodings into the order of a DER SET OF
+ * (X.690 11.6: ascending as octet strings, a shorter one that is a
+ * prefix of a longer one first).
+ *
+ * @param elements		concatenated DER encodings (TLVs)
+ * @return				allocated sorted concatenation, chunk_empty if
+ *						elements is empty or not a concatenation of TLVs
+ */
+chunk_t getcert_cms_sort_set(chunk_t elements);
+
+/**
  * Build a SignedData ContentInfo with one signer and signed attributes.
  *
  * contentType, messageDigest and signingTime are added to the given

@@ -24,6 +24,9 @@
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
 #include <collections/linked_list.h>
+#include <threading/mutex.h>
+#include <threading/condvar.h>
+#include <threading/thread.h>
 #include <credentials/certificates/x509.h>
 
 typedef struct private_getcert_enroll_t private_getcert_enroll_t;
@@ -89,6 +92,21 @@ struct private_getcert_enroll_t {
 	 * CertPolls sent by the last enroll().
 	 */
 	u_int polls;
+
+	/**
+	 * Protects cancelled, for the wait between polls.
+	 */
+	mutex_t *mutex;
+
+	/**
+	 * Signalled by cancel().
+	 */
+	condvar_t *condvar;
+
+	/**
+	 * cancel() was called, every operation ends.
+	 */
+	bool cancelled;
 };
 
 /**
@@ -523,15 +541,40 @@ static getcert_err_t transact(private_getcert_enroll_t *this,
 }
 
 /**
- * Sleep for a number of seconds, a thread cancellation point
+ * Whether cancel() was called
  */
-static void wait_seconds(u_int seconds)
+static bool is_cancelled(private_getcert_enroll_t *this)
 {
-	struct timespec ts = { .tv_sec = seconds };
+	bool cancelled;
 
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+	this->mutex->lock(this->mutex);
+	cancelled = this->cancelled;
+	this->mutex->unlock(this->mutex);
+	return cancelled;
+}
+
+/**
+ * Wait for a number of seconds, or until cancel() is called; returns FALSE
+ * if cancelled. A thread cancellation point that releases the mutex if the
+ * thread is cancelled in the wait.
+ */
+static bool wait_seconds(private_getcert_enroll_t *this, u_int seconds)
+{
+	timeval_t until;
+	bool timed_out = FALSE, cancelled;
+
+	time_monotonic(&until);
+	until.tv_sec += seconds;
+	this->mutex->lock(this->mutex);
+	thread_cleanup_push((thread_cleanup_t)this->mutex->unlock, this->mutex);
+	while (!this->cancelled && !timed_out)
 	{
+		timed_out = this->condvar->timed_wait_abs(this->condvar, this->mutex,
+												  until);
 	}
+	cancelled = this->cancelled;
+	thread_cleanup_pop(TRUE);
+	return !cancelled;
 }
 
 /**
@@ -614,7 +657,10 @@ static getcert_err_t request_polling(private_getcert_enroll_t *this,
 		wait = min(delay, this->params.poll_timeout - elapsed);
 		DBG1(DBG_LIB, "SCEP: request PENDING at the CA, polling in %us",
 			 wait);
-		wait_seconds(wait);
+		if (!wait_seconds(this, wait))
+		{
+			return GETCERT_ERR_CANCELLED;
+		}
 		/* every poll counts at least a second against the timeout */
 		waited = elapsed + max(wait, 1);
 		delay = min(max(delay * 2, this->params.poll_interval),
@@ -667,14 +713,13 @@ certificate_t *getcert_self_signed(identification_t *subject,
 }
 
 /**
- * Create the PKCS#10 request
+ * Create the PKCS#10 request, canonical DER whatever its attributes
  */
 static chunk_t build_csr(private_getcert_enroll_t *this,
 						 identification_t *subject, private_key_t *key)
 {
-	certificate_t *csr;
 	linked_list_t *sans;
-	chunk_t der = chunk_empty;
+	chunk_t der, password = chunk_empty;
 	identification_t *id = this->params.identity;
 
 	sans = linked_list_create();
@@ -684,26 +729,10 @@ static chunk_t build_csr(private_getcert_enroll_t *this,
 	}
 	if (this->params.challenge_password)
 	{
-		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
-					CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, key,
-					BUILD_SUBJECT, subject, BUILD_SUBJECT_ALTNAMES, sans,
-					BUILD_CHALLENGE_PWD,
-					chunk_from_str(this->params.challenge_password),
-					BUILD_DIGEST_ALG, this->digest, BUILD_END);
+		password = chunk_from_str(this->params.challenge_password);
 	}
-	else
-	{
-		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
-					CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, key,
-					BUILD_SUBJECT, subject, BUILD_SUBJECT_ALTNAMES, sans,
-					BUILD_DIGEST_ALG, this->digest, BUILD_END);
-	}
+	der = getcert_x509_build_csr(key, subject, sans, password, this->digest);
 	sans->destroy(sans);
-	if (csr)
-	{
-		csr->get_encoding(csr, CERT_ASN1_DER, &der);
-		csr->destroy(csr);
-	}
 	return der;
 }
 
@@ -803,6 +832,10 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	*out = NULL;
 	this->fail = SCEP_FAIL_NONE;
 	this->polls = 0;
+	if (is_cancelled(this))
+	{
+		return GETCERT_ERR_CANCELLED;
+	}
 	err = get_ca(this);
 	if (err != GETCERT_OK)
 	{
@@ -882,7 +915,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 
 out:
 	chunk_clear(&reply.data);
-	chunk_free(&req.data);
+	chunk_clear(&req.data);
 	chunk_free(&req.transid);
 	chunk_free(&req.nonce);
 	DESTROY_IF(self);
@@ -1043,6 +1076,19 @@ METHOD(getcert_enroll_t, get_polls, u_int,
 	return this->polls;
 }
 
+METHOD(getcert_enroll_t, cancel, void,
+	private_getcert_enroll_t *this)
+{
+	this->mutex->lock(this->mutex);
+	this->cancelled = TRUE;
+	this->condvar->broadcast(this->condvar);
+	this->mutex->unlock(this->mutex);
+	if (this->transport->cancel)
+	{
+		this->transport->cancel(this->transport);
+	}
+}
+
 METHOD(getcert_enroll_t, destroy, void,
 	private_getcert_enroll_t *this)
 {
@@ -1062,6 +1108,8 @@ METHOD(getcert_enroll_t, destroy, void,
 				strlen(this->params.challenge_password));
 		free(this->params.challenge_password);
 	}
+	this->condvar->destroy(this->condvar);
+	this->mutex->destroy(this->mutex);
 	free(this);
 }
 
@@ -1083,12 +1131,15 @@ getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
 			.get_cert = _get_cert,
 			.get_fail_info = _get_fail_info,
 			.get_polls = _get_polls,
+			.cancel = _cancel,
 			.destroy = _destroy,
 		},
 		.transport = transport,
 		.params = *params,
 		.trusted = linked_list_create(),
 		.fail = SCEP_FAIL_NONE,
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
 	);
 	this->params.identity = params->identity->clone(params->identity);
 	this->params.subject = params->subject ?

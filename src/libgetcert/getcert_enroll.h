@@ -166,6 +166,15 @@ struct getcert_enroll_t {
 	u_int (*get_polls)(getcert_enroll_t *this);
 
 	/**
+	 * Cancel the running operation and every later one, from any thread:
+	 * a wait between CertPolls ends at once, the transport's request is
+	 * aborted, and the operation returns GETCERT_ERR_CANCELLED without
+	 * logging it (the caller does, once). The running operation must have
+	 * returned before destroy() is called.
+	 */
+	void (*cancel)(getcert_enroll_t *this);
+
+	/**
 	 * Destroy the engine (not the transport).
 	 */
 	void (*destroy)(getcert_enroll_t *this);

@@ -14,7 +14,7 @@
 
 #include "getcert_error.h"
 
-ENUM(getcert_err_names, GETCERT_OK, GETCERT_ERR_INTERNAL,
+ENUM(getcert_err_names, GETCERT_OK, GETCERT_ERR_CANCELLED,
 	"success",
 	"connection failed",
 	"TLS handshake failed (server certificate not verified)",
@@ -39,6 +39,7 @@ ENUM(getcert_err_names, GETCERT_OK, GETCERT_ERR_INTERNAL,
 	"issued certificate validity is not acceptable",
 	"the CA did not renew the certificate",
 	"internal error",
+	"cancelled",
 );
 
 /*

@@ -76,6 +76,8 @@ enum getcert_err_t {
 	GETCERT_ERR_NOT_RENEWED,
 	/** local failure (crypto not available, out of memory) */
 	GETCERT_ERR_INTERNAL,
+	/** the enrollment was cancelled (daemon shutdown) */
+	GETCERT_ERR_CANCELLED,
 };
 
 /**

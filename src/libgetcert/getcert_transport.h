@@ -76,6 +76,13 @@ struct getcert_transport_t {
 	bool (*trust_ca)(getcert_transport_t *this, certificate_t *ca);
 
 	/**
+	 * Abort the running request and refuse later ones, which then return
+	 * GETCERT_ERR_CANCELLED without logging. Safe to call from another
+	 * thread. Optional: NULL if the transport cannot be cancelled.
+	 */
+	void (*cancel)(getcert_transport_t *this);
+
+	/**
 	 * Destroy the transport, closing its connection.
 	 */
 	void (*destroy)(getcert_transport_t *this);

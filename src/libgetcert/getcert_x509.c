@@ -13,6 +13,7 @@
  */
 
 #include "getcert_x509.h"
+#include "getcert_cms.h"
 
 #include <ctype.h>
 
@@ -146,6 +147,132 @@ bool getcert_x509_allows(certificate_t *cert, getcert_key_usage_t usage)
 	ok = parse_key_usage(value, &bits) && (bits & usage);
 	chunk_free(&value);
 	return ok;
+}
+
+/**
+ * Build the GeneralName of an identity, chunk_empty if not supported
+ */
+static chunk_t general_name(identification_t *id)
+{
+	switch (id->get_type(id))
+	{
+		case ID_RFC822_ADDR:
+			return asn1_wrap(ASN1_CONTEXT_S_1, "c", id->get_encoding(id));
+		case ID_FQDN:
+			return asn1_wrap(ASN1_CONTEXT_S_2, "c", id->get_encoding(id));
+		case ID_DER_ASN1_DN:
+			return asn1_wrap(ASN1_CONTEXT_C_4, "c", id->get_encoding(id));
+		case ID_IPV4_ADDR:
+		case ID_IPV6_ADDR:
+			return asn1_wrap(ASN1_CONTEXT_S_7, "c", id->get_encoding(id));
+		default:
+			return chunk_empty;
+	}
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_x509_general_names(linked_list_t *ids)
+{
+	enumerator_t *enumerator;
+	identification_t *id;
+	chunk_t names = chunk_empty, name;
+
+	if (!ids)
+	{
+		return chunk_empty;
+	}
+	enumerator = ids->create_enumerator(ids);
+	while (enumerator->enumerate(enumerator, &id))
+	{	/* chunk_cat() evaluates its arguments twice */
+		name = general_name(id);
+		names = chunk_cat("mm", names, name);
+	}
+	enumerator->destroy(enumerator);
+	return names.len ? asn1_wrap(ASN1_SEQUENCE, "m", names) : chunk_empty;
+}
+
+/**
+ * Build the extensionRequest attribute for subjectAltNames, chunk_empty
+ * if there are none
+ */
+static chunk_t extension_request(linked_list_t *sans)
+{
+	chunk_t names;
+
+	names = getcert_x509_general_names(sans);
+	if (!names.len)
+	{
+		return chunk_empty;
+	}
+	return getcert_cms_attribute(OID_EXTENSION_REQUEST,
+				asn1_wrap(ASN1_SEQUENCE, "m",
+					asn1_wrap(ASN1_SEQUENCE, "mm",
+						asn1_build_known_oid(OID_SUBJECT_ALT_NAME),
+						asn1_wrap(ASN1_OCTET_STRING, "m", names))));
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_x509_build_csr(private_key_t *key, identification_t *subject,
+							   linked_list_t *sans, chunk_t password,
+							   hash_algorithm_t digest)
+{
+	signature_params_t params = {};
+	public_key_t *public;
+	chunk_t spki, ext_req, challenge = chunk_empty, attrs, sorted, info;
+	chunk_t alg, signature, der;
+
+	params.scheme = signature_scheme_from_oid(
+			hasher_signature_algorithm_to_oid(digest, key->get_type(key)));
+	if (params.scheme == SIGN_UNKNOWN ||
+		!signature_params_build(&params, &alg))
+	{
+		return chunk_empty;
+	}
+	public = key->get_public_key(key);
+	if (!public || !public->get_encoding(public, PUBKEY_SPKI_ASN1_DER, &spki))
+	{
+		DESTROY_IF(public);
+		chunk_free(&alg);
+		return chunk_empty;
+	}
+	public->destroy(public);
+
+	ext_req = extension_request(sans);
+	if (password.len)
+	{
+		challenge = asn1_wrap(ASN1_SEQUENCE, "ms",
+						asn1_build_known_oid(OID_CHALLENGE_PASSWORD),
+						asn1_wrap(ASN1_SET, "s",
+							asn1_wrap(ASN1_UTF8STRING, "c", password)));
+	}
+	/* Attributes is a SET OF: sorted, whatever the attributes are */
+	attrs = chunk_cat("ms", ext_req, challenge);
+	sorted = getcert_cms_sort_set(attrs);
+	if (attrs.len && !sorted.len)
+	{
+		chunk_clear(&attrs);
+		chunk_free(&spki);
+		chunk_free(&alg);
+		return chunk_empty;
+	}
+	chunk_clear(&attrs);
+	info = asn1_wrap(ASN1_SEQUENCE, "ccms",
+					 ASN1_INTEGER_0, subject->get_encoding(subject), spki,
+					 asn1_wrap(ASN1_CONTEXT_C_0, "s", sorted));
+	if (!key->sign(key, params.scheme, NULL, info, &signature))
+	{
+		chunk_clear(&info);
+		chunk_free(&alg);
+		return chunk_empty;
+	}
+	der = asn1_wrap(ASN1_SEQUENCE, "cmm", info, alg,
+					asn1_bitstring("m", signature));
+	chunk_clear(&info);
+	return der;
 }
 
 /**

@@ -22,6 +22,8 @@
 
 #include <library.h>
 #include <credentials/certificates/certificate.h>
+#include <credentials/keys/private_key.h>
+#include <collections/linked_list.h>
 
 typedef enum getcert_key_usage_t getcert_key_usage_t;
 typedef enum getcert_eku_t getcert_eku_t;
@@ -81,6 +83,39 @@ bool getcert_x509_key_usage(certificate_t *cert, u_int *usage);
  * @return				TRUE if allowed
  */
 bool getcert_x509_allows(certificate_t *cert, getcert_key_usage_t usage);
+
+/**
+ * Build the GeneralNames (RFC 5280 section 4.2.1.6) of identities, as in a
+ * subjectAltName extension.
+ *
+ * @param ids			identification_t*: RFC 822 addresses, FQDNs, DNs or
+ *						IP addresses (other types are skipped), or NULL
+ * @return				allocated DER encoding, chunk_empty if none
+ */
+chunk_t getcert_x509_general_names(linked_list_t *ids);
+
+/**
+ * Build and sign a PKCS#10 certification request in canonical DER.
+ *
+ * strongSwan 5.9.8's builder lists the extensionRequest before the
+ * challengePassword whatever their encodings, which breaks the DER order
+ * of the attributes SET OF (X.690 11.6) that strict parsers require. This
+ * one sorts the attributes. The signature algorithm is the one strongSwan
+ * uses for the key type and digest.
+ *
+ * @param key			key to certify and sign with
+ * @param subject		subject DN
+ * @param sans			identification_t* for a subjectAltName extension
+ *						request, or NULL (types other than
+ *						getcert_x509_general_names()'s are skipped)
+ * @param password		challengePassword (UTF8String), or chunk_empty
+ * @param digest		digest algorithm of the signature
+ * @return				allocated DER encoding (holds the password: wipe
+ *						it with chunk_clear()), chunk_empty on failure
+ */
+chunk_t getcert_x509_build_csr(private_key_t *key, identification_t *subject,
+							   linked_list_t *sans, chunk_t password,
+							   hash_algorithm_t digest);
 
 /**
  * Get the extendedKeyUsage of an X.509 certificate.

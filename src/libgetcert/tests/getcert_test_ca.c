@@ -16,6 +16,7 @@
 #include "getcert_test_certs.h"
 
 #include <time.h>
+#include <limits.h>
 
 #include <getcert_cms.h>
 #include <getcert_x509.h>
@@ -69,6 +70,11 @@ struct private_gt_ca_t {
 	 * as with a real CA, even within the same second.
 	 */
 	time_t last_nb;
+
+	/**
+	 * Requests captured so far.
+	 */
+	int captured;
 };
 
 /**
@@ -269,6 +275,44 @@ static chunk_t make_crl(private_gt_ca_t *this)
 static u_char other_nonce[16] = {1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16};
 
 /**
+ * Keep a request, its content and a self-signed signer in files
+ */
+static void capture(private_gt_ca_t *this, chunk_t msg, scep_request_t *req)
+{
+	char path[PATH_MAX], *dir = this->public.capture;
+	chunk_t der;
+	int n;
+
+	n = ++this->captured;
+	if (n == 1 && signer_key(this)->get_encoding(signer_key(this),
+												 PRIVKEY_ASN1_DER, &der))
+	{	/* the recipient's key, to decrypt the requests independently */
+		snprintf(path, sizeof(path), "%s/recipient-key.der", dir);
+		chunk_write(der, path, 077, TRUE);
+		chunk_clear(&der);
+	}
+	if (n == 1 && signer_cert(this)->get_encoding(signer_cert(this),
+												  CERT_ASN1_DER, &der))
+	{
+		snprintf(path, sizeof(path), "%s/recipient.der", dir);
+		chunk_write(der, path, 022, TRUE);
+		chunk_free(&der);
+	}
+	snprintf(path, sizeof(path), "%s/%d-%d.der", dir, n, req->type);
+	chunk_write(msg, path, 022, TRUE);
+	snprintf(path, sizeof(path), "%s/%d-%d-content.der", dir, n, req->type);
+	chunk_write(req->data, path, 022, TRUE);
+	if (req->signer->issued_by(req->signer, req->signer, NULL) &&
+		req->signer->get_encoding(req->signer, CERT_ASN1_DER, &der))
+	{
+		snprintf(path, sizeof(path), "%s/%d-%d-signer.der", dir, n,
+				 req->type);
+		chunk_write(der, path, 022, TRUE);
+		chunk_free(&der);
+	}
+}
+
+/**
  * Handle a PKIOperation
  */
 static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
@@ -286,6 +330,10 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	}
 	type = req.type;
 	this->public.count[type & 31]++;
+	if (this->public.capture)
+	{
+		capture(this, msg, &req);
+	}
 	DESTROY_IF(this->public.last_signer);
 	this->public.last_signer = req.signer->get_ref(req.signer);
 	transid = req.transid;

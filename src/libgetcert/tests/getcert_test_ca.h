@@ -184,6 +184,16 @@ struct gt_ca_t {
 	char *last_challenge;
 
 	/**
+	 * Directory to keep each PKIOperation request in, or NULL: the message
+	 * as <n>-<messageType>.der, its decrypted content as
+	 * <n>-<messageType>-content.der and a self-signed signer certificate
+	 * as <n>-<messageType>-signer.der (n counts from 1); the key that
+	 * decrypts them (PKCS#1) as recipient-key.der, its certificate as
+	 * recipient.der.
+	 */
+	char *capture;
+
+	/**
 	 * Destroy the test CA.
 	 */
 	void (*destroy)(gt_ca_t *this);

@@ -15,6 +15,7 @@
 TEST_SUITE(caps_suite_create)
 TEST_SUITE(http_auth_suite_create)
 TEST_SUITE(cms_suite_create)
+TEST_SUITE(csr_suite_create)
 TEST_SUITE(scep_suite_create)
 TEST_SUITE(enroll_suite_create)
 TEST_SUITE(radius_suite_create)

@@ -40,6 +40,16 @@
  * decode prints "pkiStatus=<n> failInfo=<n|->" of a CertRep whose
  * signature verifies with the given certificate.
  *
+ *   scep_probe emit <dir>
+ *
+ * runs the client's enrollment engine against the in-process test CA
+ * (getcert_test_ca, with an RA) and keeps every request it sends in dir
+ * (see gt_ca_t.capture): a PKCSReq with subjectAltName and
+ * challengePassword answered PENDING, the CertPoll, a RenewalReq with
+ * subjectAltName only, GetCert, GetCRL, a PKCSReq with a DN identity and
+ * challengePassword only, and one with a 200 character challengePassword
+ * (an attribute longer than the extensionRequest).
+ *
  * Environment, for requests that are not probes:
  *   PROBE_KEY=file     the requester's RSA key, read if the file exists,
  *                      else generated and written there (PKCS#1 DER)
@@ -54,11 +64,15 @@
 #include <library.h>
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
-#include <credentials/certificates/pkcs10.h>
 
 #include <getcert_cms.h>
 #include <getcert_scep.h>
 #include <getcert_enroll.h>
+#include <getcert_x509.h>
+#include <getcert_test_ca.h>
+#include <getcert_test_certs.h>
+
+#include <credentials/certificates/x509.h>
 
 /**
  * The default transactionID, fixed so that replies are comparable
@@ -106,22 +120,13 @@ static chunk_t encrypt_key(certificate_t *recipient, chunk_t cek)
 static chunk_t build_csr(private_key_t *key)
 {
 	identification_t *dn;
-	certificate_t *csr;
-	chunk_t der = chunk_empty;
+	chunk_t der;
 
 	dn = identification_create_from_string("C=CH, O=getcert test, "
 										   "OU=remote, CN=probe");
-	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
-					CERT_PKCS10_REQUEST, BUILD_SIGNING_KEY, key,
-					BUILD_SUBJECT, dn,
-					BUILD_CHALLENGE_PWD, chunk_from_str("secret"),
-					BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
+	der = getcert_x509_build_csr(key, dn, NULL, chunk_from_str("secret"),
+								 HASH_SHA256);
 	dn->destroy(dn);
-	if (csr)
-	{
-		csr->get_encoding(csr, CERT_ASN1_DER, &der);
-		csr->destroy(csr);
-	}
 	return der;
 }
 
@@ -360,6 +365,112 @@ out:
 	return rc;
 }
 
+/**
+ * One enrollment with the test CA
+ */
+static bool emit_enroll(gt_ca_t *ca, getcert_enroll_params_t *params,
+						private_key_t *key, certificate_t *current,
+						private_key_t *current_key, certificate_t **cert)
+{
+	getcert_enroll_t *engine;
+	getcert_err_t err;
+
+	engine = getcert_enroll_create(&ca->transport, params);
+	err = engine->enroll(engine, key, current, current_key, cert);
+	engine->destroy(engine);
+	if (err != GETCERT_OK)
+	{
+		fprintf(stderr, "enrollment of '%Y' failed: %N\n", params->identity,
+				getcert_err_names, err);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * Make the engine send every kind of request, keep them in dir
+ */
+static int emit(char *dir)
+{
+	getcert_enroll_params_t params;
+	getcert_enroll_t *engine;
+	identification_t *carol, *dave;
+	certificate_t *cert = NULL, *renewed = NULL, *got = NULL, *crl = NULL;
+	certificate_t *other = NULL;
+	private_key_t *key, *key2;
+	char password[201];
+	x509_t *x509;
+	bool ok = FALSE;
+	gt_ca_t *ca;
+
+	ca = gt_ca_create("Renewal\nSHA-256\nAES\nPOSTPKIOperation\n");
+	ca->use_ra = TRUE;
+	ca->capture = dir;
+	ca->pending = 1;
+	key = gt_rsa_key(2048);
+	key2 = gt_rsa_key(2048);
+	carol = identification_create_from_string("carol@strongswan.org");
+	dave = identification_create_from_string("C=CH, O=getcert, CN=dave");
+	params = (getcert_enroll_params_t){
+		.identity = carol,
+		.ca_cert = ca->ca,
+		.challenge_password = "secret",
+		.poll_timeout = 10,
+		.max_skew = 300,
+	};
+	/* PKCSReq (SAN and challengePassword), PENDING, CertPoll */
+	if (!key || !key2 || !emit_enroll(ca, &params, key, NULL, NULL, &cert))
+	{
+		goto out;
+	}
+	/* RenewalReq, SAN only */
+	params.challenge_password = NULL;
+	if (!emit_enroll(ca, &params, key2, cert, key, &renewed))
+	{
+		goto out;
+	}
+	/* GetCert and GetCRL, signed with the current certificate */
+	x509 = (x509_t*)cert;
+	engine = getcert_enroll_create(&ca->transport, &params);
+	if (engine->get_cert(engine, renewed, key2, x509->get_serial(x509),
+						 &got) != GETCERT_OK ||
+		engine->get_crl(engine, renewed, key2, &crl) != GETCERT_OK)
+	{
+		fprintf(stderr, "GetCert or GetCRL failed\n");
+		engine->destroy(engine);
+		goto out;
+	}
+	engine->destroy(engine);
+	/* PKCSReq with challengePassword only */
+	params.identity = dave;
+	params.challenge_password = "secret";
+	if (!emit_enroll(ca, &params, key2, NULL, NULL, &other))
+	{
+		goto out;
+	}
+	/* a challengePassword attribute longer than the extensionRequest */
+	other->destroy(other);
+	other = NULL;
+	memset(password, 'p', sizeof(password) - 1);
+	password[sizeof(password) - 1] = '\0';
+	params.identity = carol;
+	params.challenge_password = password;
+	ok = emit_enroll(ca, &params, key, NULL, NULL, &other);
+
+out:
+	DESTROY_IF(cert);
+	DESTROY_IF(renewed);
+	DESTROY_IF(got);
+	DESTROY_IF(crl);
+	DESTROY_IF(other);
+	DESTROY_IF(key);
+	DESTROY_IF(key2);
+	carol->destroy(carol);
+	dave->destroy(dave);
+	ca->destroy(ca);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char *argv[])
 {
 	int status = 1;
@@ -381,11 +492,16 @@ int main(int argc, char *argv[])
 	{
 		status = decode(argv[2], argv[3]);
 	}
+	else if (argc == 3 && streq(argv[1], "emit"))
+	{
+		status = emit(argv[2]);
+	}
 	else
 	{
 		fprintf(stderr, "usage: scep_probe build <kind> <recipient.pem> "
 				"<out.der> [transactionID]\n"
-				"       scep_probe decode <signer.pem> <reply.der>\n");
+				"       scep_probe decode <signer.pem> <reply.der>\n"
+				"       scep_probe emit <dir>\n");
 	}
 	return status;
 }

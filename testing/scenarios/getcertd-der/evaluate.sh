@@ -140,11 +140,15 @@ check "the issued certificate is DER (cryptography and strict walker)" \
 	python3 "$DERCHECK" --cert "$D/cert.der"
 check "the raw CertRep of the PKCSReq is DER" \
 	python3 "$DERCHECK" --any "$D/certrep.der"
+check "its SET OFs behind IMPLICIT tags are sorted, its signature is over them" \
+	python3 "$DERCHECK" --cms "$D/certrep.der"
 tb_exec carol curl -sf --max-time 10 --cacert "$CA" -o "$D/getcacert.der" \
 	"$URL/plain/scep?operation=GetCACert"
 # with an RA, GetCACert answers a certs-only SignedData (CA and RA)
 check "the GetCACert reply is DER" \
 	python3 "$DERCHECK" --any "$D/getcacert.der"
+check "its certificates [0] are sorted" \
+	python3 "$DERCHECK" --cms "$D/getcacert.der"
 
 check "GetCRL without revocations" get_crl "$C/crl1.pem"
 pem2der "$C/crl1.pem" "$D/crl-empty.der"

@@ -88,6 +88,16 @@ static job_requeue_t initiate_deferred(deferred_t *data)
 }
 
 /**
+ * The processor cancels a deferred initiation (charon shuts down): its
+ * enrollment, or its wait for one, ends soon without a thread cancellation
+ */
+static bool deferred_cancel(deferred_t *data)
+{
+	data->this->manager->cancel(data->this->manager);
+	return TRUE;
+}
+
+/**
  * Destroy a deferred initiation
  */
 static void deferred_destroy(deferred_t *data)
@@ -125,8 +135,8 @@ METHOD(controller_t, initiate, status_t,
 		);
 		lib->processor->queue_job(lib->processor,
 			(job_t*)callback_job_create((callback_job_cb_t)initiate_deferred,
-										data, (void*)deferred_destroy,
-										(callback_job_cancel_t)return_false));
+									data, (void*)deferred_destroy,
+									(callback_job_cancel_t)deferred_cancel));
 		return SUCCESS;
 	}
 	ok = this->manager->acquire(this->manager, profile,

@@ -107,10 +107,35 @@ struct private_getcert_curl_t {
 	u_int connects;
 
 	/**
+	 * cancel() was called: libcurl aborts through the progress callback,
+	 * later requests fail (atomic, set from another thread).
+	 */
+	bool cancelled;
+
+	/**
 	 * Error message buffer of libcurl.
 	 */
 	char error[CURL_ERROR_SIZE];
 };
+
+/**
+ * Whether cancel() was called
+ */
+static bool is_cancelled(private_getcert_curl_t *this)
+{
+	return __atomic_load_n(&this->cancelled, __ATOMIC_SEQ_CST);
+}
+
+/**
+ * Progress callback: a non-zero return aborts the transfer, which libcurl
+ * calls at least once a second, also while it waits for a connection or
+ * for the response (instead of a thread cancellation inside libcurl)
+ */
+static int xferinfo_cb(private_getcert_curl_t *this, curl_off_t dltotal,
+					   curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	return is_cancelled(this) ? 1 : 0;
+}
 
 /**
  * Write callback: collect the body up to the size limit
@@ -292,6 +317,11 @@ static struct curl_slist *build_headers(private_getcert_curl_t *this,
  */
 static getcert_err_t map_error(private_getcert_curl_t *this, CURLcode res)
 {
+	if (is_cancelled(this))
+	{	/* the caller logs the cancellation */
+		DBG2(DBG_CFG, "getcert: request to %s cancelled", this->url);
+		return GETCERT_ERR_CANCELLED;
+	}
 	switch (res)
 	{
 		case CURLE_PEER_FAILED_VERIFICATION:
@@ -371,6 +401,10 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 	char *url;
 	long code = 0;
 
+	if (is_cancelled(this))
+	{
+		return GETCERT_ERR_CANCELLED;
+	}
 	url = build_url(this, operation, message, post);
 	if (!url)
 	{
@@ -379,6 +413,10 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 	while (TRUE)
 	{
 		err = perform(this, url, message, post, &code);
+		if (err == GETCERT_OK && is_cancelled(this))
+		{	/* cancelled after the transfer, or in the credential callback */
+			err = GETCERT_ERR_CANCELLED;
+		}
 		if (err != GETCERT_OK || code != 401)
 		{
 			break;
@@ -594,6 +632,12 @@ METHOD(getcert_transport_t, trust_ca, bool,
 	return TRUE;
 }
 
+METHOD(getcert_transport_t, cancel, void,
+	private_getcert_curl_t *this)
+{
+	__atomic_store_n(&this->cancelled, TRUE, __ATOMIC_SEQ_CST);
+}
+
 METHOD(getcert_transport_t, destroy, void,
 	private_getcert_curl_t *this)
 {
@@ -757,6 +801,7 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 				.request = _request,
 				.is_authenticated = _is_authenticated,
 				.trust_ca = _trust_ca,
+				.cancel = _cancel,
 				.destroy = _destroy,
 			},
 			.get_requests = _get_requests,
@@ -783,6 +828,9 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 									params->max_rounds);
 	}
 	curl_easy_setopt(this->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(this->curl, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+	curl_easy_setopt(this->curl, CURLOPT_XFERINFODATA, this);
+	curl_easy_setopt(this->curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(this->curl, CURLOPT_ERRORBUFFER, this->error);
 	curl_easy_setopt(this->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(this->curl, CURLOPT_PROTOCOLS_STR,

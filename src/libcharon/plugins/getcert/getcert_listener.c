@@ -136,6 +136,18 @@ METHOD(listener_t, ike_rekey, bool,
 	return TRUE;
 }
 
+METHOD(listener_t, alert, bool,
+	private_getcert_listener_t *this, ike_sa_t *ike_sa, alert_t alert,
+	va_list args)
+{
+	if (alert == ALERT_SHUTDOWN_SIGNAL)
+	{	/* before charon cancels its threads: a running enrollment ends
+		 * now, also one on a thread that is not ours (an initiation) */
+		this->manager->cancel(this->manager);
+	}
+	return TRUE;
+}
+
 METHOD(getcert_listener_t, destroy, void,
 	private_getcert_listener_t *this)
 {
@@ -156,6 +168,7 @@ getcert_listener_t *getcert_listener_create(getcert_binding_t *binding,
 				.ike_state_change = _ike_state_change,
 				.ike_updown = _ike_updown,
 				.ike_rekey = _ike_rekey,
+				.alert = _alert,
 			},
 			.destroy = _destroy,
 		},

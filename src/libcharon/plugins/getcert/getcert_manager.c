@@ -98,6 +98,33 @@ struct private_getcert_manager_t {
 	 * Weak RNG for the renewal jitter.
 	 */
 	rng_t *rng;
+
+	/**
+	 * Protects cancelled, running and engines. Taken after mutex, never
+	 * before it, and never held while calling out (job cancel callbacks
+	 * take it under the processor's lock, the alert hook under the bus').
+	 */
+	mutex_t *cancel_lock;
+
+	/**
+	 * Signalled when running drops to zero.
+	 */
+	condvar_t *idle;
+
+	/**
+	 * cancel() was called: no new enrollment starts.
+	 */
+	bool cancelled;
+
+	/**
+	 * Threads in an enrollment or in acquire().
+	 */
+	u_int running;
+
+	/**
+	 * Engines of running enrollments, getcert_enroll_t*.
+	 */
+	linked_list_t *engines;
 };
 
 /**
@@ -175,6 +202,80 @@ typedef struct {
 } job_data_t;
 
 static void schedule_tick(private_getcert_manager_t *this, u_int delay);
+
+/**
+ * Whether cancel() was called
+ */
+static bool is_cancelled(private_getcert_manager_t *this)
+{
+	bool cancelled;
+
+	this->cancel_lock->lock(this->cancel_lock);
+	cancelled = this->cancelled;
+	this->cancel_lock->unlock(this->cancel_lock);
+	return cancelled;
+}
+
+/**
+ * Count a thread that uses the manager, unless it was cancelled; destroy()
+ * waits for the count to drop to zero
+ */
+static bool enter(private_getcert_manager_t *this)
+{
+	bool ok;
+
+	this->cancel_lock->lock(this->cancel_lock);
+	ok = !this->cancelled;
+	if (ok)
+	{
+		this->running++;
+	}
+	this->cancel_lock->unlock(this->cancel_lock);
+	return ok;
+}
+
+/**
+ * A thread counted by enter() is done with the manager
+ */
+static void leave(private_getcert_manager_t *this)
+{
+	this->cancel_lock->lock(this->cancel_lock);
+	if (--this->running == 0)
+	{
+		this->idle->broadcast(this->idle);
+	}
+	this->cancel_lock->unlock(this->cancel_lock);
+}
+
+/**
+ * Register the engine of a running enrollment, so cancel() reaches it;
+ * FALSE if cancelled already
+ */
+static bool engine_add(private_getcert_manager_t *this,
+					   getcert_enroll_t *engine)
+{
+	bool ok;
+
+	this->cancel_lock->lock(this->cancel_lock);
+	ok = !this->cancelled;
+	if (ok)
+	{
+		this->engines->insert_last(this->engines, engine);
+	}
+	this->cancel_lock->unlock(this->cancel_lock);
+	return ok;
+}
+
+/**
+ * Unregister the engine of an enrollment that ended
+ */
+static void engine_remove(private_getcert_manager_t *this,
+						  getcert_enroll_t *engine)
+{
+	this->cancel_lock->lock(this->cancel_lock);
+	this->engines->remove(this->engines, engine, NULL);
+	this->cancel_lock->unlock(this->cancel_lock);
+}
 
 /**
  * Get or create the entry of a profile, with the mutex held
@@ -454,6 +555,9 @@ static void failure_reason(getcert_profile_t *profile,
 			snprintf(reason, len, "no password available for '%Y'",
 					 profile->get_user(profile));
 			break;
+		case GETCERT_ERR_CANCELLED:
+			snprintf(reason, len, "cancelled, charon is shutting down");
+			break;
 		case GETCERT_ERR_REJECTED:
 			fail = engine ? engine->get_fail_info(engine) : SCEP_FAIL_NONE;
 			snprintf(reason, len, "%N (failInfo %N)", getcert_err_names, err,
@@ -649,7 +753,7 @@ static void session_forget(entry_t *entry)
 static bool backs_off(getcert_err_t err)
 {
 	return err != GETCERT_OK && err != GETCERT_ERR_INTERNAL &&
-		   !getcert_err_is_transient(err);
+		   err != GETCERT_ERR_CANCELLED && !getcert_err_is_transient(err);
 }
 
 /**
@@ -720,7 +824,10 @@ static void end_backoff(entry_t *entry, bool keep_rejected)
 }
 
 /**
- * Run one enrollment or renewal for a profile whose entry was marked busy
+ * Run one enrollment or renewal for a profile whose entry was marked busy,
+ * by a thread counted with enter(). Not a thread cancellation point: a
+ * cancelled enrollment ends through cancel(), never inside libcurl or with
+ * a lock held.
  */
 static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 {
@@ -734,8 +841,9 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	entry_t *entry;
 	u_int retry = 0, ms, requests = 0, connects = 0, sent = 0;
 	char reason[MAX_REASON_LEN];
-	bool renewal;
+	bool renewal, cancellable;
 
+	cancellable = thread_cancelability(FALSE);
 	time_monotonic(&start);
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
@@ -758,9 +866,18 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	renewal = current != NULL;
 
 	/* the session is ours while the entry is busy */
-	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
-							 BUILD_KEY_SIZE, profile->get_key_size(profile),
-							 BUILD_END);
+	if (engine && !engine_add(this, engine))
+	{
+		engine = NULL;
+		err = GETCERT_ERR_CANCELLED;
+	}
+	key = NULL;
+	if (engine)
+	{
+		key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
+								 BUILD_KEY_SIZE, profile->get_key_size(profile),
+								 BUILD_END);
+	}
 	if (key && engine)
 	{
 		err = engine->enroll(engine, key, current, current_key, &cert);
@@ -768,6 +885,13 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		{	/* as keyed hashes, before they are wiped */
 			sent = remember_sent(entry);
 		}
+	}
+	if (engine)
+	{
+		engine_remove(this, engine);
+	}
+	if (key && engine)
+	{
 		session_forget(entry);
 		requests = entry->curl->get_requests(entry->curl) - requests;
 		connects = entry->curl->get_connects(entry->curl) - connects;
@@ -810,7 +934,12 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 			err = GETCERT_ERR_CERT_KEY;
 		}
 	}
-	if (err != GETCERT_OK)
+	if (err == GETCERT_ERR_CANCELLED)
+	{	/* no backoff: charon shuts down */
+		failure_reason(profile, engine, err, reason, sizeof(reason));
+		log_failure(profile, reason, current, 0);
+	}
+	else if (err != GETCERT_OK)
 	{
 		if (renewal && valid_at(entry->cert, time(NULL)) &&
 			getcert_err_is_transient(err))
@@ -846,15 +975,22 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 
 	if (old)
 	{
-		reauth_sas(profile, old);
+		if (!is_cancelled(this))
+		{
+			reauth_sas(profile, old);
+		}
 		old->destroy(old);
 	}
-	schedule_tick(this, 0);
+	if (!is_cancelled(this))
+	{
+		schedule_tick(this, 0);
+	}
 
 	DESTROY_IF(cert);
 	DESTROY_IF(key);
 	DESTROY_IF(current);
 	DESTROY_IF(current_key);
+	thread_cancelability(cancellable);
 }
 
 /**
@@ -862,8 +998,22 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
  */
 static job_requeue_t enroll_job(job_data_t *data)
 {
-	enroll(data->this, data->profile);
+	if (enter(data->this))
+	{
+		enroll(data->this, data->profile);
+		leave(data->this);
+	}
 	return JOB_REQUEUE_NONE;
+}
+
+/**
+ * The processor cancels the enrollment job (charon shuts down): the job
+ * ends itself, soon, instead of being cancelled inside libcurl
+ */
+static bool cancel_job(job_data_t *data)
+{
+	data->this->public.cancel(&data->this->public);
+	return TRUE;
 }
 
 /**
@@ -883,7 +1033,7 @@ static void start_job(private_getcert_manager_t *this, entry_t *entry,
 {
 	job_data_t *data;
 
-	if (entry->busy)
+	if (entry->busy || is_cancelled(this))
 	{
 		return;
 	}
@@ -895,7 +1045,7 @@ static void start_job(private_getcert_manager_t *this, entry_t *entry,
 	lib->processor->queue_job(lib->processor,
 			(job_t*)callback_job_create((callback_job_cb_t)enroll_job, data,
 										(void*)job_data_destroy,
-										(callback_job_cancel_t)return_false));
+										(callback_job_cancel_t)cancel_job));
 }
 
 /**
@@ -980,12 +1130,18 @@ METHOD(getcert_manager_t, acquire, bool,
 	u_int attempts;
 	bool valid;
 
+	if (!enter(this))
+	{
+		return FALSE;
+	}
+	thread_cleanup_push((thread_cleanup_t)leave, this);
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
 	valid = valid_at(entry->cert, now);
 	if (valid && !renewal_due(entry, now))
 	{
 		this->mutex->unlock(this->mutex);
+		thread_cleanup_pop(TRUE);
 		return TRUE;
 	}
 	if (!valid && !backoff_passed(this, entry, profile, msg, sizeof(msg)))
@@ -1016,9 +1172,11 @@ METHOD(getcert_manager_t, acquire, bool,
 		this->mutex->lock(this->mutex);
 	}
 	thread_cleanup_push((void*)this->mutex->unlock, this->mutex);
-	while (entry->attempts == attempts)
+	/* cancel() can't signal done (it must not take our mutex), so a wait
+	 * for another thread's enrollment looks at it every second */
+	while (entry->attempts == attempts && !is_cancelled(this))
 	{
-		this->done->wait(this->done, this->mutex);
+		this->done->timed_wait(this->done, this->mutex, 1000);
 	}
 	valid = valid_at(entry->cert, time(NULL));
 	if (!valid && cb)
@@ -1028,6 +1186,7 @@ METHOD(getcert_manager_t, acquire, bool,
 				 "enrollment failed, see the log for the reason");
 		cb(param, DBG_CFG, 1, NULL, msg);
 	}
+	thread_cleanup_pop(TRUE);
 	thread_cleanup_pop(TRUE);
 	return valid;
 }
@@ -1263,11 +1422,57 @@ METHOD(getcert_manager_t, reload, void,
 	schedule_tick(this, 0);
 }
 
+METHOD(getcert_manager_t, cancel, void,
+	private_getcert_manager_t *this)
+{
+	enumerator_t *enumerator;
+	getcert_enroll_t *engine;
+
+	this->cancel_lock->lock(this->cancel_lock);
+	this->cancelled = TRUE;
+	enumerator = this->engines->create_enumerator(this->engines);
+	while (enumerator->enumerate(enumerator, &engine))
+	{
+		engine->cancel(engine);
+	}
+	enumerator->destroy(enumerator);
+	this->cancel_lock->unlock(this->cancel_lock);
+}
+
+/**
+ * How long destroy() waits for running enrollments, in ms
+ */
+#define DESTROY_WAIT 10000
+
 METHOD(getcert_manager_t, destroy, void,
 	private_getcert_manager_t *this)
 {
 	enumerator_t *enumerator;
 	entry_t *entry;
+	timeval_t until;
+	bool timed_out = FALSE;
+	u_int running;
+
+	/* charon cancelled the processor's threads before it unloads plugins,
+	 * so enrollments of its jobs have ended; one on another thread ends
+	 * soon once cancelled, we wait for it without holding our lock */
+	cancel(this);
+	time_monotonic(&until);
+	timeval_add_ms(&until, DESTROY_WAIT);
+	this->cancel_lock->lock(this->cancel_lock);
+	while (this->running && !timed_out)
+	{
+		timed_out = this->idle->timed_wait_abs(this->idle, this->cancel_lock,
+											   until);
+	}
+	running = this->running;
+	this->cancel_lock->unlock(this->cancel_lock);
+	if (running)
+	{	/* leak rather than free what a running thread still uses */
+		DBG1(DBG_CFG, "getcert: %u enrollments still running after %u ms, "
+			 "their state is not freed", running, DESTROY_WAIT);
+		return;
+	}
 
 	enumerator = this->entries->create_enumerator(this->entries);
 	while (enumerator->enumerate(enumerator, NULL, &entry))
@@ -1280,6 +1485,9 @@ METHOD(getcert_manager_t, destroy, void,
 	DESTROY_IF(this->rng);
 	this->done->destroy(this->done);
 	this->mutex->destroy(this->mutex);
+	this->engines->destroy(this->engines);
+	this->idle->destroy(this->idle);
+	this->cancel_lock->destroy(this->cancel_lock);
 	free(this);
 }
 
@@ -1298,6 +1506,7 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 			.trigger = _trigger,
 			.is_ours = _is_ours,
 			.reload = _reload,
+			.cancel = _cancel,
 			.destroy = _destroy,
 		},
 		.config = config,
@@ -1306,6 +1515,9 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 									8),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.done = condvar_create(CONDVAR_TYPE_DEFAULT),
+		.cancel_lock = mutex_create(MUTEX_TYPE_DEFAULT),
+		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
+		.engines = linked_list_create(),
 		.check_interval = lib->settings->get_time(lib->settings,
 							"%s.plugins.getcert.check_interval", 30, lib->ns),
 		.rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK),

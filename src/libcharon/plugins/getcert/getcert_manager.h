@@ -78,7 +78,16 @@ struct getcert_manager_t {
 	void (*reload)(getcert_manager_t *this);
 
 	/**
-	 * Destroy the manager, removing every pair from the credential set.
+	 * Cancel running enrollments and refuse new ones (charon shuts down):
+	 * they end at once with GETCERT_ERR_CANCELLED, without a thread
+	 * cancellation. Does not block; safe in a bus hook and in a job's
+	 * cancel callback.
+	 */
+	void (*cancel)(getcert_manager_t *this);
+
+	/**
+	 * Destroy the manager, removing every pair from the credential set;
+	 * cancels running enrollments and waits (bounded) for them to end.
 	 */
 	void (*destroy)(getcert_manager_t *this);
 };

@@ -20,6 +20,7 @@
 
 #include <getcert_x509.h>
 #include <credentials/certificates/x509.h>
+#include <threading/thread.h>
 
 #define CAPS_MICROMDM "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\n" \
 					  "POSTPKIOperation"
@@ -325,6 +326,64 @@ START_TEST(test_pending_deadline)
 	ck_assert(gt_log_contains("polling in 2s"));
 	ck_assert(gt_log_contains("polling in 1s"));
 	ck_assert(gt_log_contains("still PENDING after 3s"));
+	engine->destroy(engine);
+}
+END_TEST
+
+/**
+ * Cancel an engine after a moment, from another thread
+ */
+static void *cancel_later(getcert_enroll_t *engine)
+{
+	usleep(300000);
+	engine->cancel(engine);
+	return NULL;
+}
+
+START_TEST(test_pending_cancel)
+{
+	getcert_enroll_t *engine;
+	certificate_t *cert;
+	thread_t *thread;
+	timeval_t start, end;
+
+	ca->pending = 1000;
+	params.poll_interval = 30;
+	params.poll_max = 30;
+	params.poll_timeout = 300;
+	engine = getcert_enroll_create(&ca->transport, &params);
+	thread = thread_create((thread_main_t)cancel_later, engine);
+	time_monotonic(&start);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
+					 GETCERT_ERR_CANCELLED);
+	time_monotonic(&end);
+	thread->join(thread);
+	ck_assert(!cert);
+	/* the 30 s wait before the first poll ended at once */
+	ck_assert(end.tv_sec - start.tv_sec < 5);
+	ck_assert_int_eq(ca->count[SCEP_CERT_POLL], 0);
+	/* the caller logs the cancellation, the engine does not */
+	ck_assert(!gt_log_contains("cancel"));
+	/* and it stays cancelled */
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
+					 GETCERT_ERR_CANCELLED);
+	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 1);
+	engine->destroy(engine);
+}
+END_TEST
+
+START_TEST(test_cancel_before)
+{
+	getcert_enroll_t *engine;
+	certificate_t *cert;
+
+	engine = getcert_enroll_create(&ca->transport, &params);
+	engine->cancel(engine);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
+					 GETCERT_ERR_CANCELLED);
+	ck_assert(!cert);
+	/* nothing was sent */
+	ck_assert_int_eq(ca->requests, 0);
 	engine->destroy(engine);
 }
 END_TEST
@@ -659,6 +718,8 @@ Suite *enroll_suite_create()
 	tcase_add_checked_fixture(tc, setup_enroll, teardown_enroll);
 	tcase_add_test(tc, test_pending);
 	tcase_add_test(tc, test_pending_forever);
+	tcase_add_test(tc, test_pending_cancel);
+	tcase_add_test(tc, test_cancel_before);
 	tcase_add_test(tc, test_pending_deadline);
 	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
