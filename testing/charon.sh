@@ -26,6 +26,11 @@
 #                                         '<id>', serial <hex>" log lines
 #   gc_db_serials <host> [user]           serials getcertd on host recorded
 #   gc_log_ms <host> <event>              the "(<N> ms)" of those lines
+#   gc_radius_count [user]                Access-Requests FreeRADIUS answered
+#                                         (of the user, default anyone's)
+#   gc_pkcsreqs <user>                    PKCSReqs with the user's
+#                                         credentials getcertd (tb_getcert_ca)
+#                                         received
 #   now_ms                                wall clock in milliseconds
 
 . "$TB_ROOT/servers.sh"
@@ -100,6 +105,17 @@ gc_log_ms()
 {
 	sed -n "s/.*getcert: profile '[^']*': $2 '[^']*', serial .* (\([0-9]*\) ms).*/\1/p" \
 		"$TB_DIR/$1/charon.log"
+}
+
+gc_radius_count()
+{
+	grep -cE "Access-(Accept|Reject|Challenge) user=${1:-[^ ]*} " \
+		"$TB_RADIUS_LOG"
+}
+
+gc_pkcsreqs()
+{
+	grep -c "PKIOperation PKCSReq user=$1 " "$TB_DIR/winnetou/tls.log"
 }
 
 tb_getcert_ca()

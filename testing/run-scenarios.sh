@@ -66,6 +66,15 @@ not()
 	! "$@"
 }
 
+# exactly <n> <command...>: the command prints n
+exactly()
+{
+	local c
+	c=$("${@:2}")
+	echo "$c (expected $1)"
+	[ "$c" = "$1" ]
+}
+
 # expect_rc <code> <command...>: the command exits with that code
 expect_rc()
 {

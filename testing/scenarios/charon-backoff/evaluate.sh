@@ -11,27 +11,6 @@ tb_getcert_ca || return 1
 
 tb_getcert_hosts "$PKI/caCert.pem" yes || return 1
 
-# Access-Requests FreeRADIUS answered for carol
-radius_carol()
-{
-	grep -c " user=carol " "$TB_RADIUS_LOG"
-}
-
-# PKCSReqs getcertd received with credentials
-pkcsreqs()
-{
-	grep -c "PKIOperation PKCSReq user=carol " "$W/tls.log"
-}
-
-# exactly <n> <command...>: the command prints n
-exactly()
-{
-	local c
-	c=$("${@:2}")
-	echo "$c (expected $1)"
-	[ "$c" = "$1" ]
-}
-
 BACKOFF="getcert: profile 'carol': the CA rejected the credentials of 'carol' at .*; not retrying before .* unless a new secret is loaded"
 
 backoff_lines()
@@ -69,8 +48,8 @@ check "charon logged the back-off at each of them" exactly 3 backoff_lines
 check "each was aborted before IKE_SA_INIT" \
 	exactly 4 grep -c "getcert: initiating 'home' aborted: no certificate for profile 'carol'" "$C/charon.log"
 check "FreeRADIUS saw exactly one Access-Request for carol" \
-	exactly 1 radius_carol
-check "getcertd got exactly one PKCSReq with credentials" exactly 1 pkcsreqs
+	exactly 1 gc_radius_count carol
+check "getcertd got exactly one PKCSReq with credentials" exactly 1 gc_pkcsreqs carol
 check "the failure was logged once" \
 	exactly 1 grep -c "getcert: profile 'carol': enrollment of 'carol@strongswan.org' failed" "$C/charon.log"
 
@@ -78,7 +57,7 @@ check "the failure was logged once" \
 check "swanctl --load-creds with the same wrong password" \
 	tb_swanctl carol --load-creds --noprompt --file "$C/swanctl/swanctl.conf"
 check "the next initiate still fails at once" fast_fail 4
-check "... without an Access-Request" exactly 1 radius_carol
+check "... without an Access-Request" exactly 1 gc_radius_count carol
 check "no secret's value in charon's log" \
 	not grep -E "wrong-pw|carol-pw" "$C/charon.log"
 
@@ -93,7 +72,7 @@ check "the new secret lifted the back-off" \
 check "carol enrolled" \
 	grep_log carol "getcert: profile 'carol': enrolled 'carol@strongswan.org', serial "
 check "FreeRADIUS saw two Access-Requests for carol in all" \
-	exactly 2 radius_carol
+	exactly 2 gc_radius_count carol
 check "... the second accepted" \
 	exactly 1 grep -c "Access-Accept user=carol " "$TB_RADIUS_LOG"
 check "the rejected password was not sent again (one reject)" \

@@ -10,18 +10,6 @@ tb_getcert_ca || return 1
 
 tb_getcert_hosts "$PKI/caCert.pem" yes || return 1
 
-# Access-Requests FreeRADIUS answered for carol
-radius_carol()
-{
-	grep -c " user=carol " "$TB_RADIUS_LOG"
-}
-
-# PKCSReqs getcertd received with credentials
-pkcsreqs()
-{
-	grep -c "PKIOperation PKCSReq user=carol " "$W/tls.log"
-}
-
 # the plugin's failure line says the password (credentials) was rejected
 rejected()
 {
@@ -32,15 +20,6 @@ rejected()
 	return 1
 }
 
-# exactly <n> <command...>: the command prints n
-exactly()
-{
-	local c
-	c=$("${@:2}")
-	echo "$c (expected $1)"
-	[ "$c" = "$1" ]
-}
-
 check "initiating home with a wrong password fails" \
 	not tb_swanctl carol --initiate --child home --timeout 60
 check "the plugin says the password was rejected" rejected
@@ -48,8 +27,8 @@ check "the plugin logs the aborted initiation" \
 	grep_log carol "getcert: initiating 'home' aborted: no certificate for profile 'carol'"
 check "FreeRADIUS saw one Access-Request for carol, and rejected it" \
 	grep_cmd "Access-Reject user=carol " cat "$TB_RADIUS_LOG"
-check "one secret configured: exactly one attempt" exactly 1 radius_carol
-check "getcertd got one PKCSReq with credentials" exactly 1 pkcsreqs
+check "one secret configured: exactly one attempt" exactly 1 gc_radius_count carol
+check "getcertd got one PKCSReq with credentials" exactly 1 gc_pkcsreqs carol
 check "getcertd issued nothing" \
 	exactly 0 sqlite3 "$W/getcertd.db" "SELECT count(*) FROM certificates"
 check "no IKE_SA of home on carol" \
@@ -59,7 +38,7 @@ check "nothing reached moon's IKE_AUTH" \
 
 sleep 15
 check "15 s later: still one Access-Request for carol (no retry loop)" \
-	exactly 1 radius_carol
-check "15 s later: still one PKCSReq with credentials" exactly 1 pkcsreqs
+	exactly 1 gc_radius_count carol
+check "15 s later: still one PKCSReq with credentials" exactly 1 gc_pkcsreqs carol
 check "15 s later: the failure was logged once" \
 	exactly 1 grep -c "getcert: profile 'carol': enrollment of 'carol@strongswan.org' failed" "$C/charon.log"

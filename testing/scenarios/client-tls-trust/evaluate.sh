@@ -43,12 +43,6 @@ ge()
 		--out-cert "$C/$name.pem" "$@"
 }
 
-# Access-Requests FreeRADIUS answered for a user
-radius_count()
-{
-	grep -c "user=$1 " "$TB_RADIUS_LOG"
-}
-
 # PKIOperation requests that reached the rogue front end
 front_pkiops()
 {
@@ -159,8 +153,8 @@ check "a wrong --tls-pin is refused before anything is sent" \
 	--identity carol@strongswan.org --user carol
 
 check "FreeRADIUS never saw carol: no credential was sent" \
-	[ "$(radius_count carol)" = 0 ]
-check "no PKIOperation reached the front end" [ "$(front_pkiops)" = 0 ]
+	exactly 0 gc_radius_count carol
+check "no PKIOperation reached the front end" exactly 0 front_pkiops
 
 # the real getcertd: fingerprint-only and pinned profiles enroll
 # the IKE_SA to moon, which runs no charon here, fails after enrolling
@@ -177,7 +171,7 @@ check "getcert-enroll enrolls with --tls-pin of getcertd's key" \
 	--tls-pin "$(spki_pin "$W/tlsCert.pem")" \
 	--identity carol@strongswan.org --user carol
 check "FreeRADIUS saw carol for those three only" \
-	[ "$(radius_count carol)" = 3 ]
+	exactly 3 gc_radius_count carol
 
 # 4. GetCACert offering dave's certificate next to the CA: a TLS server
 # with a proper certificate for moon from the test bed CA in front of a
