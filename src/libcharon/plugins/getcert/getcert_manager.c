@@ -1151,6 +1151,7 @@ METHOD(getcert_manager_t, acquire, bool,
 		{
 			cb(param, DBG_CFG, 1, NULL, msg);
 		}
+		thread_cleanup_pop(TRUE);
 		return FALSE;
 	}
 	snprintf(msg, sizeof(msg), "getcert: profile '%s': connection '%s' "
