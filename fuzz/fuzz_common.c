@@ -22,7 +22,7 @@
 #include <time.h>
 #include <sys/stat.h>
 
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>

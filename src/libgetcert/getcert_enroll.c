@@ -14,7 +14,8 @@
 
 #include "getcert_enroll.h"
 #include "getcert_x509.h"
-#include "getcert_cms.h"
+#include "getcert_cms_signed.h"
+#include "getcert_cms_enveloped.h"
 #include "getcert_serial.h"
 
 #include <time.h>
