@@ -523,12 +523,12 @@ getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
 /*
  * Described in header
  */
-certificate_t *getcert_self_signed(identification_t *subject,
-								   private_key_t *key)
+certificate_t *getcert_x509_self_signed(identification_t *subject,
+										private_key_t *key, time_t not_before,
+										time_t not_after)
 {
 	certificate_t *cert;
 	public_key_t *public;
-	time_t now = time(NULL);
 	chunk_t serial;
 
 	serial = getcert_serial_create();
@@ -543,10 +543,22 @@ certificate_t *getcert_self_signed(identification_t *subject,
 							  BUILD_SIGNING_KEY, key, BUILD_PUBLIC_KEY, public,
 							  BUILD_SUBJECT, subject,
 							  BUILD_SERIAL, serial,
-							  BUILD_NOT_BEFORE_TIME, now - 300,
-							  BUILD_NOT_AFTER_TIME, now + 7 * 24 * 3600,
+							  BUILD_NOT_BEFORE_TIME, not_before,
+							  BUILD_NOT_AFTER_TIME, not_after,
 							  BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
 	public->destroy(public);
 	chunk_free(&serial);
 	return cert;
+}
+
+/*
+ * Described in header
+ */
+certificate_t *getcert_self_signed(identification_t *subject,
+								   private_key_t *key)
+{
+	time_t now = time(NULL);
+
+	return getcert_x509_self_signed(subject, key, now - 300,
+									now + 7 * 24 * 3600);
 }

@@ -185,6 +185,19 @@ getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
 								   u_int max_skew);
 
 /**
+ * Create a self-signed X.509 certificate (random serial, SHA-256).
+ *
+ * @param subject		subject and issuer DN
+ * @param key			the key to certify and sign with
+ * @param not_before	start of the validity
+ * @param not_after		end of the validity
+ * @return				certificate, NULL on failure
+ */
+certificate_t *getcert_x509_self_signed(identification_t *subject,
+										private_key_t *key, time_t not_before,
+										time_t not_after);
+
+/**
  * Create the self-signed certificate a PKCSReq without a current
  * certificate is signed with (random serial, valid for a week).
  *
