@@ -23,18 +23,6 @@
 #include <asn1/oid.h>
 #include <utils/debug.h>
 
-/**
- * Take the next element of a blob if it has the expected tag
- */
-static bool take(chunk_t *blob, asn1_t tag, chunk_t *inner)
-{
-	if (!blob->len || blob->ptr[0] != tag)
-	{
-		return FALSE;
-	}
-	return asn1_unwrap(blob, inner) == tag;
-}
-
 /*
  * Described in header
  */
@@ -50,8 +38,8 @@ bool getcert_x509_extension(certificate_t *cert, int wanted, chunk_t *value)
 		return FALSE;
 	}
 	blob = der;
-	if (!take(&blob, ASN1_SEQUENCE, &blob) ||
-		!take(&blob, ASN1_SEQUENCE, &tbs))
+	if (!getcert_cms_take(&blob, ASN1_SEQUENCE, &blob, NULL) ||
+		!getcert_cms_take(&blob, ASN1_SEQUENCE, &tbs, NULL))
 	{
 		chunk_free(&der);
 		return FALSE;
@@ -65,11 +53,11 @@ bool getcert_x509_extension(certificate_t *cert, int wanted, chunk_t *value)
 			tbs = chunk_empty;
 		}
 	}
-	if (take(&tbs, ASN1_CONTEXT_C_3, &exts) &&
-		take(&exts, ASN1_SEQUENCE, &exts))
+	if (getcert_cms_take(&tbs, ASN1_CONTEXT_C_3, &exts, NULL) &&
+		getcert_cms_take(&exts, ASN1_SEQUENCE, &exts, NULL))
 	{
-		while (!found && take(&exts, ASN1_SEQUENCE, &ext) &&
-			   take(&ext, ASN1_OID, &oid))
+		while (!found && getcert_cms_take(&exts, ASN1_SEQUENCE, &ext, NULL) &&
+			   getcert_cms_take(&ext, ASN1_OID, &oid, NULL))
 		{
 			if (asn1_known_oid(oid) != wanted)
 			{
@@ -81,7 +69,8 @@ bool getcert_x509_extension(certificate_t *cert, int wanted, chunk_t *value)
 			{
 				break;
 			}
-			if (take(&ext, ASN1_OCTET_STRING, &elem) && !ext.len)
+			if (getcert_cms_take(&ext, ASN1_OCTET_STRING, &elem, NULL) &&
+				!ext.len)
 			{
 				*value = chunk_clone(elem);
 			}
@@ -100,7 +89,7 @@ static bool parse_key_usage(chunk_t value, u_int *usage)
 	int i;
 
 	*usage = 0;
-	if (!take(&value, ASN1_BIT_STRING, &bits) || value.len ||
+	if (!getcert_cms_take(&value, ASN1_BIT_STRING, &bits, NULL) || value.len ||
 		bits.len < 1 || bits.len > 3 || bits.ptr[0] > 7)
 	{
 		return FALSE;
@@ -311,10 +300,11 @@ bool getcert_x509_eku(certificate_t *cert, u_int *usage)
 		return FALSE;
 	}
 	blob = value;
-	ok = take(&blob, ASN1_SEQUENCE, &seq) && !blob.len && seq.len;
+	ok = getcert_cms_take(&blob, ASN1_SEQUENCE, &seq, NULL) && !blob.len &&
+		 seq.len;
 	while (ok && seq.len)
 	{
-		ok = take(&seq, ASN1_OID, &oid) && oid.len;
+		ok = getcert_cms_take(&seq, ASN1_OID, &oid, NULL) && oid.len;
 		for (i = 0; ok && i < countof(ekus); i++)
 		{
 			if (chunk_equals(oid, ekus[i].oid))
