@@ -202,7 +202,6 @@ START_TEST(test_no_signed_attrs)
 {
 	getcert_cms_t *cms;
 	chunk_t msg, sig, cert_der;
-	x509_t *x509 = (x509_t*)cert;
 
 	/* a signature directly over the content, without signed attributes */
 	ck_assert(key->sign(key, SIGN_RSA_EMSA_PKCS1_SHA2_256, NULL, content,
@@ -223,10 +222,7 @@ START_TEST(test_no_signed_attrs)
 					asn1_wrap(ASN1_SET, "m",
 						asn1_wrap(ASN1_SEQUENCE, "cmmmm",
 							ASN1_INTEGER_1,
-							asn1_wrap(ASN1_SEQUENCE, "cm",
-								cert->get_issuer(cert)->get_encoding(
-												cert->get_issuer(cert)),
-								asn1_integer("c", x509->get_serial(x509))),
+							getcert_cms_issuer_serial(cert),
 							asn1_algorithmIdentifier(OID_SHA256),
 							asn1_algorithmIdentifier(OID_SHA256_WITH_RSA),
 							asn1_wrap(ASN1_OCTET_STRING, "m", sig))))));
