@@ -13,10 +13,10 @@
  */
 
 #include "getcert_manager.h"
-#include "getcert_curl.h"
 #include "getcert_secrets.h"
 #include "getcert_store.h"
 
+#include <getcert_curl.h>
 #include <getcert_enroll.h>
 
 #include <ctype.h>
