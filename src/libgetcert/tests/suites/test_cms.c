@@ -453,14 +453,21 @@ START_TEST(test_implicit_rejection)
 {
 	chunk_t cek = chunk_from_chars(0xc0,0xc1,0xc2,0xc3,0xc4,0xc5,0xc6,0xc7,
 								   0xc8,0xc9,0xca,0xcb,0xcc,0xcd,0xce,0xcf);
-	chunk_t ekey, env, plain, subst;
+	chunk_t ekey, env, plain = chunk_empty, subst;
+	getcert_err_t err;
 
-	/* an invalid encrypted key fails alike: as content decryption */
+	/* an invalid encrypted key fails alike: as content decryption, which
+	 * with the substitute key, like any wrong key, ends in bad padding, or
+	 * (about once in 256 encrypted keys: PKCS#1 padding is random) in
+	 * valid padding around garbage; never in the content */
 	ekey = bad_ekey(_i);
 	env = envelope_with(ekey, cek, TRUE);
-	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
-								  &plain) == GETCERT_ERR_DECRYPT);
-	ck_assert(!plain.len);
+	err = getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY,
+							  reject_secret, &plain);
+	ck_assert(err == GETCERT_ERR_DECRYPT || err == GETCERT_OK);
+	ck_assert(err == GETCERT_OK || !plain.len);
+	ck_assert(!chunk_equals(plain, content));
+	chunk_free(&plain);
 	chunk_free(&env);
 
 	/* because the content is decrypted with the substitute key, which is
@@ -510,9 +517,10 @@ START_TEST(test_first_recipient)
 {
 	chunk_t cek = chunk_from_chars(0xc0,0xc1,0xc2,0xc3,0xc4,0xc5,0xc6,0xc7,
 								   0xc8,0xc9,0xca,0xcb,0xcc,0xcd,0xce,0xcf);
-	chunk_t good, bad, ktris, other, env, plain, ekey;
+	chunk_t good, bad, ktris, other, env, plain = chunk_empty, ekey;
 	private_key_t *other_key;
 	certificate_t *other_cert;
+	getcert_err_t err;
 	getcert_err_t expected[] = {
 		GETCERT_ERR_DECRYPT, GETCERT_OK, GETCERT_OK,
 	};
@@ -544,13 +552,20 @@ START_TEST(test_first_recipient)
 	}
 	env = getcert_cms_build_enveloped_with(content, ENCR_AES_CBC, 128, cek,
 										   ktris, TRUE);
-	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
-								  &plain) == expected[_i]);
+	err = getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY,
+							  reject_secret, &plain);
 	if (expected[_i] == GETCERT_OK)
 	{
+		ck_assert(err == GETCERT_OK);
 		ck_assert_chunk_eq(plain, content);
-		chunk_free(&plain);
 	}
+	else
+	{	/* the substitute key ends in bad padding, or (once in about 256
+		 * random IVs) in valid padding around garbage: never the content */
+		ck_assert(err == expected[_i] || err == GETCERT_OK);
+		ck_assert(!chunk_equals(plain, content));
+	}
+	chunk_free(&plain);
 	chunk_free(&env);
 	chunk_free(&ktris);
 	chunk_free(&good);
