@@ -461,17 +461,23 @@ static bool is_cancelled(private_getcert_enroll_t *this)
 }
 
 /**
- * Wait for a number of seconds, or until cancel() is called; returns FALSE
+ * Wait for a number of milliseconds, or until cancel() is called; returns FALSE
  * if cancelled. A thread cancellation point that releases the mutex if the
  * thread is cancelled in the wait.
  */
-static bool wait_seconds(private_getcert_enroll_t *this, u_int seconds)
+static bool wait_ms(private_getcert_enroll_t *this, u_int ms)
 {
 	timeval_t until;
 	bool timed_out = FALSE, cancelled;
 
 	time_monotonic(&until);
-	until.tv_sec += seconds;
+	until.tv_sec += ms / 1000;
+	until.tv_usec += (ms % 1000) * 1000;
+	if (until.tv_usec >= 1000000)
+	{
+		until.tv_sec++;
+		until.tv_usec -= 1000000;
+	}
 	this->mutex->lock(this->mutex);
 	thread_cleanup_push((thread_cleanup_t)this->mutex->unlock, this->mutex);
 	while (!this->cancelled && !timed_out)
@@ -544,8 +550,10 @@ static getcert_err_t request_polling(private_getcert_enroll_t *this,
 									 scep_reply_t *reply)
 {
 	getcert_err_t err;
-	u_int delay, wait, waited = 0, elapsed;
+	uint64_t timeout = this->params.poll_timeout * 1000ULL, waited = 0;
+	uint64_t elapsed, wait;
 	timeval_t start, now;
+	u_int delay;
 	chunk_t data;
 
 	err = transact(this, req, reply);
@@ -553,23 +561,26 @@ static getcert_err_t request_polling(private_getcert_enroll_t *this,
 	time_monotonic(&start);
 	while (err == GETCERT_OK && reply->status == SCEP_PENDING)
 	{
+		/* milliseconds: whole seconds would round the deadline */
 		time_monotonic(&now);
-		elapsed = max(waited, (u_int)(now.tv_sec - start.tv_sec));
-		if (elapsed >= this->params.poll_timeout)
+		elapsed = (now.tv_sec - start.tv_sec) * 1000ULL +
+				  now.tv_usec / 1000 - start.tv_usec / 1000;
+		elapsed = max(waited, elapsed);
+		if (elapsed >= timeout)
 		{
 			DBG1(DBG_LIB, "SCEP: request still PENDING after %us, giving up",
-				 elapsed);
+				 (u_int)(elapsed / 1000));
 			return GETCERT_ERR_PENDING;
 		}
-		wait = min(delay, this->params.poll_timeout - elapsed);
+		wait = min(delay * 1000ULL, timeout - elapsed);
 		DBG1(DBG_LIB, "SCEP: request PENDING at the CA, polling in %us",
-			 wait);
-		if (!wait_seconds(this, wait))
+			 (u_int)((wait + 999) / 1000));
+		if (!wait_ms(this, wait))
 		{
 			return GETCERT_ERR_CANCELLED;
 		}
 		/* every poll counts at least a second against the timeout */
-		waited = elapsed + max(wait, 1);
+		waited = elapsed + max(wait, 1000);
 		delay = min(max(delay * 2, this->params.poll_interval),
 					this->params.poll_max);
 
