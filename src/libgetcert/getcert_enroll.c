@@ -461,8 +461,8 @@ static bool is_cancelled(private_getcert_enroll_t *this)
 }
 
 /**
- * Wait for a number of milliseconds, or until cancel() is called; returns FALSE
- * if cancelled. A thread cancellation point that releases the mutex if the
+ * Wait for a number of milliseconds, or until cancel() is called; returns
+ * FALSE if cancelled. A thread cancellation point that releases the mutex if the
  * thread is cancelled in the wait.
  */
 static bool wait_ms(private_getcert_enroll_t *this, u_int ms)

@@ -88,6 +88,7 @@ check "the OTP user got a certificate" \
 check "the challenge text reached the user" \
 	grep_cmd "result=challenge" cat "$W/tls.log"
 
+sleep 1	# the renewed certificate must start later (seconds) than the current
 check "renewal signed with the current certificate needs no password" \
 	carol_enroll --identity carol@strongswan.org \
 	--renew-cert "$C/cert.pem" --renew-key "$C/key.pem" \
