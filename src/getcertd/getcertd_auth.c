@@ -19,7 +19,7 @@
 #include "getcertd_policy.h"
 #include "getcertd_throttle.h"
 
-#include <getcert_radius.h>
+#include <getcertd_radius.h>
 
 #include <utils/debug.h>
 
@@ -38,7 +38,7 @@ struct private_getcertd_auth_t {
 	/**
 	 * RADIUS client, NULL if not configured.
 	 */
-	getcert_radius_t *radius;
+	getcertd_radius_t *radius;
 
 	/**
 	 * Realm of the Basic challenges.
@@ -208,7 +208,7 @@ u_int getcertd_auth_parse_basic(char *header, char **user, chunk_t *password,
 	{
 		*reason = "empty password";
 	}
-	else if (pw.len > GETCERT_RADIUS_MAX_PASSWORD)
+	else if (pw.len > GETCERTD_RADIUS_MAX_PASSWORD)
 	{
 		*reason = "password longer than 128 bytes (RFC 2865 5.2)";
 	}
@@ -266,7 +266,7 @@ char *getcertd_auth_sanitize(char *in, size_t len, char *buf, size_t size)
  */
 static void unauthorized(private_getcertd_auth_t *this, char **result,
 						 getcertd_response_t *response,
-						 getcert_radius_reply_t *reply)
+						 getcertd_radius_reply_t *reply)
 {
 	chunk_t state;
 	char *text, *dst, *src;
@@ -322,7 +322,7 @@ static void unauthorized(private_getcertd_auth_t *this, char **result,
 static bool load_radius(private_getcertd_auth_t *this)
 {
 	enumerator_t *enumerator;
-	getcert_radius_server_t servers[16];
+	getcertd_radius_server_t servers[16];
 	char *name, *secret;
 	u_int count = 0;
 
@@ -333,7 +333,7 @@ static bool load_radius(private_getcertd_auth_t *this)
 	{
 		secret = lib->settings->get_str(lib->settings,
 					"%s.radius.servers.%s.secret", NULL, lib->ns, name);
-		servers[count] = (getcert_radius_server_t){
+		servers[count] = (getcertd_radius_server_t){
 			.address = lib->settings->get_str(lib->settings,
 					"%s.radius.servers.%s.address", NULL, lib->ns, name),
 			.port = lib->settings->get_int(lib->settings,
@@ -354,7 +354,7 @@ static bool load_radius(private_getcertd_auth_t *this)
 	{
 		return TRUE;
 	}
-	this->radius = getcert_radius_create(servers, count,
+	this->radius = getcertd_radius_create(servers, count,
 				lib->settings->get_str(lib->settings,
 						"%s.radius.nas_identifier", "getcertd", lib->ns),
 				lib->settings->get_int(lib->settings,
@@ -393,8 +393,8 @@ static bool ask_radius(private_getcertd_auth_t *this, char *user,
 					   chunk_t password, chunk_t state, char *client,
 					   char **result, getcertd_response_t *response)
 {
-	getcert_radius_reply_t reply = {};
-	getcert_radius_result_t res;
+	getcertd_radius_reply_t reply = {};
+	getcertd_radius_result_t res;
 	u_int retry_after;
 
 	switch (this->throttle->acquire(this->throttle, client, &retry_after))
@@ -425,19 +425,19 @@ static bool ask_radius(private_getcertd_auth_t *this, char *user,
 	this->throttle->release(this->throttle, client);
 	switch (res)
 	{
-		case GETCERT_RADIUS_ACCEPT:
+		case GETCERTD_RADIUS_ACCEPT:
 			this->throttle->success(this->throttle, user, client);
-			getcert_radius_reply_free(&reply);
+			getcertd_radius_reply_free(&reply);
 			return TRUE;
-		case GETCERT_RADIUS_CHALLENGE:
+		case GETCERTD_RADIUS_CHALLENGE:
 			unauthorized(this, result, response, &reply);
 			break;
-		case GETCERT_RADIUS_REJECT:
+		case GETCERTD_RADIUS_REJECT:
 			this->throttle->failure(this->throttle, user, client);
 			*result = "rejected by RADIUS";
 			unauthorized(this, result, response, NULL);
 			break;
-		case GETCERT_RADIUS_TIMEOUT:
+		case GETCERTD_RADIUS_TIMEOUT:
 			*result = "RADIUS unreachable";
 			getcertd_response_plain(response, 503,
 									"authentication service unavailable\n");
@@ -450,7 +450,7 @@ static bool ask_radius(private_getcertd_auth_t *this, char *user,
 									"authentication failed\n");
 			break;
 	}
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	return FALSE;
 }
 
