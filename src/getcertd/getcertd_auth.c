@@ -12,14 +12,12 @@
  * for more details.
  */
 
-#define _GNU_SOURCE /* asprintf */
-#include <stdio.h>
-
 #include "getcertd_auth.h"
 #include "getcertd_policy.h"
 #include "getcertd_throttle.h"
+#include "getcertd_radius.h"
 
-#include <getcertd_radius.h>
+#include <getcert_http_auth.h>
 
 #include <utils/debug.h>
 
@@ -268,8 +266,10 @@ static void unauthorized(private_getcertd_auth_t *this, char **result,
 						 getcertd_response_t *response,
 						 getcertd_radius_reply_t *reply)
 {
-	chunk_t state;
-	char *text, *dst, *src;
+	getcert_http_challenge_t challenge = {
+		.realm = this->realm,
+	};
+	chunk_t state = chunk_empty;
 
 	response->status = 401;
 	response->type = "text/plain";
@@ -284,34 +284,17 @@ static void unauthorized(private_getcertd_auth_t *this, char **result,
 							chunk_from_str("authentication required\n"));
 	}
 	if (reply && reply->state.len)
-	{	/* quote the challenge text, base64 the state */
-		src = reply->message ?: "";
-		text = dst = malloc(strlen(src) * 2 + 1);
-		for (; *src; src++)
-		{
-			if (*src == '"' || *src == '\\')
-			{
-				*dst++ = '\\';
-			}
-			*dst++ = *src;
-		}
-		*dst = '\0';
+	{	/* relay the Reply-Message, base64 the State */
 		state = chunk_to_base64(reply->state, NULL);
-		if (asprintf(&response->www_authenticate, "Basic realm=\"%s\", "
-					 "challenge=\"%s\", state=\"%.*s\"", this->realm,
-					 text, (int)state.len, state.ptr) < 0)
-		{
-			response->www_authenticate = NULL;
-		}
-		free(text);
-		chunk_free(&state);
+		challenge.challenge = reply->message ?: "";
+		challenge.state = state.ptr;
+	}
+	response->www_authenticate = getcert_http_challenge_encode(&challenge);
+	chunk_free(&state);
+	if (challenge.state)
+	{
 		*result = "challenge";
 		return;
-	}
-	if (asprintf(&response->www_authenticate, "Basic realm=\"%s\"",
-				 this->realm) < 0)
-	{
-		response->www_authenticate = NULL;
 	}
 	*result = *result ?: "401";
 }
