@@ -13,7 +13,7 @@
  */
 
 /*
- * libFuzzer target: getcert_radius_verify_reply() on a RADIUS reply to an
+ * libFuzzer target: getcertd_radius_verify_reply() on a RADIUS reply to an
  * Access-Request with a fixed Identifier, Request Authenticator and
  * shared secret.
  *
@@ -29,7 +29,7 @@
 
 #include "fuzz_common.h"
 
-#include <getcert_radius.h>
+#include <getcertd_radius.h>
 
 #include <crypto/hashers/hasher.h>
 #include <crypto/prfs/prf.h>
@@ -162,17 +162,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /**
  * Check what a successful verification returned
  */
-static void check_reply(getcert_radius_result_t result,
-						getcert_radius_reply_t *reply)
+static void check_reply(getcertd_radius_result_t result,
+						getcertd_radius_reply_t *reply)
 {
 	size_t len, i;
 
-	if (result != GETCERT_RADIUS_ACCEPT && result != GETCERT_RADIUS_REJECT &&
-		result != GETCERT_RADIUS_CHALLENGE)
+	if (result != GETCERTD_RADIUS_ACCEPT && result != GETCERTD_RADIUS_REJECT &&
+		result != GETCERTD_RADIUS_CHALLENGE)
 	{
 		abort();
 	}
-	if (reply->state.len && result != GETCERT_RADIUS_CHALLENGE)
+	if (reply->state.len && result != GETCERTD_RADIUS_CHALLENGE)
 	{
 		abort();
 	}
@@ -180,7 +180,7 @@ static void check_reply(getcert_radius_result_t result,
 	if (reply->message)
 	{
 		len = strlen(reply->message);
-		if (len > GETCERT_RADIUS_MAX_MESSAGE)
+		if (len > GETCERTD_RADIUS_MAX_MESSAGE)
 		{
 			abort();
 		}
@@ -201,8 +201,8 @@ static void check_reply(getcert_radius_result_t result,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	getcert_radius_reply_t reply, again;
-	getcert_radius_result_t result;
+	getcertd_radius_reply_t reply, again;
+	getcertd_radius_result_t result;
 	chunk_t packet;
 	uint8_t flags, id = FIXED_ID;
 
@@ -221,14 +221,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		id = packet.ptr[1];
 	}
-	result = getcert_radius_verify_reply(packet, id, ra, secret, &reply);
+	result = getcertd_radius_verify_reply(packet, id, ra, secret, &reply);
 	if (fuzz_debug)
 	{
 		fprintf(stderr, "result %s, state of %zu bytes, message '%s'\n",
-				enum_to_name(getcert_radius_result_names, result),
+				enum_to_name(getcertd_radius_result_names, result),
 				reply.state.len, reply.message ?: "(none)");
 	}
-	if (result == GETCERT_RADIUS_ERROR)
+	if (result == GETCERTD_RADIUS_ERROR)
 	{
 		if (reply.message || reply.state.ptr)
 		{	/* nothing may be returned with an invalid packet */
@@ -239,15 +239,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		check_reply(result, &reply);
 		/* valid for this request only */
-		if (getcert_radius_verify_reply(packet, id + 1, ra, secret,
-										&again) != GETCERT_RADIUS_ERROR ||
-			getcert_radius_verify_reply(packet, id, ra, other_secret,
-										&again) != GETCERT_RADIUS_ERROR)
+		if (getcertd_radius_verify_reply(packet, id + 1, ra, secret,
+										 &again) != GETCERTD_RADIUS_ERROR ||
+			getcertd_radius_verify_reply(packet, id, ra, other_secret,
+										 &again) != GETCERTD_RADIUS_ERROR)
 		{
 			abort();
 		}
 	}
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	chunk_free(&packet);
 	return 0;
 }

@@ -16,7 +16,10 @@
  * libFuzzer target: getcert_http_challenge_parse() on a WWW-Authenticate
  * header value, and a few rounds of getcert_http_auth_t->challenge().
  *
- * The whole input (up to the first NUL) is parsed as one header value;
+ * The whole input (up to the first NUL) is parsed as one header value; a
+ * Basic challenge with a realm that parses is encoded again with
+ * getcert_http_challenge_encode(), which must give a header that parses
+ * to the same realm, challenge text and state;
  * for the rounds it is split at newlines, each line being the header of
  * the next 401 response (an empty line: a 401 without the header).
  */
@@ -94,6 +97,34 @@ static char *copy(const uint8_t *data, size_t len)
 	return str;
 }
 
+/**
+ * Whether two optional strings are equal
+ */
+static bool same(char *a, char *b)
+{
+	return a == b || (a && b && streq(a, b));
+}
+
+/**
+ * Encode a parsed challenge, parse it again, abort unless the same
+ */
+static void round_trip(getcert_http_challenge_t *parsed)
+{
+	getcert_http_challenge_t again;
+	char *header;
+
+	header = getcert_http_challenge_encode(parsed);
+	if (!header || !getcert_http_challenge_parse(header, &again) ||
+		!again.basic || !same(again.realm, parsed->realm) ||
+		!same(again.challenge, parsed->challenge) ||
+		!same(again.state, parsed->state))
+	{
+		abort();
+	}
+	getcert_http_challenge_free(&again);
+	free(header);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	getcert_http_challenge_t parsed;
@@ -119,6 +150,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_touch(chunk_from_str(parsed.state));
 		}
 		fuzz_sink(parsed.basic);
+		if (parsed.basic && parsed.realm)
+		{
+			round_trip(&parsed);
+		}
 		getcert_http_challenge_free(&parsed);
 	}
 	else if (parsed.realm || parsed.challenge || parsed.state)

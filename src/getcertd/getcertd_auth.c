@@ -12,14 +12,12 @@
  * for more details.
  */
 
-#define _GNU_SOURCE /* asprintf */
-#include <stdio.h>
-
 #include "getcertd_auth.h"
 #include "getcertd_policy.h"
 #include "getcertd_throttle.h"
+#include "getcertd_radius.h"
 
-#include <getcert_radius.h>
+#include <getcert_http_auth.h>
 
 #include <utils/debug.h>
 
@@ -38,7 +36,7 @@ struct private_getcertd_auth_t {
 	/**
 	 * RADIUS client, NULL if not configured.
 	 */
-	getcert_radius_t *radius;
+	getcertd_radius_t *radius;
 
 	/**
 	 * Realm of the Basic challenges.
@@ -208,7 +206,7 @@ u_int getcertd_auth_parse_basic(char *header, char **user, chunk_t *password,
 	{
 		*reason = "empty password";
 	}
-	else if (pw.len > GETCERT_RADIUS_MAX_PASSWORD)
+	else if (pw.len > GETCERTD_RADIUS_MAX_PASSWORD)
 	{
 		*reason = "password longer than 128 bytes (RFC 2865 5.2)";
 	}
@@ -266,10 +264,12 @@ char *getcertd_auth_sanitize(char *in, size_t len, char *buf, size_t size)
  */
 static void unauthorized(private_getcertd_auth_t *this, char **result,
 						 getcertd_response_t *response,
-						 getcert_radius_reply_t *reply)
+						 getcertd_radius_reply_t *reply)
 {
-	chunk_t state;
-	char *text, *dst, *src;
+	getcert_http_challenge_t challenge = {
+		.realm = this->realm,
+	};
+	chunk_t state = chunk_empty;
 
 	response->status = 401;
 	response->type = "text/plain";
@@ -284,34 +284,17 @@ static void unauthorized(private_getcertd_auth_t *this, char **result,
 							chunk_from_str("authentication required\n"));
 	}
 	if (reply && reply->state.len)
-	{	/* quote the challenge text, base64 the state */
-		src = reply->message ?: "";
-		text = dst = malloc(strlen(src) * 2 + 1);
-		for (; *src; src++)
-		{
-			if (*src == '"' || *src == '\\')
-			{
-				*dst++ = '\\';
-			}
-			*dst++ = *src;
-		}
-		*dst = '\0';
+	{	/* relay the Reply-Message, base64 the State */
 		state = chunk_to_base64(reply->state, NULL);
-		if (asprintf(&response->www_authenticate, "Basic realm=\"%s\", "
-					 "challenge=\"%s\", state=\"%.*s\"", this->realm,
-					 text, (int)state.len, state.ptr) < 0)
-		{
-			response->www_authenticate = NULL;
-		}
-		free(text);
-		chunk_free(&state);
+		challenge.challenge = reply->message ?: "";
+		challenge.state = state.ptr;
+	}
+	response->www_authenticate = getcert_http_challenge_encode(&challenge);
+	chunk_free(&state);
+	if (challenge.state)
+	{
 		*result = "challenge";
 		return;
-	}
-	if (asprintf(&response->www_authenticate, "Basic realm=\"%s\"",
-				 this->realm) < 0)
-	{
-		response->www_authenticate = NULL;
 	}
 	*result = *result ?: "401";
 }
@@ -322,7 +305,7 @@ static void unauthorized(private_getcertd_auth_t *this, char **result,
 static bool load_radius(private_getcertd_auth_t *this)
 {
 	enumerator_t *enumerator;
-	getcert_radius_server_t servers[16];
+	getcertd_radius_server_t servers[16];
 	char *name, *secret;
 	u_int count = 0;
 
@@ -333,7 +316,7 @@ static bool load_radius(private_getcertd_auth_t *this)
 	{
 		secret = lib->settings->get_str(lib->settings,
 					"%s.radius.servers.%s.secret", NULL, lib->ns, name);
-		servers[count] = (getcert_radius_server_t){
+		servers[count] = (getcertd_radius_server_t){
 			.address = lib->settings->get_str(lib->settings,
 					"%s.radius.servers.%s.address", NULL, lib->ns, name),
 			.port = lib->settings->get_int(lib->settings,
@@ -354,7 +337,7 @@ static bool load_radius(private_getcertd_auth_t *this)
 	{
 		return TRUE;
 	}
-	this->radius = getcert_radius_create(servers, count,
+	this->radius = getcertd_radius_create(servers, count,
 				lib->settings->get_str(lib->settings,
 						"%s.radius.nas_identifier", "getcertd", lib->ns),
 				lib->settings->get_int(lib->settings,
@@ -393,8 +376,8 @@ static bool ask_radius(private_getcertd_auth_t *this, char *user,
 					   chunk_t password, chunk_t state, char *client,
 					   char **result, getcertd_response_t *response)
 {
-	getcert_radius_reply_t reply = {};
-	getcert_radius_result_t res;
+	getcertd_radius_reply_t reply = {};
+	getcertd_radius_result_t res;
 	u_int retry_after;
 
 	switch (this->throttle->acquire(this->throttle, client, &retry_after))
@@ -425,19 +408,19 @@ static bool ask_radius(private_getcertd_auth_t *this, char *user,
 	this->throttle->release(this->throttle, client);
 	switch (res)
 	{
-		case GETCERT_RADIUS_ACCEPT:
+		case GETCERTD_RADIUS_ACCEPT:
 			this->throttle->success(this->throttle, user, client);
-			getcert_radius_reply_free(&reply);
+			getcertd_radius_reply_free(&reply);
 			return TRUE;
-		case GETCERT_RADIUS_CHALLENGE:
+		case GETCERTD_RADIUS_CHALLENGE:
 			unauthorized(this, result, response, &reply);
 			break;
-		case GETCERT_RADIUS_REJECT:
+		case GETCERTD_RADIUS_REJECT:
 			this->throttle->failure(this->throttle, user, client);
 			*result = "rejected by RADIUS";
 			unauthorized(this, result, response, NULL);
 			break;
-		case GETCERT_RADIUS_TIMEOUT:
+		case GETCERTD_RADIUS_TIMEOUT:
 			*result = "RADIUS unreachable";
 			getcertd_response_plain(response, 503,
 									"authentication service unavailable\n");
@@ -450,7 +433,7 @@ static bool ask_radius(private_getcertd_auth_t *this, char *user,
 									"authentication failed\n");
 			break;
 	}
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	return FALSE;
 }
 

@@ -90,7 +90,7 @@ bool getcertd_auth_base64(char *in, chunk_t *out);
  * Parse the value of an Authorization header carrying Basic credentials
  * (RFC 7617), strictly: strict base64, a ':', a user name and password
  * without control characters (< 0x20, 0x7f), a password of 1 to
- * GETCERT_RADIUS_MAX_PASSWORD bytes.
+ * GETCERTD_RADIUS_MAX_PASSWORD bytes.
  *
  * @param header		header value
  * @param user			receives the allocated user name

@@ -19,12 +19,6 @@
 #include <utils/debug.h>
 
 /**
- * Longest challenge text and state accepted
- */
-#define MAX_CHALLENGE 1024
-#define MAX_STATE 512
-
-/**
  * RFC 7230 tchar
  */
 static bool is_tchar(char c)
@@ -102,7 +96,7 @@ static char *read_value(char **pos)
  */
 static bool valid_state(char *state)
 {
-	if (strlen(state) > MAX_STATE)
+	if (strlen(state) > GETCERT_HTTP_MAX_STATE)
 	{
 		return FALSE;
 	}
@@ -225,7 +219,8 @@ bool getcert_http_challenge_parse(char *value, getcert_http_challenge_t *out)
 		}
 	}
 	out->basic = seen_basic;
-	if ((out->challenge && strlen(out->challenge) > MAX_CHALLENGE) ||
+	if ((out->challenge &&
+		 strlen(out->challenge) > GETCERT_HTTP_MAX_CHALLENGE) ||
 		(out->state && !valid_state(out->state)))
 	{
 		goto error;
@@ -235,6 +230,67 @@ bool getcert_http_challenge_parse(char *value, getcert_http_challenge_t *out)
 error:
 	getcert_http_challenge_free(out);
 	return FALSE;
+}
+
+/**
+ * Write an auth-param with a quoted-string value to pos, advance pos
+ */
+static void write_param(char **pos, char *name, char *value)
+{
+	char *dst = *pos;
+
+	dst += sprintf(dst, "%s=\"", name);
+	for (; *value; value++)
+	{
+		if (*value == '"' || *value == '\\')
+		{
+			*dst++ = '\\';
+		}
+		if (iscntrl((u_char)*value) && *value != '\t')
+		{	/* the parser refuses them, even escaped */
+			*dst++ = '?';
+			continue;
+		}
+		*dst++ = *value;
+	}
+	*dst++ = '"';
+	*dst = '\0';
+	*pos = dst;
+}
+
+/*
+ * Described in header
+ */
+char *getcert_http_challenge_encode(getcert_http_challenge_t *challenge)
+{
+	char *out, *pos;
+	size_t len;
+
+	if (!challenge->realm ||
+		(challenge->challenge &&
+		 strlen(challenge->challenge) > GETCERT_HTTP_MAX_CHALLENGE) ||
+		(challenge->state && !valid_state(challenge->state)))
+	{
+		return NULL;
+	}
+	/* every character escaped at worst, plus names, quotes and commas */
+	len = 2 * (strlen(challenge->realm) +
+			   strlen(challenge->challenge ?: "") +
+			   strlen(challenge->state ?: "")) + 64;
+	out = pos = malloc(len);
+	pos += sprintf(pos, "Basic ");
+	write_param(&pos, "realm", challenge->realm);
+	if (challenge->challenge)
+	{
+		pos += sprintf(pos, ", ");
+		write_param(&pos, "challenge", challenge->challenge);
+	}
+	if (challenge->state)
+	{
+		pos += sprintf(pos, ", ");
+		write_param(&pos, "state", challenge->state);
+	}
+	return out;
 }
 
 typedef struct private_getcert_http_auth_t private_getcert_http_auth_t;

@@ -29,6 +29,16 @@ typedef struct getcert_http_auth_t getcert_http_auth_t;
 typedef struct getcert_http_challenge_t getcert_http_challenge_t;
 
 /**
+ * Longest challenge text of a WWW-Authenticate header (unescaped)
+ */
+#define GETCERT_HTTP_MAX_CHALLENGE 1024
+
+/**
+ * Longest state of a WWW-Authenticate header
+ */
+#define GETCERT_HTTP_MAX_STATE 512
+
+/**
  * Obtain a secret for HTTP authentication.
  *
  * @param data			user data
@@ -68,6 +78,25 @@ struct getcert_http_challenge_t {
  * @return				FALSE if the header is malformed
  */
 bool getcert_http_challenge_parse(char *value, getcert_http_challenge_t *out);
+
+/**
+ * Encode a Basic challenge as WWW-Authenticate header value, the form
+ * getcert_http_challenge_parse() reads (docs/http-auth.md):
+ *
+ *   Basic realm="<realm>"[, challenge="<text>"][, state="<state>"]
+ *
+ * Values are quoted-strings with '"' and '\\' escaped; control characters
+ * other than tab, which the parser refuses, are sent as '?'.
+ *
+ * @param challenge		realm (required), challenge text and state (each
+ *						NULL to leave it out); basic is ignored
+ * @return				allocated header value, NULL if the realm is
+ *						missing, the text is longer than
+ *						GETCERT_HTTP_MAX_CHALLENGE or the state is not
+ *						at most GETCERT_HTTP_MAX_STATE characters of
+ *						A-Z a-z 0-9 - . _ ~ + / = (what the parser takes)
+ */
+char *getcert_http_challenge_encode(getcert_http_challenge_t *challenge);
 
 /**
  * Free the members of a parsed challenge.

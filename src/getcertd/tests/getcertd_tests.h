@@ -15,3 +15,4 @@
 TEST_SUITE(auth_suite_create)
 TEST_SUITE(throttle_suite_create)
 TEST_SUITE(crl_suite_create)
+TEST_SUITE(radius_suite_create)

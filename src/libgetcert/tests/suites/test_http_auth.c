@@ -85,6 +85,130 @@ START_TEST(test_parse_malformed)
 }
 END_TEST
 
+static struct {
+	/** realm, challenge text and state to encode */
+	char *realm;
+	char *challenge;
+	char *state;
+	/** the header value getcertd sends for them */
+	char *header;
+} round_trip[] = {
+	{ "getcert", NULL, NULL, "Basic realm=\"getcert\"" },
+	{ "getcert", "Enter the code for \"carol\", please", "c3RhdGU=",
+	  "Basic realm=\"getcert\", challenge=\"Enter the code for \\\"carol\\\", "
+	  "please\", state=\"c3RhdGU=\"" },
+	{ "getcert", "", "AAEC", "Basic realm=\"getcert\", challenge=\"\", "
+	  "state=\"AAEC\"" },
+	{ "a \"quoted\" realm", "back\\slash\\", "-._~+/=",
+	  "Basic realm=\"a \\\"quoted\\\" realm\", "
+	  "challenge=\"back\\\\slash\\\\\", state=\"-._~+/=\"" },
+	{ "r", "tab\there, caf\xc3\xa9 ,=\"\\", NULL,
+	  "Basic realm=\"r\", challenge=\"tab\there, caf\xc3\xa9 ,=\\\"\\\\\"" },
+	{ "", "challenge=\"x\", state=\"y\"", "s",
+	  "Basic realm=\"\", challenge=\"challenge=\\\"x\\\", "
+	  "state=\\\"y\\\"\", state=\"s\"" },
+};
+
+/**
+ * Check an optional string
+ */
+static void assert_opt_str(char *value, char *expected)
+{
+	if (expected)
+	{
+		ck_assert(value);
+		ck_assert_str_eq(value, expected);
+	}
+	else
+	{
+		ck_assert(!value);
+	}
+}
+
+/**
+ * Encode a challenge, check the header (unless NULL) and what it parses to
+ */
+static void check_encode(getcert_http_challenge_t *in, char *header,
+						 getcert_http_challenge_t *expected)
+{
+	getcert_http_challenge_t out;
+	char *encoded;
+
+	encoded = getcert_http_challenge_encode(in);
+	ck_assert(encoded);
+	if (header)
+	{
+		ck_assert_str_eq(encoded, header);
+	}
+	ck_assert(getcert_http_challenge_parse(encoded, &out));
+	ck_assert(out.basic);
+	assert_opt_str(out.realm, expected->realm);
+	assert_opt_str(out.challenge, expected->challenge);
+	assert_opt_str(out.state, expected->state);
+	getcert_http_challenge_free(&out);
+	free(encoded);
+}
+
+START_TEST(test_encode_round_trip)
+{
+	getcert_http_challenge_t in = {
+		.realm = round_trip[_i].realm,
+		.challenge = round_trip[_i].challenge,
+		.state = round_trip[_i].state,
+	};
+
+	check_encode(&in, round_trip[_i].header, &in);
+}
+END_TEST
+
+START_TEST(test_encode_control)
+{
+	getcert_http_challenge_t in = {
+		.realm = "r\x01",
+		.challenge = "line\r\nbreak\x7f\x1b[0m",
+	}, out = {
+		.realm = "r?",
+		.challenge = "line??break??[0m",
+	};
+
+	/* the parser refuses control characters, they are sent as '?' */
+	check_encode(&in, "Basic realm=\"r?\", challenge=\"line??break??[0m\"",
+				 &out);
+}
+END_TEST
+
+START_TEST(test_encode_limits)
+{
+	getcert_http_challenge_t in = {
+		.realm = "r",
+	};
+	char text[GETCERT_HTTP_MAX_CHALLENGE + 2];
+	char state[GETCERT_HTTP_MAX_STATE + 2];
+
+	memset(text, '"', sizeof(text) - 2);
+	text[sizeof(text) - 2] = '\0';
+	memset(state, 'A', sizeof(state) - 2);
+	state[sizeof(state) - 2] = '\0';
+	in.challenge = text;
+	in.state = state;
+	check_encode(&in, NULL, &in);
+
+	/* what the parser would refuse is not encoded */
+	strcat(text, "x");
+	ck_assert(!getcert_http_challenge_encode(&in));
+	text[GETCERT_HTTP_MAX_CHALLENGE] = '\0';
+	strcat(state, "A");
+	ck_assert(!getcert_http_challenge_encode(&in));
+	in.state = "a b";
+	ck_assert(!getcert_http_challenge_encode(&in));
+	in.state = "a\"b";
+	ck_assert(!getcert_http_challenge_encode(&in));
+	in.state = NULL;
+	in.realm = NULL;
+	ck_assert(!getcert_http_challenge_encode(&in));
+}
+END_TEST
+
 /**
  * Credential callback recording its calls
  */
@@ -274,6 +398,9 @@ Suite *http_auth_suite_create()
 	tcase_add_test(tc, test_parse_challenge);
 	tcase_add_test(tc, test_parse_schemes);
 	tcase_add_loop_test(tc, test_parse_malformed, 0, countof(malformed));
+	tcase_add_loop_test(tc, test_encode_round_trip, 0, countof(round_trip));
+	tcase_add_test(tc, test_encode_control);
+	tcase_add_test(tc, test_encode_limits);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("401 rounds");

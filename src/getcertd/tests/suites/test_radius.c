@@ -14,7 +14,7 @@
 
 #include <test_suite.h>
 
-#include <getcert_radius.h>
+#include <getcertd_radius.h>
 #include <getcert_test_certs.h>
 
 #include <errno.h>
@@ -29,7 +29,7 @@
 #include <crypto/prfs/prf.h>
 
 /*
- * Reference code of the tests, independent of getcert_radius.c (PRF
+ * Reference code of the tests, independent of getcertd_radius.c (PRF
  * instead of signer, chunk based), checked against published vectors.
  */
 
@@ -285,7 +285,7 @@ START_TEST(test_request_rfc2865)
 {
 	chunk_t packet, value;
 
-	ck_assert(getcert_radius_build_request(0, rfc_ra, rfc_secret, "nemo",
+	ck_assert(getcertd_radius_build_request(0, rfc_ra, rfc_secret, "nemo",
 						chunk_from_str("arctangent"), chunk_empty,
 						"getcertd", NULL, &packet));
 	ck_assert_int_eq(packet.ptr[0], 1);
@@ -326,7 +326,7 @@ START_TEST(test_request_password_lengths)
 	for (i = 0; i < countof(lens); i++)
 	{
 		pw = chunk_create(raw, lens[i]);
-		ck_assert(getcert_radius_build_request(0x42, ra, secret, "carol", pw,
+		ck_assert(getcertd_radius_build_request(0x42, ra, secret, "carol", pw,
 						chunk_empty, "nas", NULL, &packet));
 		ck_assert(t_request_ma_ok(packet, secret));
 		ck_assert(t_find(packet, 2, 0, &value));
@@ -342,7 +342,7 @@ START_TEST(test_request_password_lengths)
 		chunk_free(&plain);
 		chunk_clear(&packet);
 	}
-	ck_assert(!getcert_radius_build_request(0x42, ra, secret, "carol",
+	ck_assert(!getcertd_radius_build_request(0x42, ra, secret, "carol",
 						chunk_create(raw, 129), chunk_empty, "nas", NULL,
 						&packet));
 	ck_assert(!packet.ptr);
@@ -357,7 +357,7 @@ START_TEST(test_request_state)
 	ra = chunk_from_chars(0xff, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
 						  15, 0);
 	state = chunk_from_chars(0x00, 0x01, 0xfe, 0xff);
-	ck_assert(getcert_radius_build_request(200, ra, secret, "carol",
+	ck_assert(getcertd_radius_build_request(200, ra, secret, "carol",
 						chunk_from_str("123456"), state, "nas",
 						"192.0.2.1", &packet));
 	ck_assert_int_eq(packet.ptr[1], 200);
@@ -371,28 +371,28 @@ START_TEST(test_request_state)
 	/* limits */
 	memset(long_str, 'x', sizeof(long_str));
 	long_str[253] = '\0';
-	ck_assert(getcert_radius_build_request(1, ra, secret, long_str,
+	ck_assert(getcertd_radius_build_request(1, ra, secret, long_str,
 						chunk_from_str("pw"), chunk_empty, long_str,
 						long_str, &packet));
 	chunk_clear(&packet);
 	long_str[253] = 'x';
 	long_str[254] = '\0';
-	ck_assert(!getcert_radius_build_request(1, ra, secret, long_str,
+	ck_assert(!getcertd_radius_build_request(1, ra, secret, long_str,
 						chunk_from_str("pw"), chunk_empty, "nas", NULL,
 						&packet));
-	ck_assert(!getcert_radius_build_request(1, ra, secret, "carol",
+	ck_assert(!getcertd_radius_build_request(1, ra, secret, "carol",
 						chunk_from_str("pw"), chunk_empty, "nas", long_str,
 						&packet));
-	ck_assert(!getcert_radius_build_request(1, ra, secret, "carol",
+	ck_assert(!getcertd_radius_build_request(1, ra, secret, "carol",
 						chunk_from_str("pw"), chunk_create((u_char*)long_str, 254),
 						"nas", NULL, &packet));
-	ck_assert(!getcert_radius_build_request(1, ra, secret, "",
+	ck_assert(!getcertd_radius_build_request(1, ra, secret, "",
 						chunk_from_str("pw"), chunk_empty, "nas", NULL,
 						&packet));
-	ck_assert(!getcert_radius_build_request(1, ra, chunk_empty, "carol",
+	ck_assert(!getcertd_radius_build_request(1, ra, chunk_empty, "carol",
 						chunk_from_str("pw"), chunk_empty, "nas", NULL,
 						&packet));
-	ck_assert(!getcert_radius_build_request(1, chunk_create(ra.ptr, 15),
+	ck_assert(!getcertd_radius_build_request(1, chunk_create(ra.ptr, 15),
 						secret, "carol", chunk_from_str("pw"), chunk_empty,
 						"nas", NULL, &packet));
 }
@@ -410,23 +410,23 @@ static chunk_t v_ra = chunk_from_chars(
 
 START_TEST(test_reply_accept)
 {
-	getcert_radius_reply_t reply;
+	getcertd_radius_reply_t reply;
 	chunk_t packet;
 
 	packet = t_reply(2, V_ID, v_ra, v_secret,
 					 t_attr(18, chunk_from_str("Welcome, carol")), 0);
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_ACCEPT);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_ACCEPT);
 	ck_assert_str_eq(reply.message, "Welcome, carol");
 	ck_assert(!reply.state.ptr);
-	getcert_radius_reply_free(&reply);
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	chunk_free(&packet);
 
 	/* Message-Authenticator may be anywhere, no attributes needed */
 	packet = t_reply(2, V_ID, v_ra, v_secret, chunk_empty, T_MA_LAST);
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_ACCEPT);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_ACCEPT);
 	ck_assert(!reply.message);
 	chunk_free(&packet);
 
@@ -434,8 +434,8 @@ START_TEST(test_reply_accept)
 			t_attrs(t_attr(6, chunk_from_chars(0, 0, 0, 8)),
 					t_attr(24, chunk_from_str("ignored in Accept"))),
 			T_MA_LAST);
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_ACCEPT);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_ACCEPT);
 	ck_assert(!reply.message);
 	ck_assert(!reply.state.ptr);
 	chunk_free(&packet);
@@ -444,41 +444,41 @@ END_TEST
 
 START_TEST(test_reply_reject)
 {
-	getcert_radius_reply_t reply;
+	getcertd_radius_reply_t reply;
 	chunk_t packet;
 
 	packet = t_reply(3, V_ID, v_ra, v_secret,
 					 t_attr(18, chunk_from_str("Wrong password")), 0);
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_REJECT);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_REJECT);
 	ck_assert_str_eq(reply.message, "Wrong password");
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	chunk_free(&packet);
 }
 END_TEST
 
 START_TEST(test_reply_challenge)
 {
-	getcert_radius_reply_t reply;
+	getcertd_radius_reply_t reply;
 	chunk_t packet, state = chunk_from_chars(0x00, 's', 0xff, 't');
 
 	packet = t_reply(11, V_ID, v_ra, v_secret,
 			t_attrs(t_attrs(t_attr(18, chunk_from_str("Enter the code ")),
 							t_attr(24, state)),
 					t_attr(18, chunk_from_str("sent to you"))), 0);
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_CHALLENGE);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_CHALLENGE);
 	ck_assert_str_eq(reply.message, "Enter the code sent to you");
 	ck_assert_chunk_eq(reply.state, state);
 	ck_assert(reply.state.ptr != packet.ptr + 20 + 18 + 17 + 2);
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	ck_assert(!reply.state.ptr && !reply.message);
 	chunk_free(&packet);
 
 	/* a challenge without State is passed on as such */
 	packet = t_reply(11, V_ID, v_ra, v_secret, chunk_empty, 0);
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_CHALLENGE);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_CHALLENGE);
 	ck_assert(!reply.state.len && !reply.message);
 	chunk_free(&packet);
 }
@@ -486,26 +486,26 @@ END_TEST
 
 START_TEST(test_reply_padding)
 {
-	getcert_radius_reply_t reply;
+	getcertd_radius_reply_t reply;
 	chunk_t packet;
 
 	/* octets after Length are padding (RFC 2865 3) */
 	packet = t_reply(2, V_ID, v_ra, v_secret, chunk_empty, 0);
 	packet = chunk_cat("mc", packet, chunk_from_chars(0xde, 0xad, 0xbe));
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_ACCEPT);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_ACCEPT);
 	chunk_free(&packet);
 }
 END_TEST
 
 START_TEST(test_reply_rfc2865_no_ma)
 {
-	getcert_radius_reply_t reply;
+	getcertd_radius_reply_t reply;
 
 	/* authentic, but without Message-Authenticator */
 	gt_log_start();
-	ck_assert_int_eq(getcert_radius_verify_reply(rfc_accept, 0, rfc_ra,
-							rfc_secret, &reply), GETCERT_RADIUS_ERROR);
+	ck_assert_int_eq(getcertd_radius_verify_reply(rfc_accept, 0, rfc_ra,
+							rfc_secret, &reply), GETCERTD_RADIUS_ERROR);
 	ck_assert(gt_log_contains("without Message-Authenticator"));
 	gt_log_stop();
 	ck_assert(!reply.message && !reply.state.ptr);
@@ -551,7 +551,7 @@ static struct {
 
 START_TEST(test_reply_invalid)
 {
-	getcert_radius_reply_t reply = {
+	getcertd_radius_reply_t reply = {
 		.message = (char*)1,
 	};
 	chunk_t packet, other, msg = t_attr(18, chunk_from_str("hello"));
@@ -693,8 +693,8 @@ START_TEST(test_reply_invalid)
 			return;
 	}
 	gt_log_start();
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, id, v_ra, v_secret,
-							&reply), GETCERT_RADIUS_ERROR);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, id, v_ra, v_secret,
+							&reply), GETCERTD_RADIUS_ERROR);
 	if (!gt_log_contains(invalid[_i].log))
 	{
 		fail("%s: log lacks '%s'", invalid[_i].desc, invalid[_i].log);
@@ -707,7 +707,7 @@ END_TEST
 
 START_TEST(test_reply_sanitize)
 {
-	getcert_radius_reply_t reply;
+	getcertd_radius_reply_t reply;
 	chunk_t packet;
 	char *expected = "Hi  ??Gr\xc3\xbc" "ezi \xe2\x82\xac?(???????";
 
@@ -722,10 +722,10 @@ START_TEST(test_reply_sanitize)
 						t_attrs(t_attr(18, chunk_from_str("\xe2\x80\xae")),
 								t_attr(18, chunk_from_str("\xc2\x85"))))),
 		0);
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_REJECT);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_REJECT);
 	ck_assert_str_eq(reply.message, expected);
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	chunk_free(&packet);
 
 	/* a NUL, and a character split between two attributes (servers
@@ -734,17 +734,17 @@ START_TEST(test_reply_sanitize)
 		t_attrs(t_attrs(t_attr(18, chunk_from_chars('a', 0, 'b', 0xe2, 0x82)),
 						t_attr(18, chunk_from_chars(0xac, 'c'))),
 				t_attr(18, chunk_from_chars(0xe2))), 0);
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_REJECT);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_REJECT);
 	ck_assert_str_eq(reply.message, "a?b\xe2\x82\xac" "c?");
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	chunk_free(&packet);
 }
 END_TEST
 
 START_TEST(test_reply_message_limit)
 {
-	getcert_radius_reply_t reply;
+	getcertd_radius_reply_t reply;
 	chunk_t packet, attrs = chunk_empty;
 	char a[250], b[21];
 	int i;
@@ -761,12 +761,12 @@ START_TEST(test_reply_message_limit)
 											"\xe2\x82\xac\xe2\x82\xac")));
 	attrs = t_attrs(attrs, t_attr(18, chunk_from_str("more")));
 	packet = t_reply(11, V_ID, v_ra, v_secret, attrs, 0);
-	ck_assert_int_eq(getcert_radius_verify_reply(packet, V_ID, v_ra,
-							v_secret, &reply), GETCERT_RADIUS_CHALLENGE);
+	ck_assert_int_eq(getcertd_radius_verify_reply(packet, V_ID, v_ra,
+							v_secret, &reply), GETCERTD_RADIUS_CHALLENGE);
 	ck_assert_int_eq(strlen(reply.message), 1024);
 	ck_assert(streq(reply.message + 1021, "\xe2\x82\xac"));
 	ck_assert(reply.message[0] == 'a' && reply.message[1000] == 'b');
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	chunk_free(&packet);
 }
 END_TEST
@@ -1054,26 +1054,26 @@ static int ms_since(timeval_t *start)
 /**
  * Client for up to two fake servers (port 0: none)
  */
-static getcert_radius_t *client(uint16_t port1, char *secret1,
-								uint16_t port2, char *secret2,
-								u_int timeout, u_int retransmit)
+static getcertd_radius_t *client(uint16_t port1, char *secret1,
+								 uint16_t port2, char *secret2,
+								 u_int timeout, u_int retransmit)
 {
-	getcert_radius_server_t servers[] = {
+	getcertd_radius_server_t servers[] = {
 		{ "127.0.0.1", port1, chunk_from_str(secret1) },
 		{ "127.0.0.1", port2, chunk_from_str(secret2 ?: "x") },
 	};
-	getcert_radius_t *radius;
+	getcertd_radius_t *radius;
 
-	radius = getcert_radius_create(servers, port2 ? 2 : 1, "getcertd-test",
-								   timeout, retransmit, 2.0);
+	radius = getcertd_radius_create(servers, port2 ? 2 : 1, "getcertd-test",
+								    timeout, retransmit, 2.0);
 	ck_assert(radius);
 	return radius;
 }
 
 START_TEST(test_client_accept)
 {
-	getcert_radius_reply_t reply;
-	getcert_radius_t *radius;
+	getcertd_radius_reply_t reply;
+	getcertd_radius_t *radius;
 	fake_server_t *fs;
 	chunk_t value;
 
@@ -1082,15 +1082,15 @@ START_TEST(test_client_accept)
 
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("carol-pw"), chunk_empty,
-						"192.0.2.7", &reply), GETCERT_RADIUS_ACCEPT);
+						"192.0.2.7", &reply), GETCERTD_RADIUS_ACCEPT);
 	ck_assert_str_eq(reply.message, "Welcome");
 	ck_assert(!reply.state.ptr);
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("wrong"), chunk_empty, NULL, &reply),
-					 GETCERT_RADIUS_REJECT);
+					 GETCERTD_RADIUS_REJECT);
 	ck_assert_str_eq(reply.message, "Wrong password");
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 
 	radius->destroy(radius);
 	fs_stop(fs);
@@ -1112,8 +1112,8 @@ END_TEST
 
 START_TEST(test_client_invalid_first)
 {
-	getcert_radius_reply_t reply;
-	getcert_radius_t *radius;
+	getcertd_radius_reply_t reply;
+	getcertd_radius_t *radius;
 	fake_server_t *fs;
 
 	fs = fs_start(FS_INVALID_FIRST, "s3cret");
@@ -1122,9 +1122,9 @@ START_TEST(test_client_invalid_first)
 	gt_log_start();
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("carol-pw"), chunk_empty, NULL,
-						&reply), GETCERT_RADIUS_REJECT);
+						&reply), GETCERTD_RADIUS_REJECT);
 	ck_assert_str_eq(reply.message, "the valid one");
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	ck_assert(gt_log_contains("without Message-Authenticator"));
 	ck_assert(gt_log_contains("invalid Message-Authenticator"));
 	ck_assert(gt_log_contains("invalid Response Authenticator"));
@@ -1142,8 +1142,8 @@ END_TEST
 
 START_TEST(test_client_invalid_only)
 {
-	getcert_radius_reply_t reply;
-	getcert_radius_t *radius;
+	getcertd_radius_reply_t reply;
+	getcertd_radius_t *radius;
 	fake_server_t *fs;
 	timeval_t start;
 	int ms;
@@ -1155,7 +1155,7 @@ START_TEST(test_client_invalid_only)
 	time_monotonic(&start);
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("carol-pw"), chunk_empty, NULL,
-						&reply), GETCERT_RADIUS_TIMEOUT);
+						&reply), GETCERTD_RADIUS_TIMEOUT);
 	ms = ms_since(&start);
 	ck_assert(!reply.message && !reply.state.ptr);
 	ck_assert_msg(ms >= 295 && ms < 1000, "took %d ms", ms);
@@ -1171,8 +1171,8 @@ END_TEST
 
 START_TEST(test_client_failover)
 {
-	getcert_radius_reply_t reply;
-	getcert_radius_t *radius;
+	getcertd_radius_reply_t reply;
+	getcertd_radius_t *radius;
 	fake_server_t *silent, *fs;
 	timeval_t start;
 	int ms;
@@ -1185,9 +1185,9 @@ START_TEST(test_client_failover)
 	time_monotonic(&start);
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("carol-pw"), chunk_empty, NULL,
-						&reply), GETCERT_RADIUS_ACCEPT);
+						&reply), GETCERTD_RADIUS_ACCEPT);
 	ms = ms_since(&start);
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	ck_assert_msg(ms >= 695 && ms < 1500, "took %d ms", ms);
 
 	radius->destroy(radius);
@@ -1208,8 +1208,8 @@ END_TEST
 
 START_TEST(test_client_unreachable)
 {
-	getcert_radius_reply_t reply;
-	getcert_radius_t *radius;
+	getcertd_radius_reply_t reply;
+	getcertd_radius_t *radius;
 	fake_server_t *fs;
 	uint16_t closed;
 	timeval_t start;
@@ -1224,9 +1224,9 @@ START_TEST(test_client_unreachable)
 	time_monotonic(&start);
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("carol-pw"), chunk_empty, NULL,
-						&reply), GETCERT_RADIUS_ACCEPT);
+						&reply), GETCERTD_RADIUS_ACCEPT);
 	ms = ms_since(&start);
-	getcert_radius_reply_free(&reply);
+	getcertd_radius_reply_free(&reply);
 	ck_assert_msg(ms >= 295 && ms < 1200, "took %d ms", ms);
 	radius->destroy(radius);
 	fs_destroy(fs);
@@ -1235,8 +1235,8 @@ END_TEST
 
 START_TEST(test_client_timeout)
 {
-	getcert_radius_reply_t reply;
-	getcert_radius_t *radius;
+	getcertd_radius_reply_t reply;
+	getcertd_radius_t *radius;
 	fake_server_t *a, *b;
 	timeval_t start;
 	int ms;
@@ -1248,7 +1248,7 @@ START_TEST(test_client_timeout)
 	time_monotonic(&start);
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("carol-pw"), chunk_empty, NULL,
-						&reply), GETCERT_RADIUS_TIMEOUT);
+						&reply), GETCERTD_RADIUS_TIMEOUT);
 	ms = ms_since(&start);
 	ck_assert_msg(ms >= 195 && ms < 800, "took %d ms", ms);
 	radius->destroy(radius);
@@ -1263,8 +1263,8 @@ END_TEST
 
 START_TEST(test_client_challenge)
 {
-	getcert_radius_reply_t reply, second;
-	getcert_radius_t *radius;
+	getcertd_radius_reply_t reply, second;
+	getcertd_radius_t *radius;
 	fake_server_t *fs;
 
 	fs = fs_start(FS_CHALLENGE, "s3cret");
@@ -1272,18 +1272,18 @@ START_TEST(test_client_challenge)
 
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("carol-pw"), chunk_empty, NULL,
-						&reply), GETCERT_RADIUS_CHALLENGE);
+						&reply), GETCERTD_RADIUS_CHALLENGE);
 	ck_assert_str_eq(reply.message, "Enter the code sent to carol");
 	ck_assert_chunk_eq(reply.state, chunk_from_str(CHALLENGE_STATE));
 
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("123456"), reply.state, NULL,
-						&second), GETCERT_RADIUS_ACCEPT);
+						&second), GETCERTD_RADIUS_ACCEPT);
 	ck_assert(!second.message && !second.state.ptr);
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_str("654321"), reply.state, NULL,
-						&second), GETCERT_RADIUS_REJECT);
-	getcert_radius_reply_free(&reply);
+						&second), GETCERTD_RADIUS_REJECT);
+	getcertd_radius_reply_free(&reply);
 
 	radius->destroy(radius);
 	fs_stop(fs);
@@ -1299,9 +1299,9 @@ END_TEST
 #define CONCURRENT_THREADS 8
 #define CONCURRENT_CALLS 10
 
-static void *concurrent_run(getcert_radius_t *radius)
+static void *concurrent_run(getcertd_radius_t *radius)
 {
-	getcert_radius_reply_t reply;
+	getcertd_radius_reply_t reply;
 	uintptr_t good = 0;
 	int i;
 
@@ -1310,11 +1310,11 @@ static void *concurrent_run(getcert_radius_t *radius)
 		if (radius->authenticate(radius, "carol",
 					chunk_from_str(i % 2 ? "carol-pw" : "wrong"), chunk_empty,
 					NULL, &reply) ==
-			(i % 2 ? GETCERT_RADIUS_ACCEPT : GETCERT_RADIUS_REJECT))
+			(i % 2 ? GETCERTD_RADIUS_ACCEPT : GETCERTD_RADIUS_REJECT))
 		{
 			good++;
 		}
-		getcert_radius_reply_free(&reply);
+		getcertd_radius_reply_free(&reply);
 	}
 	return (void*)good;
 }
@@ -1322,7 +1322,7 @@ static void *concurrent_run(getcert_radius_t *radius)
 START_TEST(test_client_concurrent)
 {
 	thread_t *threads[CONCURRENT_THREADS];
-	getcert_radius_t *radius;
+	getcertd_radius_t *radius;
 	fake_server_t *fs;
 	uintptr_t good = 0;
 	int i;
@@ -1348,34 +1348,34 @@ END_TEST
 
 START_TEST(test_client_invalid_args)
 {
-	getcert_radius_server_t ok = { "127.0.0.1", 0, chunk_from_str("s") };
-	getcert_radius_server_t no_secret = { "127.0.0.1", 1812, chunk_empty };
-	getcert_radius_server_t no_addr = { NULL, 1812, chunk_from_str("s") };
-	getcert_radius_reply_t reply;
-	getcert_radius_t *radius;
+	getcertd_radius_server_t ok = { "127.0.0.1", 0, chunk_from_str("s") };
+	getcertd_radius_server_t no_secret = { "127.0.0.1", 1812, chunk_empty };
+	getcertd_radius_server_t no_addr = { NULL, 1812, chunk_from_str("s") };
+	getcertd_radius_reply_t reply;
+	getcertd_radius_t *radius;
 	char pw[129];
 
-	ck_assert(!getcert_radius_create(&ok, 0, "nas", 100, 1, 2.0));
-	ck_assert(!getcert_radius_create(NULL, 1, "nas", 100, 1, 2.0));
-	ck_assert(!getcert_radius_create(&no_secret, 1, "nas", 100, 1, 2.0));
-	ck_assert(!getcert_radius_create(&no_addr, 1, "nas", 100, 1, 2.0));
-	ck_assert(!getcert_radius_create(&ok, 1, NULL, 100, 1, 2.0));
-	ck_assert(!getcert_radius_create(&ok, 1, "", 100, 1, 2.0));
-	ck_assert(!getcert_radius_create(&ok, 1, "nas", 0, 1, 2.0));
-	ck_assert(!getcert_radius_create(&ok, 1, "nas", 100, 1, 0.5));
+	ck_assert(!getcertd_radius_create(&ok, 0, "nas", 100, 1, 2.0));
+	ck_assert(!getcertd_radius_create(NULL, 1, "nas", 100, 1, 2.0));
+	ck_assert(!getcertd_radius_create(&no_secret, 1, "nas", 100, 1, 2.0));
+	ck_assert(!getcertd_radius_create(&no_addr, 1, "nas", 100, 1, 2.0));
+	ck_assert(!getcertd_radius_create(&ok, 1, NULL, 100, 1, 2.0));
+	ck_assert(!getcertd_radius_create(&ok, 1, "", 100, 1, 2.0));
+	ck_assert(!getcertd_radius_create(&ok, 1, "nas", 0, 1, 2.0));
+	ck_assert(!getcertd_radius_create(&ok, 1, "nas", 100, 1, 0.5));
 
-	radius = getcert_radius_create(&ok, 1, "nas", 100, 0, 1.0);
+	radius = getcertd_radius_create(&ok, 1, "nas", 100, 0, 1.0);
 	ck_assert(radius);
 	memset(pw, 'p', sizeof(pw));
 	ck_assert_int_eq(radius->authenticate(radius, "carol",
 						chunk_from_thing(pw), chunk_empty, NULL, &reply),
-					 GETCERT_RADIUS_ERROR);
+					 GETCERTD_RADIUS_ERROR);
 	ck_assert_int_eq(radius->authenticate(radius, "",
 						chunk_from_str("pw"), chunk_empty, NULL, &reply),
-					 GETCERT_RADIUS_ERROR);
+					 GETCERTD_RADIUS_ERROR);
 	ck_assert_int_eq(radius->authenticate(radius, NULL,
 						chunk_from_str("pw"), chunk_empty, NULL, &reply),
-					 GETCERT_RADIUS_ERROR);
+					 GETCERTD_RADIUS_ERROR);
 	ck_assert(!reply.message && !reply.state.ptr);
 	radius->destroy(radius);
 }

@@ -12,7 +12,7 @@
  * for more details.
  */
 
-#include "getcert_radius.h"
+#include "getcertd_radius.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -26,7 +26,8 @@
 #include <crypto/hashers/hasher.h>
 #include <crypto/signers/signer.h>
 
-ENUM(getcert_radius_result_names, GETCERT_RADIUS_ACCEPT, GETCERT_RADIUS_ERROR,
+ENUM(getcertd_radius_result_names, GETCERTD_RADIUS_ACCEPT,
+	 GETCERTD_RADIUS_ERROR,
 	"ACCEPT",
 	"REJECT",
 	"CHALLENGE",
@@ -78,22 +79,22 @@ ENUM(getcert_radius_result_names, GETCERT_RADIUS_ACCEPT, GETCERT_RADIUS_ERROR,
  */
 #define AUTH_OFFSET 4
 
-typedef struct private_getcert_radius_t private_getcert_radius_t;
+typedef struct private_getcertd_radius_t private_getcertd_radius_t;
 
 /**
- * Private data of a getcert_radius_t object.
+ * Private data of a getcertd_radius_t object.
  */
-struct private_getcert_radius_t {
+struct private_getcertd_radius_t {
 
 	/**
 	 * Public interface.
 	 */
-	getcert_radius_t public;
+	getcertd_radius_t public;
 
 	/**
 	 * Servers, copied
 	 */
-	getcert_radius_server_t *servers;
+	getcertd_radius_server_t *servers;
 
 	/**
 	 * Number of servers
@@ -124,7 +125,7 @@ struct private_getcert_radius_t {
 /*
  * Described in header
  */
-void getcert_radius_reply_free(getcert_radius_reply_t *reply)
+void getcertd_radius_reply_free(getcertd_radius_reply_t *reply)
 {
 	chunk_free(&reply->state);
 	free(reply->message);
@@ -236,22 +237,22 @@ static bool valid_str(char *str, bool optional)
 /*
  * Described in header
  */
-bool getcert_radius_build_request(uint8_t id, chunk_t request_authenticator,
-								  chunk_t secret, char *user,
-								  chunk_t password, chunk_t state,
-								  char *nas_identifier,
-								  char *calling_station, chunk_t *packet)
+bool getcertd_radius_build_request(uint8_t id, chunk_t request_authenticator,
+								   chunk_t secret, char *user,
+								   chunk_t password, chunk_t state,
+								   char *nas_identifier,
+								   char *calling_station, chunk_t *packet)
 {
-	uint8_t buf[MAX_PACKET], hidden[GETCERT_RADIUS_MAX_PASSWORD];
+	uint8_t buf[MAX_PACKET], hidden[GETCERTD_RADIUS_MAX_PASSWORD];
 	size_t len = HEADER_LEN, hidden_len = 0;
 	bool ok;
 
 	*packet = chunk_empty;
-	if (request_authenticator.len != GETCERT_RADIUS_AUTH_LEN ||
+	if (request_authenticator.len != GETCERTD_RADIUS_AUTH_LEN ||
 		!secret.len || !valid_str(user, FALSE) ||
 		!valid_str(nas_identifier, FALSE) ||
 		!valid_str(calling_station, TRUE) ||
-		password.len > GETCERT_RADIUS_MAX_PASSWORD ||
+		password.len > GETCERTD_RADIUS_MAX_PASSWORD ||
 		state.len > MAX_VALUE)
 	{
 		DBG1(DBG_LIB, "RADIUS: invalid Access-Request parameters");
@@ -266,7 +267,7 @@ bool getcert_radius_build_request(uint8_t id, chunk_t request_authenticator,
 	buf[0] = CODE_ACCESS_REQUEST;
 	buf[1] = id;
 	memcpy(buf + AUTH_OFFSET, request_authenticator.ptr,
-		   GETCERT_RADIUS_AUTH_LEN);
+		   GETCERTD_RADIUS_AUTH_LEN);
 
 	/* Message-Authenticator first (Blast-RADIUS), zeroed for the HMAC */
 	ok = add_attr(buf, &len, ATTR_MESSAGE_AUTHENTICATOR,
@@ -372,11 +373,11 @@ static bool unprintable(uint32_t cp)
 
 /**
  * Sanitize Reply-Message text into an allocated string of at most
- * GETCERT_RADIUS_MAX_MESSAGE bytes, cut at a character boundary
+ * GETCERTD_RADIUS_MAX_MESSAGE bytes, cut at a character boundary
  */
 static char *sanitize(chunk_t text)
 {
-	char buf[GETCERT_RADIUS_MAX_MESSAGE + 1];
+	char buf[GETCERTD_RADIUS_MAX_MESSAGE + 1];
 	size_t len = 0, n;
 	uint32_t cp;
 
@@ -385,7 +386,7 @@ static char *sanitize(chunk_t text)
 		n = utf8_char(text, &cp);
 		if (n && !unprintable(cp))
 		{
-			if (len + n > GETCERT_RADIUS_MAX_MESSAGE)
+			if (len + n > GETCERTD_RADIUS_MAX_MESSAGE)
 			{
 				break;
 			}
@@ -394,7 +395,7 @@ static char *sanitize(chunk_t text)
 		}
 		else
 		{
-			if (len + 1 > GETCERT_RADIUS_MAX_MESSAGE)
+			if (len + 1 > GETCERTD_RADIUS_MAX_MESSAGE)
 			{
 				break;
 			}
@@ -446,7 +447,7 @@ static bool verify_msg_auth(chunk_t packet, size_t ma, chunk_t ra,
 	bool ok;
 
 	memcpy(buf, packet.ptr, packet.len);
-	memcpy(buf + AUTH_OFFSET, ra.ptr, GETCERT_RADIUS_AUTH_LEN);
+	memcpy(buf + AUTH_OFFSET, ra.ptr, GETCERTD_RADIUS_AUTH_LEN);
 	memset(buf + ma, 0, sizeof(mac));
 	ok = hmac_md5(secret, chunk_create(buf, packet.len), mac);
 	return ok && memeq_const(mac, packet.ptr + ma, sizeof(mac));
@@ -455,36 +456,36 @@ static bool verify_msg_auth(chunk_t packet, size_t ma, chunk_t ra,
 /*
  * Described in header
  */
-getcert_radius_result_t getcert_radius_verify_reply(chunk_t packet,
+getcertd_radius_result_t getcertd_radius_verify_reply(chunk_t packet,
 								uint8_t id, chunk_t request_authenticator,
 								chunk_t secret,
-								getcert_radius_reply_t *reply)
+								getcertd_radius_reply_t *reply)
 {
-	getcert_radius_result_t result;
+	getcertd_radius_result_t result;
 	uint8_t text[MAX_PACKET];
 	chunk_t state = chunk_empty;
 	size_t len, pos, ma = 0, text_len = 0;
 	bool messages = FALSE;
 	uint8_t type, attr_len;
 
-	*reply = (getcert_radius_reply_t){};
-	if (request_authenticator.len != GETCERT_RADIUS_AUTH_LEN || !secret.len)
+	*reply = (getcertd_radius_reply_t){};
+	if (request_authenticator.len != GETCERTD_RADIUS_AUTH_LEN || !secret.len)
 	{
 		DBG1(DBG_LIB, "RADIUS: invalid verification parameters");
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 	if (packet.len < HEADER_LEN)
 	{
 		DBG2(DBG_LIB, "RADIUS: dropped reply of %zu bytes, too short",
 			 packet.len);
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 	len = untoh16(packet.ptr + 2);
 	if (len < HEADER_LEN || len > MAX_PACKET || len > packet.len)
 	{
 		DBG2(DBG_LIB, "RADIUS: dropped reply with Length %zu in %zu bytes",
 			 len, packet.len);
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 	/* anything after Length is padding (RFC 2865 3) */
 	packet.len = len;
@@ -492,24 +493,24 @@ getcert_radius_result_t getcert_radius_verify_reply(chunk_t packet,
 	switch (packet.ptr[0])
 	{
 		case CODE_ACCESS_ACCEPT:
-			result = GETCERT_RADIUS_ACCEPT;
+			result = GETCERTD_RADIUS_ACCEPT;
 			break;
 		case CODE_ACCESS_REJECT:
-			result = GETCERT_RADIUS_REJECT;
+			result = GETCERTD_RADIUS_REJECT;
 			break;
 		case CODE_ACCESS_CHALLENGE:
-			result = GETCERT_RADIUS_CHALLENGE;
+			result = GETCERTD_RADIUS_CHALLENGE;
 			break;
 		default:
 			DBG2(DBG_LIB, "RADIUS: dropped reply with code %u",
 				 packet.ptr[0]);
-			return GETCERT_RADIUS_ERROR;
+			return GETCERTD_RADIUS_ERROR;
 	}
 	if (packet.ptr[1] != id)
 	{
 		DBG2(DBG_LIB, "RADIUS: dropped reply with Identifier %u, "
 			 "expected %u", packet.ptr[1], id);
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 
 	/* structure first, to find the Message-Authenticator */
@@ -518,7 +519,7 @@ getcert_radius_result_t getcert_radius_verify_reply(chunk_t packet,
 		if (len - pos < 2)
 		{
 			DBG2(DBG_LIB, "RADIUS: dropped reply with truncated attribute");
-			return GETCERT_RADIUS_ERROR;
+			return GETCERTD_RADIUS_ERROR;
 		}
 		type = packet.ptr[pos];
 		attr_len = packet.ptr[pos + 1];
@@ -526,7 +527,7 @@ getcert_radius_result_t getcert_radius_verify_reply(chunk_t packet,
 		{
 			DBG2(DBG_LIB, "RADIUS: dropped reply with invalid length %u of "
 				 "attribute %u", attr_len, type);
-			return GETCERT_RADIUS_ERROR;
+			return GETCERTD_RADIUS_ERROR;
 		}
 		switch (type)
 		{
@@ -535,7 +536,7 @@ getcert_radius_result_t getcert_radius_verify_reply(chunk_t packet,
 				{
 					DBG2(DBG_LIB, "RADIUS: dropped reply with invalid or "
 						 "repeated Message-Authenticator");
-					return GETCERT_RADIUS_ERROR;
+					return GETCERTD_RADIUS_ERROR;
 				}
 				ma = pos + 2;
 				break;
@@ -544,7 +545,7 @@ getcert_radius_result_t getcert_radius_verify_reply(chunk_t packet,
 				{
 					DBG2(DBG_LIB, "RADIUS: dropped reply with empty or "
 						 "repeated State");
-					return GETCERT_RADIUS_ERROR;
+					return GETCERTD_RADIUS_ERROR;
 				}
 				state = chunk_create(packet.ptr + pos + 2, attr_len - 2);
 				break;
@@ -555,19 +556,19 @@ getcert_radius_result_t getcert_radius_verify_reply(chunk_t packet,
 	if (!ma)
 	{
 		DBG2(DBG_LIB, "RADIUS: dropped reply without Message-Authenticator");
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 	if (!verify_response_auth(packet, request_authenticator, secret))
 	{
 		DBG2(DBG_LIB, "RADIUS: dropped reply with invalid Response "
 			 "Authenticator");
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 	if (!verify_msg_auth(packet, ma, request_authenticator, secret))
 	{
 		DBG2(DBG_LIB, "RADIUS: dropped reply with invalid "
 			 "Message-Authenticator");
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 
 	/* authentic; Reply-Messages are concatenated first, a character
@@ -587,7 +588,7 @@ getcert_radius_result_t getcert_radius_verify_reply(chunk_t packet,
 	{
 		reply->message = sanitize(chunk_create(text, text_len));
 	}
-	if (result == GETCERT_RADIUS_CHALLENGE)
+	if (result == GETCERTD_RADIUS_CHALLENGE)
 	{
 		reply->state = chunk_clone(state);
 	}
@@ -610,13 +611,13 @@ static int ms_until(timeval_t *deadline)
 
 /**
  * Receive and verify replies until the deadline, returns
- * GETCERT_RADIUS_TIMEOUT if none was valid
+ * GETCERTD_RADIUS_TIMEOUT if none was valid
  */
-static getcert_radius_result_t wait_reply(int fd, host_t *host,
+static getcertd_radius_result_t wait_reply(int fd, host_t *host,
 								timeval_t *deadline, uint8_t id, chunk_t ra,
-								chunk_t secret, getcert_radius_reply_t *reply)
+								chunk_t secret, getcertd_radius_reply_t *reply)
 {
-	getcert_radius_result_t result;
+	getcertd_radius_result_t result;
 	struct pollfd pfd = {
 		.fd = fd,
 		.events = POLLIN,
@@ -630,19 +631,19 @@ static getcert_radius_result_t wait_reply(int fd, host_t *host,
 		ms = ms_until(deadline);
 		if (!ms)
 		{
-			return GETCERT_RADIUS_TIMEOUT;
+			return GETCERTD_RADIUS_TIMEOUT;
 		}
 		switch (poll(&pfd, 1, ms))
 		{
 			case 0:
-				return GETCERT_RADIUS_TIMEOUT;
+				return GETCERTD_RADIUS_TIMEOUT;
 			case -1:
 				if (errno == EINTR)
 				{
 					continue;
 				}
 				DBG1(DBG_LIB, "RADIUS: poll() failed: %s", strerror(errno));
-				return GETCERT_RADIUS_ERROR;
+				return GETCERTD_RADIUS_ERROR;
 			default:
 				break;
 		}
@@ -666,9 +667,9 @@ static getcert_radius_result_t wait_reply(int fd, host_t *host,
 				 "too long", len, host);
 			continue;
 		}
-		result = getcert_radius_verify_reply(chunk_create(buf, len), id, ra,
-											 secret, reply);
-		if (result != GETCERT_RADIUS_ERROR)
+		result = getcertd_radius_verify_reply(chunk_create(buf, len), id, ra,
+											  secret, reply);
+		if (result != GETCERTD_RADIUS_ERROR)
 		{
 			return result;
 		}
@@ -678,14 +679,14 @@ static getcert_radius_result_t wait_reply(int fd, host_t *host,
 /**
  * Send a request to one server, retransmit, wait for a valid reply
  */
-static getcert_radius_result_t try_server(private_getcert_radius_t *this,
-								getcert_radius_server_t *server, rng_t *rng,
+static getcertd_radius_result_t try_server(private_getcertd_radius_t *this,
+								getcertd_radius_server_t *server, rng_t *rng,
 								char *user, chunk_t password, chunk_t state,
 								char *calling_station,
-								getcert_radius_reply_t *reply)
+								getcertd_radius_reply_t *reply)
 {
-	getcert_radius_result_t result = GETCERT_RADIUS_TIMEOUT;
-	uint8_t id, ra[GETCERT_RADIUS_AUTH_LEN];
+	getcertd_radius_result_t result = GETCERTD_RADIUS_TIMEOUT;
+	uint8_t id, ra[GETCERTD_RADIUS_AUTH_LEN];
 	chunk_t packet;
 	timeval_t deadline;
 	host_t *host;
@@ -698,14 +699,14 @@ static getcert_radius_result_t try_server(private_getcert_radius_t *this,
 	{
 		DBG1(DBG_LIB, "RADIUS: resolving server '%s' failed",
 			 server->address);
-		return GETCERT_RADIUS_TIMEOUT;
+		return GETCERTD_RADIUS_TIMEOUT;
 	}
 	fd = socket(host->get_family(host), SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 	{
 		DBG1(DBG_LIB, "RADIUS: creating socket failed: %s", strerror(errno));
 		host->destroy(host);
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 	if (connect(fd, host->get_sockaddr(host),
 				*host->get_sockaddr_len(host)) != 0)
@@ -714,17 +715,17 @@ static getcert_radius_result_t try_server(private_getcert_radius_t *this,
 			 strerror(errno));
 		close(fd);
 		host->destroy(host);
-		return GETCERT_RADIUS_TIMEOUT;
+		return GETCERTD_RADIUS_TIMEOUT;
 	}
 	if (!rng->get_bytes(rng, 1, &id) ||
 		!rng->get_bytes(rng, sizeof(ra), ra) ||
-		!getcert_radius_build_request(id, chunk_from_thing(ra),
+		!getcertd_radius_build_request(id, chunk_from_thing(ra),
 						server->secret, user, password, state,
 						this->nas_identifier, calling_station, &packet))
 	{
 		close(fd);
 		host->destroy(host);
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 
 	for (try = 0; try <= this->retransmit; try++)
@@ -740,7 +741,7 @@ static getcert_radius_result_t try_server(private_getcert_radius_t *this,
 		timeval_add_ms(&deadline, wait > 3600000 ? 3600000 : (u_int)wait);
 		result = wait_reply(fd, host, &deadline, id, chunk_from_thing(ra),
 							server->secret, reply);
-		if (result != GETCERT_RADIUS_TIMEOUT)
+		if (result != GETCERTD_RADIUS_TIMEOUT)
 		{
 			break;
 		}
@@ -748,16 +749,16 @@ static getcert_radius_result_t try_server(private_getcert_radius_t *this,
 	}
 	switch (result)
 	{
-		case GETCERT_RADIUS_TIMEOUT:
+		case GETCERTD_RADIUS_TIMEOUT:
 			DBG1(DBG_LIB, "RADIUS: no valid reply from %#H after %u tries",
 				 host, this->retransmit + 1);
 			break;
-		case GETCERT_RADIUS_ERROR:
+		case GETCERTD_RADIUS_ERROR:
 			break;
 		default:
 			DBG1(DBG_LIB, "RADIUS: received Access-%s from %#H",
-				 result == GETCERT_RADIUS_ACCEPT ? "Accept" :
-				 result == GETCERT_RADIUS_REJECT ? "Reject" : "Challenge",
+				 result == GETCERTD_RADIUS_ACCEPT ? "Accept" :
+				 result == GETCERTD_RADIUS_REJECT ? "Reject" : "Challenge",
 				 host);
 			break;
 	}
@@ -768,28 +769,28 @@ static getcert_radius_result_t try_server(private_getcert_radius_t *this,
 	return result;
 }
 
-METHOD(getcert_radius_t, authenticate, getcert_radius_result_t,
-	private_getcert_radius_t *this, char *user, chunk_t password,
-	chunk_t state, char *calling_station, getcert_radius_reply_t *reply)
+METHOD(getcertd_radius_t, authenticate, getcertd_radius_result_t,
+	private_getcertd_radius_t *this, char *user, chunk_t password,
+	chunk_t state, char *calling_station, getcertd_radius_reply_t *reply)
 {
-	getcert_radius_result_t result = GETCERT_RADIUS_TIMEOUT;
+	getcertd_radius_result_t result = GETCERTD_RADIUS_TIMEOUT;
 	rng_t *rng;
 	bool old;
 	u_int i;
 
-	*reply = (getcert_radius_reply_t){};
+	*reply = (getcertd_radius_reply_t){};
 	if (!valid_str(user, FALSE) || !valid_str(calling_station, TRUE) ||
-		password.len > GETCERT_RADIUS_MAX_PASSWORD || state.len > MAX_VALUE)
+		password.len > GETCERTD_RADIUS_MAX_PASSWORD || state.len > MAX_VALUE)
 	{
 		DBG1(DBG_LIB, "RADIUS: invalid user name, password, State or "
 			 "Calling-Station-Id length");
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 	rng = lib->crypto->create_rng(lib->crypto, RNG_STRONG);
 	if (!rng)
 	{
 		DBG1(DBG_LIB, "RADIUS: no RNG available");
-		return GETCERT_RADIUS_ERROR;
+		return GETCERTD_RADIUS_ERROR;
 	}
 	/* nothing to clean up on cancellation, waits are bounded */
 	old = thread_cancelability(FALSE);
@@ -797,22 +798,22 @@ METHOD(getcert_radius_t, authenticate, getcert_radius_result_t,
 	{
 		result = try_server(this, &this->servers[i], rng, user, password,
 							state, calling_station, reply);
-		if (result != GETCERT_RADIUS_TIMEOUT)
+		if (result != GETCERTD_RADIUS_TIMEOUT)
 		{
 			break;
 		}
 	}
 	thread_cancelability(old);
 	rng->destroy(rng);
-	if (result == GETCERT_RADIUS_TIMEOUT)
+	if (result == GETCERTD_RADIUS_TIMEOUT)
 	{
 		DBG1(DBG_LIB, "RADIUS: no server answered");
 	}
 	return result;
 }
 
-METHOD(getcert_radius_t, destroy, void,
-	private_getcert_radius_t *this)
+METHOD(getcertd_radius_t, destroy, void,
+	private_getcertd_radius_t *this)
 {
 	u_int i;
 
@@ -853,12 +854,12 @@ static bool check_crypto()
 /*
  * Described in header
  */
-getcert_radius_t *getcert_radius_create(getcert_radius_server_t *servers,
-										u_int count, char *nas_identifier,
-										u_int timeout, u_int retransmit,
-										double backoff)
+getcertd_radius_t *getcertd_radius_create(getcertd_radius_server_t *servers,
+										  u_int count, char *nas_identifier,
+										  u_int timeout, u_int retransmit,
+										  double backoff)
 {
-	private_getcert_radius_t *this;
+	private_getcertd_radius_t *this;
 	u_int i;
 
 	if (!count || !servers || !valid_str(nas_identifier, FALSE) ||
@@ -887,7 +888,7 @@ getcert_radius_t *getcert_radius_create(getcert_radius_server_t *servers,
 			.authenticate = _authenticate,
 			.destroy = _destroy,
 		},
-		.servers = calloc(count, sizeof(getcert_radius_server_t)),
+		.servers = calloc(count, sizeof(getcertd_radius_server_t)),
 		.count = count,
 		.nas_identifier = strdup(nas_identifier),
 		.timeout = timeout,
@@ -896,9 +897,9 @@ getcert_radius_t *getcert_radius_create(getcert_radius_server_t *servers,
 	);
 	for (i = 0; i < count; i++)
 	{
-		this->servers[i] = (getcert_radius_server_t){
+		this->servers[i] = (getcertd_radius_server_t){
 			.address = strdup(servers[i].address),
-			.port = servers[i].port ?: GETCERT_RADIUS_PORT,
+			.port = servers[i].port ?: GETCERTD_RADIUS_PORT,
 			.secret = chunk_clone(servers[i].secret),
 		};
 	}

@@ -13,70 +13,70 @@
  */
 
 /**
- * @defgroup getcert_radius getcert_radius
- * @{ @ingroup libgetcert
+ * @defgroup getcertd_radius getcertd_radius
+ * @{ @ingroup getcertd
  */
 
-#ifndef GETCERT_RADIUS_H_
-#define GETCERT_RADIUS_H_
+#ifndef GETCERTD_RADIUS_H_
+#define GETCERTD_RADIUS_H_
 
 #include <library.h>
 
-typedef struct getcert_radius_t getcert_radius_t;
-typedef struct getcert_radius_server_t getcert_radius_server_t;
-typedef struct getcert_radius_reply_t getcert_radius_reply_t;
-typedef enum getcert_radius_result_t getcert_radius_result_t;
+typedef struct getcertd_radius_t getcertd_radius_t;
+typedef struct getcertd_radius_server_t getcertd_radius_server_t;
+typedef struct getcertd_radius_reply_t getcertd_radius_reply_t;
+typedef enum getcertd_radius_result_t getcertd_radius_result_t;
 
 /**
  * Default RADIUS authentication port
  */
-#define GETCERT_RADIUS_PORT 1812
+#define GETCERTD_RADIUS_PORT 1812
 
 /**
  * Longest password accepted (RFC 2865 5.2)
  */
-#define GETCERT_RADIUS_MAX_PASSWORD 128
+#define GETCERTD_RADIUS_MAX_PASSWORD 128
 
 /**
  * Longest Reply-Message text returned (bytes, after sanitizing; longer
  * text is cut at a character boundary)
  */
-#define GETCERT_RADIUS_MAX_MESSAGE 1024
+#define GETCERTD_RADIUS_MAX_MESSAGE 1024
 
 /**
  * Length of the Request/Response Authenticator
  */
-#define GETCERT_RADIUS_AUTH_LEN 16
+#define GETCERTD_RADIUS_AUTH_LEN 16
 
 /**
  * Outcome of an authentication
  */
-enum getcert_radius_result_t {
+enum getcertd_radius_result_t {
 	/** Access-Accept */
-	GETCERT_RADIUS_ACCEPT,
+	GETCERTD_RADIUS_ACCEPT,
 	/** Access-Reject */
-	GETCERT_RADIUS_REJECT,
+	GETCERTD_RADIUS_REJECT,
 	/** Access-Challenge, answer with the State it carries */
-	GETCERT_RADIUS_CHALLENGE,
+	GETCERTD_RADIUS_CHALLENGE,
 	/** no server sent a valid answer in time */
-	GETCERT_RADIUS_TIMEOUT,
+	GETCERTD_RADIUS_TIMEOUT,
 	/** invalid arguments or local failure; for
-	 * getcert_radius_verify_reply(): invalid packet, to be dropped */
-	GETCERT_RADIUS_ERROR,
+	 * getcertd_radius_verify_reply(): invalid packet, to be dropped */
+	GETCERTD_RADIUS_ERROR,
 };
 
 /**
- * Names of getcert_radius_result_t
+ * Names of getcertd_radius_result_t
  */
-extern enum_name_t *getcert_radius_result_names;
+extern enum_name_t *getcertd_radius_result_names;
 
 /**
  * A RADIUS server
  */
-struct getcert_radius_server_t {
+struct getcertd_radius_server_t {
 	/** IP address or host name (resolved on each authentication) */
 	char *address;
-	/** UDP port, 0 for GETCERT_RADIUS_PORT */
+	/** UDP port, 0 for GETCERTD_RADIUS_PORT */
 	uint16_t port;
 	/** shared secret */
 	chunk_t secret;
@@ -85,12 +85,12 @@ struct getcert_radius_server_t {
 /**
  * What a server answered, besides the result
  */
-struct getcert_radius_reply_t {
+struct getcertd_radius_reply_t {
 	/** State attribute of an Access-Challenge (allocated), else empty */
 	chunk_t state;
 	/** Reply-Message attributes, concatenated in the order received,
 	 * with anything but printable UTF-8 replaced by '?' (tab, CR and LF
-	 * by ' '), at most GETCERT_RADIUS_MAX_MESSAGE bytes; allocated, NULL
+	 * by ' '), at most GETCERTD_RADIUS_MAX_MESSAGE bytes; allocated, NULL
 	 * if the reply had none */
 	char *message;
 };
@@ -100,7 +100,7 @@ struct getcert_radius_reply_t {
  *
  * @param reply			reply to clear
  */
-void getcert_radius_reply_free(getcert_radius_reply_t *reply);
+void getcertd_radius_reply_free(getcertd_radius_reply_t *reply);
 
 /**
  * PAP client of RFC 2865, hardened against Blast-RADIUS (CVE-2024-3596).
@@ -122,16 +122,16 @@ void getcert_radius_reply_free(getcert_radius_reply_t *reply);
  * The object is immutable after creation: authenticate() may be called
  * from many threads at once.
  */
-struct getcert_radius_t {
+struct getcertd_radius_t {
 
 	/**
 	 * Check a user name and password (or challenge answer), blocking.
 	 *
-	 * On GETCERT_RADIUS_CHALLENGE, call again with the answer as password
+	 * On GETCERTD_RADIUS_CHALLENGE, call again with the answer as password
 	 * and reply->state as state.
 	 *
 	 * @param user			user name (1-253 bytes)
-	 * @param password		password, at most GETCERT_RADIUS_MAX_PASSWORD
+	 * @param password		password, at most GETCERTD_RADIUS_MAX_PASSWORD
 	 *						bytes; never logged, copies wiped
 	 * @param state			State of the previous Access-Challenge, or
 	 *						chunk_empty (at most 253 bytes)
@@ -139,18 +139,18 @@ struct getcert_radius_t {
 	 *						client's address), or NULL (at most 253 bytes)
 	 * @param reply			receives the State (CHALLENGE) and Reply-Message
 	 *						(ACCEPT, REJECT, CHALLENGE); free with
-	 *						getcert_radius_reply_free() (always safe)
+	 *						getcertd_radius_reply_free() (always safe)
 	 * @return				result
 	 */
-	getcert_radius_result_t (*authenticate)(getcert_radius_t *this,
+	getcertd_radius_result_t (*authenticate)(getcertd_radius_t *this,
 								char *user, chunk_t password, chunk_t state,
 								char *calling_station,
-								getcert_radius_reply_t *reply);
+								getcertd_radius_reply_t *reply);
 
 	/**
 	 * Destroy the object, wiping the shared secrets.
 	 */
-	void (*destroy)(getcert_radius_t *this);
+	void (*destroy)(getcertd_radius_t *this);
 };
 
 /**
@@ -165,10 +165,10 @@ struct getcert_radius_t {
  * @return				client, NULL on invalid arguments or if MD5,
  *						HMAC-MD5 or a strong RNG are not available
  */
-getcert_radius_t *getcert_radius_create(getcert_radius_server_t *servers,
-										u_int count, char *nas_identifier,
-										u_int timeout, u_int retransmit,
-										double backoff);
+getcertd_radius_t *getcertd_radius_create(getcertd_radius_server_t *servers,
+										  u_int count, char *nas_identifier,
+										  u_int timeout, u_int retransmit,
+										  double backoff);
 
 /**
  * Encode an Access-Request (the packet authenticate() sends).
@@ -179,7 +179,7 @@ getcert_radius_t *getcert_radius_create(getcert_radius_server_t *servers,
  * given).
  *
  * @param id			Identifier
- * @param request_authenticator	GETCERT_RADIUS_AUTH_LEN random bytes
+ * @param request_authenticator	GETCERTD_RADIUS_AUTH_LEN random bytes
  * @param secret		shared secret
  * @param user			user name (1-253 bytes)
  * @param password		password (0-128 bytes)
@@ -190,11 +190,11 @@ getcert_radius_t *getcert_radius_create(getcert_radius_server_t *servers,
  *						chunk_clear(), the hidden password is in it)
  * @return				FALSE on invalid arguments or crypto failure
  */
-bool getcert_radius_build_request(uint8_t id, chunk_t request_authenticator,
-								  chunk_t secret, char *user,
-								  chunk_t password, chunk_t state,
-								  char *nas_identifier,
-								  char *calling_station, chunk_t *packet);
+bool getcertd_radius_build_request(uint8_t id, chunk_t request_authenticator,
+								   chunk_t secret, char *user,
+								   chunk_t password, chunk_t state,
+								   char *nas_identifier,
+								   char *calling_station, chunk_t *packet);
 
 /**
  * Parse and verify a reply to an Access-Request (no I/O, any input).
@@ -207,14 +207,14 @@ bool getcert_radius_build_request(uint8_t id, chunk_t request_authenticator,
  * @param secret		shared secret
  * @param reply			receives State and Reply-Message on success
  *						(zeroed on failure); free with
- *						getcert_radius_reply_free()
- * @return				GETCERT_RADIUS_ACCEPT, _REJECT or _CHALLENGE;
- *						GETCERT_RADIUS_ERROR if the packet is invalid and
+ *						getcertd_radius_reply_free()
+ * @return				GETCERTD_RADIUS_ACCEPT, _REJECT or _CHALLENGE;
+ *						GETCERTD_RADIUS_ERROR if the packet is invalid and
  *						must be dropped (reason logged at level 2)
  */
-getcert_radius_result_t getcert_radius_verify_reply(chunk_t packet,
+getcertd_radius_result_t getcertd_radius_verify_reply(chunk_t packet,
 								uint8_t id, chunk_t request_authenticator,
 								chunk_t secret,
-								getcert_radius_reply_t *reply);
+								getcertd_radius_reply_t *reply);
 
-#endif /** GETCERT_RADIUS_H_ @}*/
+#endif /** GETCERTD_RADIUS_H_ @}*/
