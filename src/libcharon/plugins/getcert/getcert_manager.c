@@ -14,12 +14,12 @@
 
 #include "getcert_manager.h"
 #include "getcert_curl.h"
+#include "getcert_password.h"
 #include "getcert_secrets.h"
 #include "getcert_store.h"
 
 #include <getcert_enroll.h>
 
-#include <ctype.h>
 #include <time.h>
 
 #include <daemon.h>
@@ -33,11 +33,6 @@
 #include <threading/thread.h>
 
 typedef struct private_getcert_manager_t private_getcert_manager_t;
-
-/**
- * Longest challenge text shown in the log
- */
-#define MAX_CHALLENGE_LEN 200
 
 /**
  * Length of a failure reason
@@ -128,20 +123,6 @@ struct private_getcert_manager_t {
 };
 
 /**
- * Data of the credential callback during one enrollment.
- */
-typedef struct {
-	/** profile */
-	getcert_profile_t *profile;
-	/** the server's identity (host of the URL), or NULL */
-	identification_t *server;
-	/** secrets sent in this enrollment, chunk_t* (wiped) */
-	linked_list_t *sent;
-	/** secrets a failed enrollment sent, not sent again (the entry's) */
-	getcert_secrets_t *rejected;
-} cred_ctx_t;
-
-/**
  * State of one profile.
  */
 typedef struct {
@@ -171,8 +152,8 @@ typedef struct {
 	getcert_curl_t *curl;
 	/** session engine, kept between enrollments (CA, RAs, caps) */
 	getcert_enroll_t *engine;
-	/** credential callback data of the session */
-	cred_ctx_t ctx;
+	/** password source of the session */
+	getcert_password_t *password;
 	/** the profile changed during an enrollment, end the session after */
 	bool stale;
 	/** a first enrollment failed: no new one before this (wall clock) */
@@ -297,15 +278,6 @@ static entry_t *get_entry(private_getcert_manager_t *this, char *name)
 }
 
 /**
- * Wipe and free a sent secret
- */
-static void sent_destroy(chunk_t *sent)
-{
-	chunk_clear(sent);
-	free(sent);
-}
-
-/**
  * End the session of an entry: transport, engine, credential data
  */
 static void session_end(entry_t *entry)
@@ -315,17 +287,12 @@ static void session_end(entry_t *entry)
 	{
 		entry->curl->transport.destroy(&entry->curl->transport);
 	}
-	DESTROY_IF(entry->ctx.server);
-	if (entry->ctx.sent)
-	{
-		entry->ctx.sent->destroy_function(entry->ctx.sent,
-										  (void*)sent_destroy);
-	}
+	DESTROY_IF(entry->password);
 	DESTROY_IF(entry->session);
 	entry->engine = NULL;
 	entry->curl = NULL;
+	entry->password = NULL;
 	entry->session = NULL;
-	memset(&entry->ctx, 0, sizeof(entry->ctx));
 	entry->stale = FALSE;
 }
 
@@ -384,156 +351,6 @@ static time_t renew_time(private_getcert_manager_t *this,
 	}
 	return getcert_renew_at(opts, not_before, not_after,
 							rnd / (double)UINT32_MAX);
-}
-
-/**
- * Extract the host of a URL as identity
- */
-static identification_t *url_host(char *url)
-{
-	char *start, host[256];
-	size_t len;
-
-	start = strstr(url, "://");
-	if (!start)
-	{
-		return NULL;
-	}
-	start += 3;
-	if (*start == '[')
-	{
-		start++;
-		len = strcspn(start, "]");
-	}
-	else
-	{
-		len = strcspn(start, ":/?#");
-	}
-	if (!len || len >= sizeof(host))
-	{
-		return NULL;
-	}
-	memcpy(host, start, len);
-	host[len] = '\0';
-	return identification_create_from_string(host);
-}
-
-/**
- * Whether a secret was already sent in this enrollment
- */
-static bool was_sent(cred_ctx_t *ctx, chunk_t secret)
-{
-	enumerator_t *enumerator;
-	chunk_t *sent;
-	bool found = FALSE;
-
-	enumerator = ctx->sent->create_enumerator(ctx->sent);
-	while (enumerator->enumerate(enumerator, &sent))
-	{
-		if (chunk_equals_const(*sent, secret))
-		{
-			found = TRUE;
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
-
-/**
- * Find a secret meant for the CA that was neither sent in this enrollment
- * nor rejected in a failed one: owned by the user, then, if the profile
- * says so, by the CA's host
- */
-static bool find_new_secret(cred_ctx_t *ctx, identification_t *user,
-							shared_key_type_t type, chunk_t *secret)
-{
-	enumerator_t *enumerator;
-	shared_key_t *shared;
-	chunk_t key;
-	bool found = FALSE, server_owned;
-	int pass;
-
-	server_owned = ctx->profile->get_opts(ctx->profile)->ca_secret_owner;
-	for (pass = 0; !found && pass < (server_owned ? 2 : 1); pass++)
-	{
-		enumerator = getcert_secrets_create_enumerator(type, user,
-												ctx->server, pass > 0);
-		while (enumerator->enumerate(enumerator, &shared))
-		{
-			key = shared->get_key(shared);
-			if (key.len && !was_sent(ctx, key) &&
-				!ctx->rejected->contains(ctx->rejected, key))
-			{
-				*secret = chunk_clone(key);
-				found = TRUE;
-				break;
-			}
-		}
-		enumerator->destroy(enumerator);
-	}
-	return found;
-}
-
-/**
- * Copy printable characters of a challenge for the log
- */
-static void printable(char *in, char *out, size_t len)
-{
-	size_t i;
-
-	for (i = 0; in[i] && i < len - 1; i++)
-	{
-		out[i] = isprint((u_char)in[i]) ? in[i] : '?';
-	}
-	out[i] = '\0';
-}
-
-/**
- * Credential callback of the HTTP authentication: passwords are SHARED_EAP
- * secrets owned by the user (swanctl secrets, charon-cmd's prompt,
- * charon-nm), each sent once, never one a failed enrollment sent; a server
- * challenge is logged and answered with a SHARED_EAP secret not sent yet,
- * or a SHARED_PIN (charon-cmd prompts "PIN:")
- */
-static bool credential_cb(cred_ctx_t *ctx, identification_t *user,
-						  char *challenge, u_int attempt, chunk_t *secret)
-{
-	char *name = ctx->profile->get_name(ctx->profile);
-	char text[MAX_CHALLENGE_LEN + 1];
-	chunk_t *sent;
-
-	if (challenge)
-	{
-		printable(challenge, text, sizeof(text));
-		DBG1(DBG_CFG, "getcert: profile '%s': the CA asks: %s", name, text);
-		if (!find_new_secret(ctx, user, SHARED_EAP, secret) &&
-			!find_new_secret(ctx, user, SHARED_PIN, secret))
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': no answer for '%Y' to the "
-				 "CA's challenge", name, user);
-			return FALSE;
-		}
-	}
-	else if (!find_new_secret(ctx, user, SHARED_EAP, secret))
-	{
-		if (attempt > 1)
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': the CA rejected the "
-				 "password of '%Y' and no other password is available",
-				 name, user);
-		}
-		else
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': no password for '%Y' "
-				 "(an EAP secret for it, or a prompt)", name, user);
-		}
-		return FALSE;
-	}
-	INIT(sent);
-	*sent = chunk_clone(*secret);
-	ctx->sent->insert_last(ctx->sent, sent);
-	return TRUE;
 }
 
 /**
@@ -670,6 +487,17 @@ static void log_installed(getcert_profile_t *profile, certificate_t *cert,
 }
 
 /**
+ * Credential callback of the session's transport: the entry's password
+ * source answers
+ */
+static bool credential_cb(entry_t *entry, identification_t *user,
+						  char *challenge, u_int attempt, chunk_t *secret)
+{
+	return entry->password->get_secret(entry->password, user, challenge,
+									   attempt, secret);
+}
+
+/**
  * Start the session of an entry for a profile, with the mutex held: one
  * transport and engine serve all enrollments of the profile, so a renewal
  * reuses the known CA and capabilities (one request) and, if the server
@@ -699,7 +527,7 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 		.allow_http = profile->allows_plain_http(profile),
 		.user = profile->get_user(profile),
 		.cb = (getcert_credential_cb_t)credential_cb,
-		.data = &entry->ctx,
+		.data = entry,
 		.connect_timeout = opts->timeout,
 		.timeout = opts->timeout,
 		.low_speed_time = opts->timeout,
@@ -708,12 +536,7 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 		.max_rounds = 5,
 	};
 
-	entry->ctx = (cred_ctx_t){
-		.profile = profile,
-		.server = url_host(profile->get_url(profile)),
-		.sent = linked_list_create(),
-		.rejected = entry->rejected,
-	};
+	entry->password = getcert_password_create(profile, entry->rejected);
 	entry->session = profile->get_ref(profile);
 	entry->curl = getcert_curl_create(&curl_params);
 	if (!entry->curl)
@@ -730,17 +553,13 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
  */
 static void session_forget(entry_t *entry)
 {
-	chunk_t *sent;
-
 	if (entry->curl)
 	{
 		entry->curl->forget(entry->curl);
 	}
-	while (entry->ctx.sent &&
-		   entry->ctx.sent->remove_first(entry->ctx.sent,
-										 (void**)&sent) == SUCCESS)
+	if (entry->password)
 	{
-		sent_destroy(sent);
+		entry->password->forget(entry->password);
 	}
 }
 
@@ -754,30 +573,6 @@ static bool backs_off(getcert_err_t err)
 {
 	return err != GETCERT_OK && err != GETCERT_ERR_INTERNAL &&
 		   err != GETCERT_ERR_CANCELLED && !getcert_err_is_transient(err);
-}
-
-/**
- * Remember the secrets an enrollment sent, before they are wiped; returns
- * how many it sent
- */
-static u_int remember_sent(entry_t *entry)
-{
-	enumerator_t *enumerator;
-	chunk_t *sent;
-	u_int count = 0;
-
-	if (!entry->ctx.sent)
-	{
-		return 0;
-	}
-	enumerator = entry->ctx.sent->create_enumerator(entry->ctx.sent);
-	while (enumerator->enumerate(enumerator, &sent))
-	{
-		entry->rejected->add(entry->rejected, *sent);
-		count++;
-	}
-	enumerator->destroy(enumerator);
-	return count;
 }
 
 /**
@@ -883,7 +678,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		err = engine->enroll(engine, key, current, current_key, &cert);
 		if (!renewal && backs_off(err))
 		{	/* as keyed hashes, before they are wiped */
-			sent = remember_sent(entry);
+			sent = entry->password->remember_sent(entry->password);
 		}
 	}
 	if (engine)
@@ -1088,7 +883,7 @@ static bool backoff_passed(private_getcert_manager_t *this, entry_t *entry,
 	}
 	if (entry->lift_by_secret)
 	{
-		server = url_host(profile->get_url(profile));
+		server = getcert_url_host(profile->get_url(profile));
 		this->mutex->unlock(this->mutex);
 		fresh = getcert_secrets_offers_new(entry->rejected, SHARED_EAP,
 									profile->get_user(profile), server,
