@@ -27,7 +27,6 @@
 #include <collections/linked_list.h>
 #include <credentials/certificates/x509.h>
 #include <processing/jobs/callback_job.h>
-#include <processing/jobs/rekey_ike_sa_job.h>
 #include <threading/mutex.h>
 #include <threading/condvar.h>
 #include <threading/thread.h>
@@ -120,6 +119,16 @@ struct private_getcert_manager_t {
 	 * Engines of running enrollments, getcert_enroll_t*.
 	 */
 	linked_list_t *engines;
+
+	/**
+	 * Called after a pair was replaced, or NULL.
+	 */
+	getcert_replaced_cb_t replaced;
+
+	/**
+	 * Data for replaced.
+	 */
+	void *replaced_data;
 };
 
 /**
@@ -414,62 +423,6 @@ static void log_failure(getcert_profile_t *profile, char *reason,
 }
 
 /**
- * Queue reauthentication of the established IKE_SAs that authenticated
- * with a certificate, onto the one that replaced it
- */
-static void reauth_sas(getcert_profile_t *profile, certificate_t *old)
-{
-	enumerator_t *enumerator, *rounds;
-	linked_list_t *ids;
-	ike_sa_id_t *id;
-	ike_sa_t *ike_sa;
-	auth_cfg_t *auth;
-	certificate_t *cert;
-	bool uses;
-
-	ids = linked_list_create();
-	enumerator = charon->ike_sa_manager->create_enumerator(
-												charon->ike_sa_manager, TRUE);
-	while (enumerator->enumerate(enumerator, &ike_sa))
-	{
-		if (ike_sa->get_state(ike_sa) != IKE_ESTABLISHED)
-		{
-			continue;
-		}
-		uses = FALSE;
-		rounds = ike_sa->create_auth_cfg_enumerator(ike_sa, TRUE);
-		while (rounds->enumerate(rounds, &auth))
-		{
-			cert = auth->get(auth, AUTH_RULE_SUBJECT_CERT);
-			if (cert && cert->equals(cert, old))
-			{
-				uses = TRUE;
-				break;
-			}
-		}
-		rounds->destroy(rounds);
-		if (uses)
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': reauthenticating IKE_SA "
-				 "%s[%u] with the new certificate",
-				 profile->get_name(profile), ike_sa->get_name(ike_sa),
-				 ike_sa->get_unique_id(ike_sa));
-			id = ike_sa->get_id(ike_sa);
-			ids->insert_last(ids, id->clone(id));
-		}
-	}
-	enumerator->destroy(enumerator);
-
-	while (ids->remove_first(ids, (void**)&id) == SUCCESS)
-	{
-		lib->processor->queue_job(lib->processor,
-								  (job_t*)rekey_ike_sa_job_create(id, TRUE));
-		id->destroy(id);
-	}
-	ids->destroy(ids);
-}
-
-/**
  * Log an installed pair
  */
 static void log_installed(getcert_profile_t *profile, certificate_t *cert,
@@ -636,6 +589,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	entry_t *entry;
 	u_int retry = 0, ms, requests = 0, connects = 0, sent = 0;
 	char reason[MAX_REASON_LEN];
+	getcert_replaced_cb_t replaced;
+	void *replaced_data;
 	bool renewal, cancellable;
 
 	cancellable = thread_cancelability(FALSE);
@@ -770,9 +725,13 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 
 	if (old)
 	{
-		if (!is_cancelled(this))
+		this->mutex->lock(this->mutex);
+		replaced = this->replaced;
+		replaced_data = this->replaced_data;
+		this->mutex->unlock(this->mutex);
+		if (replaced && !is_cancelled(this))
 		{
-			reauth_sas(profile, old);
+			replaced(replaced_data, profile, old);
 		}
 		old->destroy(old);
 	}
@@ -1218,6 +1177,15 @@ METHOD(getcert_manager_t, reload, void,
 	schedule_tick(this, 0);
 }
 
+METHOD(getcert_manager_t, set_replaced_cb, void,
+	private_getcert_manager_t *this, getcert_replaced_cb_t cb, void *data)
+{
+	this->mutex->lock(this->mutex);
+	this->replaced = cb;
+	this->replaced_data = data;
+	this->mutex->unlock(this->mutex);
+}
+
 METHOD(getcert_manager_t, cancel, void,
 	private_getcert_manager_t *this)
 {
@@ -1302,6 +1270,7 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 			.trigger = _trigger,
 			.is_ours = _is_ours,
 			.reload = _reload,
+			.set_replaced_cb = _set_replaced_cb,
 			.cancel = _cancel,
 			.destroy = _destroy,
 		},
