@@ -15,6 +15,7 @@
 #include "getcert_manager.h"
 #include "getcert_curl.h"
 #include "getcert_password.h"
+#include "getcert_renewal.h"
 #include "getcert_secrets.h"
 #include "getcert_store.h"
 
@@ -79,9 +80,9 @@ struct private_getcert_manager_t {
 	condvar_t *done;
 
 	/**
-	 * Generation of the renewal tick, older tick jobs stop.
+	 * Renewal tick.
 	 */
-	u_int tick;
+	getcert_renewal_t *renewal;
 
 	/**
 	 * Longest interval between two evaluations, seconds.
@@ -190,8 +191,6 @@ typedef struct {
 	/** profile, own reference */
 	getcert_profile_t *profile;
 } job_data_t;
-
-static void schedule_tick(private_getcert_manager_t *this, u_int delay);
 
 /**
  * Whether cancel() was called
@@ -341,25 +340,6 @@ static void drop_pair(private_getcert_manager_t *this, entry_t *entry)
 	entry->cert = NULL;
 	DESTROY_IF(entry->key);
 	entry->key = NULL;
-}
-
-/**
- * When to renew a certificate, with a random jitter
- */
-static time_t renew_time(private_getcert_manager_t *this,
-						 getcert_profile_opts_t *opts, certificate_t *cert)
-{
-	time_t not_before, not_after;
-	uint32_t rnd = 0;
-
-	cert->get_validity(cert, NULL, &not_before, &not_after);
-	if (!this->rng ||
-		!this->rng->get_bytes(this->rng, sizeof(rnd), (uint8_t*)&rnd))
-	{
-		rnd = 0;
-	}
-	return getcert_renew_at(opts, not_before, not_after,
-							rnd / (double)UINT32_MAX);
 }
 
 /**
@@ -663,7 +643,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 			entry->prev = old;
 			entry->cert = cert->get_ref(cert);
 			entry->key = key->get_ref(key);
-			entry->renew_at = renew_time(this, opts, cert);
+			entry->renew_at = getcert_renewal_time(opts, cert, this->rng);
 			entry->backoff = 0;
 			entry->retry_at = 0;
 			entry->failures = 0;
@@ -691,18 +671,12 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	else if (err != GETCERT_OK)
 	{
-		if (renewal && valid_at(entry->cert, time(NULL)) &&
-			getcert_err_is_transient(err))
-		{	/* keep the old pair while it is valid, retry with backoff */
-			entry->backoff = entry->backoff ? min(entry->backoff * 2,
-										opts->retry_max) : opts->retry_interval;
-			entry->retry_at = time(NULL) + entry->backoff;
-			retry = entry->backoff;
-		}
-		else if (renewal && valid_at(entry->cert, time(NULL)))
-		{	/* a rejected renewal is retried only after retry_max, so a
+		if (renewal && valid_at(entry->cert, time(NULL)))
+		{	/* keep the old pair while it is valid, retry with backoff; a
+			 * rejected renewal is retried only after retry_max, so a
 			 * refusing CA does not get the same request again and again */
-			entry->backoff = max(opts->retry_max, opts->retry_interval);
+			entry->backoff = getcert_renewal_retry(opts, entry->backoff,
+										getcert_err_is_transient(err));
 			entry->retry_at = time(NULL) + entry->backoff;
 			retry = entry->backoff;
 		}
@@ -737,7 +711,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	if (!is_cancelled(this))
 	{
-		schedule_tick(this, 0);
+		this->renewal->trigger(this->renewal, 0);
 	}
 
 	DESTROY_IF(cert);
@@ -983,34 +957,17 @@ METHOD(getcert_manager_t, is_ours, bool,
 }
 
 /**
- * Tick data
+ * Evaluate all profiles by wall clock for the renewal tick: drop expired
+ * pairs, start due renewals; returns the seconds until the next evaluation
  */
-typedef struct {
-	/** manager */
-	private_getcert_manager_t *this;
-	/** generation of this tick */
-	u_int tick;
-} tick_data_t;
-
-/**
- * Evaluate all profiles by wall clock: drop expired pairs, start due
- * renewals; reschedules itself
- */
-static job_requeue_t tick_job(tick_data_t *data)
+static u_int evaluate(private_getcert_manager_t *this)
 {
-	private_getcert_manager_t *this = data->this;
 	enumerator_t *enumerator;
 	getcert_profile_t *profile;
 	time_t now = time(NULL), next, not_after;
 	entry_t *entry;
-	u_int delay;
 
 	this->mutex->lock(this->mutex);
-	if (data->tick != this->tick)
-	{
-		this->mutex->unlock(this->mutex);
-		return JOB_REQUEUE_NONE;
-	}
 	next = now + this->check_interval;
 	enumerator = this->entries->create_enumerator(this->entries);
 	while (enumerator->enumerate(enumerator, NULL, &entry))
@@ -1050,34 +1007,7 @@ static job_requeue_t tick_job(tick_data_t *data)
 	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
 
-	delay = next > now ? next - now : 1;
-	return JOB_RESCHEDULE(delay);
-}
-
-/**
- * Start a new tick chain after delay seconds, superseding the old one
- */
-static void schedule_tick(private_getcert_manager_t *this, u_int delay)
-{
-	tick_data_t *data;
-	job_t *job;
-
-	INIT(data,
-		.this = this,
-	);
-	this->mutex->lock(this->mutex);
-	data->tick = ++this->tick;
-	this->mutex->unlock(this->mutex);
-	job = (job_t*)callback_job_create((callback_job_cb_t)tick_job, data,
-									  free, NULL);
-	if (delay)
-	{
-		lib->scheduler->schedule_job(lib->scheduler, job, delay);
-	}
-	else
-	{
-		lib->processor->queue_job(lib->processor, job);
-	}
+	return next > now ? next - now : 1;
 }
 
 /**
@@ -1124,7 +1054,8 @@ static void load_persisted(private_getcert_manager_t *this)
 		entry = get_entry(this, name);
 		entry->cert = cert;
 		entry->key = key;
-		entry->renew_at = renew_time(this, profile->get_opts(profile), cert);
+		entry->renew_at = getcert_renewal_time(profile->get_opts(profile), cert,
+											   this->rng);
 		this->mutex->unlock(this->mutex);
 		log_installed(profile, cert, "loaded saved", 0);
 	}
@@ -1174,7 +1105,7 @@ METHOD(getcert_manager_t, reload, void,
 	}
 	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
-	schedule_tick(this, 0);
+	this->renewal->trigger(this->renewal, 0);
 }
 
 METHOD(getcert_manager_t, set_replaced_cb, void,
@@ -1245,6 +1176,7 @@ METHOD(getcert_manager_t, destroy, void,
 	}
 	enumerator->destroy(enumerator);
 	this->entries->destroy_function(this->entries, (void*)entry_destroy);
+	this->renewal->destroy(this->renewal);
 	DESTROY_IF(this->store);
 	DESTROY_IF(this->rng);
 	this->done->destroy(this->done);
@@ -1288,6 +1220,8 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		.rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK),
 	);
 	this->check_interval = max(this->check_interval, 1);
+	this->renewal = getcert_renewal_create((getcert_renewal_cb_t)evaluate,
+										   this);
 
 	dir = lib->settings->get_str(lib->settings,
 							"%s.plugins.getcert.persist_dir", NULL, lib->ns);
@@ -1299,6 +1233,6 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 			load_persisted(this);
 		}
 	}
-	schedule_tick(this, 0);
+	this->renewal->trigger(this->renewal, 0);
 	return &this->public;
 }
