@@ -70,9 +70,17 @@ struct private_getcert_manager_t {
 	hashtable_t *entries;
 
 	/**
-	 * Protects entries and their state.
+	 * Protects entries and their state. Taken by bus hooks (trigger()):
+	 * never held for disk I/O or changes of the credential set.
 	 */
 	mutex_t *mutex;
+
+	/**
+	 * Serializes changes of the installed pairs (credential set and
+	 * store, with the disk I/O of the latter). Never taken by a bus hook;
+	 * taken before mutex, never while holding it.
+	 */
+	mutex_t *pair_lock;
 
 	/**
 	 * Signalled when an enrollment attempt finishes.
@@ -136,14 +144,8 @@ struct private_getcert_manager_t {
  * State of one profile.
  */
 typedef struct {
-	/** profile name, hashtable key */
+	/** profile name, hashtable key; the pair is the credential set's */
 	char *name;
-	/** current certificate, or NULL */
-	certificate_t *cert;
-	/** its private key */
-	private_key_t *key;
-	/** the certificate the current one replaced, or NULL */
-	certificate_t *prev;
 	/** when to renew the current certificate (wall clock) */
 	time_t renew_at;
 	/** no background retry before this time (wall clock) */
@@ -310,9 +312,6 @@ static void session_end(entry_t *entry)
 static void entry_destroy(entry_t *entry)
 {
 	session_end(entry);
-	DESTROY_IF(entry->cert);
-	DESTROY_IF(entry->key);
-	DESTROY_IF(entry->prev);
 	DESTROY_IF(entry->failed);
 	entry->rejected->destroy(entry->rejected);
 	free(entry->name);
@@ -328,18 +327,31 @@ static bool valid_at(certificate_t *cert, time_t when)
 }
 
 /**
- * Remove an entry's pair from the credential set, with the mutex held; the
- * certificate is remembered as the previous one (still ours for IKE_SAs
- * that authenticated with it)
+ * Whether the certificate installed for a profile is valid at a time; the
+ * credential set's query takes no lock that is held while calling out
  */
-static void drop_pair(private_getcert_manager_t *this, entry_t *entry)
+static bool installed_valid_at(private_getcert_manager_t *this, char *name,
+							   time_t when)
 {
-	this->creds->remove(this->creds, entry->name);
-	DESTROY_IF(entry->prev);
-	entry->prev = entry->cert;
-	entry->cert = NULL;
-	DESTROY_IF(entry->key);
-	entry->key = NULL;
+	certificate_t *cert;
+	bool valid;
+
+	cert = this->creds->get_cert(this->creds, name);
+	valid = valid_at(cert, when);
+	DESTROY_IF(cert);
+	return valid;
+}
+
+/**
+ * Whether a certificate is installed for a profile
+ */
+static bool installed(private_getcert_manager_t *this, char *name)
+{
+	certificate_t *cert;
+
+	cert = this->creds->get_cert(this->creds, name);
+	DESTROY_IF(cert);
+	return cert != NULL;
 }
 
 /**
@@ -575,13 +587,16 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 
 	cancellable = thread_cancelability(FALSE);
 	time_monotonic(&start);
+	if (this->creds->get_pair(this->creds, name, &current, &current_key) &&
+		!valid_at(current, time(NULL)))
+	{	/* a renewal signs the request with the current, valid pair */
+		current->destroy(current);
+		current_key->destroy(current_key);
+		current = NULL;
+		current_key = NULL;
+	}
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
-	if (valid_at(entry->cert, time(NULL)))
-	{	/* renewal: the request is signed with the current pair */
-		current = entry->cert->get_ref(entry->cert);
-		current_key = entry->key->get_ref(entry->key);
-	}
 	if (entry->session != profile)
 	{	/* first enrollment, or the profile changed */
 		session_end(entry);
@@ -630,39 +645,43 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	ms = (end.tv_sec - start.tv_sec) * 1000 +
 		 (end.tv_usec - start.tv_usec) / 1000;
 
-	this->mutex->lock(this->mutex);
 	if (err == GETCERT_OK)
-	{
+	{	/* installed and saved before waiters are woken, but without the
+		 * mutex a bus hook takes: the set's write lock and the fsync may
+		 * wait */
+		this->pair_lock->lock(this->pair_lock);
+		old = this->creds->get_cert(this->creds, name);
 		if (this->creds->install(this->creds, name, cert->get_ref(cert),
 								 key->get_ref(key),
 								 profile->get_ca_cert(profile)))
 		{
-			old = entry->cert;
-			DESTROY_IF(entry->prev);
-			DESTROY_IF(entry->key);
-			entry->prev = old;
-			entry->cert = cert->get_ref(cert);
-			entry->key = key->get_ref(key);
-			entry->renew_at = getcert_renewal_time(opts, cert, this->rng);
-			entry->backoff = 0;
-			entry->retry_at = 0;
-			entry->failures = 0;
-			end_backoff(entry, FALSE);
 			if (this->store)
 			{
 				this->store->save(this->store, name, cert, key);
 			}
-			log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
-			DBG2(DBG_CFG, "getcert: profile '%s': %u HTTP requests, %u new "
-				 "connections; renewal due at %T", name, requests, connects,
-				 &entry->renew_at, FALSE);
-			/* reauthenticate below, without our lock */
-			old = old ? old->get_ref(old) : NULL;
 		}
 		else
 		{
 			err = GETCERT_ERR_CERT_KEY;
+			DESTROY_IF(old);
+			old = NULL;
 		}
+		this->pair_lock->unlock(this->pair_lock);
+	}
+
+	this->mutex->lock(this->mutex);
+	if (err == GETCERT_OK)
+	{
+		entry->renew_at = getcert_renewal_time(opts, cert, this->rng);
+		entry->backoff = 0;
+		entry->retry_at = 0;
+		entry->failures = 0;
+		end_backoff(entry, FALSE);
+		log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
+		DBG2(DBG_CFG, "getcert: profile '%s': %u HTTP requests, %u new "
+			 "connections; renewal due at %T", name, requests, connects,
+			 &entry->renew_at, FALSE);
+		/* reauthenticate below, without our lock */
 	}
 	if (err == GETCERT_ERR_CANCELLED)
 	{	/* no backoff: charon shuts down */
@@ -671,7 +690,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	else if (err != GETCERT_OK)
 	{
-		if (renewal && valid_at(entry->cert, time(NULL)))
+		if (renewal && installed_valid_at(this, name, time(NULL)))
 		{	/* keep the old pair while it is valid, retry with backoff; a
 			 * rejected renewal is retried only after retry_max, so a
 			 * refusing CA does not get the same request again and again */
@@ -779,9 +798,10 @@ static void start_job(private_getcert_manager_t *this, entry_t *entry,
 /**
  * Whether an entry's certificate is due for renewal now
  */
-static bool renewal_due(entry_t *entry, time_t now)
+static bool renewal_due(private_getcert_manager_t *this, entry_t *entry,
+						time_t now)
 {
-	return entry->cert && now >= entry->renew_at;
+	return now >= entry->renew_at && installed(this, entry->name);
 }
 
 /**
@@ -865,8 +885,8 @@ METHOD(getcert_manager_t, acquire, bool,
 	thread_cleanup_push((thread_cleanup_t)leave, this);
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
-	valid = valid_at(entry->cert, now);
-	if (valid && !renewal_due(entry, now))
+	valid = installed_valid_at(this, name, now);
+	if (valid && !renewal_due(this, entry, now))
 	{
 		this->mutex->unlock(this->mutex);
 		thread_cleanup_pop(TRUE);
@@ -907,7 +927,7 @@ METHOD(getcert_manager_t, acquire, bool,
 	{
 		this->done->timed_wait(this->done, this->mutex, 1000);
 	}
-	valid = valid_at(entry->cert, time(NULL));
+	valid = installed_valid_at(this, name, time(NULL));
 	if (!valid && cb)
 	{
 		snprintf(msg, sizeof(msg), "getcert: profile '%s': %s", name,
@@ -923,14 +943,17 @@ METHOD(getcert_manager_t, acquire, bool,
 METHOD(getcert_manager_t, trigger, void,
 	private_getcert_manager_t *this, getcert_profile_t *profile)
 {
+	char *name = profile->get_name(profile);
 	time_t now = time(NULL);
 	entry_t *entry;
+	bool valid;
 
 	this->mutex->lock(this->mutex);
-	entry = get_entry(this, profile->get_name(profile));
+	entry = get_entry(this, name);
+	valid = installed_valid_at(this, name, now);
 	if (!entry->busy && now >= entry->retry_at &&
-		(!valid_at(entry->cert, now) || renewal_due(entry, now)) &&
-		(valid_at(entry->cert, now) || now >= entry->fail_until))
+		(!valid || renewal_due(this, entry, now)) &&
+		(valid || now >= entry->fail_until))
 	{
 		start_job(this, entry, profile);
 	}
@@ -940,20 +963,68 @@ METHOD(getcert_manager_t, trigger, void,
 METHOD(getcert_manager_t, is_ours, bool,
 	private_getcert_manager_t *this, certificate_t *cert)
 {
-	enumerator_t *enumerator;
-	entry_t *entry;
-	bool found = FALSE;
+	/* the credential set owns the pairs; no lock of ours in a bus hook */
+	return this->creds->is_ours(this->creds, cert);
+}
 
-	this->mutex->lock(this->mutex);
-	enumerator = this->entries->create_enumerator(this->entries);
-	while (!found && enumerator->enumerate(enumerator, NULL, &entry))
+/**
+ * A pair to remove, decided with the mutex held
+ */
+typedef struct {
+	/** profile name */
+	char *name;
+	/** the certificate found installed */
+	certificate_t *cert;
+	/** remove the saved pair too */
+	bool unsave;
+} drop_t;
+
+/**
+ * Note a pair to remove once the mutex is released
+ */
+static void drop_later(linked_list_t *drops, char *name, certificate_t *cert,
+					   bool unsave)
+{
+	drop_t *drop;
+
+	INIT(drop,
+		.name = strdup(name),
+		.cert = cert->get_ref(cert),
+		.unsave = unsave,
+	);
+	drops->insert_last(drops, drop);
+}
+
+/**
+ * Remove the pairs noted, without the mutex: each from the credential set
+ * (remembered there as previous, still ours for the IKE_SAs that
+ * authenticated with it) and, if noted, from the store; a pair replaced
+ * meanwhile stays
+ */
+static void drop_pairs(private_getcert_manager_t *this, linked_list_t *drops)
+{
+	certificate_t *current;
+	drop_t *drop;
+
+	while (drops->remove_first(drops, (void**)&drop) == SUCCESS)
 	{
-		found = (entry->cert && entry->cert->equals(entry->cert, cert)) ||
-				(entry->prev && entry->prev->equals(entry->prev, cert));
+		this->pair_lock->lock(this->pair_lock);
+		current = this->creds->get_cert(this->creds, drop->name);
+		if (current && current->equals(current, drop->cert))
+		{
+			this->creds->remove(this->creds, drop->name);
+			if (drop->unsave && this->store)
+			{
+				this->store->remove(this->store, drop->name);
+			}
+		}
+		this->pair_lock->unlock(this->pair_lock);
+		DESTROY_IF(current);
+		drop->cert->destroy(drop->cert);
+		free(drop->name);
+		free(drop);
 	}
-	enumerator->destroy(enumerator);
-	this->mutex->unlock(this->mutex);
-	return found;
+	drops->destroy(drops);
 }
 
 /**
@@ -964,30 +1035,32 @@ static u_int evaluate(private_getcert_manager_t *this)
 {
 	enumerator_t *enumerator;
 	getcert_profile_t *profile;
+	certificate_t *cert;
+	linked_list_t *drops;
 	time_t now = time(NULL), next, not_after;
 	entry_t *entry;
 
+	drops = linked_list_create();
 	this->mutex->lock(this->mutex);
 	next = now + this->check_interval;
 	enumerator = this->entries->create_enumerator(this->entries);
 	while (enumerator->enumerate(enumerator, NULL, &entry))
 	{
-		if (!entry->cert)
+		cert = this->creds->get_cert(this->creds, entry->name);
+		if (!cert)
 		{
 			continue;
 		}
-		entry->cert->get_validity(entry->cert, NULL, NULL, &not_after);
+		cert->get_validity(cert, NULL, NULL, &not_after);
 		if (now > not_after)
 		{
 			DBG1(DBG_CFG, "getcert: profile '%s': certificate expired at %T, "
 				 "removed", entry->name, &not_after, FALSE);
-			drop_pair(this, entry);
-			if (this->store)
-			{
-				this->store->remove(this->store, entry->name);
-			}
+			drop_later(drops, entry->name, cert, TRUE);
+			cert->destroy(cert);
 			continue;
 		}
+		cert->destroy(cert);
 		profile = this->config->get_profile(this->config, entry->name);
 		if (!profile)
 		{
@@ -1006,6 +1079,7 @@ static u_int evaluate(private_getcert_manager_t *this)
 	}
 	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
+	drop_pairs(this, drops);
 
 	return next > now ? next - now : 1;
 }
@@ -1052,12 +1126,12 @@ static void load_persisted(private_getcert_manager_t *this)
 		}
 		this->mutex->lock(this->mutex);
 		entry = get_entry(this, name);
-		entry->cert = cert;
-		entry->key = key;
 		entry->renew_at = getcert_renewal_time(profile->get_opts(profile), cert,
 											   this->rng);
 		this->mutex->unlock(this->mutex);
 		log_installed(profile, cert, "loaded saved", 0);
+		cert->destroy(cert);
+		key->destroy(key);
 	}
 	enumerator->destroy(enumerator);
 }
@@ -1067,12 +1141,16 @@ METHOD(getcert_manager_t, reload, void,
 {
 	enumerator_t *enumerator;
 	getcert_profile_t *profile;
+	certificate_t *cert;
+	linked_list_t *drops;
 	entry_t *entry;
 
+	drops = linked_list_create();
 	this->mutex->lock(this->mutex);
 	enumerator = this->entries->create_enumerator(this->entries);
 	while (enumerator->enumerate(enumerator, NULL, &entry))
 	{
+		cert = this->creds->get_cert(this->creds, entry->name);
 		profile = this->config->get_profile(this->config, entry->name);
 		if (entry->session && entry->session != profile)
 		{	/* changed or removed: no session with the old settings */
@@ -1087,24 +1165,26 @@ METHOD(getcert_manager_t, reload, void,
 		}
 		if (profile)
 		{
-			if (entry->cert && !entry->cert->has_subject(entry->cert,
+			if (cert && !cert->has_subject(cert,
 										profile->get_identity(profile)))
 			{
 				DBG1(DBG_CFG, "getcert: profile '%s': identity changed, "
 					 "certificate removed", entry->name);
-				drop_pair(this, entry);
+				drop_later(drops, entry->name, cert, FALSE);
 			}
 			profile->destroy(profile);
 		}
-		else if (entry->cert)
+		else if (cert)
 		{
 			DBG1(DBG_CFG, "getcert: profile '%s' removed, its certificate "
 				 "too", entry->name);
-			drop_pair(this, entry);
+			drop_later(drops, entry->name, cert, FALSE);
 		}
+		DESTROY_IF(cert);
 	}
 	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
+	drop_pairs(this, drops);
 	this->renewal->trigger(this->renewal, 0);
 }
 
@@ -1181,6 +1261,7 @@ METHOD(getcert_manager_t, destroy, void,
 	DESTROY_IF(this->rng);
 	this->done->destroy(this->done);
 	this->mutex->destroy(this->mutex);
+	this->pair_lock->destroy(this->pair_lock);
 	this->engines->destroy(this->engines);
 	this->idle->destroy(this->idle);
 	this->cancel_lock->destroy(this->cancel_lock);
@@ -1211,6 +1292,7 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		.entries = hashtable_create(hashtable_hash_str, hashtable_equals_str,
 									8),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.pair_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.done = condvar_create(CONDVAR_TYPE_DEFAULT),
 		.cancel_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),

@@ -77,7 +77,8 @@ struct getcert_manager_t {
 
 	/**
 	 * Check whether a certificate was enrolled by us (current or the one
-	 * it replaced).
+	 * it replaced), as the credential set that owns the pairs knows.
+	 * Takes no lock of the manager: safe in a bus hook.
 	 *
 	 * @param cert		certificate
 	 * @return			TRUE if ours
@@ -118,7 +119,7 @@ struct getcert_manager_t {
  * Create the manager; loads persisted pairs if a persist_dir is set.
  *
  * @param config		profiles
- * @param creds			credential set to install pairs into
+ * @param creds			credential set, the owner of the installed pairs
  * @return				manager
  */
 getcert_manager_t *getcert_manager_create(getcert_config_t *config,
