@@ -202,7 +202,7 @@ getcert_config_t *gtc_config(char *extra, private_key_t **ca_key,
 /*
  * Described in header
  */
-peer_cfg_t *gtc_conn(char *id)
+peer_cfg_t *gtc_conn(auth_class_t class, char *id, certificate_t *cert)
 {
 	ike_cfg_create_t ike = {
 		.version = IKEV2,
@@ -218,8 +218,51 @@ peer_cfg_t *gtc_conn(char *id)
 
 	peer_cfg = peer_cfg_create("home", ike_cfg_create(&ike), &peer);
 	auth = auth_cfg_create();
-	auth->add(auth, AUTH_RULE_AUTH_CLASS, AUTH_CLASS_PUBKEY);
-	auth->add(auth, AUTH_RULE_IDENTITY, identification_create_from_string(id));
+	auth->add(auth, AUTH_RULE_AUTH_CLASS, class);
+	if (id)
+	{
+		auth->add(auth, AUTH_RULE_IDENTITY,
+				  identification_create_from_string(id));
+	}
+	if (cert)
+	{
+		auth->add(auth, AUTH_RULE_SUBJECT_CERT, cert);
+	}
 	peer_cfg->add_auth_cfg(peer_cfg, auth, TRUE);
 	return peer_cfg;
+}
+
+/*
+ * Described in header
+ */
+bool gtc_collect(void *param, debug_t group, level_t level, ike_sa_t *ike_sa,
+				 const char *message)
+{
+	char *buf = param;
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, gtc_messages - len, "%s\n", message);
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+void gtc_add_secret(mem_cred_t *creds, shared_key_type_t type, char *secret,
+					char *owner1, char *owner2)
+{
+	shared_key_t *shared;
+	linked_list_t *owners;
+
+	owners = linked_list_create();
+	if (owner1)
+	{
+		owners->insert_last(owners, identification_create_from_string(owner1));
+	}
+	if (owner2)
+	{
+		owners->insert_last(owners, identification_create_from_string(owner2));
+	}
+	shared = shared_key_create(type, chunk_clone(chunk_from_str(secret)));
+	creds->add_shared_list(creds, shared, owners);
 }

@@ -29,6 +29,7 @@
 #include "../getcert_binding.h"
 
 #include <config/peer_cfg.h>
+#include <credentials/sets/mem_cred.h>
 
 /**
  * Start libcharon and capture the messages of its bus.
@@ -94,12 +95,38 @@ getcert_config_t *gtc_config(char *extra, private_key_t **ca_key,
 							 certificate_t **ca, char **ca_path);
 
 /**
- * Create the connection "home" with one pubkey round for an identity,
- * bound to carol's profile by zero-config if it is carol@example.org.
+ * Create the connection "home" with one local auth round (a pubkey round
+ * of carol@example.org is bound to carol's profile by zero-config).
  *
- * @param id		local identity
+ * @param class		auth class of the round
+ * @param id		local identity, or NULL
+ * @param cert		certificate of the round (adopted), or NULL
  * @return			connection
  */
-peer_cfg_t *gtc_conn(char *id);
+peer_cfg_t *gtc_conn(auth_class_t class, char *id, certificate_t *cert);
+
+/**
+ * Controller callback appending each message and a newline to the buffer
+ * given as param (of gtc_messages bytes).
+ */
+bool gtc_collect(void *param, debug_t group, level_t level, ike_sa_t *ike_sa,
+				 const char *message);
+
+/**
+ * Size of the buffer gtc_collect() appends to
+ */
+#define gtc_messages 2048
+
+/**
+ * Add a shared secret with up to two owners to a set.
+ *
+ * @param creds		set
+ * @param type		SHARED_EAP, SHARED_PIN, ...
+ * @param secret	secret
+ * @param owner1	first owner, or NULL
+ * @param owner2	second owner, or NULL
+ */
+void gtc_add_secret(mem_cred_t *creds, shared_key_type_t type, char *secret,
+					char *owner1, char *owner2);
 
 #endif /** GETCERT_TEST_CHARON_H_ @}*/

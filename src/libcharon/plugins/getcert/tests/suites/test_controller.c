@@ -78,18 +78,19 @@ METHOD(controller_t, terminate_ike, status_t,
 /**
  * Messages the initiation callback got
  */
-static char messages[1024];
+static char messages[gtc_messages];
 
 /**
- * Initiation callback collecting messages
+ * Initiate "home" for an identity through charon's controller, with or
+ * without a callback
  */
-static bool collect(void *param, debug_t group, level_t level,
-					ike_sa_t *ike_sa, const char *message)
+static status_t initiate_home(char *id, bool cb)
 {
-	ck_assert(param == messages);
-	snprintf(messages + strlen(messages), sizeof(messages) - strlen(messages),
-			 "%s\n", message);
-	return TRUE;
+	controller_t *c = charon->controller;
+
+	return c->initiate(c, gtc_conn(AUTH_CLASS_PUBKEY, id, NULL), NULL,
+					   cb ? gtc_collect : NULL, cb ? messages : NULL, 0,
+					   FALSE);
 }
 
 START_SETUP(setup_controller)
@@ -144,15 +145,12 @@ END_TEST
 START_TEST(test_unbound)
 {
 	getcert_controller_t *controller;
-	controller_t *c;
 
 	controller = getcert_controller_create(binding, &manager->manager);
-	c = charon->controller;
 	/* not bound to a profile: straight through, no enrollment */
-	ck_assert_int_eq(c->initiate(c, gtc_conn("dave@example.org"), NULL,
-								 collect, messages, 0, FALSE), NEED_MORE);
+	ck_assert_int_eq(initiate_home("dave@example.org", TRUE), NEED_MORE);
 	ck_assert_int_eq(orig.initiated, 1);
-	ck_assert(orig.cb == collect);
+	ck_assert(orig.cb == gtc_collect);
 	ck_assert_int_eq(manager->acquired, 0);
 	controller->destroy(controller);
 }
@@ -161,14 +159,11 @@ END_TEST
 START_TEST(test_bound_acquired)
 {
 	getcert_controller_t *controller;
-	controller_t *c;
 
 	manager->acquire_result = TRUE;
 	controller = getcert_controller_create(binding, &manager->manager);
-	c = charon->controller;
 	/* the certificate first, on the caller's thread, then IKE_SA_INIT */
-	ck_assert_int_eq(c->initiate(c, gtc_conn("carol@example.org"), NULL,
-								 collect, messages, 0, FALSE), NEED_MORE);
+	ck_assert_int_eq(initiate_home("carol@example.org", TRUE), NEED_MORE);
 	ck_assert_int_eq(manager->acquired, 1);
 	ck_assert_str_eq(manager->profile, "carol");
 	ck_assert_str_eq(manager->conn, "home");
@@ -181,14 +176,11 @@ END_TEST
 START_TEST(test_bound_no_cert)
 {
 	getcert_controller_t *controller;
-	controller_t *c;
 
 	manager->acquire_result = FALSE;
 	controller = getcert_controller_create(binding, &manager->manager);
-	c = charon->controller;
 	/* no certificate: aborted before any IKE_SA, the caller is told */
-	ck_assert_int_eq(c->initiate(c, gtc_conn("carol@example.org"), NULL,
-								 collect, messages, 0, FALSE), FAILED);
+	ck_assert_int_eq(initiate_home("carol@example.org", TRUE), FAILED);
 	ck_assert_int_eq(manager->acquired, 1);
 	ck_assert_int_eq(orig.initiated, 0);
 	ck_assert(strstr(messages, "getcert: initiating 'home' aborted: no "
@@ -220,7 +212,6 @@ static bool wait_initiated(u_int count)
 START_TEST(test_deferred)
 {
 	getcert_controller_t *controller;
-	controller_t *c;
 	int i;
 
 	if (lib->processor->get_total_threads(lib->processor) < 2)
@@ -229,11 +220,9 @@ START_TEST(test_deferred)
 	}
 	manager->acquire_result = TRUE;
 	controller = getcert_controller_create(binding, &manager->manager);
-	c = charon->controller;
 	/* without a callback (start action) it enrolls in a job, then
 	 * initiates from there */
-	ck_assert_int_eq(c->initiate(c, gtc_conn("carol@example.org"), NULL,
-								 NULL, NULL, 0, FALSE), SUCCESS);
+	ck_assert_int_eq(initiate_home("carol@example.org", FALSE), SUCCESS);
 	ck_assert(wait_initiated(1));
 	ck_assert_int_eq(manager->acquired, 1);
 	ck_assert_str_eq(orig.conn, "home");
@@ -241,8 +230,7 @@ START_TEST(test_deferred)
 
 	/* without a certificate the deferred initiation is dropped */
 	manager->acquire_result = FALSE;
-	ck_assert_int_eq(c->initiate(c, gtc_conn("carol@example.org"), NULL,
-								 NULL, NULL, 0, FALSE), SUCCESS);
+	ck_assert_int_eq(initiate_home("carol@example.org", FALSE), SUCCESS);
 	for (i = 0; i < 500 && !gtc_log_contains("aborted"); i++)
 	{
 		usleep(10000);

@@ -33,19 +33,7 @@ static char *ca_path, dir[64];
 /**
  * Messages the initiation callback got
  */
-static char messages[2048];
-
-/**
- * Initiation callback collecting messages
- */
-static bool collect(void *param, debug_t group, level_t level,
-					ike_sa_t *ike_sa, const char *message)
-{
-	ck_assert(param == messages);
-	snprintf(messages + strlen(messages), sizeof(messages) - strlen(messages),
-			 "%s\n", message);
-	return TRUE;
-}
+static char messages[gtc_messages];
 
 /**
  * Save a pair for carol issued by a CA, valid for lifetime seconds
@@ -175,7 +163,8 @@ START_TEST(test_loads_saved)
 							   "'carol@example.org'"));
 
 	/* valid and not due: an initiation goes ahead, no CA contact */
-	ck_assert(manager->acquire(manager, profile, "home", collect, messages));
+	ck_assert(manager->acquire(manager, profile, "home", gtc_collect,
+							   messages));
 	ck_assert_str_eq(messages, "");
 	ck_assert(!gtc_log_contains("waits for"));
 	cert->destroy(cert);
@@ -229,7 +218,7 @@ START_TEST(test_enroll_ca_down)
 	create_manager();
 	/* nothing listens at the CA: the initiation waits for the enrollment,
 	 * which fails; the caller is told */
-	ck_assert(!manager->acquire(manager, profile, "home", collect,
+	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
 								messages));
 	ck_assert(strstr(messages, "getcert: profile 'carol': connection 'home' "
 					 "waits for enrollment"));
@@ -241,7 +230,7 @@ START_TEST(test_enroll_ca_down)
 	/* a transport error starts no back-off: the next one tries again */
 	ck_assert(!gtc_log_contains("back-off"));
 	messages[0] = '\0';
-	ck_assert(!manager->acquire(manager, profile, "home", collect,
+	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
 								messages));
 	ck_assert(strstr(messages, "waits for enrollment"));
 	ck_assert(!saved());
@@ -253,7 +242,7 @@ START_TEST(test_cancelled)
 	create_manager();
 	manager->cancel(manager);
 	/* no new enrollment once cancelled, no wait */
-	ck_assert(!manager->acquire(manager, profile, "home", collect,
+	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
 								messages));
 	ck_assert_str_eq(messages, "");
 	manager->trigger(manager, profile);

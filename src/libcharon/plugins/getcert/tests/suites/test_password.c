@@ -15,6 +15,7 @@
 #include <test_suite.h>
 
 #include "../../getcert_password.h"
+#include "getcert_test_charon.h"
 
 #include <unistd.h>
 
@@ -24,80 +25,39 @@
 static mem_cred_t *creds;
 static identification_t *carol;
 static getcert_secrets_t *rejected;
+static getcert_config_t *config;
+static getcert_profile_t *profile;
+static getcert_password_t *password;
 static char *ca_path;
 
 /**
- * Add a secret with up to two owners
+ * Create the password source of carol's profile (its CA at 127.0.0.1),
+ * optionally accepting CA-owned secrets
  */
-static void add_secret(shared_key_type_t type, char *secret, char *owner1,
-					   char *owner2)
+static void start(bool ca_owner)
 {
-	shared_key_t *shared;
-	linked_list_t *owners;
-
-	owners = linked_list_create();
-	if (owner1)
-	{
-		owners->insert_last(owners, identification_create_from_string(owner1));
-	}
-	if (owner2)
-	{
-		owners->insert_last(owners, identification_create_from_string(owner2));
-	}
-	shared = shared_key_create(type, chunk_clone(chunk_from_str(secret)));
-	creds->add_shared_list(creds, shared, owners);
-}
-
-/**
- * Create carol's profile, optionally accepting CA-owned secrets
- */
-static getcert_profile_t *create_profile(bool ca_owner)
-{
-	getcert_profile_t *profile;
-	settings_t *settings;
-	char *conf;
-
-	ck_assert(asprintf(&conf, "charon {\n plugins {\n  getcert {\n"
-				"   profiles {\n    carol {\n"
-				"     identity = carol@example.org\n"
-				"     user = carol\n"
-				"     url = https://ca.example.org/scep\n"
-				"     ca_cert = %s\n"
-				"     ca_secret_owner = %s\n    }\n   }\n  }\n }\n}\n",
-				ca_path, ca_owner ? "yes" : "no") > 0);
-	settings = settings_create_string(conf);
-	free(conf);
-	profile = getcert_profile_create(settings, "charon", "carol");
-	settings->destroy(settings);
+	config = gtc_config(ca_owner ? "     ca_secret_owner = yes" : "", NULL,
+						NULL, &ca_path);
+	profile = config->get_profile(config, "carol");
 	ck_assert(profile);
-	return profile;
+	password = getcert_password_create(profile, rejected);
 }
 
 START_SETUP(setup_password)
 {
-	private_key_t *key;
-	certificate_t *ca;
-
-	key = gt_key();
-	ca = gt_cert(key, "CN=Test CA", NULL, NULL, NULL, TRUE, 3600);
-	ck_assert(ca);
-	ca_path = gt_write_cert(ca);
-	ck_assert(ca_path);
-	ca->destroy(ca);
-	key->destroy(key);
-
 	creds = mem_cred_create();
 	lib->credmgr->add_set(lib->credmgr, &creds->set);
 	carol = identification_create_from_string("carol");
 	rejected = getcert_secrets_create();
+	config = NULL;
 	/* another user's, a wildcard, the CA host's, carol's own, one of carol
 	 * and the CA host, and a PIN of carol */
-	add_secret(SHARED_EAP, "dave", "dave", NULL);
-	add_secret(SHARED_EAP, "any", "%any", NULL);
-	add_secret(SHARED_EAP, "host", "ca.example.org", NULL);
-	add_secret(SHARED_EAP, "own", "carol", NULL);
-	add_secret(SHARED_EAP, "both", "carol", "ca.example.org");
-	add_secret(SHARED_PIN, "pin", "carol", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "dave", "dave", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "any", "%any", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "host", "127.0.0.1", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "own", "carol", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "both", "carol", "127.0.0.1");
+	gtc_add_secret(creds, SHARED_PIN, "pin", "carol", NULL);
 	gt_log_start();
 }
 END_SETUP
@@ -105,20 +65,25 @@ END_SETUP
 START_TEARDOWN(teardown_password)
 {
 	gt_log_stop();
+	if (config)
+	{
+		password->destroy(password);
+		profile->destroy(profile);
+		config->destroy(config);
+		unlink(ca_path);
+		free(ca_path);
+	}
 	lib->credmgr->remove_set(lib->credmgr, &creds->set);
 	creds->destroy(creds);
 	carol->destroy(carol);
 	rejected->destroy(rejected);
-	unlink(ca_path);
-	free(ca_path);
 }
 END_TEARDOWN
 
 /**
  * Ask for a secret, return it as string (static buffer) or NULL
  */
-static char *ask(getcert_password_t *password, char *challenge,
-				 u_int attempt)
+static char *ask(char *challenge, u_int attempt)
 {
 	static char buf[64];
 	chunk_t secret = chunk_empty;
@@ -133,149 +98,112 @@ static char *ask(getcert_password_t *password, char *challenge,
 }
 
 /**
- * Collect the secrets answered to password requests until none is left,
- * sorted and comma separated
+ * Answer password requests until none is left, the secrets in the order
+ * sent as ",a,b,"; returns how many
  */
-static void drain(getcert_password_t *password, char *out, size_t len)
+static u_int drain(char *out, size_t len)
 {
-	char *names[8], *tmp, *secret;
-	int count = 0, i, j;
+	char *secret;
+	u_int count = 0;
 
-	while (count < 8 && (secret = ask(password, NULL, count + 1)))
+	snprintf(out, len, ",");
+	while (count < 8 && (secret = ask(NULL, count + 1)))
 	{
-		names[count++] = strdup(secret);
+		snprintf(out + strlen(out), len - strlen(out), "%s,", secret);
+		count++;
 	}
-	for (i = 0; i < count; i++)
-	{
-		for (j = i + 1; j < count; j++)
-		{
-			if (strcmp(names[j], names[i]) < 0)
-			{
-				tmp = names[i];
-				names[i] = names[j];
-				names[j] = tmp;
-			}
-		}
-	}
-	out[0] = '\0';
-	for (i = 0; i < count; i++)
-	{
-		snprintf(out + strlen(out), len - strlen(out), "%s%s",
-				 i ? "," : "", names[i]);
-		free(names[i]);
-	}
+	return count;
+}
+
+/**
+ * Whether a secret is in what drain() returned
+ */
+static bool sent(char *out, char *secret)
+{
+	char item[64];
+
+	snprintf(item, sizeof(item), ",%s,", secret);
+	return strstr(out, item) != NULL;
 }
 
 START_TEST(test_owned_each_once)
 {
-	getcert_profile_t *profile;
-	getcert_password_t *password;
 	char out[128];
 
-	profile = create_profile(FALSE);
-	password = getcert_password_create(profile, rejected);
+	start(FALSE);
 	/* carol's own secrets, each once; never dave's, %any's or the host's */
-	drain(password, out, sizeof(out));
-	ck_assert_str_eq(out, "both,own");
+	ck_assert_int_eq(drain(out, sizeof(out)), 2);
+	ck_assert(sent(out, "own") && sent(out, "both"));
 	ck_assert(gt_log_contains("the CA rejected the password of 'carol' and "
 							  "no other password is available"));
-	password->destroy(password);
-	profile->destroy(profile);
 }
 END_TEST
 
 START_TEST(test_none)
 {
-	getcert_profile_t *profile;
-	getcert_password_t *password;
-
 	lib->credmgr->remove_set(lib->credmgr, &creds->set);
 	creds->destroy(creds);
 	creds = mem_cred_create();
 	lib->credmgr->add_set(lib->credmgr, &creds->set);
-	add_secret(SHARED_EAP, "dave", "dave", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "dave", "dave", NULL);
 
-	profile = create_profile(FALSE);
-	password = getcert_password_create(profile, rejected);
-	ck_assert(ask(password, NULL, 1) == NULL);
+	start(FALSE);
+	ck_assert(ask(NULL, 1) == NULL);
 	ck_assert(gt_log_contains("no password for 'carol' (an EAP secret for "
 							  "it, or a prompt)"));
-	password->destroy(password);
-	profile->destroy(profile);
 }
 END_TEST
 
 START_TEST(test_ca_owner)
 {
-	getcert_profile_t *profile;
-	getcert_password_t *password;
 	char out[128];
 
-	profile = create_profile(TRUE);
-	password = getcert_password_create(profile, rejected);
+	start(TRUE);
 	/* the CA host's secret too, still never another user's or %any's */
-	drain(password, out, sizeof(out));
-	ck_assert_str_eq(out, "both,host,own");
-	password->destroy(password);
-	profile->destroy(profile);
+	ck_assert_int_eq(drain(out, sizeof(out)), 3);
+	ck_assert(sent(out, "own") && sent(out, "both") && sent(out, "host"));
 }
 END_TEST
 
 START_TEST(test_challenge_pin)
 {
-	getcert_profile_t *profile;
-	getcert_password_t *password;
 	char out[128], *secret;
 
-	profile = create_profile(FALSE);
-	password = getcert_password_create(profile, rejected);
-	drain(password, out, sizeof(out));
-	ck_assert_str_eq(out, "both,own");
+	start(FALSE);
+	ck_assert_int_eq(drain(out, sizeof(out)), 2);
 	/* the EAP secrets are sent, the challenge gets the PIN, once */
-	secret = ask(password, "Enter your token code:\x01", 1);
+	secret = ask("Enter your token code:\x01", 1);
 	ck_assert(secret);
 	ck_assert_str_eq(secret, "pin");
 	ck_assert(gt_log_contains("profile 'carol': the CA asks: Enter your "
 							  "token code:?"));
-	ck_assert(ask(password, "again", 2) == NULL);
+	ck_assert(ask("again", 2) == NULL);
 	ck_assert(gt_log_contains("no answer for 'carol' to the CA's "
 							  "challenge"));
-	password->destroy(password);
-	profile->destroy(profile);
 }
 END_TEST
 
 START_TEST(test_challenge_eap_first)
 {
-	getcert_profile_t *profile;
-	getcert_password_t *password;
 	char *secret;
 
-	profile = create_profile(FALSE);
-	password = getcert_password_create(profile, rejected);
+	start(FALSE);
 	/* an EAP secret not sent yet answers a challenge before the PIN */
-	secret = ask(password, "otp", 1);
+	secret = ask("otp", 1);
 	ck_assert(secret);
 	ck_assert(streq(secret, "own") || streq(secret, "both"));
-	password->destroy(password);
-	profile->destroy(profile);
 }
 END_TEST
 
 START_TEST(test_rejected_remember_forget)
 {
-	getcert_profile_t *profile;
-	getcert_password_t *password;
 	char out[128];
 
-	profile = create_profile(FALSE);
-	password = getcert_password_create(profile, rejected);
-	drain(password, out, sizeof(out));
-	ck_assert_str_eq(out, "both,own");
+	start(FALSE);
+	ck_assert_int_eq(drain(out, sizeof(out)), 2);
 	/* forgotten: the next enrollment may send them again */
 	password->forget(password);
-	drain(password, out, sizeof(out));
-	ck_assert_str_eq(out, "both,own");
+	ck_assert_int_eq(drain(out, sizeof(out)), 2);
 	/* remembered as rejected: never again, not even after forget() */
 	ck_assert_int_eq(password->remember_sent(password), 2);
 	ck_assert_int_eq(rejected->get_count(rejected), 2);
@@ -283,13 +211,11 @@ START_TEST(test_rejected_remember_forget)
 	ck_assert(rejected->contains(rejected, chunk_from_str("both")));
 	password->forget(password);
 	ck_assert_int_eq(password->remember_sent(password), 0);
-	ck_assert(ask(password, NULL, 1) == NULL);
+	ck_assert(ask(NULL, 1) == NULL);
 	/* a new secret of carol's is sent */
-	add_secret(SHARED_EAP, "new", "carol", NULL);
-	drain(password, out, sizeof(out));
-	ck_assert_str_eq(out, "new");
-	password->destroy(password);
-	profile->destroy(profile);
+	gtc_add_secret(creds, SHARED_EAP, "new", "carol", NULL);
+	ck_assert_int_eq(drain(out, sizeof(out)), 1);
+	ck_assert(sent(out, "new"));
 }
 END_TEST
 
