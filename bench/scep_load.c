@@ -51,7 +51,6 @@
 #include <credentials/certificates/pkcs10.h>
 
 #include "getcert_scep.h"
-#include "getcert_cms.h"
 #include "getcert_serial.h"
 #include "getcert_enroll.h"
 #include "getcert_error.h"

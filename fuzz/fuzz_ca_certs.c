@@ -22,7 +22,7 @@
 
 #include <getcert_scep.h>
 #include <getcert_x509.h>
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
 
 static char *types[] = {
 	NULL,

@@ -21,7 +21,8 @@
 #include "fuzz_common.h"
 
 #include <getcert_scep.h>
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
+#include <getcert_cms_enveloped.h>
 
 #include <asn1/asn1.h>
 #include <asn1/oid.h>

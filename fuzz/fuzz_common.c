@@ -22,7 +22,7 @@
 #include <time.h>
 #include <sys/stat.h>
 
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -278,18 +278,6 @@ void fuzz_sink(uint32_t value)
 }
 
 /**
- * IssuerAndSerialNumber of a certificate
- */
-static chunk_t issuer_serial(certificate_t *cert)
-{
-	identification_t *issuer = cert->get_issuer(cert);
-	x509_t *x509 = (x509_t*)cert;
-
-	return asn1_wrap(ASN1_SEQUENCE, "cm", issuer->get_encoding(issuer),
-					 asn1_integer("c", x509->get_serial(x509)));
-}
-
-/**
  * [0] SubjectKeyIdentifier of a certificate
  */
 static chunk_t ski_id(certificate_t *cert)
@@ -372,7 +360,7 @@ chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
 	certs = asn1_wrap(ASN1_CONTEXT_C_0, "m", cert);
 	signers = asn1_wrap(ASN1_SET, "m",
 					asn1_wrap(ASN1_SEQUENCE, "cmmmmm", version,
-						ski ? ski_id(signer) : issuer_serial(signer),
+						ski ? ski_id(signer) : getcert_cms_issuer_serial(signer),
 						asn1_algorithmIdentifier(
 							hasher_algorithm_to_oid(digest)),
 						set, sig_alg,
@@ -421,7 +409,7 @@ chunk_t fuzz_build_signed_no_attrs(chunk_t content, certificate_t *signer,
 	certs = asn1_wrap(ASN1_CONTEXT_C_0, "m", cert);
 	signers = asn1_wrap(ASN1_SET, "m",
 					asn1_wrap(ASN1_SEQUENCE, "cmmmm", version,
-						issuer_serial(signer),
+						getcert_cms_issuer_serial(signer),
 						asn1_algorithmIdentifier(
 							hasher_algorithm_to_oid(digest)),
 						sig_alg,
@@ -452,7 +440,7 @@ static chunk_t ktri(certificate_t *recipient, chunk_t cek, bool ski,
 	public->destroy(public);
 	return asn1_wrap(ASN1_SEQUENCE, "cmmm",
 				ski ? chunk_from_chars(0x02, 0x01, 0x02) : ASN1_INTEGER_0,
-				ski ? ski_id(recipient) : issuer_serial(recipient),
+				ski ? ski_id(recipient) : getcert_cms_issuer_serial(recipient),
 				oaep ? asn1_wrap(ASN1_SEQUENCE, "m",
 								 asn1_build_known_oid(OID_RSAES_OAEP))
 					 : asn1_algorithmIdentifier(OID_RSA_ENCRYPTION),

@@ -21,7 +21,6 @@
 #include "fuzz_common.h"
 
 #include <getcert_scep.h>
-#include <getcert_cms.h>
 
 #include <asn1/asn1.h>
 #include <credentials/certificates/pkcs10.h>

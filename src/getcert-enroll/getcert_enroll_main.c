@@ -33,8 +33,7 @@
 #include <library.h>
 #include <utils/debug.h>
 
-#include <getcert_enroll.h>
-#include <getcert_curl.h>
+#include <getcert_client.h>
 #include <getcert_x509.h>
 
 /**
@@ -526,31 +525,25 @@ static bool read_challenge(char **pw)
 
 static int run()
 {
-	getcert_enroll_params_t params = {
-		.poll_interval = 5,
-		.poll_max = 60,
-		.poll_timeout = opt.poll_timeout,
-		.max_skew = 300,
+	getcert_client_params_t params = {
+		.url = opt.url,
+		.allow_http = opt.plain_http,
 		.allow_des3 = opt.allow_des3,
 		.allow_sha1 = opt.allow_sha1,
 		.allow_des = opt.allow_des,
-	};
-	getcert_curl_params_t curl_params = {
-		.url = opt.url,
-		.allow_http = opt.plain_http,
 		.cb = credential_cb,
+		.max_tries = 1,
 		.connect_timeout = 10,
 		.timeout = opt.timeout,
 		.low_speed_time = 10,
-		.max_size = 64 * 1024,
-		.max_tries = 1,
-		.max_rounds = 5,
+		.poll_timeout = opt.poll_timeout,
 	};
 	private_key_t *key = NULL, *renew_key = NULL;
 	certificate_t *ca = NULL, *tls_ca = NULL, *renew = NULL, *cert = NULL;
 	identification_t *identity, *user, *subject = NULL;
-	getcert_enroll_t *engine = NULL;
-	getcert_curl_t *curl = NULL;
+	getcert_client_t *client = NULL;
+	getcert_enroll_t *engine;
+	getcert_curl_t *curl;
 	getcert_err_t err = GETCERT_ERR_INTERNAL;
 	struct timeval start, end;
 	chunk_t enc, key_enc = chunk_empty;
@@ -597,7 +590,7 @@ static int run()
 		goto out;
 	}
 	if (opt.tls_pin &&
-		!(curl_params.tls_pin = getcert_curl_parse_pin(opt.tls_pin)))
+		!(params.tls_pin = getcert_curl_parse_pin(opt.tls_pin)))
 	{
 		fprintf(stderr, "invalid --tls-pin (sha256//BASE64[;...] or the "
 				"SHA-256 in hex)\n");
@@ -618,17 +611,17 @@ static int run()
 	params.identity = identity;
 	params.subject = subject;
 	params.ca_cert = ca;
-	curl_params.user = user;
-	curl_params.tls_ca = tls_ca;
-	curl_params.ca_cert = ca;
-	curl = getcert_curl_create(&curl_params);
-	if (!curl)
+	params.user = user;
+	params.tls_ca = tls_ca;
+	params.challenge_password = challenge;
+	client = getcert_client_create(&params);
+	if (!client)
 	{
 		rc = 1;
 		goto out;
 	}
-	params.challenge_password = challenge;
-	engine = getcert_enroll_create(&curl->transport, &params);
+	engine = client->get_engine(client);
+	curl = client->get_curl(client);
 
 	if (opt.get_crl)
 	{
@@ -701,11 +694,7 @@ out:
 		memwipe(challenge, strlen(challenge));
 		free(challenge);
 	}
-	DESTROY_IF(engine);
-	if (curl)
-	{
-		curl->transport.destroy(&curl->transport);
-	}
+	DESTROY_IF(client);
 	DESTROY_IF(cert);
 	DESTROY_IF(key);
 	DESTROY_IF(renew_key);
@@ -717,7 +706,7 @@ out:
 	user->destroy(user);
 	chunk_free(&params.ca_fingerprint);
 	chunk_free(&params.ra_fingerprints);
-	free(curl_params.tls_pin);
+	free(params.tls_pin);
 	return rc;
 }
 

@@ -25,7 +25,7 @@
 #include <sys/time.h>
 
 #include <getcert_scep.h>
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
 #include <getcert_x509.h>
 #include <getcert_enroll.h>
 

@@ -14,8 +14,8 @@
 
 #include "getcert_enroll.h"
 #include "getcert_x509.h"
-#include "getcert_cms.h"
-#include "getcert_serial.h"
+#include "getcert_cms_signed.h"
+#include "getcert_cms_enveloped.h"
 
 #include <time.h>
 #include <errno.h>
@@ -108,99 +108,6 @@ struct private_getcert_enroll_t {
 	 */
 	bool cancelled;
 };
-
-/**
- * Whether the extendedKeyUsage (if any) allows IKE (RFC 4945 5.1.3.12):
- * any, serverAuth, clientAuth, ipsecIKE, iKEIntermediate
- */
-static bool eku_allows_ike(certificate_t *cert)
-{
-	chunk_t value;
-	u_int usage;
-
-	if (!getcert_x509_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
-	{
-		return TRUE;
-	}
-	chunk_free(&value);
-	return getcert_x509_eku(cert, &usage) &&
-		   (usage & (GETCERT_EKU_ANY | GETCERT_EKU_SERVER_AUTH |
-					 GETCERT_EKU_CLIENT_AUTH | GETCERT_EKU_IPSEC_IKE |
-					 GETCERT_EKU_IKE_INTERMEDIATE));
-}
-
-/*
- * Described in header
- */
-bool getcert_key_matches(certificate_t *cert, private_key_t *key)
-{
-	public_key_t *public;
-	bool match;
-
-	public = cert->get_public_key(cert);
-	match = public && key->belongs_to(key, public);
-	DESTROY_IF(public);
-	return match;
-}
-
-/*
- * Described in header
- */
-getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
-								   certificate_t *ca,
-								   identification_t *identity,
-								   u_int max_skew)
-{
-	time_t now, not_before, not_after;
-
-	if (!getcert_key_matches(cert, key))
-	{
-		DBG1(DBG_LIB, "issued certificate '%Y' is not for our key",
-			 cert->get_subject(cert));
-		return GETCERT_ERR_CERT_KEY;
-	}
-	if (!cert->issued_by(cert, ca, NULL))
-	{
-		DBG1(DBG_LIB, "issued certificate '%Y' is not signed by CA '%Y'",
-			 cert->get_subject(cert), ca->get_subject(ca));
-		return GETCERT_ERR_CERT_CHAIN;
-	}
-	if (cert->has_subject(cert, identity) != ID_MATCH_PERFECT)
-	{
-		DBG1(DBG_LIB, "issued certificate '%Y' does not carry identity '%Y'",
-			 cert->get_subject(cert), identity);
-		return GETCERT_ERR_CERT_IDENTITY;
-	}
-	if (!eku_allows_ike(cert))
-	{
-		DBG1(DBG_LIB, "issued certificate '%Y' has an extended key usage "
-			 "that excludes IKE", cert->get_subject(cert));
-		return GETCERT_ERR_CERT_IDENTITY;
-	}
-	now = time(NULL);
-	cert->get_validity(cert, &now, &not_before, &not_after);
-	if (not_after <= not_before || not_after <= now)
-	{
-		DBG1(DBG_LIB, "issued certificate '%Y' is not valid: %T to %T",
-			 cert->get_subject(cert), &not_before, FALSE, &not_after, FALSE);
-		return GETCERT_ERR_CERT_VALIDITY;
-	}
-	if (not_before > now)
-	{
-		if (not_before - now > max_skew)
-		{
-			DBG1(DBG_LIB, "issued certificate '%Y' is valid only from %T, "
-				 "our clock is %ds behind the CA's", cert->get_subject(cert),
-				 &not_before, FALSE, (int)(not_before - now));
-			return GETCERT_ERR_CERT_VALIDITY;
-		}
-		DBG1(DBG_LIB, "warning: issued certificate '%Y' is valid from %T, "
-			 "our clock is about %ds behind the CA's",
-			 cert->get_subject(cert), &not_before, FALSE,
-			 (int)(not_before - now));
-	}
-	return GETCERT_OK;
-}
 
 /**
  * Whether a certificate is the pinned CA
@@ -679,37 +586,6 @@ static getcert_err_t request_polling(private_getcert_enroll_t *this,
 		req->data = data;
 	}
 	return err;
-}
-
-/*
- * Described in header
- */
-certificate_t *getcert_self_signed(identification_t *subject,
-								   private_key_t *key)
-{
-	certificate_t *cert;
-	public_key_t *public;
-	time_t now = time(NULL);
-	chunk_t serial;
-
-	serial = getcert_serial_create();
-	public = key->get_public_key(key);
-	if (!public || !serial.len)
-	{
-		DESTROY_IF(public);
-		chunk_free(&serial);
-		return NULL;
-	}
-	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-							  BUILD_SIGNING_KEY, key, BUILD_PUBLIC_KEY, public,
-							  BUILD_SUBJECT, subject,
-							  BUILD_SERIAL, serial,
-							  BUILD_NOT_BEFORE_TIME, now - 300,
-							  BUILD_NOT_AFTER_TIME, now + 7 * 24 * 3600,
-							  BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
-	public->destroy(public);
-	chunk_free(&serial);
-	return cert;
 }
 
 /**

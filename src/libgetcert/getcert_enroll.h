@@ -23,6 +23,7 @@
 #include "getcert_error.h"
 #include "getcert_scep.h"
 #include "getcert_transport.h"
+#include "getcert_x509.h"
 
 #include <library.h>
 #include <utils/identification.h>
@@ -189,40 +190,5 @@ struct getcert_enroll_t {
  */
 getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
 										getcert_enroll_params_t *params);
-
-/**
- * Check whether a private key belongs to a certificate's public key.
- *
- * @param cert			certificate
- * @param key			private key
- * @return				TRUE if the certificate certifies the key
- */
-bool getcert_key_matches(certificate_t *cert, private_key_t *key);
-
-/**
- * Check a certificate issued to us before installing it.
- *
- * @param cert			issued certificate
- * @param key			our private key
- * @param ca			pinned CA certificate
- * @param identity		identity it must carry
- * @param max_skew		tolerated clock skew for notBefore, seconds
- * @return				GETCERT_OK, GETCERT_ERR_CERT_KEY, _CHAIN, _IDENTITY
- *						or _VALIDITY
- */
-getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
-								   certificate_t *ca, identification_t *identity,
-								   u_int max_skew);
-
-/**
- * Create the self-signed certificate a PKCSReq without a current
- * certificate is signed with (random serial, valid for a week).
- *
- * @param subject		subject DN of the request
- * @param key			the key to certify
- * @return				certificate, NULL on failure
- */
-certificate_t *getcert_self_signed(identification_t *subject,
-								   private_key_t *key);
 
 #endif /** GETCERT_ENROLL_H_ @}*/

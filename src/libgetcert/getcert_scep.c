@@ -13,7 +13,8 @@
  */
 
 #include "getcert_scep.h"
-#include "getcert_cms.h"
+#include "getcert_cms_signed.h"
+#include "getcert_cms_enveloped.h"
 
 #include <ctype.h>
 

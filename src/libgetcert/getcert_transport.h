@@ -30,7 +30,7 @@ typedef struct getcert_transport_t getcert_transport_t;
 /**
  * Carries SCEP operations to the server (HTTP GET/POST on one URL).
  *
- * The libcurl implementation lives with the plugin; HTTP authentication
+ * The libcurl implementation is getcert_curl_t; HTTP authentication
  * is handled inside the transport, only towards an authenticated server.
  */
 struct getcert_transport_t {

@@ -14,23 +14,14 @@
 
 #include "getcert_x509.h"
 #include "getcert_cms.h"
+#include "getcert_serial.h"
 
 #include <ctype.h>
+#include <time.h>
 
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
-
-/**
- * Take the next element of a blob if it has the expected tag
- */
-static bool take(chunk_t *blob, asn1_t tag, chunk_t *inner)
-{
-	if (!blob->len || blob->ptr[0] != tag)
-	{
-		return FALSE;
-	}
-	return asn1_unwrap(blob, inner) == tag;
-}
+#include <utils/debug.h>
 
 /*
  * Described in header
@@ -47,8 +38,8 @@ bool getcert_x509_extension(certificate_t *cert, int wanted, chunk_t *value)
 		return FALSE;
 	}
 	blob = der;
-	if (!take(&blob, ASN1_SEQUENCE, &blob) ||
-		!take(&blob, ASN1_SEQUENCE, &tbs))
+	if (!getcert_cms_take(&blob, ASN1_SEQUENCE, &blob, NULL) ||
+		!getcert_cms_take(&blob, ASN1_SEQUENCE, &tbs, NULL))
 	{
 		chunk_free(&der);
 		return FALSE;
@@ -62,11 +53,11 @@ bool getcert_x509_extension(certificate_t *cert, int wanted, chunk_t *value)
 			tbs = chunk_empty;
 		}
 	}
-	if (take(&tbs, ASN1_CONTEXT_C_3, &exts) &&
-		take(&exts, ASN1_SEQUENCE, &exts))
+	if (getcert_cms_take(&tbs, ASN1_CONTEXT_C_3, &exts, NULL) &&
+		getcert_cms_take(&exts, ASN1_SEQUENCE, &exts, NULL))
 	{
-		while (!found && take(&exts, ASN1_SEQUENCE, &ext) &&
-			   take(&ext, ASN1_OID, &oid))
+		while (!found && getcert_cms_take(&exts, ASN1_SEQUENCE, &ext, NULL) &&
+			   getcert_cms_take(&ext, ASN1_OID, &oid, NULL))
 		{
 			if (asn1_known_oid(oid) != wanted)
 			{
@@ -78,7 +69,8 @@ bool getcert_x509_extension(certificate_t *cert, int wanted, chunk_t *value)
 			{
 				break;
 			}
-			if (take(&ext, ASN1_OCTET_STRING, &elem) && !ext.len)
+			if (getcert_cms_take(&ext, ASN1_OCTET_STRING, &elem, NULL) &&
+				!ext.len)
 			{
 				*value = chunk_clone(elem);
 			}
@@ -97,7 +89,7 @@ static bool parse_key_usage(chunk_t value, u_int *usage)
 	int i;
 
 	*usage = 0;
-	if (!take(&value, ASN1_BIT_STRING, &bits) || value.len ||
+	if (!getcert_cms_take(&value, ASN1_BIT_STRING, &bits, NULL) || value.len ||
 		bits.len < 1 || bits.len > 3 || bits.ptr[0] > 7)
 	{
 		return FALSE;
@@ -308,10 +300,11 @@ bool getcert_x509_eku(certificate_t *cert, u_int *usage)
 		return FALSE;
 	}
 	blob = value;
-	ok = take(&blob, ASN1_SEQUENCE, &seq) && !blob.len && seq.len;
+	ok = getcert_cms_take(&blob, ASN1_SEQUENCE, &seq, NULL) && !blob.len &&
+		 seq.len;
 	while (ok && seq.len)
 	{
-		ok = take(&seq, ASN1_OID, &oid) && oid.len;
+		ok = getcert_cms_take(&seq, ASN1_OID, &oid, NULL) && oid.len;
 		for (i = 0; ok && i < countof(ekus); i++)
 		{
 			if (chunk_equals(oid, ekus[i].oid))
@@ -422,4 +415,140 @@ bool getcert_x509_fingerprint_listed(certificate_t *cert, chunk_t fps)
 	}
 	chunk_free(&fp);
 	return listed;
+}
+
+/**
+ * Whether the extendedKeyUsage (if any) allows IKE (RFC 4945 5.1.3.12):
+ * any, serverAuth, clientAuth, ipsecIKE, iKEIntermediate
+ */
+static bool eku_allows_ike(certificate_t *cert)
+{
+	chunk_t value;
+	u_int usage;
+
+	if (!getcert_x509_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
+	{
+		return TRUE;
+	}
+	chunk_free(&value);
+	return getcert_x509_eku(cert, &usage) &&
+		   (usage & (GETCERT_EKU_ANY | GETCERT_EKU_SERVER_AUTH |
+					 GETCERT_EKU_CLIENT_AUTH | GETCERT_EKU_IPSEC_IKE |
+					 GETCERT_EKU_IKE_INTERMEDIATE));
+}
+
+/*
+ * Described in header
+ */
+bool getcert_key_matches(certificate_t *cert, private_key_t *key)
+{
+	public_key_t *public;
+	bool match;
+
+	public = cert->get_public_key(cert);
+	match = public && key->belongs_to(key, public);
+	DESTROY_IF(public);
+	return match;
+}
+
+/*
+ * Described in header
+ */
+getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
+								   certificate_t *ca,
+								   identification_t *identity,
+								   u_int max_skew)
+{
+	time_t now, not_before, not_after;
+
+	if (!getcert_key_matches(cert, key))
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' is not for our key",
+			 cert->get_subject(cert));
+		return GETCERT_ERR_CERT_KEY;
+	}
+	if (!cert->issued_by(cert, ca, NULL))
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' is not signed by CA '%Y'",
+			 cert->get_subject(cert), ca->get_subject(ca));
+		return GETCERT_ERR_CERT_CHAIN;
+	}
+	if (cert->has_subject(cert, identity) != ID_MATCH_PERFECT)
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' does not carry identity '%Y'",
+			 cert->get_subject(cert), identity);
+		return GETCERT_ERR_CERT_IDENTITY;
+	}
+	if (!eku_allows_ike(cert))
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' has an extended key usage "
+			 "that excludes IKE", cert->get_subject(cert));
+		return GETCERT_ERR_CERT_IDENTITY;
+	}
+	now = time(NULL);
+	cert->get_validity(cert, &now, &not_before, &not_after);
+	if (not_after <= not_before || not_after <= now)
+	{
+		DBG1(DBG_LIB, "issued certificate '%Y' is not valid: %T to %T",
+			 cert->get_subject(cert), &not_before, FALSE, &not_after, FALSE);
+		return GETCERT_ERR_CERT_VALIDITY;
+	}
+	if (not_before > now)
+	{
+		if (not_before - now > max_skew)
+		{
+			DBG1(DBG_LIB, "issued certificate '%Y' is valid only from %T, "
+				 "our clock is %ds behind the CA's", cert->get_subject(cert),
+				 &not_before, FALSE, (int)(not_before - now));
+			return GETCERT_ERR_CERT_VALIDITY;
+		}
+		DBG1(DBG_LIB, "warning: issued certificate '%Y' is valid from %T, "
+			 "our clock is about %ds behind the CA's",
+			 cert->get_subject(cert), &not_before, FALSE,
+			 (int)(not_before - now));
+	}
+	return GETCERT_OK;
+}
+
+/*
+ * Described in header
+ */
+certificate_t *getcert_x509_self_signed(identification_t *subject,
+										private_key_t *key, time_t not_before,
+										time_t not_after)
+{
+	certificate_t *cert;
+	public_key_t *public;
+	chunk_t serial;
+
+	serial = getcert_serial_create();
+	public = key->get_public_key(key);
+	if (!public || !serial.len)
+	{
+		DESTROY_IF(public);
+		chunk_free(&serial);
+		return NULL;
+	}
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+							  BUILD_SIGNING_KEY, key, BUILD_PUBLIC_KEY, public,
+							  BUILD_SUBJECT, subject,
+							  BUILD_SERIAL, serial,
+							  BUILD_NOT_BEFORE_TIME, not_before,
+							  BUILD_NOT_AFTER_TIME, not_after,
+							  BUILD_DIGEST_ALG, HASH_SHA256, BUILD_END);
+	public->destroy(public);
+	chunk_free(&serial);
+	return cert;
+}
+
+/*
+ * Described in header
+ */
+certificate_t *getcert_self_signed(identification_t *subject,
+								   private_key_t *key)
+{
+	time_t now = time(NULL);
+
+	return getcert_x509_self_signed(subject, key, now - 300,
+									now + 7 * 24 * 3600);
 }

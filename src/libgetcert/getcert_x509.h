@@ -20,7 +20,10 @@
 #ifndef GETCERT_X509_H_
 #define GETCERT_X509_H_
 
+#include "getcert_error.h"
+
 #include <library.h>
+#include <utils/identification.h>
 #include <credentials/certificates/certificate.h>
 #include <credentials/keys/private_key.h>
 #include <collections/linked_list.h>
@@ -156,5 +159,53 @@ bool getcert_x509_parse_fingerprints(char *str, chunk_t *fps);
  * @return				TRUE if listed
  */
 bool getcert_x509_fingerprint_listed(certificate_t *cert, chunk_t fps);
+
+/**
+ * Check whether a private key belongs to a certificate's public key.
+ *
+ * @param cert			certificate
+ * @param key			private key
+ * @return				TRUE if the certificate certifies the key
+ */
+bool getcert_key_matches(certificate_t *cert, private_key_t *key);
+
+/**
+ * Check a certificate issued to us before installing it.
+ *
+ * @param cert			issued certificate
+ * @param key			our private key
+ * @param ca			pinned CA certificate
+ * @param identity		identity it must carry
+ * @param max_skew		tolerated clock skew for notBefore, seconds
+ * @return				GETCERT_OK, GETCERT_ERR_CERT_KEY, _CHAIN, _IDENTITY
+ *						or _VALIDITY
+ */
+getcert_err_t getcert_check_issued(certificate_t *cert, private_key_t *key,
+								   certificate_t *ca, identification_t *identity,
+								   u_int max_skew);
+
+/**
+ * Create a self-signed X.509 certificate (random serial, SHA-256).
+ *
+ * @param subject		subject and issuer DN
+ * @param key			the key to certify and sign with
+ * @param not_before	start of the validity
+ * @param not_after		end of the validity
+ * @return				certificate, NULL on failure
+ */
+certificate_t *getcert_x509_self_signed(identification_t *subject,
+										private_key_t *key, time_t not_before,
+										time_t not_after);
+
+/**
+ * Create the self-signed certificate a PKCSReq without a current
+ * certificate is signed with (random serial, valid for a week).
+ *
+ * @param subject		subject DN of the request
+ * @param key			the key to certify
+ * @return				certificate, NULL on failure
+ */
+certificate_t *getcert_self_signed(identification_t *subject,
+								   private_key_t *key);
 
 #endif /** GETCERT_X509_H_ @}*/

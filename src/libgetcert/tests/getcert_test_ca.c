@@ -18,7 +18,8 @@
 #include <time.h>
 #include <limits.h>
 
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
+#include <getcert_cms_enveloped.h>
 #include <getcert_x509.h>
 
 #include <asn1/asn1.h>

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <stdarg.h>
 #include <unistd.h>
+#include <pthread.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -259,9 +260,11 @@ char *gt_write_cert(certificate_t *cert)
 }
 
 /**
- * Captured log and the hook it replaced
+ * Captured log and the hook it replaced; the lock serializes threads that
+ * log at the same time (a test's thread and the engine's)
  */
 static chunk_t captured;
+static pthread_mutex_t captured_lock = PTHREAD_MUTEX_INITIALIZER;
 static void (*saved_dbg)(debug_t group, level_t level, char *fmt, ...);
 
 /**
@@ -281,8 +284,10 @@ static void capture_dbg(debug_t group, level_t level, char *fmt, ...)
 		return;
 	}
 	len = min(len, (int)sizeof(line) - 1);
+	pthread_mutex_lock(&captured_lock);
 	captured = chunk_cat("mcc", captured, chunk_create(line, len),
 						 chunk_from_chars('\n'));
+	pthread_mutex_unlock(&captured_lock);
 }
 
 /*
@@ -290,7 +295,9 @@ static void capture_dbg(debug_t group, level_t level, char *fmt, ...)
  */
 void gt_log_start()
 {
+	pthread_mutex_lock(&captured_lock);
 	chunk_free(&captured);
+	pthread_mutex_unlock(&captured_lock);
 	saved_dbg = dbg;
 	dbg = capture_dbg;
 }
@@ -303,7 +310,9 @@ bool gt_log_contains(char *str)
 	char *text;
 	bool found;
 
+	pthread_mutex_lock(&captured_lock);
 	text = strndup(captured.ptr, captured.len);
+	pthread_mutex_unlock(&captured_lock);
 	found = text && strstr(text, str) != NULL;
 	free(text);
 	return found;
@@ -319,5 +328,7 @@ void gt_log_stop()
 		dbg = saved_dbg;
 		saved_dbg = NULL;
 	}
+	pthread_mutex_lock(&captured_lock);
 	chunk_free(&captured);
+	pthread_mutex_unlock(&captured_lock);
 }

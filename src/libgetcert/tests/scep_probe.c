@@ -65,7 +65,8 @@
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
 
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
+#include <getcert_cms_enveloped.h>
 #include <getcert_scep.h>
 #include <getcert_enroll.h>
 #include <getcert_x509.h>

@@ -14,7 +14,7 @@
 
 #include "getcert_binding.h"
 
-#include <getcert_serial.h>
+#include <getcert_x509.h>
 
 #include <ctype.h>
 #include <time.h>
@@ -69,11 +69,9 @@ static private_getcert_binding_t *instance;
 static certificate_t *create_placeholder(char *name)
 {
 	private_key_t *key;
-	public_key_t *public;
-	certificate_t *cert = NULL;
+	certificate_t *cert;
 	identification_t *subject;
 	time_t now = time(NULL);
-	chunk_t serial;
 	char dn[128];
 
 	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_ECDSA,
@@ -87,22 +85,11 @@ static certificate_t *create_placeholder(char *name)
 	{
 		return NULL;
 	}
-	public = key->get_public_key(key);
 	snprintf(dn, sizeof(dn), "O=getcert, OU=placeholder, CN=profile %s", name);
 	subject = identification_create_from_string(dn);
-	serial = getcert_serial_create();
-	if (public && serial.len)
-	{
-		cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-							BUILD_SIGNING_KEY, key, BUILD_PUBLIC_KEY, public,
-							BUILD_SUBJECT, subject, BUILD_SERIAL, serial,
-							BUILD_NOT_BEFORE_TIME, now - 2 * 86400,
-							BUILD_NOT_AFTER_TIME, now - 86400,
-							BUILD_END);
-	}
-	chunk_free(&serial);
+	cert = getcert_x509_self_signed(subject, key, now - 2 * 86400,
+									now - 86400);
 	subject->destroy(subject);
-	DESTROY_IF(public);
 	key->destroy(key);
 	return cert;
 }

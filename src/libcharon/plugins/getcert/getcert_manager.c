@@ -13,13 +13,12 @@
  */
 
 #include "getcert_manager.h"
-#include "getcert_curl.h"
 #include "getcert_password.h"
 #include "getcert_renewal.h"
 #include "getcert_secrets.h"
 #include "getcert_store.h"
 
-#include <getcert_enroll.h>
+#include <getcert_client.h>
 
 #include <time.h>
 
@@ -160,10 +159,9 @@ typedef struct {
 	getcert_err_t result;
 	/** profile the session was created for, or NULL if there is none */
 	getcert_profile_t *session;
-	/** session transport, kept between enrollments (its connection) */
-	getcert_curl_t *curl;
-	/** session engine, kept between enrollments (CA, RAs, caps) */
-	getcert_enroll_t *engine;
+	/** session client, kept between enrollments: its transport keeps the
+	 *  connection, its engine the CA, RAs and caps */
+	getcert_client_t *client;
 	/** password source of the session */
 	getcert_password_t *password;
 	/** the profile changed during an enrollment, end the session after */
@@ -292,15 +290,10 @@ static entry_t *get_entry(private_getcert_manager_t *this, char *name)
  */
 static void session_end(entry_t *entry)
 {
-	DESTROY_IF(entry->engine);
-	if (entry->curl)
-	{
-		entry->curl->transport.destroy(&entry->curl->transport);
-	}
+	DESTROY_IF(entry->client);
 	DESTROY_IF(entry->password);
 	DESTROY_IF(entry->session);
-	entry->engine = NULL;
-	entry->curl = NULL;
+	entry->client = NULL;
 	entry->password = NULL;
 	entry->session = NULL;
 	entry->stale = FALSE;
@@ -444,52 +437,43 @@ static bool credential_cb(entry_t *entry, identification_t *user,
 
 /**
  * Start the session of an entry for a profile, with the mutex held: one
- * transport and engine serve all enrollments of the profile, so a renewal
- * reuses the known CA and capabilities (one request) and, if the server
- * kept it open, the TLS connection
+ * client (transport and engine) serves all enrollments of the profile, so a
+ * renewal reuses the known CA and capabilities (one request) and, if the
+ * server kept it open, the TLS connection
  */
 static bool session_start(entry_t *entry, getcert_profile_t *profile)
 {
 	getcert_profile_opts_t *opts = profile->get_opts(profile);
-	getcert_enroll_params_t params = {
+	getcert_client_params_t params = {
+		.url = profile->get_url(profile),
+		.allow_http = profile->allows_plain_http(profile),
 		.identity = profile->get_identity(profile),
 		.ca_cert = profile->get_ca_cert(profile),
 		.ca_fingerprint = profile->get_ca_fingerprint(profile),
 		.ra_fingerprints = profile->get_ra_fingerprints(profile),
+		.tls_ca = profile->get_tls_ca(profile),
+		.tls_pin = profile->get_tls_pin(profile),
 		.allow_sha1 = opts->allow_sha1,
 		.allow_des3 = opts->allow_des3,
 		.allow_des = opts->allow_des,
-		.poll_interval = 5,
-		.poll_max = 60,
-		.poll_timeout = opts->timeout,
-		.max_skew = 300,
-	};
-	getcert_curl_params_t curl_params = {
-		.url = profile->get_url(profile),
-		.tls_ca = profile->get_tls_ca(profile),
-		.ca_cert = profile->get_ca_cert(profile),
-		.tls_pin = profile->get_tls_pin(profile),
-		.allow_http = profile->allows_plain_http(profile),
 		.user = profile->get_user(profile),
 		.cb = (getcert_credential_cb_t)credential_cb,
 		.data = entry,
+		.max_tries = opts->max_tries,
 		.connect_timeout = opts->timeout,
 		.timeout = opts->timeout,
 		.low_speed_time = opts->timeout,
-		.max_size = 64 * 1024,
-		.max_tries = opts->max_tries,
-		.max_rounds = 5,
+		.poll_timeout = opts->timeout,
 	};
 
 	entry->password = getcert_password_create(profile, entry->rejected);
 	entry->session = profile->get_ref(profile);
-	entry->curl = getcert_curl_create(&curl_params);
-	if (!entry->curl)
+	entry->client = getcert_client_create(&params);
+	if (!entry->client)
 	{
 		session_end(entry);
 		return FALSE;
 	}
-	entry->engine = getcert_enroll_create(&entry->curl->transport, &params);
 	return TRUE;
 }
 
@@ -498,9 +482,12 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
  */
 static void session_forget(entry_t *entry)
 {
-	if (entry->curl)
+	getcert_curl_t *curl;
+
+	if (entry->client)
 	{
-		entry->curl->forget(entry->curl);
+		curl = entry->client->get_curl(entry->client);
+		curl->forget(curl);
 	}
 	if (entry->password)
 	{
@@ -576,6 +563,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	certificate_t *current = NULL, *cert = NULL, *old = NULL;
 	private_key_t *current_key = NULL, *key;
 	getcert_enroll_t *engine = NULL;
+	getcert_curl_t *curl = NULL;
 	getcert_err_t err = GETCERT_ERR_INTERNAL;
 	timeval_t start, end;
 	entry_t *entry;
@@ -601,11 +589,12 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	{	/* first enrollment, or the profile changed */
 		session_end(entry);
 	}
-	if (entry->engine || session_start(entry, profile))
+	if (entry->client || session_start(entry, profile))
 	{
-		engine = entry->engine;
-		requests = entry->curl->get_requests(entry->curl);
-		connects = entry->curl->get_connects(entry->curl);
+		engine = entry->client->get_engine(entry->client);
+		curl = entry->client->get_curl(entry->client);
+		requests = curl->get_requests(curl);
+		connects = curl->get_connects(curl);
 	}
 	this->mutex->unlock(this->mutex);
 	renewal = current != NULL;
@@ -638,8 +627,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	if (key && engine)
 	{
 		session_forget(entry);
-		requests = entry->curl->get_requests(entry->curl) - requests;
-		connects = entry->curl->get_connects(entry->curl) - connects;
+		requests = curl->get_requests(curl) - requests;
+		connects = curl->get_connects(curl) - connects;
 	}
 	time_monotonic(&end);
 	ms = (end.tv_sec - start.tv_sec) * 1000 +

@@ -17,8 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 
-#include "getcert_curl.h"
-
+#include <getcert_curl.h>
 #include <getcert_x509.h>
 
 #include <utils/debug.h>

@@ -14,7 +14,8 @@
 
 #include <test_suite.h>
 
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
+#include <getcert_cms_enveloped.h>
 #include <getcert_x509.h>
 #include <getcert_test_certs.h>
 
@@ -201,7 +202,6 @@ START_TEST(test_no_signed_attrs)
 {
 	getcert_cms_t *cms;
 	chunk_t msg, sig, cert_der;
-	x509_t *x509 = (x509_t*)cert;
 
 	/* a signature directly over the content, without signed attributes */
 	ck_assert(key->sign(key, SIGN_RSA_EMSA_PKCS1_SHA2_256, NULL, content,
@@ -222,10 +222,7 @@ START_TEST(test_no_signed_attrs)
 					asn1_wrap(ASN1_SET, "m",
 						asn1_wrap(ASN1_SEQUENCE, "cmmmm",
 							ASN1_INTEGER_1,
-							asn1_wrap(ASN1_SEQUENCE, "cm",
-								cert->get_issuer(cert)->get_encoding(
-												cert->get_issuer(cert)),
-								asn1_integer("c", x509->get_serial(x509))),
+							getcert_cms_issuer_serial(cert),
 							asn1_algorithmIdentifier(OID_SHA256),
 							asn1_algorithmIdentifier(OID_SHA256_WITH_RSA),
 							asn1_wrap(ASN1_OCTET_STRING, "m", sig))))));
@@ -456,14 +453,21 @@ START_TEST(test_implicit_rejection)
 {
 	chunk_t cek = chunk_from_chars(0xc0,0xc1,0xc2,0xc3,0xc4,0xc5,0xc6,0xc7,
 								   0xc8,0xc9,0xca,0xcb,0xcc,0xcd,0xce,0xcf);
-	chunk_t ekey, env, plain, subst;
+	chunk_t ekey, env, plain = chunk_empty, subst;
+	getcert_err_t err;
 
-	/* an invalid encrypted key fails alike: as content decryption */
+	/* an invalid encrypted key fails alike: as content decryption, which
+	 * with the substitute key, like any wrong key, ends in bad padding, or
+	 * (about once in 256 encrypted keys: PKCS#1 padding is random) in
+	 * valid padding around garbage; never in the content */
 	ekey = bad_ekey(_i);
 	env = envelope_with(ekey, cek, TRUE);
-	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
-								  &plain) == GETCERT_ERR_DECRYPT);
-	ck_assert(!plain.len);
+	err = getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY,
+							  reject_secret, &plain);
+	ck_assert(err == GETCERT_ERR_DECRYPT || err == GETCERT_OK);
+	ck_assert(err == GETCERT_OK || !plain.len);
+	ck_assert(!chunk_equals(plain, content));
+	chunk_free(&plain);
 	chunk_free(&env);
 
 	/* because the content is decrypted with the substitute key, which is
@@ -513,9 +517,10 @@ START_TEST(test_first_recipient)
 {
 	chunk_t cek = chunk_from_chars(0xc0,0xc1,0xc2,0xc3,0xc4,0xc5,0xc6,0xc7,
 								   0xc8,0xc9,0xca,0xcb,0xcc,0xcd,0xce,0xcf);
-	chunk_t good, bad, ktris, other, env, plain, ekey;
+	chunk_t good, bad, ktris, other, env, plain = chunk_empty, ekey;
 	private_key_t *other_key;
 	certificate_t *other_cert;
+	getcert_err_t err;
 	getcert_err_t expected[] = {
 		GETCERT_ERR_DECRYPT, GETCERT_OK, GETCERT_OK,
 	};
@@ -547,13 +552,20 @@ START_TEST(test_first_recipient)
 	}
 	env = getcert_cms_build_enveloped_with(content, ENCR_AES_CBC, 128, cek,
 										   ktris, TRUE);
-	ck_assert(getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY, reject_secret,
-								  &plain) == expected[_i]);
+	err = getcert_cms_decrypt(env, cert, key, GETCERT_CMS_AES_ONLY,
+							  reject_secret, &plain);
 	if (expected[_i] == GETCERT_OK)
 	{
+		ck_assert(err == GETCERT_OK);
 		ck_assert_chunk_eq(plain, content);
-		chunk_free(&plain);
 	}
+	else
+	{	/* the substitute key ends in bad padding, or (once in about 256
+		 * random IVs) in valid padding around garbage: never the content */
+		ck_assert(err == expected[_i] || err == GETCERT_OK);
+		ck_assert(!chunk_equals(plain, content));
+	}
+	chunk_free(&plain);
 	chunk_free(&env);
 	chunk_free(&ktris);
 	chunk_free(&good);

@@ -14,7 +14,7 @@
 
 #include <test_suite.h>
 
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
 #include <getcert_x509.h>
 #include <getcert_test_certs.h>
 

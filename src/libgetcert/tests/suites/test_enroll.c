@@ -114,14 +114,9 @@ END_TEST
 START_TEST(test_fingerprint_pin)
 {
 	certificate_t *cert;
-	hasher_t *hasher;
-	chunk_t der, fp;
+	chunk_t fp;
 
-	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
-	ck_assert(ca->ca->get_encoding(ca->ca, CERT_ASN1_DER, &der));
-	ck_assert(hasher->allocate_hash(hasher, der, &fp));
-	hasher->destroy(hasher);
-	chunk_free(&der);
+	ck_assert(getcert_x509_fingerprint(ca->ca, &fp));
 	params.ca_cert = NULL;
 	params.ca_fingerprint = fp;
 	ck_assert_int_eq(enroll(key, NULL, NULL, &cert, NULL), GETCERT_OK);

@@ -15,7 +15,8 @@
 #include <test_suite.h>
 
 #include <getcert_scep.h>
-#include <getcert_cms.h>
+#include <getcert_cms_signed.h>
+#include <getcert_cms_enveloped.h>
 #include <getcert_test_certs.h>
 
 #include <asn1/oid.h>

@@ -18,6 +18,7 @@
 
 #include "../../getcert_profile.h"
 #include <getcert_test_certs.h>
+#include <getcert_x509.h>
 
 /**
  * Files with a CA certificate (1$), an end entity certificate (2$) and an
@@ -30,8 +31,6 @@ START_SETUP(setup_certs)
 {
 	private_key_t *ca_key, *ee_key;
 	certificate_t *ca, *ee, *old;
-	hasher_t *hasher;
-	chunk_t der;
 
 	ca_key = gt_key();
 	ee_key = gt_key();
@@ -48,11 +47,7 @@ START_SETUP(setup_certs)
 	old_path = gt_write_cert(old);
 	ck_assert(ca_path && ee_path && old_path);
 
-	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
-	ck_assert(ca->get_encoding(ca, CERT_ASN1_DER, &der));
-	ck_assert(hasher->allocate_hash(hasher, der, &ca_fp));
-	hasher->destroy(hasher);
-	chunk_free(&der);
+	ck_assert(getcert_x509_fingerprint(ca, &ca_fp));
 
 	ca->destroy(ca);
 	ee->destroy(ee);

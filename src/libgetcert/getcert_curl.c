@@ -14,7 +14,7 @@
 
 #include "getcert_curl.h"
 
-#include <getcert_x509.h>
+#include "getcert_x509.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -319,7 +319,7 @@ static getcert_err_t map_error(private_getcert_curl_t *this, CURLcode res)
 {
 	if (is_cancelled(this))
 	{	/* the caller logs the cancellation */
-		DBG2(DBG_CFG, "getcert: request to %s cancelled", this->url);
+		DBG2(DBG_LIB, "getcert: request to %s cancelled", this->url);
 		return GETCERT_ERR_CANCELLED;
 	}
 	switch (res)
@@ -330,7 +330,7 @@ static getcert_err_t map_error(private_getcert_curl_t *this, CURLcode res)
 		case CURLE_SSL_CERTPROBLEM:
 		case CURLE_SSL_ISSUER_ERROR:
 		case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-			DBG1(DBG_CFG, "getcert: TLS with %s failed: %s", this->url,
+			DBG1(DBG_LIB, "getcert: TLS with %s failed: %s", this->url,
 				 this->error[0] ? this->error : curl_easy_strerror(res));
 			return GETCERT_ERR_TLS;
 		case CURLE_FILESIZE_EXCEEDED:
@@ -339,13 +339,13 @@ static getcert_err_t map_error(private_getcert_curl_t *this, CURLcode res)
 		case CURLE_WRITE_ERROR:
 			if (this->too_large)
 			{
-				DBG1(DBG_CFG, "getcert: response from %s larger than %zu "
+				DBG1(DBG_LIB, "getcert: response from %s larger than %zu "
 					 "bytes, aborted", this->url, this->max_size);
 				return GETCERT_ERR_TOO_LARGE;
 			}
 			/* fall through */
 		default:
-			DBG1(DBG_CFG, "getcert: request to %s failed: %s", this->url,
+			DBG1(DBG_LIB, "getcert: request to %s failed: %s", this->url,
 				 this->error[0] ? this->error : curl_easy_strerror(res));
 			return GETCERT_ERR_TRANSPORT;
 	}
@@ -423,21 +423,21 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 		}
 		if (!this->auth)
 		{
-			DBG1(DBG_CFG, "getcert: %s asks for authentication, but no "
+			DBG1(DBG_LIB, "getcert: %s asks for authentication, but no "
 				 "credentials are configured", this->url);
 			err = GETCERT_ERR_AUTH;
 			break;
 		}
 		if (this->plain)
 		{
-			DBG1(DBG_CFG, "getcert: %s asks for credentials over plain HTTP, "
+			DBG1(DBG_LIB, "getcert: %s asks for credentials over plain HTTP, "
 				 "refused", this->url);
 			err = GETCERT_ERR_AUTH;
 			break;
 		}
 		if (!this->anchor && !this->pin)
 		{	/* the CA is pinned by fingerprint only and did not match yet */
-			DBG1(DBG_CFG, "getcert: %s asks for credentials before its CA "
+			DBG1(DBG_LIB, "getcert: %s asks for credentials before its CA "
 				 "certificate matched the pin, refused", this->url);
 			err = GETCERT_ERR_AUTH;
 			break;
@@ -459,12 +459,12 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 	{
 		if (code >= 300 && code < 400)
 		{
-			DBG1(DBG_CFG, "getcert: %s %s redirects to '%s', not followed",
+			DBG1(DBG_LIB, "getcert: %s %s redirects to '%s', not followed",
 				 this->url, operation, this->location ?: "");
 		}
 		else
 		{
-			DBG1(DBG_CFG, "getcert: %s %s answered HTTP %ld", this->url,
+			DBG1(DBG_LIB, "getcert: %s %s answered HTTP %ld", this->url,
 				 operation, code);
 		}
 		chunk_free(&this->body);
@@ -610,7 +610,7 @@ METHOD(getcert_transport_t, trust_ca, bool,
 			return FALSE;
 		}
 		/* tls_ca is the enrollment CA pinned by fingerprint */
-		DBG1(DBG_CFG, "getcert: %s: the TLS anchor is the enrollment CA, "
+		DBG1(DBG_LIB, "getcert: %s: the TLS anchor is the enrollment CA, "
 			 "its server certificate must have the serverAuth usage",
 			 this->url);
 	}
@@ -620,7 +620,7 @@ METHOD(getcert_transport_t, trust_ca, bool,
 	}
 	else
 	{
-		DBG1(DBG_CFG, "getcert: %s: TLS anchored to the CA '%Y' that matches "
+		DBG1(DBG_LIB, "getcert: %s: TLS anchored to the CA '%Y' that matches "
 			 "the pinned fingerprint", this->url, ca->get_subject(ca));
 		if (!set_anchor(this, ca))
 		{
@@ -757,7 +757,7 @@ static bool set_tls(private_getcert_curl_t *this,
 						 ssl_ctx_cb) != CURLE_OK ||
 		curl_easy_setopt(this->curl, CURLOPT_SSL_CTX_DATA, this) != CURLE_OK)
 	{
-		DBG1(DBG_CFG, "getcert: libcurl lacks the OpenSSL backend needed to "
+		DBG1(DBG_LIB, "getcert: libcurl lacks the OpenSSL backend needed to "
 			 "check the server certificate");
 		return FALSE;
 	}
@@ -765,13 +765,13 @@ static bool set_tls(private_getcert_curl_t *this,
 		curl_easy_setopt(this->curl, CURLOPT_PINNEDPUBLICKEY,
 						 this->pin) != CURLE_OK)
 	{
-		DBG1(DBG_CFG, "getcert: libcurl does not support tls_pin");
+		DBG1(DBG_LIB, "getcert: libcurl does not support tls_pin");
 		return FALSE;
 	}
 	anchor = params->tls_ca ?: (this->pin ? NULL : params->ca_cert);
 	if (!set_anchor(this, anchor))
 	{
-		DBG1(DBG_CFG, "getcert: setting the TLS trust anchor failed");
+		DBG1(DBG_LIB, "getcert: setting the TLS trust anchor failed");
 		return FALSE;
 	}
 	this->anchor_is_ca = anchor && params->ca_cert &&
@@ -791,7 +791,7 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 	if (!https && !(params->allow_http &&
 					strncaseeq(params->url, "http://", strlen("http://"))))
 	{
-		DBG1(DBG_CFG, "getcert: URL '%s' is not https://", params->url);
+		DBG1(DBG_LIB, "getcert: URL '%s' is not https://", params->url);
 		return NULL;
 	}
 
@@ -817,7 +817,7 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 	);
 	if (!this->curl || !this->host)
 	{
-		DBG1(DBG_CFG, "getcert: URL '%s' has no host", params->url);
+		DBG1(DBG_LIB, "getcert: URL '%s' has no host", params->url);
 		destroy(this);
 		return NULL;
 	}

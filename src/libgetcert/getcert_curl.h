@@ -14,14 +14,14 @@
 
 /**
  * @defgroup getcert_curl getcert_curl
- * @{ @ingroup getcert
+ * @{ @ingroup libgetcert
  */
 
 #ifndef GETCERT_CURL_H_
 #define GETCERT_CURL_H_
 
-#include <getcert_transport.h>
-#include <getcert_http_auth.h>
+#include "getcert_transport.h"
+#include "getcert_http_auth.h"
 
 #include <credentials/certificates/certificate.h>
 

@@ -21,7 +21,7 @@
 
 #include <threading/thread.h>
 
-#include "../../getcert_curl.h"
+#include <getcert_curl.h>
 
 /**
  * A listening socket on 127.0.0.1 that never accepts (the kernel completes
