@@ -20,6 +20,7 @@
 #include <collections/hashtable.h>
 #include <credentials/sets/mem_cred.h>
 #include <threading/mutex.h>
+#include <threading/rwlock.h>
 
 typedef struct private_getcert_creds_t private_getcert_creds_t;
 
@@ -44,10 +45,31 @@ struct private_getcert_creds_t {
 	hashtable_t *pairs;
 
 	/**
-	 * Serializes changes, lookups only take the mem_cred's lock.
+	 * Previous certificate of each profile, char* => prev_t*.
+	 */
+	hashtable_t *prevs;
+
+	/**
+	 * Serializes changes, which call into the mem_cred; lookups of charon
+	 * only take the mem_cred's lock.
 	 */
 	mutex_t *mutex;
+
+	/**
+	 * Protects pairs and prevs; never held while calling out.
+	 */
+	rwlock_t *lock;
 };
+
+/**
+ * The certificate a profile's current one replaced.
+ */
+typedef struct {
+	/** profile name, hashtable key */
+	char *name;
+	/** certificate */
+	certificate_t *cert;
+} prev_t;
 
 /**
  * A profile's installed key and certificate.
@@ -76,9 +98,24 @@ static void pair_destroy(pair_t *pair)
 }
 
 /**
- * Swap the set's certificates for those of the installed pairs, in one step
+ * Add the certificates of a pair to a set
  */
-static void update_certs(private_getcert_creds_t *this)
+static void add_certs(mem_cred_t *certs, pair_t *pair)
+{
+	certs->add_cert(certs, FALSE, pair->cert->get_ref(pair->cert));
+	if (pair->ca)
+	{
+		certs->add_cert(certs, FALSE, pair->ca->get_ref(pair->ca));
+	}
+}
+
+/**
+ * Swap the set's certificates for those of the installed pairs, with the
+ * profile name replaced by pair (or removed if NULL), in one step; with
+ * the mutex held (the pair table only changes under it)
+ */
+static void update_certs(private_getcert_creds_t *this, char *name,
+						 pair_t *replacement)
 {
 	enumerator_t *enumerator;
 	mem_cred_t *certs;
@@ -88,15 +125,60 @@ static void update_certs(private_getcert_creds_t *this)
 	enumerator = this->pairs->create_enumerator(this->pairs);
 	while (enumerator->enumerate(enumerator, NULL, &pair))
 	{
-		certs->add_cert(certs, FALSE, pair->cert->get_ref(pair->cert));
-		if (pair->ca)
+		if (!streq(pair->name, name))
 		{
-			certs->add_cert(certs, FALSE, pair->ca->get_ref(pair->ca));
+			add_certs(certs, pair);
 		}
 	}
 	enumerator->destroy(enumerator);
+	if (replacement)
+	{
+		add_certs(certs, replacement);
+	}
 	this->creds->replace_certs(this->creds, certs, FALSE);
 	certs->destroy(certs);
+}
+
+/**
+ * Destroy a previous certificate
+ */
+static void prev_destroy(prev_t *prev)
+{
+	DESTROY_IF(prev->cert);
+	free(prev->name);
+	free(prev);
+}
+
+/**
+ * Put a pair in the table (or remove the profile's if NULL), remembering
+ * the certificate it replaces as previous; with the mutex held
+ */
+static pair_t *swap_pair(private_getcert_creds_t *this, char *name,
+						 pair_t *pair)
+{
+	prev_t *prev, *old_prev;
+	pair_t *old;
+
+	INIT(prev,
+		.name = strdup(name),
+	);
+	this->lock->write_lock(this->lock);
+	if (pair)
+	{
+		old = this->pairs->put(this->pairs, pair->name, pair);
+	}
+	else
+	{
+		old = this->pairs->remove(this->pairs, name);
+	}
+	prev->cert = old ? old->cert->get_ref(old->cert) : NULL;
+	old_prev = this->prevs->put(this->prevs, prev->name, prev);
+	this->lock->unlock(this->lock);
+	if (old_prev)
+	{
+		prev_destroy(old_prev);
+	}
+	return old;
 }
 
 /**
@@ -142,10 +224,10 @@ METHOD(getcert_creds_t, install, bool,
 	);
 
 	this->mutex->lock(this->mutex);
-	old = this->pairs->put(this->pairs, pair->name, pair);
 	/* make before break: new key, then new certificates, then no old key */
 	this->creds->add_key(this->creds, key->get_ref(key));
-	update_certs(this);
+	update_certs(this, name, pair);
+	old = swap_pair(this, name, pair);
 	if (old)
 	{
 		remove_key(this, old->key);
@@ -161,15 +243,17 @@ METHOD(getcert_creds_t, remove_, bool,
 	pair_t *old;
 
 	this->mutex->lock(this->mutex);
-	old = this->pairs->remove(this->pairs, name);
-	if (old)
+	if (!this->pairs->get(this->pairs, name))
 	{
-		update_certs(this);
-		remove_key(this, old->key);
-		pair_destroy(old);
+		this->mutex->unlock(this->mutex);
+		return FALSE;
 	}
+	update_certs(this, name, NULL);
+	old = swap_pair(this, name, NULL);
+	remove_key(this, old->key);
+	pair_destroy(old);
 	this->mutex->unlock(this->mutex);
-	return old != NULL;
+	return TRUE;
 }
 
 METHOD(getcert_creds_t, get_cert, certificate_t*,
@@ -178,22 +262,66 @@ METHOD(getcert_creds_t, get_cert, certificate_t*,
 	certificate_t *cert = NULL;
 	pair_t *pair;
 
-	this->mutex->lock(this->mutex);
+	this->lock->read_lock(this->lock);
 	pair = this->pairs->get(this->pairs, name);
 	if (pair)
 	{
 		cert = pair->cert->get_ref(pair->cert);
 	}
-	this->mutex->unlock(this->mutex);
+	this->lock->unlock(this->lock);
 	return cert;
+}
+
+METHOD(getcert_creds_t, get_pair, bool,
+	private_getcert_creds_t *this, char *name, certificate_t **cert,
+	private_key_t **key)
+{
+	pair_t *pair;
+
+	this->lock->read_lock(this->lock);
+	pair = this->pairs->get(this->pairs, name);
+	if (pair)
+	{
+		*cert = pair->cert->get_ref(pair->cert);
+		*key = pair->key->get_ref(pair->key);
+	}
+	this->lock->unlock(this->lock);
+	return pair != NULL;
+}
+
+METHOD(getcert_creds_t, is_ours, bool,
+	private_getcert_creds_t *this, certificate_t *cert)
+{
+	enumerator_t *enumerator;
+	pair_t *pair;
+	prev_t *prev;
+	bool found = FALSE;
+
+	this->lock->read_lock(this->lock);
+	enumerator = this->pairs->create_enumerator(this->pairs);
+	while (!found && enumerator->enumerate(enumerator, NULL, &pair))
+	{
+		found = pair->cert->equals(pair->cert, cert);
+	}
+	enumerator->destroy(enumerator);
+	enumerator = this->prevs->create_enumerator(this->prevs);
+	while (!found && enumerator->enumerate(enumerator, NULL, &prev))
+	{
+		found = prev->cert && prev->cert->equals(prev->cert, cert);
+	}
+	enumerator->destroy(enumerator);
+	this->lock->unlock(this->lock);
+	return found;
 }
 
 METHOD(getcert_creds_t, destroy, void,
 	private_getcert_creds_t *this)
 {
 	this->pairs->destroy_function(this->pairs, (void*)pair_destroy);
+	this->prevs->destroy_function(this->prevs, (void*)prev_destroy);
 	this->creds->destroy(this->creds);
 	this->mutex->destroy(this->mutex);
+	this->lock->destroy(this->lock);
 	free(this);
 }
 
@@ -210,11 +338,15 @@ getcert_creds_t *getcert_creds_create()
 			.install = _install,
 			.remove = _remove_,
 			.get_cert = _get_cert,
+			.get_pair = _get_pair,
+			.is_ours = _is_ours,
 			.destroy = _destroy,
 		},
 		.creds = mem_cred_create(),
 		.pairs = hashtable_create(hashtable_hash_str, hashtable_equals_str, 8),
+		.prevs = hashtable_create(hashtable_hash_str, hashtable_equals_str, 8),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.lock = rwlock_create(RWLOCK_TYPE_DEFAULT),
 	);
 
 	return &this->public;

@@ -28,12 +28,19 @@ typedef struct getcert_creds_t getcert_creds_t;
 
 /**
  * In-memory credential set serving each profile's current key and
- * certificate, built on a mem_cred_t.
+ * certificate, built on a mem_cred_t. It is the one owner of each
+ * profile's pair and of the certificate the current one replaced (or the
+ * removed one): the manager asks it.
  *
  * A pair is replaced so that every certificate in the set always has its
  * private key in the set: the new key is added, then the certificates are
  * swapped in one step, then the old key is removed. After the swap the old
  * private key is gone, so charon can not keep using the old certificate.
+ *
+ * Changes (install, remove) are serialized and call into the mem_cred_t.
+ * Queries (get_cert, get_pair, is_ours) only read the pair table under a
+ * lock that is never held while calling out, so they never wait for the
+ * mem_cred_t's lock: safe in a bus hook and with other locks held.
  */
 struct getcert_creds_t {
 
@@ -55,13 +62,16 @@ struct getcert_creds_t {
 	 * @param ca		issuing CA served as chain certificate, or NULL
 	 *					(not adopted)
 	 * @return			FALSE if key and certificate do not match (both
-	 *					are destroyed, the installed pair is kept)
+	 *					are destroyed, the installed pair is kept); on
+	 *					success the replaced certificate, if any, becomes
+	 *					the previous one
 	 */
 	bool (*install)(getcert_creds_t *this, char *name, certificate_t *cert,
 					private_key_t *key, certificate_t *ca);
 
 	/**
-	 * Remove the key and certificate of a profile.
+	 * Remove the key and certificate of a profile; the certificate is
+	 * remembered as the previous one (still ours, see is_ours()).
 	 *
 	 * @param name		profile name
 	 * @return			TRUE if a pair was installed
@@ -75,6 +85,26 @@ struct getcert_creds_t {
 	 * @return			new reference to the certificate, NULL if none
 	 */
 	certificate_t *(*get_cert)(getcert_creds_t *this, char *name);
+
+	/**
+	 * Get the pair currently installed for a profile, both at once.
+	 *
+	 * @param name		profile name
+	 * @param cert		receives a new reference to the certificate
+	 * @param key		receives a new reference to its private key
+	 * @return			FALSE if none is installed
+	 */
+	bool (*get_pair)(getcert_creds_t *this, char *name, certificate_t **cert,
+					 private_key_t **key);
+
+	/**
+	 * Check whether a certificate is the current one of a profile or the
+	 * one the current one replaced (or the last removed one).
+	 *
+	 * @param cert		certificate
+	 * @return			TRUE if ours
+	 */
+	bool (*is_ours)(getcert_creds_t *this, certificate_t *cert);
 
 	/**
 	 * Destroy a getcert_creds_t.

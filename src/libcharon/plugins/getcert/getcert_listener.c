@@ -18,6 +18,7 @@
 
 #include <daemon.h>
 #include <processing/jobs/delete_ike_sa_job.h>
+#include <processing/jobs/rekey_ike_sa_job.h>
 
 typedef struct private_getcert_listener_t private_getcert_listener_t;
 
@@ -148,6 +149,67 @@ METHOD(listener_t, alert, bool,
 	return TRUE;
 }
 
+/**
+ * Whether an IKE_SA authenticated locally with a certificate
+ */
+static bool uses_cert(ike_sa_t *ike_sa, certificate_t *old)
+{
+	enumerator_t *rounds;
+	auth_cfg_t *auth;
+	certificate_t *cert;
+	bool uses = FALSE;
+
+	rounds = ike_sa->create_auth_cfg_enumerator(ike_sa, TRUE);
+	while (rounds->enumerate(rounds, &auth))
+	{
+		cert = auth->get(auth, AUTH_RULE_SUBJECT_CERT);
+		if (cert && cert->equals(cert, old))
+		{
+			uses = TRUE;
+			break;
+		}
+	}
+	rounds->destroy(rounds);
+	return uses;
+}
+
+METHOD(getcert_listener_t, reauthenticate, void,
+	private_getcert_listener_t *this, getcert_profile_t *profile,
+	certificate_t *old)
+{
+	enumerator_t *enumerator;
+	linked_list_t *ids;
+	ike_sa_id_t *id;
+	ike_sa_t *ike_sa;
+
+	ids = linked_list_create();
+	enumerator = charon->ike_sa_manager->create_enumerator(
+												charon->ike_sa_manager, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (ike_sa->get_state(ike_sa) != IKE_ESTABLISHED ||
+			!uses_cert(ike_sa, old))
+		{
+			continue;
+		}
+		DBG1(DBG_CFG, "getcert: profile '%s': reauthenticating IKE_SA "
+			 "%s[%u] with the new certificate",
+			 profile->get_name(profile), ike_sa->get_name(ike_sa),
+			 ike_sa->get_unique_id(ike_sa));
+		id = ike_sa->get_id(ike_sa);
+		ids->insert_last(ids, id->clone(id));
+	}
+	enumerator->destroy(enumerator);
+
+	while (ids->remove_first(ids, (void**)&id) == SUCCESS)
+	{
+		lib->processor->queue_job(lib->processor,
+								  (job_t*)rekey_ike_sa_job_create(id, TRUE));
+		id->destroy(id);
+	}
+	ids->destroy(ids);
+}
+
 METHOD(getcert_listener_t, destroy, void,
 	private_getcert_listener_t *this)
 {
@@ -170,6 +232,7 @@ getcert_listener_t *getcert_listener_create(getcert_binding_t *binding,
 				.ike_rekey = _ike_rekey,
 				.alert = _alert,
 			},
+			.reauthenticate = _reauthenticate,
 			.destroy = _destroy,
 		},
 		.binding = binding,

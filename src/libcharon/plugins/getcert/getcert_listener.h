@@ -32,7 +32,8 @@ typedef struct getcert_listener_t getcert_listener_t;
  * bound connection starts connecting without going through the controller
  * (trap, reauthentication), and makes sure no IKE_SA authenticated with
  * one of our certificates outlives that certificate's notAfter. Its hooks
- * never block; they only queue and schedule jobs.
+ * never block; they only queue and schedule jobs. After a renewal it
+ * reauthenticates the IKE_SAs that used the old certificate.
  */
 struct getcert_listener_t {
 
@@ -40,6 +41,18 @@ struct getcert_listener_t {
 	 * Implements listener_t.
 	 */
 	listener_t listener;
+
+	/**
+	 * Queue reauthentication of the established IKE_SAs that
+	 * authenticated with a certificate that was replaced, onto the new
+	 * one (a getcert_replaced_cb_t). Enumerates the IKE_SA manager: never
+	 * call from a bus hook.
+	 *
+	 * @param profile	profile whose certificate was replaced
+	 * @param old		the replaced certificate
+	 */
+	void (*reauthenticate)(getcert_listener_t *this,
+						   getcert_profile_t *profile, certificate_t *old);
 
 	/**
 	 * Destroy the listener.

@@ -13,12 +13,13 @@
  */
 
 #include "getcert_manager.h"
+#include "getcert_password.h"
+#include "getcert_renewal.h"
 #include "getcert_secrets.h"
 #include "getcert_store.h"
 
 #include <getcert_client.h>
 
-#include <ctype.h>
 #include <time.h>
 
 #include <daemon.h>
@@ -26,17 +27,11 @@
 #include <collections/linked_list.h>
 #include <credentials/certificates/x509.h>
 #include <processing/jobs/callback_job.h>
-#include <processing/jobs/rekey_ike_sa_job.h>
 #include <threading/mutex.h>
 #include <threading/condvar.h>
 #include <threading/thread.h>
 
 typedef struct private_getcert_manager_t private_getcert_manager_t;
-
-/**
- * Longest challenge text shown in the log
- */
-#define MAX_CHALLENGE_LEN 200
 
 /**
  * Length of a failure reason
@@ -74,9 +69,17 @@ struct private_getcert_manager_t {
 	hashtable_t *entries;
 
 	/**
-	 * Protects entries and their state.
+	 * Protects entries and their state. Taken by bus hooks (trigger()):
+	 * never held for disk I/O or changes of the credential set.
 	 */
 	mutex_t *mutex;
+
+	/**
+	 * Serializes changes of the installed pairs (credential set and
+	 * store, with the disk I/O of the latter). Never taken by a bus hook;
+	 * taken before mutex, never while holding it.
+	 */
+	mutex_t *pair_lock;
 
 	/**
 	 * Signalled when an enrollment attempt finishes.
@@ -84,9 +87,9 @@ struct private_getcert_manager_t {
 	condvar_t *done;
 
 	/**
-	 * Generation of the renewal tick, older tick jobs stop.
+	 * Renewal tick.
 	 */
-	u_int tick;
+	getcert_renewal_t *renewal;
 
 	/**
 	 * Longest interval between two evaluations, seconds.
@@ -124,34 +127,24 @@ struct private_getcert_manager_t {
 	 * Engines of running enrollments, getcert_enroll_t*.
 	 */
 	linked_list_t *engines;
-};
 
-/**
- * Data of the credential callback during one enrollment.
- */
-typedef struct {
-	/** profile */
-	getcert_profile_t *profile;
-	/** the server's identity (host of the URL), or NULL */
-	identification_t *server;
-	/** secrets sent in this enrollment, chunk_t* (wiped) */
-	linked_list_t *sent;
-	/** secrets a failed enrollment sent, not sent again (the entry's) */
-	getcert_secrets_t *rejected;
-} cred_ctx_t;
+	/**
+	 * Called after a pair was replaced, or NULL.
+	 */
+	getcert_replaced_cb_t replaced;
+
+	/**
+	 * Data for replaced.
+	 */
+	void *replaced_data;
+};
 
 /**
  * State of one profile.
  */
 typedef struct {
-	/** profile name, hashtable key */
+	/** profile name, hashtable key; the pair is the credential set's */
 	char *name;
-	/** current certificate, or NULL */
-	certificate_t *cert;
-	/** its private key */
-	private_key_t *key;
-	/** the certificate the current one replaced, or NULL */
-	certificate_t *prev;
 	/** when to renew the current certificate (wall clock) */
 	time_t renew_at;
 	/** no background retry before this time (wall clock) */
@@ -169,8 +162,8 @@ typedef struct {
 	/** session client, kept between enrollments: its transport keeps the
 	 *  connection, its engine the CA, RAs and caps */
 	getcert_client_t *client;
-	/** credential callback data of the session */
-	cred_ctx_t ctx;
+	/** password source of the session */
+	getcert_password_t *password;
 	/** the profile changed during an enrollment, end the session after */
 	bool stale;
 	/** a first enrollment failed: no new one before this (wall clock) */
@@ -198,8 +191,6 @@ typedef struct {
 	/** profile, own reference */
 	getcert_profile_t *profile;
 } job_data_t;
-
-static void schedule_tick(private_getcert_manager_t *this, u_int delay);
 
 /**
  * Whether cancel() was called
@@ -295,30 +286,16 @@ static entry_t *get_entry(private_getcert_manager_t *this, char *name)
 }
 
 /**
- * Wipe and free a sent secret
- */
-static void sent_destroy(chunk_t *sent)
-{
-	chunk_clear(sent);
-	free(sent);
-}
-
-/**
  * End the session of an entry: transport, engine, credential data
  */
 static void session_end(entry_t *entry)
 {
 	DESTROY_IF(entry->client);
-	DESTROY_IF(entry->ctx.server);
-	if (entry->ctx.sent)
-	{
-		entry->ctx.sent->destroy_function(entry->ctx.sent,
-										  (void*)sent_destroy);
-	}
+	DESTROY_IF(entry->password);
 	DESTROY_IF(entry->session);
 	entry->client = NULL;
+	entry->password = NULL;
 	entry->session = NULL;
-	memset(&entry->ctx, 0, sizeof(entry->ctx));
 	entry->stale = FALSE;
 }
 
@@ -328,9 +305,6 @@ static void session_end(entry_t *entry)
 static void entry_destroy(entry_t *entry)
 {
 	session_end(entry);
-	DESTROY_IF(entry->cert);
-	DESTROY_IF(entry->key);
-	DESTROY_IF(entry->prev);
 	DESTROY_IF(entry->failed);
 	entry->rejected->destroy(entry->rejected);
 	free(entry->name);
@@ -346,187 +320,31 @@ static bool valid_at(certificate_t *cert, time_t when)
 }
 
 /**
- * Remove an entry's pair from the credential set, with the mutex held; the
- * certificate is remembered as the previous one (still ours for IKE_SAs
- * that authenticated with it)
+ * Whether the certificate installed for a profile is valid at a time; the
+ * credential set's query takes no lock that is held while calling out
  */
-static void drop_pair(private_getcert_manager_t *this, entry_t *entry)
+static bool installed_valid_at(private_getcert_manager_t *this, char *name,
+							   time_t when)
 {
-	this->creds->remove(this->creds, entry->name);
-	DESTROY_IF(entry->prev);
-	entry->prev = entry->cert;
-	entry->cert = NULL;
-	DESTROY_IF(entry->key);
-	entry->key = NULL;
+	certificate_t *cert;
+	bool valid;
+
+	cert = this->creds->get_cert(this->creds, name);
+	valid = valid_at(cert, when);
+	DESTROY_IF(cert);
+	return valid;
 }
 
 /**
- * When to renew a certificate, with a random jitter
+ * Whether a certificate is installed for a profile
  */
-static time_t renew_time(private_getcert_manager_t *this,
-						 getcert_profile_opts_t *opts, certificate_t *cert)
+static bool installed(private_getcert_manager_t *this, char *name)
 {
-	time_t not_before, not_after;
-	uint32_t rnd = 0;
+	certificate_t *cert;
 
-	cert->get_validity(cert, NULL, &not_before, &not_after);
-	if (!this->rng ||
-		!this->rng->get_bytes(this->rng, sizeof(rnd), (uint8_t*)&rnd))
-	{
-		rnd = 0;
-	}
-	return getcert_renew_at(opts, not_before, not_after,
-							rnd / (double)UINT32_MAX);
-}
-
-/**
- * Extract the host of a URL as identity
- */
-static identification_t *url_host(char *url)
-{
-	char *start, host[256];
-	size_t len;
-
-	start = strstr(url, "://");
-	if (!start)
-	{
-		return NULL;
-	}
-	start += 3;
-	if (*start == '[')
-	{
-		start++;
-		len = strcspn(start, "]");
-	}
-	else
-	{
-		len = strcspn(start, ":/?#");
-	}
-	if (!len || len >= sizeof(host))
-	{
-		return NULL;
-	}
-	memcpy(host, start, len);
-	host[len] = '\0';
-	return identification_create_from_string(host);
-}
-
-/**
- * Whether a secret was already sent in this enrollment
- */
-static bool was_sent(cred_ctx_t *ctx, chunk_t secret)
-{
-	enumerator_t *enumerator;
-	chunk_t *sent;
-	bool found = FALSE;
-
-	enumerator = ctx->sent->create_enumerator(ctx->sent);
-	while (enumerator->enumerate(enumerator, &sent))
-	{
-		if (chunk_equals_const(*sent, secret))
-		{
-			found = TRUE;
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
-
-/**
- * Find a secret meant for the CA that was neither sent in this enrollment
- * nor rejected in a failed one: owned by the user, then, if the profile
- * says so, by the CA's host
- */
-static bool find_new_secret(cred_ctx_t *ctx, identification_t *user,
-							shared_key_type_t type, chunk_t *secret)
-{
-	enumerator_t *enumerator;
-	shared_key_t *shared;
-	chunk_t key;
-	bool found = FALSE, server_owned;
-	int pass;
-
-	server_owned = ctx->profile->get_opts(ctx->profile)->ca_secret_owner;
-	for (pass = 0; !found && pass < (server_owned ? 2 : 1); pass++)
-	{
-		enumerator = getcert_secrets_create_enumerator(type, user,
-												ctx->server, pass > 0);
-		while (enumerator->enumerate(enumerator, &shared))
-		{
-			key = shared->get_key(shared);
-			if (key.len && !was_sent(ctx, key) &&
-				!ctx->rejected->contains(ctx->rejected, key))
-			{
-				*secret = chunk_clone(key);
-				found = TRUE;
-				break;
-			}
-		}
-		enumerator->destroy(enumerator);
-	}
-	return found;
-}
-
-/**
- * Copy printable characters of a challenge for the log
- */
-static void printable(char *in, char *out, size_t len)
-{
-	size_t i;
-
-	for (i = 0; in[i] && i < len - 1; i++)
-	{
-		out[i] = isprint((u_char)in[i]) ? in[i] : '?';
-	}
-	out[i] = '\0';
-}
-
-/**
- * Credential callback of the HTTP authentication: passwords are SHARED_EAP
- * secrets owned by the user (swanctl secrets, charon-cmd's prompt,
- * charon-nm), each sent once, never one a failed enrollment sent; a server
- * challenge is logged and answered with a SHARED_EAP secret not sent yet,
- * or a SHARED_PIN (charon-cmd prompts "PIN:")
- */
-static bool credential_cb(cred_ctx_t *ctx, identification_t *user,
-						  char *challenge, u_int attempt, chunk_t *secret)
-{
-	char *name = ctx->profile->get_name(ctx->profile);
-	char text[MAX_CHALLENGE_LEN + 1];
-	chunk_t *sent;
-
-	if (challenge)
-	{
-		printable(challenge, text, sizeof(text));
-		DBG1(DBG_CFG, "getcert: profile '%s': the CA asks: %s", name, text);
-		if (!find_new_secret(ctx, user, SHARED_EAP, secret) &&
-			!find_new_secret(ctx, user, SHARED_PIN, secret))
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': no answer for '%Y' to the "
-				 "CA's challenge", name, user);
-			return FALSE;
-		}
-	}
-	else if (!find_new_secret(ctx, user, SHARED_EAP, secret))
-	{
-		if (attempt > 1)
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': the CA rejected the "
-				 "password of '%Y' and no other password is available",
-				 name, user);
-		}
-		else
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': no password for '%Y' "
-				 "(an EAP secret for it, or a prompt)", name, user);
-		}
-		return FALSE;
-	}
-	INIT(sent);
-	*sent = chunk_clone(*secret);
-	ctx->sent->insert_last(ctx->sent, sent);
-	return TRUE;
+	cert = this->creds->get_cert(this->creds, name);
+	DESTROY_IF(cert);
+	return cert != NULL;
 }
 
 /**
@@ -590,62 +408,6 @@ static void log_failure(getcert_profile_t *profile, char *reason,
 }
 
 /**
- * Queue reauthentication of the established IKE_SAs that authenticated
- * with a certificate, onto the one that replaced it
- */
-static void reauth_sas(getcert_profile_t *profile, certificate_t *old)
-{
-	enumerator_t *enumerator, *rounds;
-	linked_list_t *ids;
-	ike_sa_id_t *id;
-	ike_sa_t *ike_sa;
-	auth_cfg_t *auth;
-	certificate_t *cert;
-	bool uses;
-
-	ids = linked_list_create();
-	enumerator = charon->ike_sa_manager->create_enumerator(
-												charon->ike_sa_manager, TRUE);
-	while (enumerator->enumerate(enumerator, &ike_sa))
-	{
-		if (ike_sa->get_state(ike_sa) != IKE_ESTABLISHED)
-		{
-			continue;
-		}
-		uses = FALSE;
-		rounds = ike_sa->create_auth_cfg_enumerator(ike_sa, TRUE);
-		while (rounds->enumerate(rounds, &auth))
-		{
-			cert = auth->get(auth, AUTH_RULE_SUBJECT_CERT);
-			if (cert && cert->equals(cert, old))
-			{
-				uses = TRUE;
-				break;
-			}
-		}
-		rounds->destroy(rounds);
-		if (uses)
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': reauthenticating IKE_SA "
-				 "%s[%u] with the new certificate",
-				 profile->get_name(profile), ike_sa->get_name(ike_sa),
-				 ike_sa->get_unique_id(ike_sa));
-			id = ike_sa->get_id(ike_sa);
-			ids->insert_last(ids, id->clone(id));
-		}
-	}
-	enumerator->destroy(enumerator);
-
-	while (ids->remove_first(ids, (void**)&id) == SUCCESS)
-	{
-		lib->processor->queue_job(lib->processor,
-								  (job_t*)rekey_ike_sa_job_create(id, TRUE));
-		id->destroy(id);
-	}
-	ids->destroy(ids);
-}
-
-/**
  * Log an installed pair
  */
 static void log_installed(getcert_profile_t *profile, certificate_t *cert,
@@ -660,6 +422,17 @@ static void log_installed(getcert_profile_t *profile, certificate_t *cert,
 	DBG1(DBG_CFG, "getcert: profile '%s': %s '%Y', serial %#B, valid until "
 		 "%T (%u ms)", profile->get_name(profile), what,
 		 profile->get_identity(profile), &serial, &not_after, FALSE, ms);
+}
+
+/**
+ * Credential callback of the session's transport: the entry's password
+ * source answers
+ */
+static bool credential_cb(entry_t *entry, identification_t *user,
+						  char *challenge, u_int attempt, chunk_t *secret)
+{
+	return entry->password->get_secret(entry->password, user, challenge,
+									   attempt, secret);
 }
 
 /**
@@ -685,7 +458,7 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 		.allow_des = opts->allow_des,
 		.user = profile->get_user(profile),
 		.cb = (getcert_credential_cb_t)credential_cb,
-		.data = &entry->ctx,
+		.data = entry,
 		.max_tries = opts->max_tries,
 		.connect_timeout = opts->timeout,
 		.timeout = opts->timeout,
@@ -693,12 +466,7 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 		.poll_timeout = opts->timeout,
 	};
 
-	entry->ctx = (cred_ctx_t){
-		.profile = profile,
-		.server = url_host(profile->get_url(profile)),
-		.sent = linked_list_create(),
-		.rejected = entry->rejected,
-	};
+	entry->password = getcert_password_create(profile, entry->rejected);
 	entry->session = profile->get_ref(profile);
 	entry->client = getcert_client_create(&params);
 	if (!entry->client)
@@ -715,18 +483,15 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 static void session_forget(entry_t *entry)
 {
 	getcert_curl_t *curl;
-	chunk_t *sent;
 
 	if (entry->client)
 	{
 		curl = entry->client->get_curl(entry->client);
 		curl->forget(curl);
 	}
-	while (entry->ctx.sent &&
-		   entry->ctx.sent->remove_first(entry->ctx.sent,
-										 (void**)&sent) == SUCCESS)
+	if (entry->password)
 	{
-		sent_destroy(sent);
+		entry->password->forget(entry->password);
 	}
 }
 
@@ -740,30 +505,6 @@ static bool backs_off(getcert_err_t err)
 {
 	return err != GETCERT_OK && err != GETCERT_ERR_INTERNAL &&
 		   err != GETCERT_ERR_CANCELLED && !getcert_err_is_transient(err);
-}
-
-/**
- * Remember the secrets an enrollment sent, before they are wiped; returns
- * how many it sent
- */
-static u_int remember_sent(entry_t *entry)
-{
-	enumerator_t *enumerator;
-	chunk_t *sent;
-	u_int count = 0;
-
-	if (!entry->ctx.sent)
-	{
-		return 0;
-	}
-	enumerator = entry->ctx.sent->create_enumerator(entry->ctx.sent);
-	while (enumerator->enumerate(enumerator, &sent))
-	{
-		entry->rejected->add(entry->rejected, *sent);
-		count++;
-	}
-	enumerator->destroy(enumerator);
-	return count;
 }
 
 /**
@@ -828,17 +569,22 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	entry_t *entry;
 	u_int retry = 0, ms, requests = 0, connects = 0, sent = 0;
 	char reason[MAX_REASON_LEN];
+	getcert_replaced_cb_t replaced;
+	void *replaced_data;
 	bool renewal, cancellable;
 
 	cancellable = thread_cancelability(FALSE);
 	time_monotonic(&start);
+	if (this->creds->get_pair(this->creds, name, &current, &current_key) &&
+		!valid_at(current, time(NULL)))
+	{	/* a renewal signs the request with the current, valid pair */
+		current->destroy(current);
+		current_key->destroy(current_key);
+		current = NULL;
+		current_key = NULL;
+	}
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
-	if (valid_at(entry->cert, time(NULL)))
-	{	/* renewal: the request is signed with the current pair */
-		current = entry->cert->get_ref(entry->cert);
-		current_key = entry->key->get_ref(entry->key);
-	}
 	if (entry->session != profile)
 	{	/* first enrollment, or the profile changed */
 		session_end(entry);
@@ -871,7 +617,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		err = engine->enroll(engine, key, current, current_key, &cert);
 		if (!renewal && backs_off(err))
 		{	/* as keyed hashes, before they are wiped */
-			sent = remember_sent(entry);
+			sent = entry->password->remember_sent(entry->password);
 		}
 	}
 	if (engine)
@@ -888,39 +634,43 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	ms = (end.tv_sec - start.tv_sec) * 1000 +
 		 (end.tv_usec - start.tv_usec) / 1000;
 
-	this->mutex->lock(this->mutex);
 	if (err == GETCERT_OK)
-	{
+	{	/* installed and saved before waiters are woken, but without the
+		 * mutex a bus hook takes: the set's write lock and the fsync may
+		 * wait */
+		this->pair_lock->lock(this->pair_lock);
+		old = this->creds->get_cert(this->creds, name);
 		if (this->creds->install(this->creds, name, cert->get_ref(cert),
 								 key->get_ref(key),
 								 profile->get_ca_cert(profile)))
 		{
-			old = entry->cert;
-			DESTROY_IF(entry->prev);
-			DESTROY_IF(entry->key);
-			entry->prev = old;
-			entry->cert = cert->get_ref(cert);
-			entry->key = key->get_ref(key);
-			entry->renew_at = renew_time(this, opts, cert);
-			entry->backoff = 0;
-			entry->retry_at = 0;
-			entry->failures = 0;
-			end_backoff(entry, FALSE);
 			if (this->store)
 			{
 				this->store->save(this->store, name, cert, key);
 			}
-			log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
-			DBG2(DBG_CFG, "getcert: profile '%s': %u HTTP requests, %u new "
-				 "connections; renewal due at %T", name, requests, connects,
-				 &entry->renew_at, FALSE);
-			/* reauthenticate below, without our lock */
-			old = old ? old->get_ref(old) : NULL;
 		}
 		else
 		{
 			err = GETCERT_ERR_CERT_KEY;
+			DESTROY_IF(old);
+			old = NULL;
 		}
+		this->pair_lock->unlock(this->pair_lock);
+	}
+
+	this->mutex->lock(this->mutex);
+	if (err == GETCERT_OK)
+	{
+		entry->renew_at = getcert_renewal_time(opts, cert, this->rng);
+		entry->backoff = 0;
+		entry->retry_at = 0;
+		entry->failures = 0;
+		end_backoff(entry, FALSE);
+		log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
+		DBG2(DBG_CFG, "getcert: profile '%s': %u HTTP requests, %u new "
+			 "connections; renewal due at %T", name, requests, connects,
+			 &entry->renew_at, FALSE);
+		/* reauthenticate below, without our lock */
 	}
 	if (err == GETCERT_ERR_CANCELLED)
 	{	/* no backoff: charon shuts down */
@@ -929,18 +679,12 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	else if (err != GETCERT_OK)
 	{
-		if (renewal && valid_at(entry->cert, time(NULL)) &&
-			getcert_err_is_transient(err))
-		{	/* keep the old pair while it is valid, retry with backoff */
-			entry->backoff = entry->backoff ? min(entry->backoff * 2,
-										opts->retry_max) : opts->retry_interval;
-			entry->retry_at = time(NULL) + entry->backoff;
-			retry = entry->backoff;
-		}
-		else if (renewal && valid_at(entry->cert, time(NULL)))
-		{	/* a rejected renewal is retried only after retry_max, so a
+		if (renewal && installed_valid_at(this, name, time(NULL)))
+		{	/* keep the old pair while it is valid, retry with backoff; a
+			 * rejected renewal is retried only after retry_max, so a
 			 * refusing CA does not get the same request again and again */
-			entry->backoff = max(opts->retry_max, opts->retry_interval);
+			entry->backoff = getcert_renewal_retry(opts, entry->backoff,
+										getcert_err_is_transient(err));
 			entry->retry_at = time(NULL) + entry->backoff;
 			retry = entry->backoff;
 		}
@@ -963,15 +707,19 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 
 	if (old)
 	{
-		if (!is_cancelled(this))
+		this->mutex->lock(this->mutex);
+		replaced = this->replaced;
+		replaced_data = this->replaced_data;
+		this->mutex->unlock(this->mutex);
+		if (replaced && !is_cancelled(this))
 		{
-			reauth_sas(profile, old);
+			replaced(replaced_data, profile, old);
 		}
 		old->destroy(old);
 	}
 	if (!is_cancelled(this))
 	{
-		schedule_tick(this, 0);
+		this->renewal->trigger(this->renewal, 0);
 	}
 
 	DESTROY_IF(cert);
@@ -1039,9 +787,10 @@ static void start_job(private_getcert_manager_t *this, entry_t *entry,
 /**
  * Whether an entry's certificate is due for renewal now
  */
-static bool renewal_due(entry_t *entry, time_t now)
+static bool renewal_due(private_getcert_manager_t *this, entry_t *entry,
+						time_t now)
 {
-	return entry->cert && now >= entry->renew_at;
+	return now >= entry->renew_at && installed(this, entry->name);
 }
 
 /**
@@ -1076,7 +825,7 @@ static bool backoff_passed(private_getcert_manager_t *this, entry_t *entry,
 	}
 	if (entry->lift_by_secret)
 	{
-		server = url_host(profile->get_url(profile));
+		server = getcert_url_host(profile->get_url(profile));
 		this->mutex->unlock(this->mutex);
 		fresh = getcert_secrets_offers_new(entry->rejected, SHARED_EAP,
 									profile->get_user(profile), server,
@@ -1125,8 +874,8 @@ METHOD(getcert_manager_t, acquire, bool,
 	thread_cleanup_push((thread_cleanup_t)leave, this);
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
-	valid = valid_at(entry->cert, now);
-	if (valid && !renewal_due(entry, now))
+	valid = installed_valid_at(this, name, now);
+	if (valid && !renewal_due(this, entry, now))
 	{
 		this->mutex->unlock(this->mutex);
 		thread_cleanup_pop(TRUE);
@@ -1167,7 +916,7 @@ METHOD(getcert_manager_t, acquire, bool,
 	{
 		this->done->timed_wait(this->done, this->mutex, 1000);
 	}
-	valid = valid_at(entry->cert, time(NULL));
+	valid = installed_valid_at(this, name, time(NULL));
 	if (!valid && cb)
 	{
 		snprintf(msg, sizeof(msg), "getcert: profile '%s': %s", name,
@@ -1183,14 +932,17 @@ METHOD(getcert_manager_t, acquire, bool,
 METHOD(getcert_manager_t, trigger, void,
 	private_getcert_manager_t *this, getcert_profile_t *profile)
 {
+	char *name = profile->get_name(profile);
 	time_t now = time(NULL);
 	entry_t *entry;
+	bool valid;
 
 	this->mutex->lock(this->mutex);
-	entry = get_entry(this, profile->get_name(profile));
+	entry = get_entry(this, name);
+	valid = installed_valid_at(this, name, now);
 	if (!entry->busy && now >= entry->retry_at &&
-		(!valid_at(entry->cert, now) || renewal_due(entry, now)) &&
-		(valid_at(entry->cert, now) || now >= entry->fail_until))
+		(!valid || renewal_due(this, entry, now)) &&
+		(valid || now >= entry->fail_until))
 	{
 		start_job(this, entry, profile);
 	}
@@ -1200,71 +952,104 @@ METHOD(getcert_manager_t, trigger, void,
 METHOD(getcert_manager_t, is_ours, bool,
 	private_getcert_manager_t *this, certificate_t *cert)
 {
-	enumerator_t *enumerator;
-	entry_t *entry;
-	bool found = FALSE;
-
-	this->mutex->lock(this->mutex);
-	enumerator = this->entries->create_enumerator(this->entries);
-	while (!found && enumerator->enumerate(enumerator, NULL, &entry))
-	{
-		found = (entry->cert && entry->cert->equals(entry->cert, cert)) ||
-				(entry->prev && entry->prev->equals(entry->prev, cert));
-	}
-	enumerator->destroy(enumerator);
-	this->mutex->unlock(this->mutex);
-	return found;
+	/* the credential set owns the pairs; no lock of ours in a bus hook */
+	return this->creds->is_ours(this->creds, cert);
 }
 
 /**
- * Tick data
+ * A pair to remove, decided with the mutex held
  */
 typedef struct {
-	/** manager */
-	private_getcert_manager_t *this;
-	/** generation of this tick */
-	u_int tick;
-} tick_data_t;
+	/** profile name */
+	char *name;
+	/** the certificate found installed */
+	certificate_t *cert;
+	/** remove the saved pair too */
+	bool unsave;
+} drop_t;
 
 /**
- * Evaluate all profiles by wall clock: drop expired pairs, start due
- * renewals; reschedules itself
+ * Note a pair to remove once the mutex is released
  */
-static job_requeue_t tick_job(tick_data_t *data)
+static void drop_later(linked_list_t *drops, char *name, certificate_t *cert,
+					   bool unsave)
 {
-	private_getcert_manager_t *this = data->this;
+	drop_t *drop;
+
+	INIT(drop,
+		.name = strdup(name),
+		.cert = cert->get_ref(cert),
+		.unsave = unsave,
+	);
+	drops->insert_last(drops, drop);
+}
+
+/**
+ * Remove the pairs noted, without the mutex: each from the credential set
+ * (remembered there as previous, still ours for the IKE_SAs that
+ * authenticated with it) and, if noted, from the store; a pair replaced
+ * meanwhile stays
+ */
+static void drop_pairs(private_getcert_manager_t *this, linked_list_t *drops)
+{
+	certificate_t *current;
+	drop_t *drop;
+
+	while (drops->remove_first(drops, (void**)&drop) == SUCCESS)
+	{
+		this->pair_lock->lock(this->pair_lock);
+		current = this->creds->get_cert(this->creds, drop->name);
+		if (current && current->equals(current, drop->cert))
+		{
+			this->creds->remove(this->creds, drop->name);
+			if (drop->unsave && this->store)
+			{
+				this->store->remove(this->store, drop->name);
+			}
+		}
+		this->pair_lock->unlock(this->pair_lock);
+		DESTROY_IF(current);
+		drop->cert->destroy(drop->cert);
+		free(drop->name);
+		free(drop);
+	}
+	drops->destroy(drops);
+}
+
+/**
+ * Evaluate all profiles by wall clock for the renewal tick: drop expired
+ * pairs, start due renewals; returns the seconds until the next evaluation
+ */
+static u_int evaluate(private_getcert_manager_t *this)
+{
 	enumerator_t *enumerator;
 	getcert_profile_t *profile;
+	certificate_t *cert;
+	linked_list_t *drops;
 	time_t now = time(NULL), next, not_after;
 	entry_t *entry;
-	u_int delay;
 
+	drops = linked_list_create();
 	this->mutex->lock(this->mutex);
-	if (data->tick != this->tick)
-	{
-		this->mutex->unlock(this->mutex);
-		return JOB_REQUEUE_NONE;
-	}
 	next = now + this->check_interval;
 	enumerator = this->entries->create_enumerator(this->entries);
 	while (enumerator->enumerate(enumerator, NULL, &entry))
 	{
-		if (!entry->cert)
+		cert = this->creds->get_cert(this->creds, entry->name);
+		if (!cert)
 		{
 			continue;
 		}
-		entry->cert->get_validity(entry->cert, NULL, NULL, &not_after);
+		cert->get_validity(cert, NULL, NULL, &not_after);
 		if (now > not_after)
 		{
 			DBG1(DBG_CFG, "getcert: profile '%s': certificate expired at %T, "
 				 "removed", entry->name, &not_after, FALSE);
-			drop_pair(this, entry);
-			if (this->store)
-			{
-				this->store->remove(this->store, entry->name);
-			}
+			drop_later(drops, entry->name, cert, TRUE);
+			cert->destroy(cert);
 			continue;
 		}
+		cert->destroy(cert);
 		profile = this->config->get_profile(this->config, entry->name);
 		if (!profile)
 		{
@@ -1283,35 +1068,9 @@ static job_requeue_t tick_job(tick_data_t *data)
 	}
 	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
+	drop_pairs(this, drops);
 
-	delay = next > now ? next - now : 1;
-	return JOB_RESCHEDULE(delay);
-}
-
-/**
- * Start a new tick chain after delay seconds, superseding the old one
- */
-static void schedule_tick(private_getcert_manager_t *this, u_int delay)
-{
-	tick_data_t *data;
-	job_t *job;
-
-	INIT(data,
-		.this = this,
-	);
-	this->mutex->lock(this->mutex);
-	data->tick = ++this->tick;
-	this->mutex->unlock(this->mutex);
-	job = (job_t*)callback_job_create((callback_job_cb_t)tick_job, data,
-									  free, NULL);
-	if (delay)
-	{
-		lib->scheduler->schedule_job(lib->scheduler, job, delay);
-	}
-	else
-	{
-		lib->processor->queue_job(lib->processor, job);
-	}
+	return next > now ? next - now : 1;
 }
 
 /**
@@ -1356,11 +1115,12 @@ static void load_persisted(private_getcert_manager_t *this)
 		}
 		this->mutex->lock(this->mutex);
 		entry = get_entry(this, name);
-		entry->cert = cert;
-		entry->key = key;
-		entry->renew_at = renew_time(this, profile->get_opts(profile), cert);
+		entry->renew_at = getcert_renewal_time(profile->get_opts(profile), cert,
+											   this->rng);
 		this->mutex->unlock(this->mutex);
 		log_installed(profile, cert, "loaded saved", 0);
+		cert->destroy(cert);
+		key->destroy(key);
 	}
 	enumerator->destroy(enumerator);
 }
@@ -1370,12 +1130,16 @@ METHOD(getcert_manager_t, reload, void,
 {
 	enumerator_t *enumerator;
 	getcert_profile_t *profile;
+	certificate_t *cert;
+	linked_list_t *drops;
 	entry_t *entry;
 
+	drops = linked_list_create();
 	this->mutex->lock(this->mutex);
 	enumerator = this->entries->create_enumerator(this->entries);
 	while (enumerator->enumerate(enumerator, NULL, &entry))
 	{
+		cert = this->creds->get_cert(this->creds, entry->name);
 		profile = this->config->get_profile(this->config, entry->name);
 		if (entry->session && entry->session != profile)
 		{	/* changed or removed: no session with the old settings */
@@ -1390,25 +1154,36 @@ METHOD(getcert_manager_t, reload, void,
 		}
 		if (profile)
 		{
-			if (entry->cert && !entry->cert->has_subject(entry->cert,
+			if (cert && !cert->has_subject(cert,
 										profile->get_identity(profile)))
 			{
 				DBG1(DBG_CFG, "getcert: profile '%s': identity changed, "
 					 "certificate removed", entry->name);
-				drop_pair(this, entry);
+				drop_later(drops, entry->name, cert, FALSE);
 			}
 			profile->destroy(profile);
 		}
-		else if (entry->cert)
+		else if (cert)
 		{
 			DBG1(DBG_CFG, "getcert: profile '%s' removed, its certificate "
 				 "too", entry->name);
-			drop_pair(this, entry);
+			drop_later(drops, entry->name, cert, FALSE);
 		}
+		DESTROY_IF(cert);
 	}
 	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
-	schedule_tick(this, 0);
+	drop_pairs(this, drops);
+	this->renewal->trigger(this->renewal, 0);
+}
+
+METHOD(getcert_manager_t, set_replaced_cb, void,
+	private_getcert_manager_t *this, getcert_replaced_cb_t cb, void *data)
+{
+	this->mutex->lock(this->mutex);
+	this->replaced = cb;
+	this->replaced_data = data;
+	this->mutex->unlock(this->mutex);
 }
 
 METHOD(getcert_manager_t, cancel, void,
@@ -1470,10 +1245,12 @@ METHOD(getcert_manager_t, destroy, void,
 	}
 	enumerator->destroy(enumerator);
 	this->entries->destroy_function(this->entries, (void*)entry_destroy);
+	this->renewal->destroy(this->renewal);
 	DESTROY_IF(this->store);
 	DESTROY_IF(this->rng);
 	this->done->destroy(this->done);
 	this->mutex->destroy(this->mutex);
+	this->pair_lock->destroy(this->pair_lock);
 	this->engines->destroy(this->engines);
 	this->idle->destroy(this->idle);
 	this->cancel_lock->destroy(this->cancel_lock);
@@ -1495,6 +1272,7 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 			.trigger = _trigger,
 			.is_ours = _is_ours,
 			.reload = _reload,
+			.set_replaced_cb = _set_replaced_cb,
 			.cancel = _cancel,
 			.destroy = _destroy,
 		},
@@ -1503,6 +1281,7 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		.entries = hashtable_create(hashtable_hash_str, hashtable_equals_str,
 									8),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.pair_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.done = condvar_create(CONDVAR_TYPE_DEFAULT),
 		.cancel_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
@@ -1512,6 +1291,8 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		.rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK),
 	);
 	this->check_interval = max(this->check_interval, 1);
+	this->renewal = getcert_renewal_create((getcert_renewal_cb_t)evaluate,
+										   this);
 
 	dir = lib->settings->get_str(lib->settings,
 							"%s.plugins.getcert.persist_dir", NULL, lib->ns);
@@ -1523,6 +1304,6 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 			load_persisted(this);
 		}
 	}
-	schedule_tick(this, 0);
+	this->renewal->trigger(this->renewal, 0);
 	return &this->public;
 }

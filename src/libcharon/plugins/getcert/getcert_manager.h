@@ -28,11 +28,23 @@
 typedef struct getcert_manager_t getcert_manager_t;
 
 /**
+ * Called after a profile's certificate was replaced by a new one, on the
+ * enrollment's thread and without the manager's locks held.
+ *
+ * @param data			data given to set_replaced_cb()
+ * @param profile		profile
+ * @param old			the certificate that was replaced
+ */
+typedef void (*getcert_replaced_cb_t)(void *data, getcert_profile_t *profile,
+									  certificate_t *old);
+
+/**
  * Keeps each profile's key and certificate: enrolls when a connection
  * needs a certificate, renews in the background (fraction of the lifetime,
  * lead time, jitter; re-evaluated by wall clock so suspend and clock jumps
- * are noticed), replaces the pair atomically and reauthenticates the
- * IKE_SAs that use the old certificate, make-before-break.
+ * are noticed), replaces the pair atomically and tells the listener, which
+ * reauthenticates the IKE_SAs that use the old certificate,
+ * make-before-break.
  *
  * Enrollment and renewal run in jobs; one enrollment per profile runs at a
  * time and concurrent callers share it. Passwords come from the credential
@@ -65,7 +77,8 @@ struct getcert_manager_t {
 
 	/**
 	 * Check whether a certificate was enrolled by us (current or the one
-	 * it replaced).
+	 * it replaced), as the credential set that owns the pairs knows.
+	 * Takes no lock of the manager: safe in a bus hook.
 	 *
 	 * @param cert		certificate
 	 * @return			TRUE if ours
@@ -76,6 +89,16 @@ struct getcert_manager_t {
 	 * Profiles were reloaded: drop pairs of removed profiles.
 	 */
 	void (*reload)(getcert_manager_t *this);
+
+	/**
+	 * Set the function told about replaced certificates (the listener
+	 * reauthenticates the IKE_SAs that used them).
+	 *
+	 * @param cb		function, NULL for none
+	 * @param data		its data
+	 */
+	void (*set_replaced_cb)(getcert_manager_t *this, getcert_replaced_cb_t cb,
+							void *data);
 
 	/**
 	 * Cancel running enrollments and refuse new ones (charon shuts down):
@@ -96,7 +119,7 @@ struct getcert_manager_t {
  * Create the manager; loads persisted pairs if a persist_dir is set.
  *
  * @param config		profiles
- * @param creds			credential set to install pairs into
+ * @param creds			credential set, the owner of the installed pairs
  * @return				manager
  */
 getcert_manager_t *getcert_manager_create(getcert_config_t *config,

@@ -93,6 +93,9 @@ static bool plugin_cb(private_getcert_plugin_t *this,
 													 this->manager);
 			charon->bus->add_listener(charon->bus,
 									  &this->listener->listener);
+			this->manager->set_replaced_cb(this->manager,
+						(getcert_replaced_cb_t)this->listener->reauthenticate,
+						this->listener);
 			if (!lib->settings->get_bool(lib->settings,
 									"%s.make_before_break", FALSE, lib->ns))
 			{
@@ -108,11 +111,12 @@ static bool plugin_cb(private_getcert_plugin_t *this,
 		{
 			charon->bus->remove_listener(charon->bus,
 										 &this->listener->listener);
-			this->listener->destroy(this->listener);
 		}
 		DESTROY_IF(this->controller);
 		this->binding->destroy(this->binding);
+		/* waits for running enrollments, which may still reauthenticate */
 		this->manager->destroy(this->manager);
+		DESTROY_IF(this->listener);
 		this->listener = NULL;
 		this->controller = NULL;
 		this->binding = NULL;

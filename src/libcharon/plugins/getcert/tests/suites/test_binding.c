@@ -18,6 +18,7 @@
 
 #include "../../getcert_binding.h"
 #include <getcert_test_certs.h>
+#include "getcert_test_charon.h"
 
 static char *ca_path;
 static getcert_config_t *config;
@@ -122,40 +123,6 @@ START_TEST(test_bad_handle)
 END_TEST
 
 /**
- * Create a connection with one local auth round
- */
-static peer_cfg_t *create_conn(auth_class_t class, char *id,
-							   certificate_t *cert)
-{
-	ike_cfg_create_t ike = {
-		.version = IKEV2,
-		.local = "0.0.0.0",
-		.remote = "192.168.0.1",
-		.remote_port = 500,
-	};
-	peer_cfg_create_t peer = {
-		.cert_policy = CERT_SEND_IF_ASKED,
-	};
-	peer_cfg_t *peer_cfg;
-	auth_cfg_t *auth;
-
-	peer_cfg = peer_cfg_create("home", ike_cfg_create(&ike), &peer);
-	auth = auth_cfg_create();
-	auth->add(auth, AUTH_RULE_AUTH_CLASS, class);
-	if (id)
-	{
-		auth->add(auth, AUTH_RULE_IDENTITY,
-				  identification_create_from_string(id));
-	}
-	if (cert)
-	{
-		auth->add(auth, AUTH_RULE_SUBJECT_CERT, cert);
-	}
-	peer_cfg->add_auth_cfg(peer_cfg, auth, TRUE);
-	return peer_cfg;
-}
-
-/**
  * Name of the profile a connection is bound to, "" if none
  */
 static char *bound(peer_cfg_t *peer_cfg)
@@ -179,22 +146,22 @@ START_TEST(test_find)
 	placeholder = load("getcert", "carol");
 	ck_assert(placeholder);
 	/* cert-gc { module = getcert; handle = 6361726f6c } */
-	ck_assert_str_eq(bound(create_conn(AUTH_CLASS_PUBKEY, "carol@example.org",
+	ck_assert_str_eq(bound(gtc_conn(AUTH_CLASS_PUBKEY, "carol@example.org",
 									   placeholder)), "carol");
 	/* zero-config: local.id is the profile's identity, no certificate */
-	ck_assert_str_eq(bound(create_conn(AUTH_CLASS_PUBKEY, "carol@example.org",
+	ck_assert_str_eq(bound(gtc_conn(AUTH_CLASS_PUBKEY, "carol@example.org",
 									   NULL)), "carol");
 	/* another identity, or not pubkey authentication */
-	ck_assert_str_eq(bound(create_conn(AUTH_CLASS_PUBKEY, "dave@example.org",
+	ck_assert_str_eq(bound(gtc_conn(AUTH_CLASS_PUBKEY, "dave@example.org",
 									   NULL)), "");
-	ck_assert_str_eq(bound(create_conn(AUTH_CLASS_EAP, "carol@example.org",
+	ck_assert_str_eq(bound(gtc_conn(AUTH_CLASS_EAP, "carol@example.org",
 									   NULL)), "");
 	/* a certificate of its own pins the connection to that certificate */
 	key = gt_key();
 	other = gt_cert(key, "CN=carol@example.org", "carol@example.org", NULL,
 					NULL, FALSE, 3600);
 	ck_assert(other);
-	ck_assert_str_eq(bound(create_conn(AUTH_CLASS_PUBKEY, "carol@example.org",
+	ck_assert_str_eq(bound(gtc_conn(AUTH_CLASS_PUBKEY, "carol@example.org",
 									   other)), "");
 	key->destroy(key);
 }

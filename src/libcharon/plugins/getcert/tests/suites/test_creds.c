@@ -216,6 +216,58 @@ START_TEST(test_remove)
 }
 END_TEST
 
+START_TEST(test_get_pair)
+{
+	certificate_t *cert;
+	private_key_t *key;
+
+	ck_assert(!creds->get_pair(creds, "carol", &cert, &key));
+	ck_assert(install("carol", cert1, key1));
+	ck_assert(creds->get_pair(creds, "carol", &cert, &key));
+	ck_assert(cert->equals(cert, cert1));
+	ck_assert(key->equals(key, key1));
+	cert->destroy(cert);
+	key->destroy(key);
+	ck_assert(install("carol", cert2, key2));
+	ck_assert(creds->get_pair(creds, "carol", &cert, &key));
+	ck_assert(cert->equals(cert, cert2));
+	ck_assert(key->equals(key, key2));
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
+START_TEST(test_is_ours)
+{
+	ck_assert(!creds->is_ours(creds, cert1));
+	ck_assert(install("carol", cert1, key1));
+	ck_assert(install("dave", cert3, key3));
+	ck_assert(creds->is_ours(creds, cert1));
+	ck_assert(creds->is_ours(creds, cert3));
+	ck_assert(!creds->is_ours(creds, cert2));
+	ck_assert(!creds->is_ours(creds, ca));
+
+	/* the replaced certificate stays ours, for the IKE_SAs that used it */
+	ck_assert(install("carol", cert2, key2));
+	ck_assert(creds->is_ours(creds, cert2));
+	ck_assert(creds->is_ours(creds, cert1));
+	/* a refused replacement changes nothing */
+	ck_assert(!install("carol", cert1, key3));
+	ck_assert(creds->is_ours(creds, cert1));
+
+	/* a removed one too, but only the last one of each profile */
+	ck_assert(creds->remove(creds, "carol"));
+	ck_assert(creds->is_ours(creds, cert2));
+	ck_assert(!creds->is_ours(creds, cert1));
+	ck_assert(creds->is_ours(creds, cert3));
+
+	/* a first install after removal replaces nothing */
+	ck_assert(install("carol", cert1, key1));
+	ck_assert(creds->is_ours(creds, cert1));
+	ck_assert(!creds->is_ours(creds, cert2));
+}
+END_TEST
+
 Suite *creds_suite_create()
 {
 	Suite *s;
@@ -229,6 +281,8 @@ Suite *creds_suite_create()
 	tcase_add_test(tc, test_replace);
 	tcase_add_test(tc, test_mismatch_keeps_old);
 	tcase_add_test(tc, test_remove);
+	tcase_add_test(tc, test_get_pair);
+	tcase_add_test(tc, test_is_ours);
 	suite_add_tcase(s, tc);
 
 	return s;

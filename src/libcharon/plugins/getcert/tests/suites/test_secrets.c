@@ -15,33 +15,12 @@
 #include <test_suite.h>
 
 #include "../../getcert_secrets.h"
+#include "getcert_test_charon.h"
 
 #include <credentials/sets/mem_cred.h>
 
 static mem_cred_t *creds;
 static identification_t *carol, *server;
-
-/**
- * Add a SHARED_EAP (or other type) secret with up to two owners
- */
-static void add_secret(shared_key_type_t type, char *secret, char *owner1,
-					   char *owner2)
-{
-	shared_key_t *shared;
-	linked_list_t *owners;
-
-	owners = linked_list_create();
-	if (owner1)
-	{
-		owners->insert_last(owners, identification_create_from_string(owner1));
-	}
-	if (owner2)
-	{
-		owners->insert_last(owners, identification_create_from_string(owner2));
-	}
-	shared = shared_key_create(type, chunk_clone(chunk_from_str(secret)));
-	creds->add_shared_list(creds, shared, owners);
-}
 
 START_SETUP(setup_secrets)
 {
@@ -51,13 +30,13 @@ START_SETUP(setup_secrets)
 	server = identification_create_from_string("ca.example.org");
 	/* the user's own, another user's, the CA host's, a wildcard, one of
 	 * carol and the CA host, and a PIN of carol */
-	add_secret(SHARED_EAP, "own", "carol", NULL);
-	add_secret(SHARED_EAP, "dave", "dave", NULL);
-	add_secret(SHARED_EAP, "host", "ca.example.org", NULL);
-	add_secret(SHARED_EAP, "any", "%any", NULL);
-	add_secret(SHARED_EAP, "both", "carol", "ca.example.org");
-	add_secret(SHARED_PIN, "pin", "carol", NULL);
-	add_secret(SHARED_EAP, "dave-at-host", "dave", "ca.example.org");
+	gtc_add_secret(creds, SHARED_EAP, "own", "carol", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "dave", "dave", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "host", "ca.example.org", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "any", "%any", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "both", "carol", "ca.example.org");
+	gtc_add_secret(creds, SHARED_PIN, "pin", "carol", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "dave-at-host", "dave", "ca.example.org");
 }
 END_SETUP
 
@@ -205,7 +184,7 @@ START_TEST(test_offers_new)
 	ck_assert(getcert_secrets_offers_new(set, SHARED_EAP, carol, server,
 										 TRUE));
 	/* a new secret of carol is loaded */
-	add_secret(SHARED_EAP, "new", "carol", NULL);
+	gtc_add_secret(creds, SHARED_EAP, "new", "carol", NULL);
 	ck_assert(getcert_secrets_offers_new(set, SHARED_EAP, carol, server,
 										 FALSE));
 	set->destroy(set);
