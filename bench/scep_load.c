@@ -21,9 +21,9 @@
  * then POSTs them (operation=PKIOperation) with libcurl's multi interface,
  * at most K in flight. The clock runs from the first request sent to the
  * last answer received; the answers are verified afterwards with
- * scep_parse_reply() (signature by the CA, transactionID, nonce, SUCCESS,
- * envelope decrypts, certificate for our key), so that the client's own
- * RSA decryptions do not take CPU from the server while it is measured.
+ * getcert_scep_parse_reply() (signature by the CA, transactionID, nonce,
+ * SUCCESS, envelope decrypts, certificate for our key), so that the client's
+ * own RSA decryptions do not take CPU from the server while it is measured.
  *
  * Prints one line:
  *   requests=N ok=X errors=E seconds=S rate=R p50_ms=.. p99_ms=..
@@ -61,7 +61,7 @@ typedef enum {
 	OUT_OK,
 	OUT_TRANSPORT,		/* curl error: connect, reset, timeout, TLS */
 	OUT_HTTP,			/* HTTP status != 200 */
-	OUT_PARSE,			/* scep_parse_reply failed */
+	OUT_PARSE,			/* getcert_scep_parse_reply failed */
 	OUT_FAILURE,		/* pkiStatus FAILURE */
 	OUT_PENDING,		/* pkiStatus PENDING */
 	OUT_NOCERT,			/* SUCCESS without a certificate for our key */
@@ -75,7 +75,7 @@ static const char *outcome_names[] = {
 
 typedef struct {
 	int idx;
-	scep_request_t req;
+	getcert_scep_request_t req;
 	certificate_t *self;
 	chunk_t msg;
 	/** answer */
@@ -218,7 +218,7 @@ static bool build_job(load_job_t *job, rng_t *rng)
 	/* printable, fresh for every request */
 	job->req.transid = chunk_to_hex(rnd, NULL, FALSE);
 	chunk_free(&rnd);
-	job->req.type = SCEP_PKCS_REQ;
+	job->req.type = GETCERT_SCEP_PKCS_REQ;
 	job->req.data = csr_der;
 	job->req.recipient = ra_cert ?: ca_cert;
 	job->req.enc_alg = enc_alg;
@@ -226,7 +226,7 @@ static bool build_job(load_job_t *job, rng_t *rng)
 	job->req.signer = job->self;
 	job->req.key = key;
 	job->req.digest = digest;
-	job->msg = scep_build_request(&job->req);
+	job->msg = getcert_scep_build_request(&job->req);
 	return job->msg.len > 0;
 }
 
@@ -280,7 +280,7 @@ static bool run_threads(void *(*fn)(void*))
 
 static void verify_job(load_job_t *job)
 {
-	scep_reply_t reply;
+	getcert_scep_reply_t reply;
 	getcert_err_t err;
 	linked_list_t *certs;
 	certificate_t *cert;
@@ -288,7 +288,7 @@ static void verify_job(load_job_t *job)
 	enumerator_t *enumerator;
 	bool found = FALSE;
 
-	err = scep_parse_reply(chunk_create(job->body, job->len), &job->req,
+	err = getcert_scep_parse_reply(chunk_create(job->body, job->len), &job->req,
 						   trusted, &reply);
 	if (err != GETCERT_OK)
 	{
@@ -299,20 +299,20 @@ static void verify_job(load_job_t *job)
 	}
 	switch (reply.status)
 	{
-		case SCEP_FAILURE:
+		case GETCERT_SCEP_FAILURE:
 			job->out = OUT_FAILURE;
 			snprintf(job->detail, sizeof(job->detail), "failInfo %d",
 					 reply.fail);
 			return;
-		case SCEP_PENDING:
+		case GETCERT_SCEP_PENDING:
 			job->out = OUT_PENDING;
 			return;
-		case SCEP_SUCCESS:
+		case GETCERT_SCEP_SUCCESS:
 			break;
 	}
 	certs = linked_list_create();
 	ours = job->req.key->get_public_key(job->req.key);
-	if (ours && scep_parse_ca_certs(reply.data,
+	if (ours && getcert_scep_parse_ca_certs(reply.data,
 									"application/x-x509-ca-ra-cert", certs))
 	{
 		enumerator = certs->create_enumerator(certs);
@@ -476,7 +476,7 @@ static bool get_caps(u_int *caps)
 		free(tmp.body);
 		return FALSE;
 	}
-	*caps = scep_parse_caps(chunk_create(tmp.body, tmp.len));
+	*caps = getcert_scep_parse_caps(chunk_create(tmp.body, tmp.len));
 	free(tmp.body);
 	return TRUE;
 }
@@ -717,14 +717,14 @@ int main(int argc, char *argv[])
 	{
 		return 2;
 	}
-	if (!(caps & SCEP_CAP_POST_PKI_OPERATION))
+	if (!(caps & GETCERT_SCEP_CAP_POST_PKI_OPERATION))
 	{
 		fprintf(stderr, "scep_load: server does not offer POSTPKIOperation\n");
 		return 2;
 	}
-	if (!(caps & SCEP_CAP_AES))
+	if (!(caps & GETCERT_SCEP_CAP_AES))
 	{
-		if (!(caps & SCEP_CAP_DES3))
+		if (!(caps & GETCERT_SCEP_CAP_DES3))
 		{
 			fprintf(stderr, "scep_load: server offers neither AES nor DES3\n");
 			return 2;
@@ -733,7 +733,7 @@ int main(int argc, char *argv[])
 		enc_alg = ENCR_3DES;
 		enc_key_size = 192;
 	}
-	if (!(caps & SCEP_CAP_SHA256))
+	if (!(caps & GETCERT_SCEP_CAP_SHA256))
 	{
 		fprintf(stderr, "scep_load: no SHA-256 in GetCACaps, using SHA-1\n");
 		digest = HASH_SHA1;

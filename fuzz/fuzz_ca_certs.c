@@ -13,8 +13,8 @@
  */
 
 /*
- * libFuzzer target: scep_parse_ca_certs() on a GetCACert reply. The first
- * input byte chooses the Content-Type (none, application/x-x509-ca-cert,
+ * libFuzzer target: getcert_scep_parse_ca_certs() on a GetCACert reply. The
+ * first input byte chooses the Content-Type (none, application/x-x509-ca-cert,
  * application/x-x509-ca-ra-cert), the rest is the body.
  */
 
@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	body = chunk_create((u_char*)data + 1, size - 1);
 
 	certs = linked_list_create();
-	ok = scep_parse_ca_certs(body, type, certs);
+	ok = getcert_scep_parse_ca_certs(body, type, certs);
 	if (ok != (certs->get_count(certs) > 0))
 	{	/* TRUE if and only if at least one certificate was parsed */
 		abort();

@@ -13,7 +13,7 @@
  */
 
 /*
- * libFuzzer target: scep_parse_caps() on a GetCACaps reply body.
+ * libFuzzer target: getcert_scep_parse_caps() on a GetCACaps reply body.
  */
 
 #include "fuzz_common.h"
@@ -45,12 +45,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	u_int caps;
 
-	caps = scep_parse_caps(chunk_create((u_char*)data, size));
-	if (caps & SCEP_CAP_SCEP_STANDARD)
+	caps = getcert_scep_parse_caps(chunk_create((u_char*)data, size));
+	if (caps & GETCERT_SCEP_CAP_SCEP_STANDARD)
 	{	/* documented implication */
-		if ((caps & (SCEP_CAP_AES | SCEP_CAP_POST_PKI_OPERATION |
-					 SCEP_CAP_SHA256)) != (SCEP_CAP_AES |
-					 SCEP_CAP_POST_PKI_OPERATION | SCEP_CAP_SHA256))
+		if ((caps &
+			 (GETCERT_SCEP_CAP_AES | GETCERT_SCEP_CAP_POST_PKI_OPERATION |
+			  GETCERT_SCEP_CAP_SHA256)) !=
+			(GETCERT_SCEP_CAP_AES | GETCERT_SCEP_CAP_POST_PKI_OPERATION |
+			 GETCERT_SCEP_CAP_SHA256))
 		{
 			abort();
 		}

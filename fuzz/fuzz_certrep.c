@@ -13,7 +13,7 @@
  */
 
 /*
- * libFuzzer target: scep_parse_reply() on a CertRep answering a fixed
+ * libFuzzer target: getcert_scep_parse_reply() on a CertRep answering a fixed
  * request (fixed transactionID and senderNonce, signed with the fixed
  * self-signed client certificate), trusting the fixed CA.
  */
@@ -32,7 +32,7 @@
 static u_char nonce[16] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 
-static scep_request_t req;
+static getcert_scep_request_t req;
 static linked_list_t *trusted;
 
 /**
@@ -94,17 +94,17 @@ static void write_seeds(char *dir)
 		{ "bad-failinfo-text", "3", "2", "", TRUE },
 	};
 	static struct {
-		scep_fail_t fail;
+		getcert_scep_fail_t fail;
 		char *name;
 	} fails[] = {
-		{ SCEP_BAD_ALG, "failure-badalg" },
-		{ SCEP_BAD_MESSAGE_CHECK, "failure-badmessagecheck" },
-		{ SCEP_BAD_REQUEST, "failure-badrequest" },
-		{ SCEP_BAD_TIME, "failure-badtime" },
-		{ SCEP_BAD_CERT_ID, "failure-badcertid" },
-		{ SCEP_FAIL_NONE, "failure-none" },
+		{ GETCERT_SCEP_BAD_ALG, "failure-badalg" },
+		{ GETCERT_SCEP_BAD_MESSAGE_CHECK, "failure-badmessagecheck" },
+		{ GETCERT_SCEP_BAD_REQUEST, "failure-badrequest" },
+		{ GETCERT_SCEP_BAD_TIME, "failure-badtime" },
+		{ GETCERT_SCEP_BAD_CERT_ID, "failure-badcertid" },
+		{ GETCERT_SCEP_FAIL_NONE, "failure-none" },
 	};
-	scep_request_t other = req;
+	getcert_scep_request_t other = req;
 	linked_list_t *certs;
 	chunk_t issued, env, attrs, status, rnonce, st;
 	int i;
@@ -115,61 +115,84 @@ static void write_seeds(char *dir)
 	certs->destroy(certs);
 
 	fuzz_write_seed_free(dir, "success-aes128-sha256",
-			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
-							   ENCR_AES_CBC, 128, fx.ca, fx.ca_key,
-							   HASH_SHA256, FALSE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_SUCCESS,
+													GETCERT_SCEP_FAIL_NONE,
+													issued, ENCR_AES_CBC, 128,
+													fx.ca, fx.ca_key,
+													HASH_SHA256, FALSE));
 	fuzz_write_seed_free(dir, "success-aes256-sha512",
-			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
-							   ENCR_AES_CBC, 256, fx.ca, fx.ca_key,
-							   HASH_SHA512, FALSE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_SUCCESS,
+													GETCERT_SCEP_FAIL_NONE,
+													issued, ENCR_AES_CBC, 256,
+													fx.ca, fx.ca_key,
+													HASH_SHA512, FALSE));
 	/* DES and DES3, as micromdm answers */
 	fuzz_write_seed_free(dir, "success-des-sha256",
-			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
-							   ENCR_DES, 64, fx.ca, fx.ca_key, HASH_SHA256,
-							   TRUE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_SUCCESS,
+													GETCERT_SCEP_FAIL_NONE,
+													issued, ENCR_DES, 64, fx.ca,
+													fx.ca_key, HASH_SHA256,
+													TRUE));
 	env = fuzz_build_enveloped(issued, fx.client, ENCR_DES, 64,
 							   FUZZ_ENV_CONSTRUCTED);
 	fuzz_write_seed_free(dir, "success-des-constructed",
-			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, env,
-							  fx.ca, fx.ca_key, HASH_SHA256, FALSE));
+						 getcert_scep_sign_certrep(&req, GETCERT_SCEP_SUCCESS,
+												   GETCERT_SCEP_FAIL_NONE, env,
+												   fx.ca, fx.ca_key,
+												   HASH_SHA256, FALSE));
 	chunk_free(&env);
 	fuzz_write_seed_free(dir, "success-3des-sha1",
-			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
-							   ENCR_3DES, 192, fx.ca, fx.ca_key, HASH_SHA1,
-							   FALSE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_SUCCESS,
+													GETCERT_SCEP_FAIL_NONE,
+													issued, ENCR_3DES, 192,
+													fx.ca, fx.ca_key, HASH_SHA1,
+													FALSE));
 	/* rsaEncryption as signature algorithm, SKI recipient, OAEP */
 	env = fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 192,
 							   FUZZ_ENV_SKI | FUZZ_ENV_OAEP | FUZZ_ENV_OTHER |
 							   FUZZ_ENV_CONSTRUCTED);
 	fuzz_write_seed_free(dir, "success-ski-oaep-rsaoid",
-			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, env,
-							  fx.ca, fx.ca_key, HASH_SHA384, TRUE));
+						 getcert_scep_sign_certrep(&req, GETCERT_SCEP_SUCCESS,
+												   GETCERT_SCEP_FAIL_NONE, env,
+												   fx.ca, fx.ca_key,
+												   HASH_SHA384, TRUE));
 	chunk_free(&env);
 	/* envelope for someone else */
 	env = getcert_cms_build_enveloped(issued, fx.ca, ENCR_AES_CBC, 128);
 	fuzz_write_seed_free(dir, "success-not-for-us",
-			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, env,
-							  fx.ca, fx.ca_key, HASH_SHA256, FALSE));
+						 getcert_scep_sign_certrep(&req, GETCERT_SCEP_SUCCESS,
+												   GETCERT_SCEP_FAIL_NONE, env,
+												   fx.ca, fx.ca_key,
+												   HASH_SHA256, FALSE));
 	chunk_free(&env);
 	fuzz_write_seed_free(dir, "success-no-envelope",
-			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE,
-							  chunk_empty, fx.ca, fx.ca_key, HASH_SHA256,
-							  FALSE));
+						 getcert_scep_sign_certrep(&req, GETCERT_SCEP_SUCCESS,
+												   GETCERT_SCEP_FAIL_NONE,
+												   chunk_empty, fx.ca,
+												   fx.ca_key, HASH_SHA256,
+												   FALSE));
 	chunk_free(&issued);
 
 	for (i = 0; i < countof(fails); i++)
 	{
 		fuzz_write_seed_free(dir, fails[i].name,
-				scep_build_certrep(&req, SCEP_FAILURE, fails[i].fail,
-								   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-								   fx.ca_key, HASH_SHA256, FALSE));
+							 getcert_scep_build_certrep(&req,
+														GETCERT_SCEP_FAILURE,
+														fails[i].fail,
+														chunk_empty,
+														ENCR_AES_CBC, 128,
+														fx.ca, fx.ca_key,
+														HASH_SHA256, FALSE));
 	}
 	fuzz_write_seed_free(dir, "pending",
-			scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
-							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-							   fx.ca_key, HASH_SHA256, FALSE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_PENDING,
+													GETCERT_SCEP_FAIL_NONE,
+													chunk_empty, ENCR_AES_CBC,
+													128, fx.ca, fx.ca_key,
+													HASH_SHA256, FALSE));
 	/* signed with the CA's identity by SKI */
-	attrs = fuzz_scep_attrs(SCEP_CERT_REP, TRANSID, chunk_from_thing(nonce));
+	attrs = fuzz_scep_attrs(GETCERT_SCEP_CERT_REP, TRANSID,
+							chunk_from_thing(nonce));
 	status = getcert_cms_attribute(OID_PKI_STATUS,
 				asn1_wrap(ASN1_PRINTABLESTRING, "c", chunk_from_str("3")));
 	rnonce = getcert_cms_attribute(OID_PKI_RECIPIENT_NONCE,
@@ -183,19 +206,27 @@ static void write_seeds(char *dir)
 	/* mismatching transaction and nonce, untrusted signer */
 	other.transid = chunk_from_str("OTHERTRANSACTION");
 	fuzz_write_seed_free(dir, "pending-other-transid",
-			scep_build_certrep(&other, SCEP_PENDING, SCEP_FAIL_NONE,
-							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-							   fx.ca_key, HASH_SHA256, FALSE));
+						 getcert_scep_build_certrep(&other,
+													GETCERT_SCEP_PENDING,
+													GETCERT_SCEP_FAIL_NONE,
+													chunk_empty, ENCR_AES_CBC,
+													128, fx.ca, fx.ca_key,
+													HASH_SHA256, FALSE));
 	other = req;
 	other.nonce = chunk_from_str("another nonce!!!");
 	fuzz_write_seed_free(dir, "pending-other-nonce",
-			scep_build_certrep(&other, SCEP_PENDING, SCEP_FAIL_NONE,
-							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-							   fx.ca_key, HASH_SHA256, FALSE));
+						 getcert_scep_build_certrep(&other,
+													GETCERT_SCEP_PENDING,
+													GETCERT_SCEP_FAIL_NONE,
+													chunk_empty, ENCR_AES_CBC,
+													128, fx.ca, fx.ca_key,
+													HASH_SHA256, FALSE));
 	fuzz_write_seed_free(dir, "pending-untrusted-signer",
-			scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
-							   chunk_empty, ENCR_AES_CBC, 128, fx.ra,
-							   fx.ra_key, HASH_SHA256, FALSE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_PENDING,
+													GETCERT_SCEP_FAIL_NONE,
+													chunk_empty, ENCR_AES_CBC,
+													128, fx.ra, fx.ra_key,
+													HASH_SHA256, FALSE));
 	/* authentic, but with invalid SCEP attributes */
 	for (i = 0; i < countof(bad); i++)
 	{
@@ -205,14 +236,14 @@ static void write_seeds(char *dir)
 	}
 
 	/* our own request isn't a CertRep */
-	fuzz_write_seed_free(dir, "request", scep_build_request(&req));
+	fuzz_write_seed_free(dir, "request", getcert_scep_build_request(&req));
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	fuzz_init("fuzz_certrep");
-	req = (scep_request_t){
-		.type = SCEP_PKCS_REQ,
+	req = (getcert_scep_request_t){
+		.type = GETCERT_SCEP_PKCS_REQ,
 		.data = chunk_from_str("a CSR would be here"),
 		.transid = chunk_from_str(TRANSID),
 		.nonce = chunk_from_thing(nonce),
@@ -235,16 +266,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	chunk_t blob = chunk_create((u_char*)data, size);
-	scep_reply_t reply;
+	getcert_scep_reply_t reply;
 	getcert_err_t err;
 
-	err = scep_parse_reply(blob, &req, trusted, &reply);
+	err = getcert_scep_parse_reply(blob, &req, trusted, &reply);
 	if (err == GETCERT_OK)
 	{	/* what the contract promises */
 		if (reply.signer != fx.ca ||
-			(reply.status != SCEP_SUCCESS && reply.status != SCEP_FAILURE &&
-			 reply.status != SCEP_PENDING) ||
-			(reply.status == SCEP_FAILURE && reply.fail > SCEP_FAIL_NONE))
+			(reply.status != GETCERT_SCEP_SUCCESS &&
+			 reply.status != GETCERT_SCEP_FAILURE &&
+			 reply.status != GETCERT_SCEP_PENDING) ||
+			(reply.status == GETCERT_SCEP_FAILURE &&
+			 reply.fail > GETCERT_SCEP_FAIL_NONE))
 		{
 			abort();
 		}
@@ -252,12 +285,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (fuzz_debug)
 	{
-		fprintf(stderr, "scep_parse_reply: %s",
+		fprintf(stderr, "getcert_scep_parse_reply: %s",
 				enum_to_name(getcert_err_names, err));
 		if (err == GETCERT_OK)
 		{
 			fprintf(stderr, ", %s, failInfo %d, %zu bytes of data",
-					enum_to_name(scep_status_names, reply.status),
+					enum_to_name(getcert_scep_status_names, reply.status),
 					(int)reply.fail, reply.data.len);
 		}
 		fprintf(stderr, "\n");

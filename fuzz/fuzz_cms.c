@@ -66,8 +66,8 @@ static u_char nonce[16] = {
 
 static void write_seeds(char *dir)
 {
-	scep_request_t req = {
-		.type = SCEP_PKCS_REQ,
+	getcert_scep_request_t req = {
+		.type = GETCERT_SCEP_PKCS_REQ,
 		.data = chunk_from_str("a CSR would be here"),
 		.transid = chunk_from_str("FUZZTRANSID"),
 		.nonce = chunk_from_thing(nonce),
@@ -96,7 +96,7 @@ static void write_seeds(char *dir)
 
 	/* signed by the CA, the RA, the client; all digests, both ways to
 	 * name an RSA signature, signer by issuer/serial and by SKI */
-	attrs = fuzz_scep_attrs(SCEP_CERT_REP, "FUZZTRANSID",
+	attrs = fuzz_scep_attrs(GETCERT_SCEP_CERT_REP, "FUZZTRANSID",
 							chunk_from_thing(nonce));
 	fuzz_write_seed_free(dir, "signed-ca-sha256",
 			getcert_cms_build_signed(chunk_from_str("content"), attrs,
@@ -146,31 +146,41 @@ static void write_seeds(char *dir)
 	chunk_free(&attrs);
 
 	/* a request (envelope for the CA, we can't decrypt it) */
-	fuzz_write_seed_free(dir, "pkcsreq", scep_build_request(&req));
+	fuzz_write_seed_free(dir, "pkcsreq", getcert_scep_build_request(&req));
 
 	/* CertReps whose envelope is for us */
 	req.signer = fx.client;
 	fuzz_write_seed_free(dir, "certrep-success",
-			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
-							   ENCR_AES_CBC, 128, fx.ca, fx.ca_key,
-							   HASH_SHA256, FALSE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_SUCCESS,
+													GETCERT_SCEP_FAIL_NONE,
+													issued, ENCR_AES_CBC, 128,
+													fx.ca, fx.ca_key,
+													HASH_SHA256, FALSE));
 	fuzz_write_seed_free(dir, "certrep-success-des",
-			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
-							   ENCR_DES, 64, fx.ca, fx.ca_key,
-							   HASH_SHA256, FALSE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_SUCCESS,
+													GETCERT_SCEP_FAIL_NONE,
+													issued, ENCR_DES, 64, fx.ca,
+													fx.ca_key, HASH_SHA256,
+													FALSE));
 	fuzz_write_seed_free(dir, "certrep-success-3des",
-			scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, issued,
-							   ENCR_3DES, 192, fx.ca, fx.ca_key,
-							   HASH_SHA1, FALSE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_SUCCESS,
+													GETCERT_SCEP_FAIL_NONE,
+													issued, ENCR_3DES, 192,
+													fx.ca, fx.ca_key, HASH_SHA1,
+													FALSE));
 	fuzz_write_seed_free(dir, "certrep-failure",
-			scep_build_certrep(&req, SCEP_FAILURE, SCEP_BAD_REQUEST,
-							   chunk_empty, ENCR_AES_CBC, 128, fx.ca,
-							   fx.ca_key, HASH_SHA256, FALSE));
+						 getcert_scep_build_certrep(&req, GETCERT_SCEP_FAILURE,
+													GETCERT_SCEP_BAD_REQUEST,
+													chunk_empty, ENCR_AES_CBC,
+													128, fx.ca, fx.ca_key,
+													HASH_SHA256, FALSE));
 	env = fuzz_build_enveloped(issued, fx.client, ENCR_AES_CBC, 256,
 							   FUZZ_ENV_SKI | FUZZ_ENV_OAEP | FUZZ_ENV_OTHER);
 	fuzz_write_seed_free(dir, "certrep-success-ski-oaep",
-			scep_sign_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE, env,
-							  fx.ca, fx.ca_key, HASH_SHA512, TRUE));
+						 getcert_scep_sign_certrep(&req, GETCERT_SCEP_SUCCESS,
+												   GETCERT_SCEP_FAIL_NONE, env,
+												   fx.ca, fx.ca_key,
+												   HASH_SHA512, TRUE));
 
 	/* EnvelopedData for us, for getcert_cms_decrypt() */
 	fuzz_write_seed(dir, "enveloped-ski-oaep-aes256", env);
@@ -333,7 +343,7 @@ static void exercise(getcert_cms_t *cms)
 	carried->destroy(carried);
 
 	/* SCEP: the content is an EnvelopedData, weak ciphers are accepted
-	 * in replies (as scep_parse_reply() does) */
+	 * in replies (as getcert_scep_parse_reply() does) */
 	if (cms->get_content(cms).len)
 	{
 		decrypt(cms->get_content(cms), TRUE);

@@ -617,7 +617,7 @@ chunk_t fuzz_scep_request(int type, chunk_t data, encryption_algorithm_t alg,
 {
 	static u_char nonce[16] = {
 		15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 };
-	scep_request_t req = {
+	getcert_scep_request_t req = {
 		.type = type,
 		.data = data,
 		.transid = chunk_from_str("5EED5EED5EED5EED"),
@@ -630,5 +630,5 @@ chunk_t fuzz_scep_request(int type, chunk_t data, encryption_algorithm_t alg,
 		.digest = HASH_SHA256,
 	};
 
-	return scep_build_request(&req);
+	return getcert_scep_build_request(&req);
 }

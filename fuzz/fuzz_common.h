@@ -199,7 +199,7 @@ chunk_t fuzz_csr(char *subject);
  * A SCEP request as a client sends it: signed with the client fixture,
  * encrypted for the CA fixture.
  *
- * @param type			scep_msg_t
+ * @param type			getcert_scep_msg_t
  * @param data			messageData
  * @param alg			content encryption
  * @param key_size		its key size in bits

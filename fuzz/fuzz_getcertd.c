@@ -42,7 +42,7 @@ static void write_seeds(char *dir)
 	chunk_t der, msg;
 
 	der = fuzz_csr("CN=carol");
-	msg = fuzz_scep_request(SCEP_PKCS_REQ, der, ENCR_AES_CBC, 128);
+	msg = fuzz_scep_request(GETCERT_SCEP_PKCS_REQ, der, ENCR_AES_CBC, 128);
 	/* POST PKIOperation on /scep, and on /manual/scep */
 	fuzz_write_seed_free(dir, "post-pkcsreq",
 			chunk_cat("cc", chunk_from_chars(0x06), msg));

@@ -13,7 +13,7 @@
  */
 
 /*
- * libFuzzer target: getcertd's side of SCEP, scep_parse_request() on a
+ * libFuzzer target: getcertd's side of SCEP, getcert_scep_parse_request() on a
  * pkiMessage as clients send it (CMS SignedData, EnvelopedData for the CA)
  * and the PKCS#10 request or IssuerAndSerialNumber inside.
  */
@@ -31,20 +31,21 @@ static void write_seeds(char *dir)
 
 	der = fuzz_csr("C=CH, O=getcert, CN=carol");
 	fuzz_write_seed_free(dir, "pkcsreq-aes128",
-			fuzz_scep_request(SCEP_PKCS_REQ, der, ENCR_AES_CBC, 128));
+			fuzz_scep_request(GETCERT_SCEP_PKCS_REQ, der, ENCR_AES_CBC, 128));
 	fuzz_write_seed_free(dir, "renewalreq-aes256",
-			fuzz_scep_request(SCEP_RENEWAL_REQ, der, ENCR_AES_CBC, 256));
+						 fuzz_scep_request(GETCERT_SCEP_RENEWAL_REQ, der,
+										   ENCR_AES_CBC, 256));
 	fuzz_write_seed_free(dir, "pkcsreq-des3",
-			fuzz_scep_request(SCEP_PKCS_REQ, der, ENCR_3DES, 192));
+			fuzz_scep_request(GETCERT_SCEP_PKCS_REQ, der, ENCR_3DES, 192));
 	ias = asn1_wrap(ASN1_SEQUENCE, "cm",
 				fx.ca->get_subject(fx.ca)->get_encoding(fx.ca->get_subject(fx.ca)),
 				asn1_integer("c", chunk_from_chars(0x42)));
 	fuzz_write_seed_free(dir, "getcert",
-			fuzz_scep_request(SCEP_GET_CERT, ias, ENCR_AES_CBC, 128));
+			fuzz_scep_request(GETCERT_SCEP_GET_CERT, ias, ENCR_AES_CBC, 128));
 	fuzz_write_seed_free(dir, "getcrl",
-			fuzz_scep_request(SCEP_GET_CRL, ias, ENCR_AES_CBC, 128));
+			fuzz_scep_request(GETCERT_SCEP_GET_CRL, ias, ENCR_AES_CBC, 128));
 	fuzz_write_seed_free(dir, "certpoll",
-			fuzz_scep_request(SCEP_CERT_POLL, ias, ENCR_AES_CBC, 128));
+			fuzz_scep_request(GETCERT_SCEP_CERT_POLL, ias, ENCR_AES_CBC, 128));
 	chunk_free(&ias);
 	chunk_free(&der);
 }
@@ -62,11 +63,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enumerator_t *enumerator;
 	identification_t *id;
 	certificate_t *csr;
-	scep_request_t req;
+	getcert_scep_request_t req;
 	getcert_err_t err;
 	pkcs10_t *pkcs10;
 
-	err = scep_parse_request(blob, fx.ca, fx.ca_key, TRUE,
+	err = getcert_scep_parse_request(blob, fx.ca, fx.ca_key, TRUE,
 							 chunk_from_chars(0x01, 0x02, 0x03, 0x04), &req);
 	if (err == GETCERT_OK || err == GETCERT_ERR_DECRYPT)
 	{
@@ -93,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			csr->destroy(csr);
 		}
 		fuzz_touch(req.data);
-		scep_request_clear(&req);
+		getcert_scep_request_clear(&req);
 	}
 	fuzz_sink(err);
 	return 0;

@@ -658,7 +658,7 @@ static int run()
 		fprintf(stderr, "enrollment failed: %N\n", getcert_err_names, err);
 		if (err == GETCERT_ERR_REJECTED)
 		{
-			fprintf(stderr, "  %N\n", scep_fail_names,
+			fprintf(stderr, "  %N\n", getcert_scep_fail_names,
 					engine->get_fail_info(engine));
 		}
 		if (err == GETCERT_ERR_NOT_RENEWED)

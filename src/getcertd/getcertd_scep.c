@@ -107,7 +107,7 @@ typedef struct {
 	/** policy */
 	getcertd_policy_t *policy;
 	/** parsed request */
-	scep_request_t req;
+	getcert_scep_request_t req;
 	/** NUL-terminated transactionID */
 	char transid[129];
 	/** authenticated user, allocated */
@@ -138,16 +138,16 @@ static private_key_t *scep_key(private_getcertd_scep_t *this)
  * Build a CertRep response
  */
 static void certrep(private_getcertd_scep_t *this, ctx_t *ctx,
-					getcertd_response_t *response, scep_status_t status,
-					scep_fail_t fail, chunk_t data)
+					getcertd_response_t *response, getcert_scep_status_t status,
+					getcert_scep_fail_t fail, chunk_t data)
 {
 	chunk_t msg;
 
 	/* rsaEncryption as signature algorithm: pki --scep 5.9.8 accepts no
 	 * other, and every client accepts it */
-	msg = scep_build_certrep(&ctx->req, status, fail, data, ENCR_AES_CBC, 128,
-							 scep_cert(this), scep_key(this), HASH_SHA256,
-							 TRUE);
+	msg = getcert_scep_build_certrep(&ctx->req, status, fail, data,
+									 ENCR_AES_CBC, 128, scep_cert(this),
+									 scep_key(this), HASH_SHA256, TRUE);
 	if (!msg.len)
 	{
 		getcertd_response_plain(response, 500, "building the reply failed\n");
@@ -159,8 +159,8 @@ static void certrep(private_getcertd_scep_t *this, ctx_t *ctx,
 	response->body = msg;
 	if (!ctx->result)
 	{
-		ctx->result = status == SCEP_SUCCESS ? "SUCCESS" :
-					  status == SCEP_PENDING ? "PENDING" : "FAILURE";
+		ctx->result = status == GETCERT_SCEP_SUCCESS ? "SUCCESS" :
+					  status == GETCERT_SCEP_PENDING ? "PENDING" : "FAILURE";
 	}
 }
 
@@ -168,11 +168,11 @@ static void certrep(private_getcertd_scep_t *this, ctx_t *ctx,
  * Reply FAILURE with a reason for the log
  */
 static void failure(private_getcertd_scep_t *this, ctx_t *ctx,
-					getcertd_response_t *response, scep_fail_t fail,
+					getcertd_response_t *response, getcert_scep_fail_t fail,
 					char *reason)
 {
 	ctx->result = reason;
-	certrep(this, ctx, response, SCEP_FAILURE, fail, chunk_empty);
+	certrep(this, ctx, response, GETCERT_SCEP_FAILURE, fail, chunk_empty);
 }
 
 /**
@@ -184,7 +184,7 @@ static void failure(private_getcertd_scep_t *this, ctx_t *ctx,
 static void unusable(private_getcertd_scep_t *this, ctx_t *ctx,
 					 getcertd_response_t *response, char *reason)
 {
-	failure(this, ctx, response, SCEP_BAD_REQUEST, reason);
+	failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST, reason);
 }
 
 /**
@@ -199,7 +199,8 @@ static void success(private_getcertd_scep_t *this, ctx_t *ctx,
 	list = linked_list_create_with_items(cert, NULL);
 	data = getcert_cms_build_certs_only(list);
 	list->destroy(list);
-	certrep(this, ctx, response, SCEP_SUCCESS, SCEP_FAIL_NONE, data);
+	certrep(this, ctx, response, GETCERT_SCEP_SUCCESS, GETCERT_SCEP_FAIL_NONE,
+			data);
 	chunk_free(&data);
 }
 
@@ -346,7 +347,7 @@ static bool known_transaction(private_getcertd_scep_t *this, ctx_t *ctx,
 			}
 			else
 			{
-				failure(this, ctx, response, SCEP_BAD_REQUEST,
+				failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 						"transactionID reused for another key");
 			}
 			break;
@@ -354,16 +355,16 @@ static bool known_transaction(private_getcertd_scep_t *this, ctx_t *ctx,
 		case GETCERTD_TX_APPROVED:
 			if (!chunk_equals(known.keyid, ctx->tx.keyid))
 			{
-				failure(this, ctx, response, SCEP_BAD_REQUEST,
+				failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 						"transactionID reused for another key");
 				break;
 			}
 			ctx->result = "still pending";
-			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
-					chunk_empty);
+			certrep(this, ctx, response, GETCERT_SCEP_PENDING,
+					GETCERT_SCEP_FAIL_NONE, chunk_empty);
 			break;
 		case GETCERTD_TX_REJECTED:
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 					"rejected by the operator");
 			break;
 	}
@@ -435,7 +436,7 @@ static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 	getcertd_cert_info_clear(&info);
 	if (superseded)
 	{	/* another renewal with it won the race */
-		failure(this, ctx, response, SCEP_BAD_REQUEST,
+		failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 				"renewal with a superseded certificate");
 		return;
 	}
@@ -463,7 +464,7 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 		if (!chunk_equals_const(challenge,
 								chunk_from_str(ctx->policy->challenge)))
 		{
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 					"wrong challenge password");
 			return FALSE;
 		}
@@ -472,7 +473,7 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 		cn = strstr(buf, "CN=");
 		if (!cn || !getcertd_policy_valid_user(cn + 3))
 		{
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 					"challenge password with an unusable CN");
 			return FALSE;
 		}
@@ -481,7 +482,8 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 	}
 	if (!ctx->policy->radius || !this->auth->available(this->auth))
 	{
-		failure(this, ctx, response, SCEP_BAD_REQUEST, "no credentials");
+		failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
+				"no credentials");
 		return FALSE;
 	}
 	return this->auth->authenticate(this->auth, request, &ctx->user,
@@ -506,7 +508,7 @@ static bool renewal(private_getcertd_scep_t *this, ctx_t *ctx,
 
 	if (info->superseded)
 	{
-		failure(this, ctx, response, SCEP_BAD_REQUEST,
+		failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 				"renewal with a superseded certificate (only the newest of "
 				"a chain renews)");
 		return FALSE;
@@ -516,7 +518,7 @@ static bool renewal(private_getcertd_scep_t *this, ctx_t *ctx,
 	{
 		DBG1(DBG_APP, "policy '%s' of the certificate renewed is no longer "
 			 "configured", info->policy ?: "-");
-		failure(this, ctx, response, SCEP_BAD_REQUEST,
+		failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 				"renewal under a removed policy");
 		return FALSE;
 	}
@@ -545,7 +547,7 @@ static bool renewal(private_getcertd_scep_t *this, ctx_t *ctx,
 	}
 	if (!info->user || !streq(ctx->user, info->user))
 	{
-		failure(this, ctx, response, SCEP_BAD_REQUEST,
+		failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 				"renewal with the credentials of another user");
 		return FALSE;
 	}
@@ -578,7 +580,7 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 	}
 	if (!csr_ok(this, ctx, csr, &reason))
 	{
-		failure(this, ctx, response, SCEP_BAD_MESSAGE_CHECK, reason);
+		failure(this, ctx, response, GETCERT_SCEP_BAD_MESSAGE_CHECK, reason);
 		csr->destroy(csr);
 		return;
 	}
@@ -591,16 +593,16 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 		if (!this->db->get_info(this->db, x509->get_serial(x509), &info) ||
 			info.revoked)
 		{
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 					"signed with an unknown or revoked certificate");
 			goto out;
 		}
 		/* RFC 8894 allows a PKCSReq signed with an existing certificate:
 		 * with an expired one, it is a new enrollment */
 		renew = signer->get_validity(signer, NULL, NULL, NULL);
-		if (!renew && ctx->req.type != SCEP_PKCS_REQ)
+		if (!renew && ctx->req.type != GETCERT_SCEP_PKCS_REQ)
 		{
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 					"renewal with an expired certificate");
 			goto out;
 		}
@@ -616,7 +618,7 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 	{
 		if (!ours && !signer->issued_by(signer, signer, NULL))
 		{
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 					"request signed with a foreign certificate");
 			goto out;
 		}
@@ -633,7 +635,7 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 	{
 		DBG1(DBG_APP, "CSR of '%s' asks for '%Y', not a name of that user",
 			 ctx->user, csr->get_subject(csr));
-		failure(this, ctx, response, SCEP_BAD_REQUEST,
+		failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 				"CSR for a name the user does not own");
 		goto out;
 	}
@@ -648,7 +650,7 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 		ctx->tx.csr = ctx->req.data;
 		if (replaces.len)
 		{	/* the operator decides on transactions, not on their reuse */
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 					"transactionID of an issued request reused for approval");
 		}
 		else if (!this->db->add_pending(this->db, &ctx->tx))
@@ -661,8 +663,8 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 		else
 		{
 			ctx->result = "pending approval";
-			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
-					chunk_empty);
+			certrep(this, ctx, response, GETCERT_SCEP_PENDING,
+					GETCERT_SCEP_FAIL_NONE, chunk_empty);
 		}
 		goto out;
 	}
@@ -699,19 +701,19 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 	if (this->db->get_transaction(this->db, ctx->transid, &known) ==
 			GETCERTD_TX_NONE)
 	{
-		failure(this, ctx, response, SCEP_BAD_CERT_ID,
+		failure(this, ctx, response, GETCERT_SCEP_BAD_CERT_ID,
 				"poll for an unknown transaction");
 		return;
 	}
 	keyid = key_id(ctx->req.signer);
 	if (!chunk_equals(keyid, known.keyid))
 	{
-		failure(this, ctx, response, SCEP_BAD_REQUEST,
+		failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 				"poll by another key than the requester's");
 	}
 	else if (!known.policy || !streq(known.policy, ctx->policy->name))
 	{
-		failure(this, ctx, response, SCEP_BAD_REQUEST,
+		failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 				"poll under another policy than the request's");
 	}
 	else switch (known.state)
@@ -723,7 +725,7 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 			if (!csr || !known.user)
 			{
 				DESTROY_IF(csr);
-				failure(this, ctx, response, SCEP_BAD_REQUEST,
+				failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 						"stored request unusable");
 				break;
 			}
@@ -740,14 +742,14 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 			break;
 		case GETCERTD_TX_PENDING:
 			ctx->result = "still pending";
-			certrep(this, ctx, response, SCEP_PENDING, SCEP_FAIL_NONE,
-					chunk_empty);
+			certrep(this, ctx, response, GETCERT_SCEP_PENDING,
+					GETCERT_SCEP_FAIL_NONE, chunk_empty);
 			break;
 		case GETCERTD_TX_ISSUED:
 			cert = this->db->get_cert(this->db, known.serial);
 			if (!cert)
 			{
-				failure(this, ctx, response, SCEP_BAD_CERT_ID,
+				failure(this, ctx, response, GETCERT_SCEP_BAD_CERT_ID,
 						"issued certificate not found");
 				break;
 			}
@@ -756,7 +758,7 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 			cert->destroy(cert);
 			break;
 		default:
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 					"rejected by the operator");
 			break;
 	}
@@ -781,7 +783,7 @@ static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
 		unusable(this, ctx, response, "malformed IssuerAndSerialNumber");
 		return;
 	}
-	if (ctx->req.type == SCEP_GET_CERT)
+	if (ctx->req.type == GETCERT_SCEP_GET_CERT)
 	{
 		while (serial.len > 1 && serial.ptr[0] == 0)
 		{
@@ -790,7 +792,7 @@ static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
 		cert = this->db->get_cert(this->db, serial);
 		if (!cert)
 		{
-			failure(this, ctx, response, SCEP_BAD_CERT_ID,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_CERT_ID,
 					"no such certificate");
 			return;
 		}
@@ -810,7 +812,8 @@ static void get_cert_crl(private_getcertd_scep_t *this, ctx_t *ctx,
 	empty = linked_list_create();
 	data = getcert_cms_build_degenerate(empty, der);
 	empty->destroy(empty);
-	certrep(this, ctx, response, SCEP_SUCCESS, SCEP_FAIL_NONE, data);
+	certrep(this, ctx, response, GETCERT_SCEP_SUCCESS, GETCERT_SCEP_FAIL_NONE,
+			data);
 	chunk_free(&data);
 	chunk_free(&der);
 }
@@ -850,7 +853,7 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 		ctx->result = "no message";
 		return;
 	}
-	err = scep_parse_request(msg, scep_cert(this), scep_key(this),
+	err = getcert_scep_parse_request(msg, scep_cert(this), scep_key(this),
 							 ctx->policy->allow_weak, this->reject_secret,
 							 &ctx->req);
 	chunk_free(&msg);
@@ -878,19 +881,19 @@ static void pki_operation(private_getcertd_scep_t *this, ctx_t *ctx,
 	}
 	switch (ctx->req.type)
 	{
-		case SCEP_PKCS_REQ:
-		case SCEP_RENEWAL_REQ:
+		case GETCERT_SCEP_PKCS_REQ:
+		case GETCERT_SCEP_RENEWAL_REQ:
 			enroll(this, ctx, request, response);
 			break;
-		case SCEP_CERT_POLL:
+		case GETCERT_SCEP_CERT_POLL:
 			poll_cert(this, ctx, response);
 			break;
-		case SCEP_GET_CERT:
-		case SCEP_GET_CRL:
+		case GETCERT_SCEP_GET_CERT:
+		case GETCERT_SCEP_GET_CRL:
 			get_cert_crl(this, ctx, response);
 			break;
 		default:
-			failure(this, ctx, response, SCEP_BAD_REQUEST,
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
 					"unsupported messageType");
 			break;
 	}
@@ -971,12 +974,12 @@ METHOD(getcertd_scep_t, handle, void,
 	DBG1(DBG_APP, "%s %s %s %s%s%s user=%s transid=%s result=%s status=%u "
 		 "%ldms", ctx.client[0] ? ctx.client : "-", request->method,
 		 request->path, op, ctx.req.type ? " " : "",
-		 ctx.req.type ? enum_to_name(scep_msg_names, ctx.req.type) : "",
+		 ctx.req.type ? enum_to_name(getcert_scep_msg_names, ctx.req.type) : "",
 		 ctx.user ?: "-",
 		 ctx.transid[0] ? ctx.transid : "-", ctx.result ?: "-",
 		 response->status, (end.tv_sec - start.tv_sec) * 1000 +
 		 (end.tv_usec - start.tv_usec) / 1000);
-	scep_request_clear(&ctx.req);
+	getcert_scep_request_clear(&ctx.req);
 	chunk_free(&ctx.tx.keyid);
 	chunk_free(&ctx.tx.request);
 	free(ctx.user);

@@ -86,7 +86,7 @@ struct private_getcert_enroll_t {
 	/**
 	 * failInfo of the last FAILURE.
 	 */
-	scep_fail_t fail;
+	getcert_scep_fail_t fail;
 
 	/**
 	 * CertPolls sent by the last enroll().
@@ -126,12 +126,12 @@ static bool is_pinned(private_getcert_enroll_t *this, certificate_t *cert)
  */
 static getcert_err_t choose_algorithms(private_getcert_enroll_t *this)
 {
-	if (this->caps & SCEP_CAP_AES)
+	if (this->caps & GETCERT_SCEP_CAP_AES)
 	{
 		this->enc_alg = ENCR_AES_CBC;
 		this->enc_key_size = 128;
 	}
-	else if (this->params.allow_des3 && (this->caps & SCEP_CAP_DES3))
+	else if (this->params.allow_des3 && (this->caps & GETCERT_SCEP_CAP_DES3))
 	{
 		DBG1(DBG_LIB, "SCEP: server lacks AES, using DES-EDE3-CBC as "
 			 "allowed by configuration");
@@ -144,11 +144,11 @@ static getcert_err_t choose_algorithms(private_getcert_enroll_t *this)
 			 "allowed), refusing to enroll");
 		return GETCERT_ERR_POLICY;
 	}
-	if (this->caps & SCEP_CAP_SHA256)
+	if (this->caps & GETCERT_SCEP_CAP_SHA256)
 	{
 		this->digest = HASH_SHA256;
 	}
-	else if (this->params.allow_sha1 && (this->caps & SCEP_CAP_SHA1))
+	else if (this->params.allow_sha1 && (this->caps & GETCERT_SCEP_CAP_SHA1))
 	{
 		DBG1(DBG_LIB, "SCEP: server lacks SHA-256, using SHA-1 as allowed "
 			 "by configuration");
@@ -328,7 +328,7 @@ static getcert_err_t fetch_ca(private_getcert_enroll_t *this)
 	{
 		return err;
 	}
-	this->caps = scep_parse_caps(body);
+	this->caps = getcert_scep_parse_caps(body);
 	chunk_free(&body);
 
 	err = this->transport->request(this->transport, "GetCACert",
@@ -339,7 +339,7 @@ static getcert_err_t fetch_ca(private_getcert_enroll_t *this)
 		return err;
 	}
 	certs = linked_list_create();
-	if (!scep_parse_ca_certs(body, type, certs))
+	if (!getcert_scep_parse_ca_certs(body, type, certs))
 	{
 		err = GETCERT_ERR_MALFORMED;
 	}
@@ -401,7 +401,8 @@ static bool new_nonce(chunk_t *nonce)
  * Send a request, verify and parse the reply
  */
 static getcert_err_t transact(private_getcert_enroll_t *this,
-							  scep_request_t *req, scep_reply_t *reply)
+							  getcert_scep_request_t *req,
+							  getcert_scep_reply_t *reply)
 {
 	getcert_err_t err;
 	chunk_t msg, body;
@@ -416,15 +417,16 @@ static getcert_err_t transact(private_getcert_enroll_t *this,
 	{
 		return GETCERT_ERR_INTERNAL;
 	}
-	msg = scep_build_request(req);
+	msg = getcert_scep_build_request(req);
 	if (!msg.len)
 	{
-		DBG1(DBG_LIB, "SCEP: building %N failed", scep_msg_names, req->type);
+		DBG1(DBG_LIB, "SCEP: building %N failed", getcert_scep_msg_names,
+			 req->type);
 		return GETCERT_ERR_INTERNAL;
 	}
-	DBG2(DBG_LIB, "SCEP: sending %N", scep_msg_names, req->type);
+	DBG2(DBG_LIB, "SCEP: sending %N", getcert_scep_msg_names, req->type);
 	err = this->transport->request(this->transport, "PKIOperation", msg,
-						(this->caps & SCEP_CAP_POST_PKI_OPERATION) != 0,
+						(this->caps & GETCERT_SCEP_CAP_POST_PKI_OPERATION) != 0,
 						&body, &type);
 	chunk_free(&msg);
 	if (err != GETCERT_OK)
@@ -436,13 +438,13 @@ static getcert_err_t transact(private_getcert_enroll_t *this,
 		DBG1(DBG_LIB, "SCEP: reply has Content-Type '%s'", type);
 	}
 	free(type);
-	err = scep_parse_reply(body, req, this->trusted, reply);
+	err = getcert_scep_parse_reply(body, req, this->trusted, reply);
 	chunk_free(&body);
-	if (err == GETCERT_OK && reply->status == SCEP_FAILURE)
+	if (err == GETCERT_OK && reply->status == GETCERT_SCEP_FAILURE)
 	{
 		this->fail = reply->fail;
-		DBG1(DBG_LIB, "SCEP: %N rejected: %N", scep_msg_names, req->type,
-			 scep_fail_names, reply->fail);
+		DBG1(DBG_LIB, "SCEP: %N rejected: %N", getcert_scep_msg_names,
+			 req->type, getcert_scep_fail_names, reply->fail);
 	}
 	return err;
 }
@@ -546,8 +548,9 @@ static getcert_err_t extract_cert(private_getcert_enroll_t *this,
  * zero interval cannot poll without bound either.
  */
 static getcert_err_t request_polling(private_getcert_enroll_t *this,
-									 scep_request_t *req, chunk_t subject,
-									 scep_reply_t *reply)
+									 getcert_scep_request_t *req,
+									 chunk_t subject,
+									 getcert_scep_reply_t *reply)
 {
 	getcert_err_t err;
 	uint64_t timeout = this->params.poll_timeout * 1000ULL, waited = 0;
@@ -559,7 +562,7 @@ static getcert_err_t request_polling(private_getcert_enroll_t *this,
 	err = transact(this, req, reply);
 	delay = min(this->params.poll_interval, this->params.poll_max);
 	time_monotonic(&start);
-	while (err == GETCERT_OK && reply->status == SCEP_PENDING)
+	while (err == GETCERT_OK && reply->status == GETCERT_SCEP_PENDING)
 	{
 		/* milliseconds: whole seconds would round the deadline */
 		time_monotonic(&now);
@@ -590,7 +593,7 @@ static getcert_err_t request_polling(private_getcert_enroll_t *this,
 							  this->ca->get_subject(this->ca)->get_encoding(
 										this->ca->get_subject(this->ca)),
 							  subject);
-		req->type = SCEP_CERT_POLL;
+		req->type = GETCERT_SCEP_CERT_POLL;
 		this->polls++;
 		err = transact(this, req, reply);
 		chunk_free(&req->data);
@@ -712,12 +715,12 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 {
 	identification_t *subject;
 	certificate_t *self = NULL, *cert;
-	scep_request_t req = {};
-	scep_reply_t reply = {};
+	getcert_scep_request_t req = {};
+	getcert_scep_reply_t reply = {};
 	getcert_err_t err;
 
 	*out = NULL;
-	this->fail = SCEP_FAIL_NONE;
+	this->fail = GETCERT_SCEP_FAIL_NONE;
 	this->polls = 0;
 	if (is_cancelled(this))
 	{
@@ -729,7 +732,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 		return err;
 	}
 	subject = default_subject(this);
-	req = (scep_request_t){
+	req = (getcert_scep_request_t){
 		.data = build_csr(this, subject, key),
 		.transid = transaction_id(key),
 		.recipient = this->recipient,
@@ -746,8 +749,9 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	{
 		req.signer = current;
 		req.key = current_key;
-		req.type = (this->caps & SCEP_CAP_RENEWAL) ? SCEP_RENEWAL_REQ
-												   : SCEP_PKCS_REQ;
+		req.type = (this->caps & GETCERT_SCEP_CAP_RENEWAL)
+			? GETCERT_SCEP_RENEWAL_REQ
+			: GETCERT_SCEP_PKCS_REQ;
 	}
 	else
 	{
@@ -759,15 +763,15 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 		}
 		req.signer = self;
 		req.key = key;
-		req.type = SCEP_PKCS_REQ;
+		req.type = GETCERT_SCEP_PKCS_REQ;
 	}
 	err = request_polling(this, &req, subject->get_encoding(subject), &reply);
-	if (err == GETCERT_OK && reply.status == SCEP_FAILURE &&
-		req.type == SCEP_RENEWAL_REQ)
+	if (err == GETCERT_OK && reply.status == GETCERT_SCEP_FAILURE &&
+		req.type == GETCERT_SCEP_RENEWAL_REQ)
 	{
 		DBG1(DBG_LIB, "SCEP: RenewalReq rejected, retrying as PKCSReq signed "
 			 "with the current certificate");
-		req.type = SCEP_PKCS_REQ;
+		req.type = GETCERT_SCEP_PKCS_REQ;
 		err = request_polling(this, &req, subject->get_encoding(subject),
 							  &reply);
 	}
@@ -775,7 +779,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	{
 		goto out;
 	}
-	if (reply.status == SCEP_FAILURE)
+	if (reply.status == GETCERT_SCEP_FAILURE)
 	{
 		err = GETCERT_ERR_REJECTED;
 		goto out;
@@ -813,13 +817,13 @@ out:
 /**
  * Send GetCert/GetCRL for an IssuerAndSerialNumber, return the reply data
  */
-static getcert_err_t query(private_getcert_enroll_t *this, scep_msg_t type,
-						   certificate_t *current, private_key_t *key,
-						   chunk_t serial, chunk_t *data)
+static getcert_err_t query(private_getcert_enroll_t *this,
+						   getcert_scep_msg_t type, certificate_t *current,
+						   private_key_t *key, chunk_t serial, chunk_t *data)
 {
 	identification_t *issuer;
-	scep_request_t req;
-	scep_reply_t reply = {};
+	getcert_scep_request_t req;
+	getcert_scep_reply_t reply = {};
 	getcert_err_t err;
 
 	err = get_ca(this);
@@ -828,7 +832,7 @@ static getcert_err_t query(private_getcert_enroll_t *this, scep_msg_t type,
 		return err;
 	}
 	issuer = this->ca->get_subject(this->ca);
-	req = (scep_request_t){
+	req = (getcert_scep_request_t){
 		.type = type,
 		.data = asn1_wrap(ASN1_SEQUENCE, "cm", issuer->get_encoding(issuer),
 						  asn1_integer("c", serial)),
@@ -846,16 +850,16 @@ static getcert_err_t query(private_getcert_enroll_t *this, scep_msg_t type,
 	{
 		switch (reply.status)
 		{
-			case SCEP_SUCCESS:
+			case GETCERT_SCEP_SUCCESS:
 				*data = reply.data;
 				reply.data = chunk_empty;
 				break;
-			case SCEP_FAILURE:
+			case GETCERT_SCEP_FAILURE:
 				err = GETCERT_ERR_REJECTED;
 				break;
-			case SCEP_PENDING:
-				DBG1(DBG_LIB, "SCEP: %N answered PENDING", scep_msg_names,
-					 type);
+			case GETCERT_SCEP_PENDING:
+				DBG1(DBG_LIB, "SCEP: %N answered PENDING",
+					 getcert_scep_msg_names, type);
 				err = GETCERT_ERR_PROTOCOL;
 				break;
 		}
@@ -879,8 +883,8 @@ METHOD(getcert_enroll_t, get_crl, getcert_err_t,
 	x509_t *x509 = (x509_t*)current;
 
 	*out = NULL;
-	err = query(this, SCEP_GET_CRL, current, key, x509->get_serial(x509),
-				&data);
+	err = query(this, GETCERT_SCEP_GET_CRL, current, key,
+				x509->get_serial(x509), &data);
 	if (err != GETCERT_OK)
 	{
 		return err;
@@ -922,7 +926,7 @@ METHOD(getcert_enroll_t, get_cert, getcert_err_t,
 	chunk_t data;
 
 	*out = NULL;
-	err = query(this, SCEP_GET_CERT, current, key, serial, &data);
+	err = query(this, GETCERT_SCEP_GET_CERT, current, key, serial, &data);
 	if (err != GETCERT_OK)
 	{
 		return err;
@@ -951,7 +955,7 @@ METHOD(getcert_enroll_t, get_ca_cert, certificate_t*,
 	return this->ca;
 }
 
-METHOD(getcert_enroll_t, get_fail_info, scep_fail_t,
+METHOD(getcert_enroll_t, get_fail_info, getcert_scep_fail_t,
 	private_getcert_enroll_t *this)
 {
 	return this->fail;
@@ -1024,7 +1028,7 @@ getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
 		.transport = transport,
 		.params = *params,
 		.trusted = linked_list_create(),
-		.fail = SCEP_FAIL_NONE,
+		.fail = GETCERT_SCEP_FAIL_NONE,
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
 	);

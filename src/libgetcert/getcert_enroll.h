@@ -98,7 +98,7 @@ struct getcert_enroll_t {
 	/**
 	 * Capabilities of the server, after get_ca().
 	 *
-	 * @return			scep_caps_t flags
+	 * @return			getcert_scep_caps_t flags
 	 */
 	u_int (*get_caps)(getcert_enroll_t *this);
 
@@ -155,9 +155,9 @@ struct getcert_enroll_t {
 	/**
 	 * failInfo of the last FAILURE reply.
 	 *
-	 * @return			failInfo, SCEP_FAIL_NONE if none
+	 * @return			failInfo, GETCERT_SCEP_FAIL_NONE if none
 	 */
-	scep_fail_t (*get_fail_info)(getcert_enroll_t *this);
+	getcert_scep_fail_t (*get_fail_info)(getcert_enroll_t *this);
 
 	/**
 	 * Number of CertPoll requests sent by the last enroll().

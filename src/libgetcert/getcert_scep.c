@@ -22,25 +22,30 @@
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
 
-ENUM_BEGIN(scep_msg_names, SCEP_CERT_REP, SCEP_CERT_REP,
+ENUM_BEGIN(getcert_scep_msg_names, GETCERT_SCEP_CERT_REP,
+		   GETCERT_SCEP_CERT_REP,
 	"CertRep");
-ENUM_NEXT(scep_msg_names, SCEP_RENEWAL_REQ, SCEP_RENEWAL_REQ, SCEP_CERT_REP,
+ENUM_NEXT(getcert_scep_msg_names, GETCERT_SCEP_RENEWAL_REQ,
+		  GETCERT_SCEP_RENEWAL_REQ, GETCERT_SCEP_CERT_REP,
 	"RenewalReq");
-ENUM_NEXT(scep_msg_names, SCEP_PKCS_REQ, SCEP_GET_CRL, SCEP_RENEWAL_REQ,
+ENUM_NEXT(getcert_scep_msg_names, GETCERT_SCEP_PKCS_REQ, GETCERT_SCEP_GET_CRL,
+		  GETCERT_SCEP_RENEWAL_REQ,
 	"PKCSReq",
 	"CertPoll",
 	"GetCert",
 	"GetCRL");
-ENUM_END(scep_msg_names, SCEP_GET_CRL);
+ENUM_END(getcert_scep_msg_names, GETCERT_SCEP_GET_CRL);
 
-ENUM_BEGIN(scep_status_names, SCEP_SUCCESS, SCEP_SUCCESS,
+ENUM_BEGIN(getcert_scep_status_names, GETCERT_SCEP_SUCCESS,
+		   GETCERT_SCEP_SUCCESS,
 	"SUCCESS");
-ENUM_NEXT(scep_status_names, SCEP_FAILURE, SCEP_PENDING, SCEP_SUCCESS,
+ENUM_NEXT(getcert_scep_status_names, GETCERT_SCEP_FAILURE,
+		  GETCERT_SCEP_PENDING, GETCERT_SCEP_SUCCESS,
 	"FAILURE",
 	"PENDING");
-ENUM_END(scep_status_names, SCEP_PENDING);
+ENUM_END(getcert_scep_status_names, GETCERT_SCEP_PENDING);
 
-ENUM(scep_fail_names, SCEP_BAD_ALG, SCEP_FAIL_NONE,
+ENUM(getcert_scep_fail_names, GETCERT_SCEP_BAD_ALG, GETCERT_SCEP_FAIL_NONE,
 	"badAlg: the CA does not support the algorithms used",
 	"badMessageCheck: the CA could not verify the request's signature",
 	"badRequest: the CA does not permit this request (identity or "
@@ -57,21 +62,21 @@ static struct {
 	char *name;
 	u_int flag;
 } caps[] = {
-	{ "AES",				SCEP_CAP_AES },
-	{ "DES3",				SCEP_CAP_DES3 },
-	{ "GetNextCACert",		SCEP_CAP_GET_NEXT_CA_CERT },
-	{ "POSTPKIOperation",	SCEP_CAP_POST_PKI_OPERATION },
-	{ "Renewal",			SCEP_CAP_RENEWAL },
-	{ "SHA-1",				SCEP_CAP_SHA1 },
-	{ "SHA-256",			SCEP_CAP_SHA256 },
-	{ "SHA-512",			SCEP_CAP_SHA512 },
-	{ "SCEPStandard",		SCEP_CAP_SCEP_STANDARD },
+	{ "AES",				GETCERT_SCEP_CAP_AES },
+	{ "DES3",				GETCERT_SCEP_CAP_DES3 },
+	{ "GetNextCACert",		GETCERT_SCEP_CAP_GET_NEXT_CA_CERT },
+	{ "POSTPKIOperation",	GETCERT_SCEP_CAP_POST_PKI_OPERATION },
+	{ "Renewal",			GETCERT_SCEP_CAP_RENEWAL },
+	{ "SHA-1",				GETCERT_SCEP_CAP_SHA1 },
+	{ "SHA-256",			GETCERT_SCEP_CAP_SHA256 },
+	{ "SHA-512",			GETCERT_SCEP_CAP_SHA512 },
+	{ "SCEPStandard",		GETCERT_SCEP_CAP_SCEP_STANDARD },
 };
 
 /*
  * Described in header
  */
-u_int scep_parse_caps(chunk_t reply)
+u_int getcert_scep_parse_caps(chunk_t reply)
 {
 	chunk_t line;
 	u_int flags = 0;
@@ -108,9 +113,10 @@ u_int scep_parse_caps(chunk_t reply)
 			}
 		}
 	}
-	if (flags & SCEP_CAP_SCEP_STANDARD)
+	if (flags & GETCERT_SCEP_CAP_SCEP_STANDARD)
 	{	/* RFC 8894 3.5.2 */
-		flags |= SCEP_CAP_AES | SCEP_CAP_POST_PKI_OPERATION | SCEP_CAP_SHA256;
+		flags |= GETCERT_SCEP_CAP_AES | GETCERT_SCEP_CAP_POST_PKI_OPERATION |
+			GETCERT_SCEP_CAP_SHA256;
 	}
 	return flags;
 }
@@ -118,7 +124,7 @@ u_int scep_parse_caps(chunk_t reply)
 /*
  * Described in header
  */
-bool scep_parse_ca_certs(chunk_t reply, char *content_type,
+bool getcert_scep_parse_ca_certs(chunk_t reply, char *content_type,
 						 linked_list_t *certs)
 {
 	enumerator_t *enumerator;
@@ -193,7 +199,8 @@ static chunk_t printable(char *str)
 /**
  * Build the SCEP attributes common to requests and replies
  */
-static chunk_t scep_attrs(scep_msg_t type, chunk_t transid, chunk_t nonce)
+static chunk_t scep_attrs(getcert_scep_msg_t type, chunk_t transid,
+						  chunk_t nonce)
 {
 	char buf[8];
 
@@ -212,7 +219,7 @@ static chunk_t scep_attrs(scep_msg_t type, chunk_t transid, chunk_t nonce)
 /*
  * Described in header
  */
-chunk_t scep_sign_request(scep_request_t *req, chunk_t envelope)
+chunk_t getcert_scep_sign_request(getcert_scep_request_t *req, chunk_t envelope)
 {
 	chunk_t attrs, msg;
 
@@ -226,7 +233,7 @@ chunk_t scep_sign_request(scep_request_t *req, chunk_t envelope)
 /*
  * Described in header
  */
-chunk_t scep_build_request(scep_request_t *req)
+chunk_t getcert_scep_build_request(getcert_scep_request_t *req)
 {
 	chunk_t envelope, msg;
 
@@ -236,7 +243,7 @@ chunk_t scep_build_request(scep_request_t *req)
 	{
 		return chunk_empty;
 	}
-	msg = scep_sign_request(req, envelope);
+	msg = getcert_scep_sign_request(req, envelope);
 	chunk_free(&envelope);
 	return msg;
 }
@@ -244,10 +251,11 @@ chunk_t scep_build_request(scep_request_t *req)
 /*
  * Described in header
  */
-chunk_t scep_sign_certrep(scep_request_t *req, scep_status_t status,
-						  scep_fail_t fail, chunk_t envelope,
-						  certificate_t *signer, private_key_t *key,
-						  hash_algorithm_t digest, bool rsa_oid)
+chunk_t getcert_scep_sign_certrep(getcert_scep_request_t *req,
+								  getcert_scep_status_t status,
+								  getcert_scep_fail_t fail, chunk_t envelope,
+								  certificate_t *signer, private_key_t *key,
+								  hash_algorithm_t digest, bool rsa_oid)
 {
 	chunk_t attrs, msg, nonce, common, pki_status, recipient_nonce, fail_info;
 	char buf[8];
@@ -261,14 +269,14 @@ chunk_t scep_sign_certrep(scep_request_t *req, scep_status_t status,
 	}
 	rng->destroy(rng);
 	/* chunk_cat() evaluates its arguments twice, build them first */
-	common = scep_attrs(SCEP_CERT_REP, req->transid, nonce);
+	common = scep_attrs(GETCERT_SCEP_CERT_REP, req->transid, nonce);
 	chunk_free(&nonce);
 	snprintf(buf, sizeof(buf), "%d", status);
 	pki_status = getcert_cms_attribute(OID_PKI_STATUS, printable(buf));
 	recipient_nonce = getcert_cms_attribute(OID_PKI_RECIPIENT_NONCE,
 						asn1_wrap(ASN1_OCTET_STRING, "c", req->nonce));
 	fail_info = chunk_empty;
-	if (status == SCEP_FAILURE && fail != SCEP_FAIL_NONE)
+	if (status == GETCERT_SCEP_FAILURE && fail != GETCERT_SCEP_FAIL_NONE)
 	{
 		snprintf(buf, sizeof(buf), "%d", fail);
 		fail_info = getcert_cms_attribute(OID_PKI_FAIL_INFO, printable(buf));
@@ -283,15 +291,17 @@ chunk_t scep_sign_certrep(scep_request_t *req, scep_status_t status,
 /*
  * Described in header
  */
-chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
-						   scep_fail_t fail, chunk_t data,
-						   encryption_algorithm_t enc_alg, size_t enc_key_size,
-						   certificate_t *signer, private_key_t *key,
-						   hash_algorithm_t digest, bool rsa_oid)
+chunk_t getcert_scep_build_certrep(getcert_scep_request_t *req,
+								   getcert_scep_status_t status,
+								   getcert_scep_fail_t fail, chunk_t data,
+								   encryption_algorithm_t enc_alg,
+								   size_t enc_key_size, certificate_t *signer,
+								   private_key_t *key, hash_algorithm_t digest,
+								   bool rsa_oid)
 {
 	chunk_t envelope = chunk_empty, msg;
 
-	if (status == SCEP_SUCCESS)
+	if (status == GETCERT_SCEP_SUCCESS)
 	{
 		envelope = getcert_cms_build_enveloped(data, req->signer, enc_alg,
 											   enc_key_size);
@@ -300,8 +310,8 @@ chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
 			return chunk_empty;
 		}
 	}
-	msg = scep_sign_certrep(req, status, fail, envelope, signer, key, digest,
-							rsa_oid);
+	msg = getcert_scep_sign_certrep(req, status, fail, envelope, signer, key,
+									digest, rsa_oid);
 	chunk_free(&envelope);
 	return msg;
 }
@@ -334,16 +344,18 @@ static bool get_number(getcert_cms_t *cms, int oid, int *value)
 /*
  * Described in header
  */
-getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
-							   linked_list_t *trusted, scep_reply_t *reply)
+getcert_err_t getcert_scep_parse_reply(chunk_t blob,
+									   getcert_scep_request_t *req,
+									   linked_list_t *trusted,
+									   getcert_scep_reply_t *reply)
 {
 	getcert_cms_t *cms;
 	getcert_err_t err = GETCERT_OK;
 	chunk_t value = chunk_empty;
 	int num;
 
-	*reply = (scep_reply_t){
-		.fail = SCEP_FAIL_NONE,
+	*reply = (getcert_scep_reply_t){
+		.fail = GETCERT_SCEP_FAIL_NONE,
 	};
 	cms = getcert_cms_parse(blob);
 	if (!cms)
@@ -362,7 +374,8 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
 		err = GETCERT_ERR_POLICY;
 		goto out;
 	}
-	if (!get_number(cms, OID_PKI_MESSAGE_TYPE, &num) || num != SCEP_CERT_REP)
+	if (!get_number(cms, OID_PKI_MESSAGE_TYPE, &num) ||
+		num != GETCERT_SCEP_CERT_REP)
 	{
 		DBG1(DBG_LIB, "SCEP: reply is not a CertRep");
 		err = GETCERT_ERR_PROTOCOL;
@@ -391,7 +404,8 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
 		goto out;
 	}
 	if (!get_number(cms, OID_PKI_STATUS, &num) ||
-		(num != SCEP_SUCCESS && num != SCEP_FAILURE && num != SCEP_PENDING))
+		(num != GETCERT_SCEP_SUCCESS && num != GETCERT_SCEP_FAILURE &&
+		 num != GETCERT_SCEP_PENDING))
 	{
 		DBG1(DBG_LIB, "SCEP: CertRep pkiStatus missing or unknown");
 		err = GETCERT_ERR_PROTOCOL;
@@ -400,12 +414,12 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
 	reply->status = num;
 	switch (reply->status)
 	{
-		case SCEP_FAILURE:
+		case GETCERT_SCEP_FAILURE:
 			if (cms->get_attribute(cms, OID_PKI_FAIL_INFO,
 								   ASN1_PRINTABLESTRING, &value))
 			{
 				if (!get_number(cms, OID_PKI_FAIL_INFO, &num) ||
-					num > SCEP_BAD_CERT_ID)
+					num > GETCERT_SCEP_BAD_CERT_ID)
 				{
 					DBG1(DBG_LIB, "SCEP: CertRep failInfo unknown");
 					err = GETCERT_ERR_PROTOCOL;
@@ -414,9 +428,9 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
 				reply->fail = num;
 			}
 			break;
-		case SCEP_PENDING:
+		case GETCERT_SCEP_PENDING:
 			break;
-		case SCEP_SUCCESS:
+		case GETCERT_SCEP_SUCCESS:
 			if (!cms->get_content(cms).len)
 			{
 				DBG1(DBG_LIB, "SCEP: CertRep SUCCESS without envelope");
@@ -441,9 +455,9 @@ out:
 /*
  * Described in header
  */
-getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
+getcert_err_t getcert_scep_parse_request(chunk_t blob, certificate_t *cert,
 								 private_key_t *key, bool allow_weak,
-								 chunk_t secret, scep_request_t *req)
+								 chunk_t secret, getcert_scep_request_t *req)
 {
 	enumerator_t *enumerator;
 	linked_list_t *candidates;
@@ -454,7 +468,7 @@ getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
 	u_int weak;
 	int num;
 
-	*req = (scep_request_t){};
+	*req = (getcert_scep_request_t){};
 	cms = getcert_cms_parse(blob);
 	if (!cms)
 	{
@@ -473,9 +487,9 @@ getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
 		goto out;
 	}
 	if (!get_number(cms, OID_PKI_MESSAGE_TYPE, &num) ||
-		(num != SCEP_PKCS_REQ && num != SCEP_RENEWAL_REQ &&
-		 num != SCEP_CERT_POLL && num != SCEP_GET_CERT &&
-		 num != SCEP_GET_CRL))
+		(num != GETCERT_SCEP_PKCS_REQ && num != GETCERT_SCEP_RENEWAL_REQ &&
+		 num != GETCERT_SCEP_CERT_POLL && num != GETCERT_SCEP_GET_CERT &&
+		 num != GETCERT_SCEP_GET_CRL))
 	{
 		DBG1(DBG_LIB, "SCEP: request messageType missing or unknown");
 		err = GETCERT_ERR_PROTOCOL;
@@ -509,7 +523,7 @@ out:
 	cms->destroy(cms);
 	if (err != GETCERT_OK && err != GETCERT_ERR_DECRYPT)
 	{
-		scep_request_clear(req);
+		getcert_scep_request_clear(req);
 	}
 	return err;
 }
@@ -517,11 +531,11 @@ out:
 /*
  * Described in header
  */
-void scep_request_clear(scep_request_t *req)
+void getcert_scep_request_clear(getcert_scep_request_t *req)
 {
 	chunk_clear(&req->data);
 	chunk_free(&req->transid);
 	chunk_free(&req->nonce);
 	DESTROY_IF(req->signer);
-	*req = (scep_request_t){};
+	*req = (getcert_scep_request_t){};
 }

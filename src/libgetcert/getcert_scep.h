@@ -28,75 +28,75 @@
 #include <credentials/keys/private_key.h>
 #include <crypto/crypters/crypter.h>
 
-typedef enum scep_msg_t scep_msg_t;
-typedef enum scep_status_t scep_status_t;
-typedef enum scep_fail_t scep_fail_t;
-typedef enum scep_caps_t scep_caps_t;
-typedef struct scep_reply_t scep_reply_t;
-typedef struct scep_request_t scep_request_t;
+typedef enum getcert_scep_msg_t getcert_scep_msg_t;
+typedef enum getcert_scep_status_t getcert_scep_status_t;
+typedef enum getcert_scep_fail_t getcert_scep_fail_t;
+typedef enum getcert_scep_caps_t getcert_scep_caps_t;
+typedef struct getcert_scep_reply_t getcert_scep_reply_t;
+typedef struct getcert_scep_request_t getcert_scep_request_t;
 
 /**
  * SCEP messageType values (RFC 8894 3.2.1.2).
  */
-enum scep_msg_t {
-	SCEP_CERT_REP = 3,
-	SCEP_RENEWAL_REQ = 17,
-	SCEP_PKCS_REQ = 19,
-	SCEP_CERT_POLL = 20,
-	SCEP_GET_CERT = 21,
-	SCEP_GET_CRL = 22,
+enum getcert_scep_msg_t {
+	GETCERT_SCEP_CERT_REP = 3,
+	GETCERT_SCEP_RENEWAL_REQ = 17,
+	GETCERT_SCEP_PKCS_REQ = 19,
+	GETCERT_SCEP_CERT_POLL = 20,
+	GETCERT_SCEP_GET_CERT = 21,
+	GETCERT_SCEP_GET_CRL = 22,
 };
 
 /**
- * enum names for scep_msg_t.
+ * enum names for getcert_scep_msg_t.
  */
-extern enum_name_t *scep_msg_names;
+extern enum_name_t *getcert_scep_msg_names;
 
 /**
  * SCEP pkiStatus values (RFC 8894 3.2.1.3).
  */
-enum scep_status_t {
-	SCEP_SUCCESS = 0,
-	SCEP_FAILURE = 2,
-	SCEP_PENDING = 3,
+enum getcert_scep_status_t {
+	GETCERT_SCEP_SUCCESS = 0,
+	GETCERT_SCEP_FAILURE = 2,
+	GETCERT_SCEP_PENDING = 3,
 };
 
 /**
- * enum names for scep_status_t.
+ * enum names for getcert_scep_status_t.
  */
-extern enum_name_t *scep_status_names;
+extern enum_name_t *getcert_scep_status_names;
 
 /**
  * SCEP failInfo values (RFC 8894 3.2.1.4).
  */
-enum scep_fail_t {
-	SCEP_BAD_ALG = 0,
-	SCEP_BAD_MESSAGE_CHECK = 1,
-	SCEP_BAD_REQUEST = 2,
-	SCEP_BAD_TIME = 3,
-	SCEP_BAD_CERT_ID = 4,
+enum getcert_scep_fail_t {
+	GETCERT_SCEP_BAD_ALG = 0,
+	GETCERT_SCEP_BAD_MESSAGE_CHECK = 1,
+	GETCERT_SCEP_BAD_REQUEST = 2,
+	GETCERT_SCEP_BAD_TIME = 3,
+	GETCERT_SCEP_BAD_CERT_ID = 4,
 	/** FAILURE without failInfo */
-	SCEP_FAIL_NONE = 5,
+	GETCERT_SCEP_FAIL_NONE = 5,
 };
 
 /**
- * Actionable descriptions of scep_fail_t.
+ * Actionable descriptions of getcert_scep_fail_t.
  */
-extern enum_name_t *scep_fail_names;
+extern enum_name_t *getcert_scep_fail_names;
 
 /**
  * Capabilities from GetCACaps (RFC 8894 3.5.2).
  */
-enum scep_caps_t {
-	SCEP_CAP_AES = (1<<0),
-	SCEP_CAP_DES3 = (1<<1),
-	SCEP_CAP_GET_NEXT_CA_CERT = (1<<2),
-	SCEP_CAP_POST_PKI_OPERATION = (1<<3),
-	SCEP_CAP_RENEWAL = (1<<4),
-	SCEP_CAP_SHA1 = (1<<5),
-	SCEP_CAP_SHA256 = (1<<6),
-	SCEP_CAP_SHA512 = (1<<7),
-	SCEP_CAP_SCEP_STANDARD = (1<<8),
+enum getcert_scep_caps_t {
+	GETCERT_SCEP_CAP_AES = (1<<0),
+	GETCERT_SCEP_CAP_DES3 = (1<<1),
+	GETCERT_SCEP_CAP_GET_NEXT_CA_CERT = (1<<2),
+	GETCERT_SCEP_CAP_POST_PKI_OPERATION = (1<<3),
+	GETCERT_SCEP_CAP_RENEWAL = (1<<4),
+	GETCERT_SCEP_CAP_SHA1 = (1<<5),
+	GETCERT_SCEP_CAP_SHA256 = (1<<6),
+	GETCERT_SCEP_CAP_SHA512 = (1<<7),
+	GETCERT_SCEP_CAP_SCEP_STANDARD = (1<<8),
 };
 
 /**
@@ -106,9 +106,9 @@ enum scep_caps_t {
  * SCEPStandard implies AES, POSTPKIOperation and SHA-256.
  *
  * @param reply			body of the reply
- * @return				scep_caps_t flags
+ * @return				getcert_scep_caps_t flags
  */
-u_int scep_parse_caps(chunk_t reply);
+u_int getcert_scep_parse_caps(chunk_t reply);
 
 /**
  * Parse a GetCACert reply: a single DER certificate
@@ -120,15 +120,15 @@ u_int scep_parse_caps(chunk_t reply);
  * @param certs			list receiving certificate_t*
  * @return				TRUE if at least one certificate was parsed
  */
-bool scep_parse_ca_certs(chunk_t reply, char *content_type,
+bool getcert_scep_parse_ca_certs(chunk_t reply, char *content_type,
 						 linked_list_t *certs);
 
 /**
  * A SCEP request to build.
  */
-struct scep_request_t {
+struct getcert_scep_request_t {
 	/** PKCSReq, RenewalReq, CertPoll, GetCert or GetCRL */
-	scep_msg_t type;
+	getcert_scep_msg_t type;
 	/** messageData: CSR, IssuerAndSubject or IssuerAndSerialNumber */
 	chunk_t data;
 	/** transactionID (printable) */
@@ -160,27 +160,28 @@ struct scep_request_t {
  * @param req			request parameters
  * @return				allocated DER encoding, chunk_empty on failure
  */
-chunk_t scep_build_request(scep_request_t *req);
+chunk_t getcert_scep_build_request(getcert_scep_request_t *req);
 
 /**
  * Sign a SCEP request around an envelope built by the caller (tests and
- * probes; scep_build_request() builds the envelope itself).
+ * probes; getcert_scep_build_request() builds the envelope itself).
  *
  * @param req			request parameters (data, recipient and enc_*
  *						unused)
  * @param envelope		EnvelopedData ContentInfo
  * @return				allocated DER encoding, chunk_empty on failure
  */
-chunk_t scep_sign_request(scep_request_t *req, chunk_t envelope);
+chunk_t getcert_scep_sign_request(getcert_scep_request_t *req,
+								  chunk_t envelope);
 
 /**
  * A verified CertRep.
  */
-struct scep_reply_t {
+struct getcert_scep_reply_t {
 	/** SUCCESS, FAILURE or PENDING */
-	scep_status_t status;
+	getcert_scep_status_t status;
 	/** failInfo for FAILURE */
-	scep_fail_t fail;
+	getcert_scep_fail_t fail;
 	/** decrypted messageData for SUCCESS (allocated, wipe after use) */
 	chunk_t data;
 	/** signer of the reply (CA or RA certificate, no new reference) */
@@ -207,8 +208,10 @@ struct scep_reply_t {
  * @param reply			receives the reply
  * @return				GETCERT_OK or the error
  */
-getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
-							   linked_list_t *trusted, scep_reply_t *reply);
+getcert_err_t getcert_scep_parse_reply(chunk_t blob,
+									   getcert_scep_request_t *req,
+									   linked_list_t *trusted,
+									   getcert_scep_reply_t *reply);
 
 /**
  * Build a CertRep (server side).
@@ -216,7 +219,7 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
  * @param req			the parsed request's transid, nonce (becomes the
  *						recipientNonce) and signer (the envelope's recipient)
  * @param status		pkiStatus
- * @param fail			failInfo for FAILURE, SCEP_FAIL_NONE to omit
+ * @param fail			failInfo for FAILURE, GETCERT_SCEP_FAIL_NONE to omit
  * @param data			messageData for SUCCESS (certs-only SignedData)
  * @param enc_alg		content encryption of the envelope
  * @param enc_key_size	its key size in bits
@@ -227,11 +230,13 @@ getcert_err_t scep_parse_reply(chunk_t blob, scep_request_t *req,
  *						classic PKCS#7 form some clients require)
  * @return				allocated DER encoding, chunk_empty on failure
  */
-chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
-						   scep_fail_t fail, chunk_t data,
-						   encryption_algorithm_t enc_alg, size_t enc_key_size,
-						   certificate_t *signer, private_key_t *key,
-						   hash_algorithm_t digest, bool rsa_oid);
+chunk_t getcert_scep_build_certrep(getcert_scep_request_t *req,
+								   getcert_scep_status_t status,
+								   getcert_scep_fail_t fail, chunk_t data,
+								   encryption_algorithm_t enc_alg,
+								   size_t enc_key_size, certificate_t *signer,
+								   private_key_t *key, hash_algorithm_t digest,
+								   bool rsa_oid);
 
 /**
  * Parse and verify a SCEP request (server side).
@@ -249,7 +254,7 @@ chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
  * @param secret		key of the substitute key derivation
  * @param req			receives type, data (decrypted), transid, nonce and
  *						signer (new reference); free the members with
- *						scep_request_clear()
+ *						getcert_scep_request_clear()
  * @return				GETCERT_OK; GETCERT_ERR_MALFORMED, _SIGNATURE,
  *						_PROTOCOL, _POLICY or _ENVELOPE for what the
  *						request says in clear; GETCERT_ERR_DECRYPT if the
@@ -257,23 +262,23 @@ chunk_t scep_build_certrep(scep_request_t *req, scep_status_t status,
  *						data set: answer it exactly as a request whose
  *						decrypted content is unusable
  */
-getcert_err_t scep_parse_request(chunk_t blob, certificate_t *cert,
+getcert_err_t getcert_scep_parse_request(chunk_t blob, certificate_t *cert,
 								 private_key_t *key, bool allow_weak,
-								 chunk_t secret, scep_request_t *req);
+								 chunk_t secret, getcert_scep_request_t *req);
 
 /**
- * Free the members of a request parsed by scep_parse_request().
+ * Free the members of a request parsed by getcert_scep_parse_request().
  *
  * @param req			request to clear (data is wiped)
  */
-void scep_request_clear(scep_request_t *req);
+void getcert_scep_request_clear(getcert_scep_request_t *req);
 
 /**
  * Sign a CertRep around an already built envelope (server side).
  *
  * @param req			the request answered (transid, nonce)
  * @param status		pkiStatus
- * @param fail			failInfo for FAILURE, SCEP_FAIL_NONE to omit
+ * @param fail			failInfo for FAILURE, GETCERT_SCEP_FAIL_NONE to omit
  * @param envelope		EnvelopedData for SUCCESS, or empty
  * @param signer		CA or RA certificate signing the reply
  * @param key			its key
@@ -281,9 +286,10 @@ void scep_request_clear(scep_request_t *req);
  * @param rsa_oid		name the signature algorithm rsaEncryption
  * @return				allocated DER encoding, chunk_empty on failure
  */
-chunk_t scep_sign_certrep(scep_request_t *req, scep_status_t status,
-						  scep_fail_t fail, chunk_t envelope,
-						  certificate_t *signer, private_key_t *key,
-						  hash_algorithm_t digest, bool rsa_oid);
+chunk_t getcert_scep_sign_certrep(getcert_scep_request_t *req,
+								  getcert_scep_status_t status,
+								  getcert_scep_fail_t fail, chunk_t envelope,
+								  certificate_t *signer, private_key_t *key,
+								  hash_algorithm_t digest, bool rsa_oid);
 
 #endif /** GETCERT_SCEP_H_ @}*/

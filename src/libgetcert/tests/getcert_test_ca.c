@@ -172,7 +172,7 @@ static private_key_t *signer_key(private_gt_ca_t *this)
 /**
  * Build a certs-only reply around a certificate and sign the CertRep
  */
-static chunk_t success(private_gt_ca_t *this, scep_request_t *req,
+static chunk_t success(private_gt_ca_t *this, getcert_scep_request_t *req,
 					   certificate_t *cert, chunk_t crl)
 {
 	linked_list_t *list;
@@ -213,10 +213,12 @@ static chunk_t success(private_gt_ca_t *this, scep_request_t *req,
 			break;
 	}
 	chunk_free(&data);
-	msg = scep_sign_certrep(req, SCEP_SUCCESS, SCEP_FAIL_NONE, envelope,
-							signer_cert(this), signer_key(this),
-							this->public.reply_sha1 ? HASH_SHA1 : HASH_SHA256,
-							this->public.rsa_oid);
+	msg = getcert_scep_sign_certrep(req, GETCERT_SCEP_SUCCESS,
+									GETCERT_SCEP_FAIL_NONE, envelope,
+									signer_cert(this), signer_key(this),
+									this->public.reply_sha1 ? HASH_SHA1
+															: HASH_SHA256,
+									this->public.rsa_oid);
 	chunk_free(&envelope);
 	return msg;
 }
@@ -224,7 +226,7 @@ static chunk_t success(private_gt_ca_t *this, scep_request_t *req,
 /**
  * Reply with arbitrary messageType/pkiStatus attributes
  */
-static chunk_t odd_reply(private_gt_ca_t *this, scep_request_t *req,
+static chunk_t odd_reply(private_gt_ca_t *this, getcert_scep_request_t *req,
 						 char *type, char *status)
 {
 	chunk_t attrs, msg, a[5];
@@ -278,7 +280,8 @@ static u_char other_nonce[16] = {1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16};
 /**
  * Keep a request, its content and a self-signed signer in files
  */
-static void capture(private_gt_ca_t *this, chunk_t msg, scep_request_t *req)
+static void capture(private_gt_ca_t *this, chunk_t msg,
+					getcert_scep_request_t *req)
 {
 	char path[PATH_MAX], *dir = this->public.capture;
 	chunk_t der;
@@ -318,14 +321,14 @@ static void capture(private_gt_ca_t *this, chunk_t msg, scep_request_t *req)
  */
 static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 {
-	scep_request_t req;
+	getcert_scep_request_t req;
 	certificate_t *csr = NULL, *cert;
 	chunk_t value, reply = chunk_empty, crl, transid, nonce;
 	pkcs10_t *pkcs10;
 	int type;
 
-	if (scep_parse_request(msg, signer_cert(this), signer_key(this), TRUE,
-						   chunk_empty, &req) != GETCERT_OK)
+	if (getcert_scep_parse_request(msg, signer_cert(this), signer_key(this),
+								   TRUE, chunk_empty, &req) != GETCERT_OK)
 	{
 		return chunk_empty;
 	}
@@ -339,7 +342,7 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	this->public.last_signer = req.signer->get_ref(req.signer);
 	transid = req.transid;
 	nonce = req.nonce;
-	if (type == SCEP_PKCS_REQ || type == SCEP_RENEWAL_REQ)
+	if (type == GETCERT_SCEP_PKCS_REQ || type == GETCERT_SCEP_RENEWAL_REQ)
 	{
 		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
 								 CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER,
@@ -356,14 +359,14 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 		DESTROY_IF(this->pending_csr);
 		this->pending_csr = csr->get_ref(csr);
 	}
-	if (type == SCEP_GET_CRL)
+	if (type == GETCERT_SCEP_GET_CRL)
 	{
 		crl = make_crl(this);
 		reply = success(this, &req, NULL, crl);
 		chunk_free(&crl);
 		goto out;
 	}
-	if (type == SCEP_GET_CERT)
+	if (type == GETCERT_SCEP_GET_CERT)
 	{
 		reply = success(this, &req, this->issued, chunk_empty);
 		goto out;
@@ -371,23 +374,31 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	switch (this->public.mode)
 	{
 		case GT_CA_FAIL:
-			reply = scep_build_certrep(&req, SCEP_FAILURE, this->public.fail,
-							chunk_empty, ENCR_AES_CBC, 128, signer_cert(this),
-							signer_key(this), HASH_SHA256, FALSE);
+			reply =
+				getcert_scep_build_certrep(&req, GETCERT_SCEP_FAILURE,
+										   this->public.fail, chunk_empty,
+										   ENCR_AES_CBC, 128, signer_cert(this),
+										   signer_key(this), HASH_SHA256,
+										   FALSE);
 			goto out;
 		case GT_CA_REJECT_RENEWAL:
-			if (type == SCEP_RENEWAL_REQ)
+			if (type == GETCERT_SCEP_RENEWAL_REQ)
 			{
-				reply = scep_build_certrep(&req, SCEP_FAILURE,
-							SCEP_BAD_REQUEST, chunk_empty, ENCR_AES_CBC, 128,
-							this->public.ca, this->public.key, HASH_SHA256, FALSE);
+				reply = getcert_scep_build_certrep(&req, GETCERT_SCEP_FAILURE,
+												   GETCERT_SCEP_BAD_REQUEST,
+												   chunk_empty, ENCR_AES_CBC,
+												   128, this->public.ca,
+												   this->public.key,
+												   HASH_SHA256, FALSE);
 				goto out;
 			}
 			break;
 		case GT_CA_WRONG_SIGNER:
-			reply = scep_build_certrep(&req, SCEP_FAILURE, SCEP_BAD_REQUEST,
-							chunk_empty, ENCR_AES_CBC, 128, this->other,
-							this->other_key, HASH_SHA256, FALSE);
+			reply = getcert_scep_build_certrep(&req, GETCERT_SCEP_FAILURE,
+											   GETCERT_SCEP_BAD_REQUEST,
+											   chunk_empty, ENCR_AES_CBC, 128,
+											   this->other, this->other_key,
+											   HASH_SHA256, FALSE);
 			goto out;
 		case GT_CA_WRONG_TRANSID:
 			req.transid = chunk_from_str("0123456789");
@@ -410,9 +421,11 @@ static chunk_t pki_operation(private_gt_ca_t *this, chunk_t msg)
 	if (this->public.pending > 0)
 	{
 		this->public.pending--;
-		reply = scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
-							chunk_empty, ENCR_AES_CBC, 128, signer_cert(this),
-							signer_key(this), HASH_SHA256, FALSE);
+		reply =
+			getcert_scep_build_certrep(&req, GETCERT_SCEP_PENDING,
+									   GETCERT_SCEP_FAIL_NONE, chunk_empty,
+									   ENCR_AES_CBC, 128, signer_cert(this),
+									   signer_key(this), HASH_SHA256, FALSE);
 		goto out;
 	}
 	if (!this->pending_csr)
@@ -436,7 +449,7 @@ out:
 	/* the misbehaviour modes may have pointed these elsewhere */
 	req.transid = transid;
 	req.nonce = nonce;
-	scep_request_clear(&req);
+	getcert_scep_request_clear(&req);
 	return reply;
 }
 

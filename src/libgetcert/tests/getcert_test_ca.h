@@ -92,7 +92,7 @@ struct gt_ca_t {
 	/**
 	 * failInfo for GT_CA_FAIL.
 	 */
-	scep_fail_t fail;
+	getcert_scep_fail_t fail;
 
 	/**
 	 * PENDING replies before a request completes.
@@ -163,7 +163,7 @@ struct gt_ca_t {
 	encryption_algorithm_t reply_enc;
 
 	/**
-	 * Number of requests per messageType, index scep_msg_t.
+	 * Number of requests per messageType, index getcert_scep_msg_t.
 	 */
 	int count[32];
 

@@ -255,7 +255,7 @@ static int build(char *kind, char *recipient_file, char *out, char *transid)
 	certificate_t *recipient, *self;
 	identification_t *dn;
 	private_key_t *key;
-	scep_request_t req;
+	getcert_scep_request_t req;
 	chunk_t csr, env, msg, nonce;
 	char *type = getenv("PROBE_TYPE"), *signer = getenv("PROBE_SIGNER");
 	int status = 1;
@@ -286,17 +286,17 @@ static int build(char *kind, char *recipient_file, char *out, char *transid)
 							  : build_csr(key);
 	env = build_envelope(kind, recipient, csr);
 	nonce = random_bytes(16);
-	req = (scep_request_t){
-		.type = streq(kind, "poll") ? SCEP_CERT_POLL :
-				type && streq(type, "renewal") ? SCEP_RENEWAL_REQ :
-				SCEP_PKCS_REQ,
+	req = (getcert_scep_request_t){
+		.type = streq(kind, "poll") ? GETCERT_SCEP_CERT_POLL :
+				type && streq(type, "renewal") ? GETCERT_SCEP_RENEWAL_REQ :
+				GETCERT_SCEP_PKCS_REQ,
 		.transid = chunk_from_str(transid),
 		.nonce = nonce,
 		.signer = self,
 		.key = key,
 		.digest = HASH_SHA256,
 	};
-	msg = env.len && self ? scep_sign_request(&req, env) : chunk_empty;
+	msg = env.len && self ? getcert_scep_sign_request(&req, env) : chunk_empty;
 	if (!msg.len)
 	{
 		fprintf(stderr, "building probe '%s' failed\n", kind);

@@ -354,7 +354,7 @@ static void failure_reason(getcert_profile_t *profile,
 						   getcert_enroll_t *engine, getcert_err_t err,
 						   char *reason, size_t len)
 {
-	scep_fail_t fail;
+	getcert_scep_fail_t fail;
 
 	switch (err)
 	{
@@ -370,9 +370,10 @@ static void failure_reason(getcert_profile_t *profile,
 			snprintf(reason, len, "cancelled, charon is shutting down");
 			break;
 		case GETCERT_ERR_REJECTED:
-			fail = engine ? engine->get_fail_info(engine) : SCEP_FAIL_NONE;
+			fail =
+				engine ? engine->get_fail_info(engine) : GETCERT_SCEP_FAIL_NONE;
 			snprintf(reason, len, "%N (failInfo %N)", getcert_err_names, err,
-					 scep_fail_names, fail);
+					 getcert_scep_fail_names, fail);
 			break;
 		default:
 			snprintf(reason, len, "%N", getcert_err_names, err);

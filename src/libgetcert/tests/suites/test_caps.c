@@ -21,27 +21,31 @@ static struct {
 	u_int caps;
 } caps_tests[] = {
 	/* micromdm scepserver 2.1.0, without a final newline */
-	{ "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\nPOSTPKIOperation",
-	  SCEP_CAP_RENEWAL | SCEP_CAP_SHA1 | SCEP_CAP_SHA256 | SCEP_CAP_AES |
-	  SCEP_CAP_DES3 | SCEP_CAP_SCEP_STANDARD | SCEP_CAP_POST_PKI_OPERATION },
+	{"Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\nPOSTPKIOperation",
+	 GETCERT_SCEP_CAP_RENEWAL | GETCERT_SCEP_CAP_SHA1 |
+		 GETCERT_SCEP_CAP_SHA256 | GETCERT_SCEP_CAP_AES |
+		 GETCERT_SCEP_CAP_DES3 | GETCERT_SCEP_CAP_SCEP_STANDARD |
+		 GETCERT_SCEP_CAP_POST_PKI_OPERATION},
 	/* case-insensitive, CRLF */
-	{ "aes\r\nsha-256\r\npostpkioperation\r\n",
-	  SCEP_CAP_AES | SCEP_CAP_SHA256 | SCEP_CAP_POST_PKI_OPERATION },
+	{"aes\r\nsha-256\r\npostpkioperation\r\n",
+	 GETCERT_SCEP_CAP_AES | GETCERT_SCEP_CAP_SHA256 |
+		 GETCERT_SCEP_CAP_POST_PKI_OPERATION},
 	/* whole lines only: prefixes and extensions match nothing */
-	{ "AESX\nSHA-2567\nSHA\nRenew\nPOST\n", 0 },
+	{"AESX\nSHA-2567\nSHA\nRenew\nPOST\n", 0},
 	/* empty lines match nothing (pki --scep 5.9.8 matched everything) */
-	{ "\n\n\r\n", 0 },
-	{ "", 0 },
+	{"\n\n\r\n", 0},
+	{"", 0},
 	/* white space around a capability is ignored */
-	{ "  AES \t\n\tRenewal\n", SCEP_CAP_AES | SCEP_CAP_RENEWAL },
+	{"  AES \t\n\tRenewal\n", GETCERT_SCEP_CAP_AES | GETCERT_SCEP_CAP_RENEWAL},
 	/* SCEPStandard implies AES, POSTPKIOperation and SHA-256 */
-	{ "SCEPStandard",
-	  SCEP_CAP_SCEP_STANDARD | SCEP_CAP_AES | SCEP_CAP_SHA256 |
-	  SCEP_CAP_POST_PKI_OPERATION },
-	{ "GetNextCACert\nSHA-512\nDES3",
-	  SCEP_CAP_GET_NEXT_CA_CERT | SCEP_CAP_SHA512 | SCEP_CAP_DES3 },
+	{"SCEPStandard",
+	 GETCERT_SCEP_CAP_SCEP_STANDARD | GETCERT_SCEP_CAP_AES |
+		 GETCERT_SCEP_CAP_SHA256 | GETCERT_SCEP_CAP_POST_PKI_OPERATION},
+	{"GetNextCACert\nSHA-512\nDES3",
+	 GETCERT_SCEP_CAP_GET_NEXT_CA_CERT | GETCERT_SCEP_CAP_SHA512 |
+		 GETCERT_SCEP_CAP_DES3},
 	/* binary junk does not match */
-	{ "A\0ES\nAES\0", 0 },
+	{"A\0ES\nAES\0", 0},
 };
 
 START_TEST(test_caps)
@@ -52,7 +56,7 @@ START_TEST(test_caps)
 	{	/* with embedded NULs */
 		reply = chunk_create(caps_tests[_i].reply, 9);
 	}
-	ck_assert_int_eq(scep_parse_caps(reply), caps_tests[_i].caps);
+	ck_assert_int_eq(getcert_scep_parse_caps(reply), caps_tests[_i].caps);
 }
 END_TEST
 

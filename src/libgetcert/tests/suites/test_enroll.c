@@ -61,7 +61,7 @@ END_TEARDOWN
  */
 static getcert_err_t enroll(private_key_t *k, certificate_t *current,
 							private_key_t *current_key, certificate_t **cert,
-							scep_fail_t *fail)
+							getcert_scep_fail_t *fail)
 {
 	getcert_enroll_t *engine;
 	getcert_err_t err;
@@ -87,7 +87,7 @@ START_TEST(test_enroll)
 	/* GetCACaps, GetCACert, one PKCSReq by POST */
 	ck_assert_int_eq(ca->requests, 3);
 	ck_assert_int_eq(ca->posts, 1);
-	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 1);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_PKCS_REQ], 1);
 	ck_assert_str_eq(ca->last_challenge, "secret");
 	/* signed with a self-signed certificate of the new key */
 	ck_assert(ca->last_signer->issued_by(ca->last_signer, ca->last_signer,
@@ -158,7 +158,7 @@ START_TEST(test_renewal)
 	ck_assert_int_eq(enroll(key, NULL, NULL, &first, NULL), GETCERT_OK);
 	key2 = gt_rsa_key(1024);
 	ck_assert_int_eq(enroll(key2, first, key, &second, NULL), GETCERT_OK);
-	ck_assert_int_eq(ca->count[SCEP_RENEWAL_REQ], 1);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_RENEWAL_REQ], 1);
 	/* signed with the current certificate */
 	ck_assert(ca->last_signer->equals(ca->last_signer, first));
 	ck_assert(getcert_check_issued(second, key2, ca->ca, identity, 0) ==
@@ -179,8 +179,8 @@ START_TEST(test_renewal_without_cap)
 	ck_assert_int_eq(enroll(key, NULL, NULL, &first, NULL), GETCERT_OK);
 	ck_assert_int_eq(enroll(key, first, key, &second, NULL), GETCERT_OK);
 	/* a PKCSReq, but signed with the current certificate */
-	ck_assert_int_eq(ca->count[SCEP_RENEWAL_REQ], 0);
-	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 2);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_RENEWAL_REQ], 0);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_PKCS_REQ], 2);
 	ck_assert(ca->last_signer->equals(ca->last_signer, first));
 	first->destroy(first);
 	second->destroy(second);
@@ -194,8 +194,8 @@ START_TEST(test_renewal_fallback)
 	ck_assert_int_eq(enroll(key, NULL, NULL, &first, NULL), GETCERT_OK);
 	ca->mode = GT_CA_REJECT_RENEWAL;
 	ck_assert_int_eq(enroll(key, first, key, &second, NULL), GETCERT_OK);
-	ck_assert_int_eq(ca->count[SCEP_RENEWAL_REQ], 1);
-	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 2);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_RENEWAL_REQ], 1);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_PKCS_REQ], 2);
 	ck_assert(ca->last_signer->equals(ca->last_signer, first));
 	ck_assert(gt_log_contains("retrying as PKCSReq signed with the current "
 							  "certificate"));
@@ -214,7 +214,7 @@ START_TEST(test_renewal_same_cert)
 	ck_assert_int_eq(enroll(key, first, key, &second, NULL),
 					 GETCERT_ERR_NOT_RENEWED);
 	ck_assert(!second);
-	ck_assert_int_eq(ca->count[SCEP_RENEWAL_REQ], 1);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_RENEWAL_REQ], 1);
 	ck_assert(gt_log_contains("returned the current certificate"));
 	first->destroy(first);
 }
@@ -271,7 +271,7 @@ START_TEST(test_pending)
 	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
 					 GETCERT_OK);
 	ck_assert_int_eq(engine->get_polls(engine), 3);
-	ck_assert_int_eq(ca->count[SCEP_CERT_POLL], 3);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_CERT_POLL], 3);
 	ck_assert(cert);
 	cert->destroy(cert);
 	engine->destroy(engine);
@@ -288,7 +288,7 @@ START_TEST(test_pending_forever)
 					 GETCERT_ERR_PENDING);
 	ck_assert(!cert);
 	/* bounded: each poll counts at least a second */
-	ck_assert_int_eq(ca->count[SCEP_CERT_POLL], 4);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_CERT_POLL], 4);
 	ck_assert(gt_log_contains("still PENDING"));
 }
 END_TEST
@@ -356,13 +356,13 @@ START_TEST(test_pending_cancel)
 	ck_assert(!cert);
 	/* the 30 s wait before the first poll ended at once */
 	ck_assert(end.tv_sec - start.tv_sec < 5);
-	ck_assert_int_eq(ca->count[SCEP_CERT_POLL], 0);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_CERT_POLL], 0);
 	/* the caller logs the cancellation, the engine does not */
 	ck_assert(!gt_log_contains("cancel"));
 	/* and it stays cancelled */
 	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
 					 GETCERT_ERR_CANCELLED);
-	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 1);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_PKCS_REQ], 1);
 	engine->destroy(engine);
 }
 END_TEST
@@ -386,7 +386,7 @@ END_TEST
 START_TEST(test_fail_info)
 {
 	certificate_t *cert;
-	scep_fail_t fail;
+	getcert_scep_fail_t fail;
 
 	ca->mode = GT_CA_FAIL;
 	ca->fail = _i;
@@ -395,10 +395,10 @@ START_TEST(test_fail_info)
 	ck_assert(!cert);
 	ck_assert_int_eq(fail, _i);
 	/* no retry, in particular no algorithm downgrade after badAlg */
-	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 1);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_PKCS_REQ], 1);
 	ck_assert_int_eq(ca->requests, 3);
-	ck_assert(gt_log_contains(_i == SCEP_FAIL_NONE ? "no failInfo given"
-						: _i == SCEP_BAD_ALG ? "badAlg" : "rejected"));
+	ck_assert(gt_log_contains(_i == GETCERT_SCEP_FAIL_NONE ? "no failInfo given"
+						: _i == GETCERT_SCEP_BAD_ALG ? "badAlg" : "rejected"));
 }
 END_TEST
 
@@ -463,7 +463,7 @@ START_TEST(test_ra_unauthenticated)
 	ck_assert(!cert);
 	ck_assert(gt_log_contains("the server is not authenticated and the RA "
 							  "is not pinned"));
-	ck_assert_int_eq(ca->count[SCEP_PKCS_REQ], 0);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_PKCS_REQ], 0);
 }
 END_TEST
 
@@ -662,10 +662,10 @@ START_TEST(test_get_cert_crl)
 	ck_assert_int_eq(engine->get_cert(engine, cert, key,
 						x509->get_serial(x509), &fetched), GETCERT_OK);
 	ck_assert(fetched->equals(fetched, cert));
-	ck_assert_int_eq(ca->count[SCEP_GET_CERT], 1);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_GET_CERT], 1);
 	ck_assert_int_eq(engine->get_crl(engine, cert, key, &crl), GETCERT_OK);
 	ck_assert_int_eq(crl->get_type(crl), CERT_X509_CRL);
-	ck_assert_int_eq(ca->count[SCEP_GET_CRL], 1);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_GET_CRL], 1);
 	crl->destroy(crl);
 	fetched->destroy(fetched);
 	cert->destroy(cert);
@@ -721,7 +721,8 @@ Suite *enroll_suite_create()
 
 	tc = tcase_create("failures");
 	tcase_add_checked_fixture(tc, setup_enroll, teardown_enroll);
-	tcase_add_loop_test(tc, test_fail_info, SCEP_BAD_ALG, SCEP_FAIL_NONE + 1);
+	tcase_add_loop_test(tc, test_fail_info, GETCERT_SCEP_BAD_ALG,
+						GETCERT_SCEP_FAIL_NONE + 1);
 	tcase_add_loop_test(tc, test_misbehaviour, 0, countof(misbehaviour));
 	suite_add_tcase(s, tc);
 

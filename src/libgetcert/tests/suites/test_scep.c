@@ -24,7 +24,7 @@
 static private_key_t *ca_key, *key;
 static certificate_t *ca, *self;
 static linked_list_t *trusted;
-static scep_request_t req;
+static getcert_scep_request_t req;
 static u_char nonce_bytes[16] = {0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15};
 
 START_SETUP(setup_scep)
@@ -35,8 +35,8 @@ START_SETUP(setup_scep)
 	self = gt_cert(key, "CN=carol", NULL, NULL, NULL, FALSE, 3600);
 	ck_assert(ca && self);
 	trusted = linked_list_create_with_items(ca, NULL);
-	req = (scep_request_t){
-		.type = SCEP_PKCS_REQ,
+	req = (getcert_scep_request_t){
+		.type = GETCERT_SCEP_PKCS_REQ,
 		.data = chunk_from_str("a CSR"),
 		.transid = chunk_from_str("ABCDEF0123"),
 		.nonce = chunk_from_thing(nonce_bytes),
@@ -66,7 +66,7 @@ START_TEST(test_request)
 	linked_list_t *signers;
 	chunk_t msg, value, plain;
 
-	msg = scep_build_request(&req);
+	msg = getcert_scep_build_request(&req);
 	ck_assert(msg.len);
 	cms = getcert_cms_parse(msg);
 	ck_assert(cms);
@@ -94,15 +94,16 @@ END_TEST
 
 START_TEST(test_success)
 {
-	scep_reply_t reply;
+	getcert_scep_reply_t reply;
 	chunk_t msg;
 
-	msg = scep_build_certrep(&req, SCEP_SUCCESS, SCEP_FAIL_NONE,
-							 chunk_from_str("issued"), ENCR_AES_CBC, 128,
-							 ca, ca_key, HASH_SHA256, FALSE);
-	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
+	msg = getcert_scep_build_certrep(&req, GETCERT_SCEP_SUCCESS,
+									 GETCERT_SCEP_FAIL_NONE,
+									 chunk_from_str("issued"), ENCR_AES_CBC,
+									 128, ca, ca_key, HASH_SHA256, FALSE);
+	ck_assert_int_eq(getcert_scep_parse_reply(msg, &req, trusted, &reply),
 					 GETCERT_OK);
-	ck_assert_int_eq(reply.status, SCEP_SUCCESS);
+	ck_assert_int_eq(reply.status, GETCERT_SCEP_SUCCESS);
 	ck_assert_chunk_eq(reply.data, chunk_from_str("issued"));
 	ck_assert(reply.signer == ca);
 	chunk_free(&reply.data);
@@ -112,15 +113,16 @@ END_TEST
 
 START_TEST(test_fail_info)
 {
-	scep_reply_t reply;
+	getcert_scep_reply_t reply;
 	chunk_t msg;
 
 	/* every failInfo, and none */
-	msg = scep_build_certrep(&req, SCEP_FAILURE, _i, chunk_empty,
-							 ENCR_AES_CBC, 128, ca, ca_key, HASH_SHA256, FALSE);
-	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
+	msg = getcert_scep_build_certrep(&req, GETCERT_SCEP_FAILURE, _i,
+									 chunk_empty, ENCR_AES_CBC, 128, ca, ca_key,
+									 HASH_SHA256, FALSE);
+	ck_assert_int_eq(getcert_scep_parse_reply(msg, &req, trusted, &reply),
 					 GETCERT_OK);
-	ck_assert_int_eq(reply.status, SCEP_FAILURE);
+	ck_assert_int_eq(reply.status, GETCERT_SCEP_FAILURE);
 	ck_assert_int_eq(reply.fail, _i);
 	ck_assert(!reply.data.len);
 	chunk_free(&msg);
@@ -129,14 +131,16 @@ END_TEST
 
 START_TEST(test_pending)
 {
-	scep_reply_t reply;
+	getcert_scep_reply_t reply;
 	chunk_t msg;
 
-	msg = scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE, chunk_empty,
-							 ENCR_AES_CBC, 128, ca, ca_key, HASH_SHA256, FALSE);
-	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
+	msg = getcert_scep_build_certrep(&req, GETCERT_SCEP_PENDING,
+									 GETCERT_SCEP_FAIL_NONE, chunk_empty,
+									 ENCR_AES_CBC, 128, ca, ca_key, HASH_SHA256,
+									 FALSE);
+	ck_assert_int_eq(getcert_scep_parse_reply(msg, &req, trusted, &reply),
 					 GETCERT_OK);
-	ck_assert_int_eq(reply.status, SCEP_PENDING);
+	ck_assert_int_eq(reply.status, GETCERT_SCEP_PENDING);
 	chunk_free(&msg);
 }
 END_TEST
@@ -177,7 +181,7 @@ START_TEST(test_invalid)
 	private_key_t *other_key;
 	certificate_t *other_ca;
 	getcert_err_t expected;
-	scep_reply_t reply;
+	getcert_scep_reply_t reply;
 
 	envelope = getcert_cms_build_enveloped(chunk_from_str("x"), self,
 										   ENCR_AES_CBC, 128);
@@ -219,9 +223,11 @@ START_TEST(test_invalid)
 			other_key = gt_rsa_key(1024);
 			other_ca = gt_cert(other_key, "CN=SCEP CA", NULL, NULL, NULL,
 							   TRUE, 3600);
-			msg = scep_build_certrep(&req, SCEP_PENDING, SCEP_FAIL_NONE,
-									 chunk_empty, ENCR_AES_CBC, 128, other_ca,
-									 other_key, HASH_SHA256, FALSE);
+			msg =
+				getcert_scep_build_certrep(&req, GETCERT_SCEP_PENDING,
+										   GETCERT_SCEP_FAIL_NONE, chunk_empty,
+										   ENCR_AES_CBC, 128, other_ca,
+										   other_key, HASH_SHA256, FALSE);
 			other_ca->destroy(other_ca);
 			other_key->destroy(other_key);
 			expected = GETCERT_ERR_SIGNATURE;
@@ -232,11 +238,11 @@ START_TEST(test_invalid)
 			break;
 		default:
 			/* the request itself is no reply: signer not trusted */
-			msg = scep_build_request(&req);
+			msg = getcert_scep_build_request(&req);
 			expected = GETCERT_ERR_SIGNATURE;
 			break;
 	}
-	ck_assert_int_eq(scep_parse_reply(msg, &req, trusted, &reply),
+	ck_assert_int_eq(getcert_scep_parse_reply(msg, &req, trusted, &reply),
 					 expected);
 	ck_assert(!reply.data.len);
 	chunk_free(&envelope);
@@ -246,7 +252,7 @@ END_TEST
 
 START_TEST(test_parse_request_undecryptable)
 {
-	scep_request_t parsed;
+	getcert_scep_request_t parsed;
 	chunk_t msg, env, ktri, cek = chunk_from_chars(1,2,3,4,5,6,7,8,9,10,11,
 												   12,13,14,15,16);
 	chunk_t secret = chunk_from_chars(0x42);
@@ -257,12 +263,13 @@ START_TEST(test_parse_request_undecryptable)
 											cek, ktri, TRUE)
 			 : getcert_cms_build_enveloped(req.data, ca, ENCR_AES_CBC, 128);
 	ck_assert(env.len);
-	msg = scep_sign_request(&req, env);
+	msg = getcert_scep_sign_request(&req, env);
 	ck_assert(msg.len);
-	ck_assert(scep_parse_request(msg, ca, ca_key, FALSE, secret, &parsed) ==
-			  (_i ? GETCERT_ERR_DECRYPT : GETCERT_OK));
+	ck_assert(
+		getcert_scep_parse_request(msg, ca, ca_key, FALSE, secret, &parsed) ==
+		(_i ? GETCERT_ERR_DECRYPT : GETCERT_OK));
 	/* what the server needs to answer it: all but the content */
-	ck_assert_int_eq(parsed.type, SCEP_PKCS_REQ);
+	ck_assert_int_eq(parsed.type, GETCERT_SCEP_PKCS_REQ);
 	ck_assert_chunk_eq(parsed.transid, req.transid);
 	ck_assert_chunk_eq(parsed.nonce, req.nonce);
 	ck_assert(parsed.signer && parsed.signer->equals(parsed.signer, self));
@@ -274,7 +281,7 @@ START_TEST(test_parse_request_undecryptable)
 	{
 		ck_assert_chunk_eq(parsed.data, req.data);
 	}
-	scep_request_clear(&parsed);
+	getcert_scep_request_clear(&parsed);
 	chunk_free(&msg);
 	chunk_free(&env);
 	chunk_free(&ktri);
@@ -290,12 +297,14 @@ START_TEST(test_ca_certs)
 
 	certs = linked_list_create();
 	ck_assert(ca->get_encoding(ca, CERT_ASN1_DER, &der));
-	ck_assert(scep_parse_ca_certs(der, "application/x-x509-ca-cert", certs));
-	ck_assert(scep_parse_ca_certs(der, NULL, certs));
+	ck_assert(
+		getcert_scep_parse_ca_certs(der, "application/x-x509-ca-cert", certs));
+	ck_assert(getcert_scep_parse_ca_certs(der, NULL, certs));
 	ck_assert_int_eq(certs->get_count(certs), 2);
-	ck_assert(!scep_parse_ca_certs(chunk_from_str("junk"), NULL, certs));
-	ck_assert(!scep_parse_ca_certs(chunk_empty, NULL, certs));
-	ck_assert(!scep_parse_ca_certs(der, "application/x-x509-ca-ra-cert",
+	ck_assert(
+		!getcert_scep_parse_ca_certs(chunk_from_str("junk"), NULL, certs));
+	ck_assert(!getcert_scep_parse_ca_certs(chunk_empty, NULL, certs));
+	ck_assert(!getcert_scep_parse_ca_certs(der, "application/x-x509-ca-ra-cert",
 								   certs));
 	chunk_free(&der);
 	certs->destroy_offset(certs, offsetof(certificate_t, destroy));
@@ -306,9 +315,9 @@ START_TEST(test_ca_certs)
 	p7 = getcert_cms_build_certs_only(list);
 	list->destroy(list);
 	certs = linked_list_create();
-	ck_assert(scep_parse_ca_certs(p7, "application/x-x509-ca-ra-cert",
+	ck_assert(getcert_scep_parse_ca_certs(p7, "application/x-x509-ca-ra-cert",
 								  certs));
-	ck_assert(scep_parse_ca_certs(p7, "text/plain", certs));
+	ck_assert(getcert_scep_parse_ca_certs(p7, "text/plain", certs));
 	ck_assert_int_eq(certs->get_count(certs), 4);
 	certs->destroy_offset(certs, offsetof(certificate_t, destroy));
 	chunk_free(&p7);
@@ -328,7 +337,8 @@ Suite *scep_suite_create()
 	tcase_add_checked_fixture(tc, setup_scep, teardown_scep);
 	tcase_add_test(tc, test_request);
 	tcase_add_test(tc, test_success);
-	tcase_add_loop_test(tc, test_fail_info, SCEP_BAD_ALG, SCEP_FAIL_NONE + 1);
+	tcase_add_loop_test(tc, test_fail_info, GETCERT_SCEP_BAD_ALG,
+						GETCERT_SCEP_FAIL_NONE + 1);
 	tcase_add_test(tc, test_pending);
 	tcase_add_loop_test(tc, test_invalid, 0, 10);
 	tcase_add_test(tc, test_ca_certs);
