@@ -391,19 +391,27 @@ static void fill_tx(ctx_t *ctx)
 static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 				  getcertd_response_t *response, certificate_t *csr,
 				  identification_t *subject, linked_list_t *sans,
-				  chunk_t replaces)
+				  chunk_t replaces, bool renew)
 {
 	getcertd_cert_info_t info = {};
 	certificate_t *cert;
 	public_key_t *public;
-	time_t now = time(NULL);
+	time_t now = time(NULL), not_before, signed_nb;
 	chunk_t none = chunk_empty;
 	bool superseded;
 
+	not_before = now - ctx->policy->backdate;
+	if (renew)
+	{	/* a renewal starts later than the certificate it renews, which
+		 * clients check (one issued in the same second would not be newer) */
+		ctx->req.signer->get_validity(ctx->req.signer, NULL, &signed_nb,
+									  NULL);
+		not_before = max(not_before, signed_nb + 1);
+	}
 	public = csr->get_public_key(csr);
 	cert = this->issuer->issue(this->issuer, public, subject, sans,
-							   now - ctx->policy->backdate,
-							   now + ctx->policy->lifetime, ctx->policy->ekus);
+							   not_before, now + ctx->policy->lifetime,
+							   ctx->policy->ekus);
 	public->destroy(public);
 	if (!cert)
 	{
@@ -668,7 +676,7 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 		}
 		goto out;
 	}
-	issue(this, ctx, response, csr, subject, sans, replaces);
+	issue(this, ctx, response, csr, subject, sans, replaces, renew);
 
 out:
 	getcertd_cert_info_clear(&info);
@@ -735,7 +743,7 @@ static void poll_cert(private_getcertd_scep_t *this, ctx_t *ctx,
 			ctx->tx.chain_start = time(NULL);
 			sans = linked_list_create();
 			subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
-			issue(this, ctx, response, csr, subject, sans, chunk_empty);
+			issue(this, ctx, response, csr, subject, sans, chunk_empty, FALSE);
 			subject->destroy(subject);
 			sans->destroy_offset(sans, offsetof(identification_t, destroy));
 			csr->destroy(csr);
