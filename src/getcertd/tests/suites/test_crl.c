@@ -14,6 +14,8 @@
 
 #include <test_suite.h>
 
+#include <time.h>
+
 #include <getcertd_crl.h>
 #include <getcert_test_certs.h>
 
