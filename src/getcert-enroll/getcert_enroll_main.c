@@ -37,6 +37,12 @@
 #include <getcert_x509.h>
 
 /**
+ * Plugins loaded unless strongswan.conf's getcert-enroll.load says otherwise
+ */
+#define GETCERT_ENROLL_PLUGINS \
+	"random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints"
+
+/**
  * Command line options
  */
 static struct {
@@ -110,6 +116,8 @@ static void usage(FILE *out)
 "  file in the same directory, synced and renamed over it (never through\n"
 "  a symbolic link, which is still refused). A renewal that returns no\n"
 "  newer certificate fails (exit 3) and leaves the current files alone.\n"
+"  The crypto plugins come from strongswan.conf's getcert-enroll.load\n"
+"  (default: " GETCERT_ENROLL_PLUGINS ").\n"
 "  Exit codes: 0 issued, 1 usage, 2 failed, 3 rejected by the CA (or\n"
 "  not renewed) or authentication, 4 transient (retry later).\n");
 }
@@ -800,10 +808,17 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	dbg_default_set_level(opt.level);
-	library_init(NULL, "getcert-enroll");
+	if (!library_init(NULL, "getcert-enroll"))
+	{
+		library_deinit();
+		fprintf(stderr, "initializing libstrongswan failed\n");
+		return 2;
+	}
 	atexit(library_deinit);
+	/* as pki reads pki.load */
 	if (!lib->plugins->load(lib->plugins,
-			"random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints"))
+			lib->settings->get_str(lib->settings, "getcert-enroll.load",
+								   GETCERT_ENROLL_PLUGINS)))
 	{
 		fprintf(stderr, "loading plugins failed\n");
 		return 2;

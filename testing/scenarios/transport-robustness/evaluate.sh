@@ -55,5 +55,15 @@ check "a truncated body is a transient connection error" \
 	fails_with truncated "enrollment failed: connection failed" 3
 check "no credentials are sent over plain HTTP" \
 	fails_with auth "asks for credentials over plain HTTP, refused" 3
+# the plugins come from strongswan.conf's getcert-enroll.load: without
+# openssl there is no RSA key to enroll with
+printf 'getcert-enroll {\n\tload = random nonce pem\n}\n' > "$C/enroll.conf"
+check "getcert-enroll loads the plugins of getcert-enroll.load" \
+	grep_cmd "generating an RSA 2048 key failed" expect_rc 2 tb_exec carol \
+	env STRONGSWAN_CONF="$C/enroll.conf" timeout 30 "$ENROLL" \
+	--url http://winnetou.strongswan.org:8000/silent --plain-http \
+	--ca-fingerprint 0000000000000000000000000000000000000000000000000000000000000000 \
+	--identity carol@strongswan.org --out-key "$C/key.pem" \
+	--out-cert "$C/cert.pem"
 check "carol wrote no key or certificate" \
 	not test -e "$C/cert.pem" -o -e "$C/key.pem"
