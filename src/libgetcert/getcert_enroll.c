@@ -171,26 +171,14 @@ static getcert_err_t choose_algorithms(private_getcert_enroll_t *this)
 static bool looks_like_ra(certificate_t *cert)
 {
 	x509_t *x509 = (x509_t*)cert;
-	u_int usage;
-	chunk_t value;
+	u_int usage, eku;
 
-	if (!getcert_x509_key_usage(cert, &usage) ||
-		!(usage & GETCERT_KU_KEY_ENCIPHERMENT) ||
-		(x509->get_flags(x509) & X509_CA))
-	{
-		return FALSE;
-	}
-	if (getcert_x509_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
-	{
-		chunk_free(&value);
-		if (!getcert_x509_eku(cert, &usage) ||
-			(usage & (GETCERT_EKU_ANY | GETCERT_EKU_CLIENT_AUTH |
-					  GETCERT_EKU_IPSEC_IKE)))
-		{
-			return FALSE;
-		}
-	}
-	return TRUE;
+	return getcert_x509_key_usage(cert, &usage) &&
+		   (usage & GETCERT_KU_KEY_ENCIPHERMENT) &&
+		   !(x509->get_flags(x509) & X509_CA) &&
+		   getcert_x509_eku(cert, &eku) &&
+		   !(eku & (GETCERT_EKU_ANY | GETCERT_EKU_CLIENT_AUTH |
+					GETCERT_EKU_IPSEC_IKE));
 }
 
 /**

@@ -296,8 +296,8 @@ bool getcert_x509_eku(certificate_t *cert, u_int *usage)
 
 	*usage = 0;
 	if (!getcert_x509_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
-	{
-		return FALSE;
+	{	/* no restriction */
+		return TRUE;
 	}
 	blob = value;
 	ok = getcert_cms_take(&blob, ASN1_SEQUENCE, &seq, NULL) && !blob.len &&
@@ -423,18 +423,13 @@ bool getcert_x509_fingerprint_listed(certificate_t *cert, chunk_t fps)
  */
 static bool eku_allows_ike(certificate_t *cert)
 {
-	chunk_t value;
 	u_int usage;
 
-	if (!getcert_x509_extension(cert, OID_EXTENDED_KEY_USAGE, &value))
-	{
-		return TRUE;
-	}
-	chunk_free(&value);
 	return getcert_x509_eku(cert, &usage) &&
-		   (usage & (GETCERT_EKU_ANY | GETCERT_EKU_SERVER_AUTH |
-					 GETCERT_EKU_CLIENT_AUTH | GETCERT_EKU_IPSEC_IKE |
-					 GETCERT_EKU_IKE_INTERMEDIATE));
+		   (!usage || (usage & (GETCERT_EKU_ANY | GETCERT_EKU_SERVER_AUTH |
+								GETCERT_EKU_CLIENT_AUTH |
+								GETCERT_EKU_IPSEC_IKE |
+								GETCERT_EKU_IKE_INTERMEDIATE)));
 }
 
 /*

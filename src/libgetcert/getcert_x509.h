@@ -124,9 +124,10 @@ chunk_t getcert_x509_build_csr(private_key_t *key, identification_t *subject,
  * Get the extendedKeyUsage of an X.509 certificate.
  *
  * @param cert			certificate
- * @param usage			receives getcert_eku_t bits
- * @return				TRUE if the certificate has a well-formed
- *						extendedKeyUsage extension
+ * @param usage			receives getcert_eku_t bits, 0 if the certificate
+ *						has no extendedKeyUsage extension (a well-formed
+ *						one lists at least one usage)
+ * @return				FALSE if the extension is malformed
  */
 bool getcert_x509_eku(certificate_t *cert, u_int *usage);
 

@@ -767,6 +767,31 @@ START_TEST(test_extension_trailing_byte)
 }
 END_TEST
 
+START_TEST(test_eku)
+{
+	private_key_t *ee_key;
+	certificate_t *ee;
+	u_int usage;
+
+	/* no extendedKeyUsage: no restriction, no bits */
+	ck_assert(getcert_x509_eku(cert, &usage));
+	ck_assert_int_eq(usage, 0);
+	ee_key = gt_rsa_key(1024);
+	ee = gt_cert_usage(ee_key, "CN=ee", key, cert, 0,
+					   X509_CLIENT_AUTH | X509_SERVER_AUTH);
+	ck_assert(ee);
+	ck_assert(getcert_x509_eku(ee, &usage));
+	ck_assert_int_eq(usage,
+					 GETCERT_EKU_CLIENT_AUTH | GETCERT_EKU_SERVER_AUTH);
+	ee->destroy(ee);
+	ee = gt_cert_usage(ee_key, "CN=ee", key, cert, 0, X509_OCSP_SIGNER);
+	ck_assert(getcert_x509_eku(ee, &usage));
+	ck_assert_int_eq(usage, GETCERT_EKU_OTHER);
+	ee->destroy(ee);
+	ee_key->destroy(ee_key);
+}
+END_TEST
+
 START_TEST(test_key_usage)
 {
 	private_key_t *ra_key;
@@ -847,6 +872,7 @@ Suite *cms_suite_create()
 	tc = tcase_create("certificate extensions");
 	tcase_add_checked_fixture(tc, setup_cms, teardown_cms);
 	tcase_add_test(tc, test_key_usage);
+	tcase_add_test(tc, test_eku);
 	tcase_add_test(tc, test_extension_trailing_byte);
 	suite_add_tcase(s, tc);
 
