@@ -1,9 +1,12 @@
 #!/bin/bash
 #
-# Run test bed scenarios: each directory below testing/scenarios holds the
-# hosts' configuration (hosts/<host>/...) and evaluate.sh, which starts the
-# daemons it needs and makes its checks. Every scenario gets a fresh test bed
-# that is always torn down.
+# Run test bed scenarios: each directory below testing/scenarios holds a
+# description, the hosts' configuration (hosts/<host>/...) and data files in
+# the form of strongSwan's testing/ (see evaltest.sh): pretest.dat starts the
+# daemons, evaltest.dat lists the checks, posttest.dat cleans up. Where a
+# check needs timing (loops, concurrent initiations), evaluate.sh does it in
+# shell, after evaltest.dat. Every scenario gets a fresh test bed that is
+# always torn down.
 #
 # usage: run-scenarios.sh [scenario ...]     (default: all)
 # Prints one PASS/FAIL line per scenario and ends with
@@ -111,7 +114,23 @@ run_scenario()
 		CHECK_FAILED=0
 		tb_net_up || exit 1
 		tb_pki || { tb_log "pki failed"; exit 1; }
-		. "$SCENARIO/evaluate.sh" || { tb_log "scenario setup failed"; exit 1; }
+		. "$ROOT/charon.sh"
+		. "$ROOT/evaltest.sh"
+		PKI=$TB_DIR/pki
+		if [ -f "$SCENARIO/pretest.dat" ]; then
+			tb_eval_file "$SCENARIO/pretest.dat" pre ||
+				{ tb_log "scenario setup failed"; exit 1; }
+		fi
+		if [ -f "$SCENARIO/evaltest.dat" ]; then
+			tb_eval_file "$SCENARIO/evaltest.dat" eval
+		fi
+		if [ -f "$SCENARIO/evaluate.sh" ]; then
+			. "$SCENARIO/evaluate.sh" ||
+				{ tb_log "scenario setup failed"; exit 1; }
+		fi
+		if [ -f "$SCENARIO/posttest.dat" ]; then
+			tb_eval_file "$SCENARIO/posttest.dat" post
+		fi
 		[ "$CHECKS" -gt 0 ] || { tb_log "scenario made no checks"; exit 1; }
 		exit $CHECK_FAILED
 	) &
@@ -144,7 +163,8 @@ passed=0
 failed=0
 mkdir -p "$LOGDIR"
 for s in $scenarios; do
-	if [ ! -f "$ROOT/scenarios/$s/evaluate.sh" ]; then
+	if [ ! -f "$ROOT/scenarios/$s/evaltest.dat" ] &&
+	   [ ! -f "$ROOT/scenarios/$s/evaluate.sh" ]; then
 		echo "FAIL  $s: no such scenario"
 		failed=$((failed + 1))
 		continue
