@@ -116,6 +116,9 @@ run_scenario()
 		tb_pki || { tb_log "pki failed"; exit 1; }
 		. "$ROOT/charon.sh"
 		. "$ROOT/evaltest.sh"
+		for f in "$ROOT"/checks/*.sh; do
+			[ -f "$f" ] && . "$f"
+		done
 		PKI=$TB_DIR/pki
 		if [ -f "$SCENARIO/pretest.dat" ]; then
 			tb_eval_file "$SCENARIO/pretest.dat" pre ||
