@@ -21,7 +21,8 @@
 # host is a test bed host (moon, carol, winnetou, alice): the command runs in
 # bash in that host's namespaces, in its directory $TB_DIR/<host> (where
 # charon.log is), with swanctl, pki and charon-cmd of the test bed on PATH
-# and STRONGSWAN_CONF set to the host's strongswan.conf. Or host is
+# and STRONGSWAN_CONF set to the host's strongswan.conf once its charon was
+# started. Or host is
 # "testbed": the command runs in the evaluator's shell, outside the hosts, in
 # $TB_DIR; its variable assignments last (count=$(...) in a step, "$count"
 # in a later check). In both, the test bed's variables ($TB_DIR, $PKI,
@@ -57,8 +58,11 @@ tb_eval_run()
 		done
 		eval "$(declare -F | sed 's/^declare -f /export -f /')"
 		export HOST=$host HOSTDIR=$TB_DIR/$host \
-			PATH=$SS_PREFIX/sbin:$SS_PREFIX/bin:$PATH \
-			STRONGSWAN_CONF=$TB_DIR/$host/strongswan.conf
+			PATH=$SS_PREFIX/sbin:$SS_PREFIX/bin:$PATH
+		# the host's strongswan.conf once its charon was started
+		if [ -f "$TB_DIR/$host/strongswan.conf" ]; then
+			export STRONGSWAN_CONF=$TB_DIR/$host/strongswan.conf
+		fi
 		# entering the mount namespace resets the working directory
 		tb_exec "$host" bash -c 'cd "$HOSTDIR" && eval "$1"' bash "$cmd"
 	) 2>&1
