@@ -17,6 +17,11 @@
 #                                          N seconds until it does. An empty
 #                                          pattern checks the exit code
 #                                          instead: YES is 0, NO non-zero.
+#                                          The command runs up to the last
+#                                          "::" that leaves pattern::YES|NO:
+#                                          a pattern neither contains "::"
+#                                          nor starts with ":", and it is
+#                                          taken literally (no expansion).
 #
 # host is a test bed host (moon, carol, winnetou, alice): the command runs in
 # bash in that host's namespaces, in its directory $TB_DIR/<host> (where
