@@ -4,6 +4,8 @@
 #   gc_scep_probe <url> <rcpt> <kind> <name> [transid]
 #                                   a scep_probe request, the answer
 #                                   summarised
+#   gc_issued [condition]           certificates in winnetou's getcertd.db
+#   gc_lifetime <cert.pem>          a certificate's validity in seconds
 
 GC_SCEP_PROBE=$TB_ROOT/../build/src/libgetcert/tests/scep_probe
 
@@ -27,4 +29,21 @@ gc_scep_probe()
 	grep -i '^content-type:' "$name.hdr" | tr -d '\r'
 	echo "length $(stat -c %s "$name.body")"
 	"$GC_SCEP_PROBE" decode "$recipient" "$name.body" 2>&1 || echo "no CertRep"
+}
+
+# gc_issued [condition]: the number of certificates in winnetou's
+# getcertd.db (with an SQL condition: of those that match it)
+gc_issued()
+{
+	sqlite3 "$TB_DIR/winnetou/getcertd.db" \
+		"SELECT count(*) FROM certificates${1:+ WHERE $1}"
+}
+
+# gc_lifetime <cert.pem>: seconds between notBefore and notAfter
+gc_lifetime()
+{
+	local nb na
+	nb=$(date -d "$(openssl x509 -in "$1" -noout -startdate | cut -d= -f2)" +%s)
+	na=$(date -d "$(openssl x509 -in "$1" -noout -enddate | cut -d= -f2)" +%s)
+	echo $((na - nb))
 }
