@@ -428,27 +428,6 @@ static bool read_pair(private_getcert_store_t *this, int fd, char *file,
 }
 
 /**
- * Check that a key matches its certificate, and return both
- */
-static bool check_pair(private_getcert_store_t *this, char *file,
-					   certificate_t *cert, private_key_t *key,
-					   certificate_t **cert_out, private_key_t **key_out)
-{
-	if (!getcert_key_matches(cert, key))
-	{
-		DBG1(DBG_CFG, "getcert: certificate '%Y' in '%s' in '%s' does not "
-			 "match the private key, ignored", cert->get_subject(cert),
-			 file, this->dir);
-		cert->destroy(cert);
-		key->destroy(key);
-		return FALSE;
-	}
-	*cert_out = cert;
-	*key_out = key;
-	return TRUE;
-}
-
-/**
  * Split a PEM block with the given label off the start of data: BEGIN
  * line, base64 lines, END line and the line break after it. Headers (as
  * in encrypted PEM) are refused.
@@ -489,81 +468,96 @@ static bool split_pem(chunk_t *data, char *label, chunk_t *block)
 }
 
 /**
- * Parse a pair, the certificate's PEM followed by the key's PEM
+ * Split the certificate's and the key's PEM off a pair file
  */
-static bool parse_pair(private_getcert_store_t *this, char *file,
-					   chunk_t data, certificate_t **cert_out,
-					   private_key_t **key_out)
+static bool split_pem_pair(private_getcert_store_t *this, char *file,
+						   chunk_t *data, chunk_t *cert, chunk_t *key)
 {
-	certificate_t *cert;
-	private_key_t *key;
-	chunk_t cert_pem, key_pem = chunk_empty;
 	int i;
 
-	if (!split_pem(&data, CERT_LABEL, &cert_pem))
+	if (!split_pem(data, CERT_LABEL, cert))
 	{
 		DBG1(DBG_CFG, "getcert: '%s' in '%s' does not start with a PEM "
 			 "certificate, ignored", file, this->dir);
 		return FALSE;
 	}
-	for (i = 0; i < countof(key_labels) && !key_pem.len; i++)
+	*key = chunk_empty;
+	for (i = 0; i < countof(key_labels) && !key->len; i++)
 	{
-		split_pem(&data, key_labels[i], &key_pem);
+		split_pem(data, key_labels[i], key);
 	}
-	if (!key_pem.len)
+	if (!key->len)
 	{
 		DBG1(DBG_CFG, "getcert: '%s' in '%s' has no complete PEM private "
 			 "key after the certificate, ignored", file, this->dir);
 		return FALSE;
 	}
-	if (data.len)
-	{
-		DBG1(DBG_CFG, "getcert: '%s' in '%s' has %u unexpected bytes after "
-			 "the private key, ignored", file, this->dir, (u_int)data.len);
-		return FALSE;
-	}
-	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-							  BUILD_BLOB_PEM, cert_pem, BUILD_END);
-	if (!cert)
-	{
-		DBG1(DBG_CFG, "getcert: parsing the certificate in '%s' in '%s' "
-			 "failed, ignored", file, this->dir);
-		return FALSE;
-	}
-	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_ANY,
-							 BUILD_BLOB_PEM, key_pem, BUILD_END);
-	if (!key)
-	{
-		DBG1(DBG_CFG, "getcert: parsing the private key in '%s' in '%s' "
-			 "failed, ignored", file, this->dir);
-		cert->destroy(cert);
-		return FALSE;
-	}
-	return check_pair(this, file, cert, key, cert_out, key_out);
+	return TRUE;
 }
 
 /**
- * Parse a pair written before PEM: the certificate's DER followed by the
- * key's DER
+ * Split the certificate's and the key's DER off a pair file written before
+ * PEM
  */
-static bool parse_legacy(private_getcert_store_t *this, char *file,
-						 chunk_t data, certificate_t **cert_out,
-						 private_key_t **key_out)
+static bool split_der_pair(private_getcert_store_t *this, char *file,
+						   chunk_t *data, chunk_t *cert, chunk_t *key)
 {
-	certificate_t *cert;
-	private_key_t *key;
-	chunk_t cert_der, key_der;
-
-	if (!split_sequence(&data, &cert_der))
+	if (!split_sequence(data, cert))
 	{
 		DBG1(DBG_CFG, "getcert: '%s' in '%s' does not start with a "
 			 "certificate, ignored", file, this->dir);
 		return FALSE;
 	}
-	if (!split_sequence(&data, &key_der))
+	if (!split_sequence(data, key))
 	{
 		DBG1(DBG_CFG, "getcert: '%s' in '%s' has no complete private key "
 			 "after the certificate, ignored", file, this->dir);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * A pair file format
+ */
+typedef struct {
+	/** suffix of the file name */
+	char *suffix;
+	/** splits the certificate and the key off the file's data */
+	bool (*split)(private_getcert_store_t *this, char *file, chunk_t *data,
+				  chunk_t *cert, chunk_t *key);
+	/** builder part the two are passed as */
+	builder_part_t part;
+} pair_format_t;
+
+/**
+ * The format we write, PEM
+ */
+static pair_format_t pem_format = {
+	PAIR_SUFFIX, split_pem_pair, BUILD_BLOB_PEM,
+};
+
+/**
+ * The format written before, DER, loaded to be rewritten as PEM
+ */
+static pair_format_t legacy_format = {
+	LEGACY_SUFFIX, split_der_pair, BUILD_BLOB_ASN1_DER,
+};
+
+/**
+ * Parse a pair: exactly a certificate followed by a private key that
+ * matches it
+ */
+static bool parse_pair(private_getcert_store_t *this, char *file,
+					   pair_format_t *format, chunk_t data,
+					   certificate_t **cert_out, private_key_t **key_out)
+{
+	certificate_t *cert;
+	private_key_t *key;
+	chunk_t cert_blob, key_blob;
+
+	if (!format->split(this, file, &data, &cert_blob, &key_blob))
+	{
 		return FALSE;
 	}
 	if (data.len)
@@ -573,7 +567,7 @@ static bool parse_legacy(private_getcert_store_t *this, char *file,
 		return FALSE;
 	}
 	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-							  BUILD_BLOB_ASN1_DER, cert_der, BUILD_END);
+							  format->part, cert_blob, BUILD_END);
 	if (!cert)
 	{
 		DBG1(DBG_CFG, "getcert: parsing the certificate in '%s' in '%s' "
@@ -581,7 +575,7 @@ static bool parse_legacy(private_getcert_store_t *this, char *file,
 		return FALSE;
 	}
 	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_ANY,
-							 BUILD_BLOB_ASN1_DER, key_der, BUILD_END);
+							 format->part, key_blob, BUILD_END);
 	if (!key)
 	{
 		DBG1(DBG_CFG, "getcert: parsing the private key in '%s' in '%s' "
@@ -589,21 +583,25 @@ static bool parse_legacy(private_getcert_store_t *this, char *file,
 		cert->destroy(cert);
 		return FALSE;
 	}
-	return check_pair(this, file, cert, key, cert_out, key_out);
+	if (!getcert_key_matches(cert, key))
+	{
+		DBG1(DBG_CFG, "getcert: certificate '%Y' in '%s' in '%s' does not "
+			 "match the private key, ignored", cert->get_subject(cert),
+			 file, this->dir);
+		cert->destroy(cert);
+		key->destroy(key);
+		return FALSE;
+	}
+	*cert_out = cert;
+	*key_out = key;
+	return TRUE;
 }
 
 /**
- * Parser of a pair file format
- */
-typedef bool (*parse_pair_t)(private_getcert_store_t *this, char *file,
-							 chunk_t data, certificate_t **cert_out,
-							 private_key_t **key_out);
-
-/**
- * Read and parse a pair file, if it exists
+ * Read and parse a pair file of a format, if it exists
  */
 static bool load_file(private_getcert_store_t *this, char *file,
-					  parse_pair_t parse, certificate_t **cert,
+					  pair_format_t *format, certificate_t **cert,
 					  private_key_t **key, bool *missing)
 {
 	chunk_t buf, data;
@@ -617,7 +615,7 @@ static bool load_file(private_getcert_store_t *this, char *file,
 	}
 	buf = chunk_alloc(MAX_PAIR_SIZE + 1);
 	success = read_pair(this, fd, file, buf, &data) &&
-			  parse(this, file, data, cert, key);
+			  parse_pair(this, file, format, data, cert, key);
 	close(fd);
 	chunk_clear(&buf);
 	return success;
@@ -630,19 +628,19 @@ METHOD(getcert_store_t, load, bool,
 	char file[FILE_LEN], legacy[FILE_LEN];
 	bool missing;
 
-	if (!pair_file(name, PAIR_SUFFIX, file, sizeof(file)) ||
-		!pair_file(name, LEGACY_SUFFIX, legacy, sizeof(legacy)))
+	if (!pair_file(name, pem_format.suffix, file, sizeof(file)) ||
+		!pair_file(name, legacy_format.suffix, legacy, sizeof(legacy)))
 	{
 		return FALSE;
 	}
-	if (load_file(this, file, parse_pair, cert, key, &missing))
+	if (load_file(this, file, &pem_format, cert, key, &missing))
 	{
 		DBG1(DBG_CFG, "getcert: profile '%s': loaded certificate '%Y' and "
 			 "key from '%s'", name, (*cert)->get_subject(*cert), this->dir);
 		return TRUE;
 	}
 	if (!missing ||
-		!load_file(this, legacy, parse_legacy, cert, key, &missing))
+		!load_file(this, legacy, &legacy_format, cert, key, &missing))
 	{
 		return FALSE;
 	}

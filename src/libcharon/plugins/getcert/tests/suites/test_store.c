@@ -146,6 +146,56 @@ static chunk_t read_file(char *file)
 }
 
 /**
+ * The file formats the malformed file tests loop over: what we write, and
+ * what the version before PEM wrote
+ */
+static struct {
+	/** the pair file of profile "carol" */
+	char *file;
+	/** encoding of certificates and keys */
+	cred_encoding_type_t cert, key;
+	/** how much of the key's encoding to cut off to truncate it */
+	size_t cut;
+} formats[] = {
+	{ "carol.pem", CERT_PEM, PRIVKEY_PEM, 10 },
+	{ "carol.pair", CERT_ASN1_DER, PRIVKEY_ASN1_DER, 1 },
+};
+
+/**
+ * Encode a certificate in the format of the test
+ */
+static chunk_t enc_cert(int format, certificate_t *cert)
+{
+	chunk_t enc;
+
+	ck_assert(cert->get_encoding(cert, formats[format].cert, &enc));
+	return enc;
+}
+
+/**
+ * Encode a key in the format of the test
+ */
+static chunk_t enc_key(int format, private_key_t *key)
+{
+	chunk_t enc;
+
+	ck_assert(key->get_encoding(key, formats[format].key, &enc));
+	return enc;
+}
+
+/**
+ * Encode a pair in the format of the test
+ */
+static chunk_t enc_pair(int format, certificate_t *cert, private_key_t *key)
+{
+	chunk_t c, k;
+
+	c = enc_cert(format, cert);
+	k = enc_key(format, key);
+	return chunk_cat("mm", c, k);
+}
+
+/**
  * DER encoding of a certificate
  */
 static chunk_t cert_der(certificate_t *cert)
@@ -168,16 +218,12 @@ static chunk_t key_der(private_key_t *key)
 }
 
 /**
- * A certificate's and a key's DER encodings, concatenated (chunk_cat()
- * evaluates its arguments twice: encode into locals first)
+ * A certificate's and a key's DER encodings, concatenated: the format
+ * written before PEM
  */
 static chunk_t pair_der(certificate_t *cert, private_key_t *key)
 {
-	chunk_t c, k;
-
-	c = cert_der(cert);
-	k = key_der(key);
-	return chunk_cat("mm", c, k);
+	return enc_pair(1, cert, key);
 }
 
 /**
@@ -185,11 +231,7 @@ static chunk_t pair_der(certificate_t *cert, private_key_t *key)
  */
 static chunk_t pair_pem(certificate_t *cert, private_key_t *key)
 {
-	chunk_t c, k;
-
-	ck_assert(cert->get_encoding(cert, CERT_PEM, &c));
-	ck_assert(key->get_encoding(key, PRIVKEY_PEM, &k));
-	return chunk_cat("mm", c, k);
+	return enc_pair(0, cert, key);
 }
 
 /**
@@ -381,46 +423,6 @@ START_TEST(test_save_fails_cleanly)
 }
 END_TEST
 
-START_TEST(test_legacy_truncated)
-{
-	chunk_t data, cert, key;
-
-	cert = cert_der(cert1);
-	key = key_der(key1);
-
-	/* the certificate only */
-	write_file(path("carol.pair"), cert, 0600);
-	assert_no_load("carol");
-
-	/* the certificate and part of the key */
-	data = chunk_cat("cc", cert, chunk_create(key.ptr, key.len - 1));
-	write_file(path("carol.pair"), data, 0600);
-	chunk_clear(&data);
-	assert_no_load("carol");
-
-	/* part of the certificate */
-	write_file(path("carol.pair"), chunk_create(cert.ptr, cert.len / 2),
-			   0600);
-	assert_no_load("carol");
-
-	/* sanity check: the complete pair written the same way loads (and is
-	 * rewritten as carol.pem, removed again for the next check) */
-	data = chunk_cat("cc", cert, key);
-	write_file(path("carol.pair"), data, 0600);
-	chunk_clear(&data);
-	assert_loads("carol", cert1, key1);
-	ck_assert(unlink(path("carol.pem")) == 0);
-
-	/* the file is left in place */
-	write_file(path("carol.pair"), cert, 0600);
-	assert_no_load("carol");
-	ck_assert(access(path("carol.pair"), F_OK) == 0);
-
-	chunk_free(&cert);
-	chunk_clear(&key);
-}
-END_TEST
-
 START_TEST(test_legacy_garbage)
 {
 	chunk_t data, cert, key;
@@ -469,60 +471,6 @@ START_TEST(test_legacy_garbage)
 }
 END_TEST
 
-START_TEST(test_legacy_trailing)
-{
-	chunk_t data, pair, key;
-
-	pair = pair_der(cert1, key1);
-	data = chunk_cat("mc", pair, chunk_from_chars(0x00));
-	write_file(path("carol.pair"), data, 0600);
-	chunk_clear(&data);
-	assert_no_load("carol");
-
-	/* a second key after the pair */
-	pair = pair_der(cert1, key1);
-	key = key_der(key1);
-	data = chunk_cat("mm", pair, key);
-	write_file(path("carol.pair"), data, 0600);
-	chunk_clear(&data);
-	assert_no_load("carol");
-}
-END_TEST
-
-START_TEST(test_legacy_too_large)
-{
-	chunk_t data, pad, pair;
-
-	/* a pair followed by 64 KiB of zeros */
-	pad = chunk_alloc(64 * 1024);
-	memset(pad.ptr, 0, pad.len);
-	pair = pair_der(cert1, key1);
-	data = chunk_cat("mm", pair, pad);
-	write_file(path("carol.pair"), data, 0600);
-	chunk_clear(&data);
-	gt_log_start();
-	assert_no_load("carol");
-	ck_assert(gt_log_contains("larger than"));
-	gt_log_stop();
-}
-END_TEST
-
-START_TEST(test_legacy_load_mismatch)
-{
-	chunk_t data;
-
-	data = pair_der(cert1, key2);
-	write_file(path("carol.pair"), data, 0600);
-	chunk_clear(&data);
-	gt_log_start();
-	assert_no_load("carol");
-	ck_assert(gt_log_contains("does not match"));
-	gt_log_stop();
-	/* left in place */
-	ck_assert(access(path("carol.pair"), F_OK) == 0);
-}
-END_TEST
-
 /**
  * Write the pair in PEM with something changed: the PEM of the
  * certificate and the key, with "before" replaced by "after" in the key
@@ -546,36 +494,99 @@ static void write_pem_edited(char *before, char *after)
 
 START_TEST(test_truncated)
 {
-	chunk_t pem, cert;
+	char *file = path(formats[_i].file);
+	chunk_t data, cert, key;
 
-	pem = pair_pem(cert1, key1);
-	ck_assert(cert1->get_encoding(cert1, CERT_PEM, &cert));
+	cert = enc_cert(_i, cert1);
+	key = enc_key(_i, key1);
 
 	/* the certificate only */
-	write_file(path("carol.pem"), cert, 0600);
+	write_file(file, cert, 0600);
 	assert_no_load("carol");
 
 	/* the certificate and part of the key */
-	write_file(path("carol.pem"), chunk_create(pem.ptr, pem.len - 10),
-			   0600);
+	data = chunk_cat("cc", cert,
+					 chunk_create(key.ptr, key.len - formats[_i].cut));
+	write_file(file, data, 0600);
+	chunk_clear(&data);
 	assert_no_load("carol");
 
 	/* part of the certificate */
-	write_file(path("carol.pem"), chunk_create(cert.ptr, cert.len / 2),
-			   0600);
+	write_file(file, chunk_create(cert.ptr, cert.len / 2), 0600);
 	assert_no_load("carol");
 
-	/* sanity check: the complete pair written the same way loads */
-	write_file(path("carol.pem"), pem, 0600);
+	/* sanity check: the complete pair written the same way loads (a
+	 * carol.pair is rewritten as carol.pem, removed for the next check) */
+	data = chunk_cat("cc", cert, key);
+	write_file(file, data, 0600);
+	chunk_clear(&data);
 	assert_loads("carol", cert1, key1);
+	if (_i)
+	{
+		ck_assert(unlink(path("carol.pem")) == 0);
+	}
 
 	/* the file is left in place */
-	write_file(path("carol.pem"), cert, 0600);
+	write_file(file, cert, 0600);
 	assert_no_load("carol");
-	ck_assert(access(path("carol.pem"), F_OK) == 0);
+	ck_assert(access(file, F_OK) == 0);
 
 	chunk_free(&cert);
-	chunk_clear(&pem);
+	chunk_clear(&key);
+}
+END_TEST
+
+START_TEST(test_trailing)
+{
+	chunk_t data, pair, key;
+
+	pair = enc_pair(_i, cert1, key1);
+	data = chunk_cat("mc", pair, chunk_from_chars(0x00));
+	write_file(path(formats[_i].file), data, 0600);
+	chunk_clear(&data);
+	assert_no_load("carol");
+
+	/* a second key after the pair */
+	pair = enc_pair(_i, cert1, key1);
+	key = enc_key(_i, key1);
+	data = chunk_cat("mm", pair, key);
+	write_file(path(formats[_i].file), data, 0600);
+	chunk_clear(&data);
+	assert_no_load("carol");
+}
+END_TEST
+
+START_TEST(test_too_large)
+{
+	chunk_t data, pad, pair;
+
+	/* a pair followed by 64 KiB of zeros */
+	pad = chunk_alloc(64 * 1024);
+	memset(pad.ptr, 0, pad.len);
+	pair = enc_pair(_i, cert1, key1);
+	data = chunk_cat("mm", pair, pad);
+	write_file(path(formats[_i].file), data, 0600);
+	chunk_clear(&data);
+	gt_log_start();
+	assert_no_load("carol");
+	ck_assert(gt_log_contains("larger than"));
+	gt_log_stop();
+}
+END_TEST
+
+START_TEST(test_load_mismatch)
+{
+	chunk_t data;
+
+	data = enc_pair(_i, cert1, key2);
+	write_file(path(formats[_i].file), data, 0600);
+	chunk_clear(&data);
+	gt_log_start();
+	assert_no_load("carol");
+	ck_assert(gt_log_contains("does not match"));
+	gt_log_stop();
+	/* left in place */
+	ck_assert(access(path(formats[_i].file), F_OK) == 0);
 }
 END_TEST
 
@@ -628,60 +639,6 @@ START_TEST(test_garbage)
 
 	chunk_free(&cert);
 	chunk_clear(&key);
-}
-END_TEST
-
-START_TEST(test_trailing)
-{
-	chunk_t data, pair, key;
-
-	pair = pair_pem(cert1, key1);
-	data = chunk_cat("mc", pair, chunk_from_chars(0x00));
-	write_file(path("carol.pem"), data, 0600);
-	chunk_clear(&data);
-	assert_no_load("carol");
-
-	/* a second key after the pair */
-	pair = pair_pem(cert1, key1);
-	ck_assert(key1->get_encoding(key1, PRIVKEY_PEM, &key));
-	data = chunk_cat("mm", pair, key);
-	write_file(path("carol.pem"), data, 0600);
-	chunk_clear(&data);
-	assert_no_load("carol");
-}
-END_TEST
-
-START_TEST(test_too_large)
-{
-	chunk_t data, pad, pair;
-
-	/* a pair followed by 64 KiB of line breaks */
-	pad = chunk_alloc(64 * 1024);
-	memset(pad.ptr, '\n', pad.len);
-	pair = pair_pem(cert1, key1);
-	data = chunk_cat("mm", pair, pad);
-	write_file(path("carol.pem"), data, 0600);
-	chunk_clear(&data);
-	gt_log_start();
-	assert_no_load("carol");
-	ck_assert(gt_log_contains("larger than"));
-	gt_log_stop();
-}
-END_TEST
-
-START_TEST(test_load_mismatch)
-{
-	chunk_t data;
-
-	data = pair_pem(cert1, key2);
-	write_file(path("carol.pem"), data, 0600);
-	chunk_clear(&data);
-	gt_log_start();
-	assert_no_load("carol");
-	ck_assert(gt_log_contains("does not match"));
-	gt_log_stop();
-	/* left in place */
-	ck_assert(access(path("carol.pem"), F_OK) == 0);
 }
 END_TEST
 
@@ -1059,11 +1016,11 @@ Suite *store_suite_create()
 
 	tc = tcase_create("malformed files");
 	tcase_add_checked_fixture(tc, setup_store, teardown_store);
-	tcase_add_test(tc, test_truncated);
+	tcase_add_loop_test(tc, test_truncated, 0, countof(formats));
 	tcase_add_test(tc, test_garbage);
-	tcase_add_test(tc, test_trailing);
-	tcase_add_test(tc, test_too_large);
-	tcase_add_test(tc, test_load_mismatch);
+	tcase_add_loop_test(tc, test_trailing, 0, countof(formats));
+	tcase_add_loop_test(tc, test_too_large, 0, countof(formats));
+	tcase_add_loop_test(tc, test_load_mismatch, 0, countof(formats));
 	tcase_add_test(tc, test_pem_headers);
 	suite_add_tcase(s, tc);
 
@@ -1078,11 +1035,7 @@ Suite *store_suite_create()
 
 	tc = tcase_create("malformed files written before PEM");
 	tcase_add_checked_fixture(tc, setup_store, teardown_store);
-	tcase_add_test(tc, test_legacy_truncated);
 	tcase_add_test(tc, test_legacy_garbage);
-	tcase_add_test(tc, test_legacy_trailing);
-	tcase_add_test(tc, test_legacy_too_large);
-	tcase_add_test(tc, test_legacy_load_mismatch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file system");
