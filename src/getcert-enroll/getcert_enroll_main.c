@@ -34,6 +34,7 @@
 #include <utils/debug.h>
 
 #include <getcert_client.h>
+#include <getcert_settings.h>
 #include <getcert_x509.h>
 
 /**
@@ -70,8 +71,8 @@ static struct {
 	bool allow_des;
 	bool stats;
 	bool replace;
-	int timeout;
-	int poll_timeout;
+	u_int timeout;
+	u_int poll_timeout;
 	int level;
 } opt = {
 	.key_size = 2048,
@@ -116,6 +117,8 @@ static void usage(FILE *out)
 "  file in the same directory, synced and renamed over it (never through\n"
 "  a symbolic link, which is still refused). A renewal that returns no\n"
 "  newer certificate fails (exit 3) and leaves the current files alone.\n"
+"  --timeout and --poll-timeout take seconds, or a number with a unit\n"
+"  s, m, h or d.\n"
 "  The crypto plugins come from strongswan.conf's getcert-enroll.load\n"
 "  (default: " GETCERT_ENROLL_PLUGINS ").\n"
 "  Exit codes: 0 issued, 1 usage, 2 failed, 3 rejected by the CA (or\n"
@@ -531,6 +534,20 @@ static bool read_challenge(char **pw)
 	return ok;
 }
 
+/**
+ * Parse the duration of an option, up to a year
+ */
+static bool get_duration(char *name, char *str, u_int *out)
+{
+	if (!getcert_duration_from_string(str, 0, 365 * 86400, out))
+	{
+		fprintf(stderr, "--%s '%s' is not a duration from 0s to %us (digits "
+				"with an optional s, m, h or d)\n", name, str, 365 * 86400);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static int run()
 {
 	getcert_client_params_t params = {
@@ -780,7 +797,7 @@ int main(int argc, char *argv[])
 			case 'W': opt.replace = TRUE; break;
 			case 'p': opt.password_file = optarg; break;
 			case 'k': opt.key = optarg; break;
-			case 'b': opt.key_size = atoi(optarg); break;
+			case 'b': opt.key_size = settings_value_as_int(optarg, 0); break;
 			case 'r': opt.renew_cert = optarg; break;
 			case 'R': opt.renew_key = optarg; break;
 			case 'K': opt.out_key = optarg; break;
@@ -788,11 +805,28 @@ int main(int argc, char *argv[])
 			case 'H': opt.plain_http = TRUE; break;
 			case '3': opt.allow_des3 = TRUE; break;
 			case '1': opt.allow_sha1 = TRUE; break;
-			case 'T': opt.timeout = atoi(optarg); break;
-			case 'P': opt.poll_timeout = atoi(optarg); break;
+			case 'T':
+				if (!get_duration("timeout", optarg, &opt.timeout))
+				{
+					return 1;
+				}
+				break;
+			case 'P':
+				if (!get_duration("poll-timeout", optarg, &opt.poll_timeout))
+				{
+					return 1;
+				}
+				break;
 			case 'S': opt.stats = TRUE; break;
 			case 'L': opt.get_crl = optarg; break;
-			case 'd': opt.level = atoi(optarg); break;
+			case 'd':
+				opt.level = settings_value_as_int(optarg, INT_MIN);
+				if (opt.level == INT_MIN)
+				{
+					fprintf(stderr, "--debug '%s' is not a number\n", optarg);
+					return 1;
+				}
+				break;
 			case 'h': usage(stdout); return 0;
 			default: usage(stderr); return 1;
 		}

@@ -328,7 +328,12 @@ int main(int argc, char *argv[])
 				foreground = TRUE;
 				break;
 			case 'd':
-				log_level = atoi(optarg);
+				log_level = settings_value_as_int(optarg, INT_MIN);
+				if (log_level == INT_MIN)
+				{
+					fprintf(stderr, "--debug '%s' is not a number\n", optarg);
+					return 1;
+				}
 				break;
 			case 'h':
 				usage(stdout);

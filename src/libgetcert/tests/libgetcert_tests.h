@@ -13,6 +13,7 @@
  */
 
 TEST_SUITE(caps_suite_create)
+TEST_SUITE(settings_suite_create)
 TEST_SUITE(http_auth_suite_create)
 TEST_SUITE(cms_suite_create)
 TEST_SUITE(csr_suite_create)

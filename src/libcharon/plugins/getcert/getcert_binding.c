@@ -57,11 +57,6 @@ struct private_getcert_binding_t {
 };
 
 /**
- * The instance the builder function uses (builders are plain functions)
- */
-static private_getcert_binding_t *instance;
-
-/**
  * Create the placeholder certificate of a profile: self-signed, expired,
  * signed with a key that is destroyed right away, subject
  * "O=getcert, OU=placeholder, CN=profile <name>"
@@ -147,7 +142,7 @@ static char *placeholder_owner(private_getcert_binding_t *this,
  */
 static certificate_t *load_handle(certificate_type_t type, va_list args)
 {
-	private_getcert_binding_t *this = instance;
+	private_getcert_binding_t *this;
 	getcert_profile_t *profile;
 	certificate_t *cert;
 	char *module = NULL, name[MAX_NAME_LEN + 1];
@@ -171,7 +166,14 @@ static certificate_t *load_handle(certificate_type_t type, va_list args)
 		}
 		break;
 	}
-	if (!this || !module || !streq(module, GETCERT_MODULE))
+	if (!module || !streq(module, GETCERT_MODULE))
+	{
+		return NULL;
+	}
+	/* builders are plain functions: the binding is found through lib, as
+	 * pkcs11's builders find the "pkcs11-manager" */
+	this = lib->get(lib, GETCERT_BINDING_OBJECT);
+	if (!this)
 	{
 		return NULL;
 	}
@@ -266,7 +268,10 @@ METHOD(getcert_binding_t, destroy, void,
 	char *name;
 
 	lib->creds->remove_builder(lib->creds, (builder_function_t)load_handle);
-	instance = NULL;
+	if (lib->get(lib, GETCERT_BINDING_OBJECT) == this)
+	{
+		lib->set(lib, GETCERT_BINDING_OBJECT, NULL);
+	}
 	enumerator = this->placeholders->create_enumerator(this->placeholders);
 	while (enumerator->enumerate(enumerator, &name, &cert))
 	{
@@ -296,7 +301,11 @@ getcert_binding_t *getcert_binding_create(getcert_config_t *config)
 										 hashtable_equals_str, 8),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
-	instance = this;
+	if (!lib->set(lib, GETCERT_BINDING_OBJECT, this))
+	{
+		DBG1(DBG_CFG, "getcert: another binding is registered as '%s', "
+			 "connections are bound by that one", GETCERT_BINDING_OBJECT);
+	}
 	lib->creds->add_builder(lib->creds, CRED_CERTIFICATE, CERT_X509, FALSE,
 							"getcert", (builder_function_t)load_handle);
 	return &this->public;

@@ -34,6 +34,12 @@ typedef struct getcert_binding_t getcert_binding_t;
 #define GETCERT_MODULE "getcert"
 
 /**
+ * Name under which the binding registers itself with lib->set(), for its
+ * CERT_X509 builder (a plain function) to find it with lib->get().
+ */
+#define GETCERT_BINDING_OBJECT "getcert-binding"
+
+/**
  * Binds connections to profiles.
  *
  * vici hands local.cert<suffix> { module = getcert; handle = <hex> } to
@@ -59,13 +65,15 @@ struct getcert_binding_t {
 	getcert_profile_t *(*find)(getcert_binding_t *this, peer_cfg_t *peer_cfg);
 
 	/**
-	 * Destroy the binding, unregistering the builder.
+	 * Destroy the binding, unregistering the builder and the lib object.
 	 */
 	void (*destroy)(getcert_binding_t *this);
 };
 
 /**
- * Create the binding and register its CERT_X509 builder.
+ * Create the binding, register it as GETCERT_BINDING_OBJECT with lib->set()
+ * and register its CERT_X509 builder. One binding is registered at a time:
+ * while another is, this one logs that and its builder serves the other.
  *
  * @param config		profiles
  * @return				binding

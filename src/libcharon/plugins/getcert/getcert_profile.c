@@ -15,9 +15,10 @@
 #include "getcert_profile.h"
 
 #include <ctype.h>
-#include <errno.h>
+#include <math.h>
 
 #include <getcert_curl.h>
+#include <getcert_settings.h>
 #include <getcert_x509.h>
 
 #include <utils/debug.h>
@@ -355,72 +356,22 @@ static bool load_ca(private_getcert_profile_t *this, settings_t *settings,
 }
 
 /**
- * Read a decimal option, 0 if it is not a number
+ * Read a decimal option, 0 if it is not a number (settings->get_int() would
+ * return the default for that)
  */
-static long get_number(settings_t *settings, char *ns, char *name, char *key,
-					   long def)
+static uint64_t get_number(settings_t *settings, char *ns, char *name,
+						   char *key, uint64_t def)
 {
-	char *str, *end;
-	long val;
+	char *str;
 
 	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s.%s",
 							NULL, ns, name, key);
-	if (!str)
-	{
-		return def;
-	}
-	errno = 0;
-	val = strtol(str, &end, 10);
-	return (errno || end == str || *end) ? 0 : val;
+	return str ? settings_value_as_uint64(str, 0) : def;
 }
 
 /**
- * Parse a duration: digits with an optional unit s, m, h or d
- */
-static bool parse_duration(char *str, u_int *out)
-{
-	unsigned long long val;
-	char *end;
-
-	if (!isdigit(*str))
-	{
-		return FALSE;
-	}
-	errno = 0;
-	val = strtoull(str, &end, 10);
-	if (errno)
-	{
-		return FALSE;
-	}
-	switch (*end)
-	{
-		case 'd':
-			val *= 24;
-			/* fall-through */
-		case 'h':
-			val *= 60;
-			/* fall-through */
-		case 'm':
-			val *= 60;
-			/* fall-through */
-		case 's':
-			end++;
-			break;
-		case '\0':
-			break;
-		default:
-			return FALSE;
-	}
-	if (*end || val > 365 * 24 * 3600ULL)
-	{
-		return FALSE;
-	}
-	*out = val;
-	return TRUE;
-}
-
-/**
- * Read a duration option, in [min, max] seconds
+ * Read a duration option, in [min, max] seconds (settings->get_time() would
+ * return the default for a value it cannot parse)
  */
 static bool get_duration(private_getcert_profile_t *this, settings_t *settings,
 						 char *ns, char *key, u_int def, u_int min, u_int max,
@@ -431,11 +382,7 @@ static bool get_duration(private_getcert_profile_t *this, settings_t *settings,
 	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s.%s",
 							NULL, ns, this->name, key);
 	*out = def;
-	if (!str)
-	{
-		return TRUE;
-	}
-	if (!parse_duration(str, out) || *out < min || *out > max)
+	if (str && !getcert_duration_from_string(str, min, max, out))
 	{
 		PROFILE_ERROR(ns, this->name, key, "'%s' is not a duration from "
 					  "%us to %us (digits with an optional s, m, h or d)",
@@ -446,13 +393,14 @@ static bool get_duration(private_getcert_profile_t *this, settings_t *settings,
 }
 
 /**
- * Read a fraction option, in [min, max]
+ * Read a fraction option, in [min, max] (settings->get_double() would
+ * return the default for a value it cannot parse)
  */
 static bool get_fraction(private_getcert_profile_t *this, settings_t *settings,
 						 char *ns, char *key, double def, double min,
 						 double max, double *out)
 {
-	char *str, *end;
+	char *str;
 
 	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s.%s",
 							NULL, ns, this->name, key);
@@ -461,9 +409,8 @@ static bool get_fraction(private_getcert_profile_t *this, settings_t *settings,
 	{
 		return TRUE;
 	}
-	errno = 0;
-	*out = strtod(str, &end);
-	if (errno || end == str || *end || !(*out >= min && *out <= max))
+	*out = settings_value_as_double(str, NAN);
+	if (!(*out >= min && *out <= max))
 	{
 		PROFILE_ERROR(ns, this->name, key, "'%s' is not a number from "
 					  "%.2f to %.2f", str, min, max);
@@ -479,7 +426,7 @@ static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
 					  char *ns)
 {
 	getcert_profile_opts_t *o = &this->opts;
-	long tries;
+	uint64_t tries;
 
 	/* equals() compares the options with memeq(), padding included */
 	memset(o, 0, sizeof(*o));
@@ -587,7 +534,7 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 {
 	private_getcert_profile_t *this;
 	char *str;
-	long key_size;
+	uint64_t key_size;
 
 	INIT(this,
 		.public = {

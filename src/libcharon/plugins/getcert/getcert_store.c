@@ -36,9 +36,41 @@
 #define MAX_NAME_LEN 64
 
 /**
- * Suffix of pair files
+ * Suffix of pair files: the certificate and the key in PEM
  */
-#define PAIR_SUFFIX ".pair"
+#define PAIR_SUFFIX ".pem"
+
+/**
+ * Suffix of pair files written before 2026-12 (DER certificate and key),
+ * loaded once and rewritten as PEM
+ */
+#define LEGACY_SUFFIX ".pair"
+
+/**
+ * Room for a pair file name
+ */
+#define FILE_LEN (MAX_NAME_LEN + sizeof(LEGACY_SUFFIX))
+
+/**
+ * What the lines of a PEM body (without headers) consist of
+ */
+#define BASE64_LINE_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+						  "0123456789+/=\n"
+
+/**
+ * PEM label of the certificate
+ */
+#define CERT_LABEL "CERTIFICATE"
+
+/**
+ * PEM labels of the private keys PRIVKEY_PEM writes: PKCS#1 RSA, SEC1 EC,
+ * PKCS#8 (EdDSA)
+ */
+static char *key_labels[] = {
+	"RSA PRIVATE KEY",
+	"EC PRIVATE KEY",
+	"PRIVATE KEY",
+};
 
 /**
  * How often we pick another temporary name if one exists
@@ -100,9 +132,9 @@ static bool valid_name(char *name)
 }
 
 /**
- * Check the name and build the file name of its pair
+ * Check the name and build the file name of its pair with a suffix
  */
-static bool pair_file(char *name, char *buf, size_t len)
+static bool pair_file(char *name, char *suffix, char *buf, size_t len)
 {
 	if (!valid_name(name))
 	{
@@ -111,7 +143,7 @@ static bool pair_file(char *name, char *buf, size_t len)
 			 "refused", MAX_NAME_LEN);
 		return FALSE;
 	}
-	snprintf(buf, len, "%s%s", name, PAIR_SUFFIX);
+	snprintf(buf, len, "%s%s", name, suffix);
 	return TRUE;
 }
 
@@ -209,15 +241,30 @@ static bool write_pair(private_getcert_store_t *this, char *file,
 	return TRUE;
 }
 
+/**
+ * Remove a pair file written before PEM, if any
+ */
+static void remove_legacy(private_getcert_store_t *this, char *name)
+{
+	char file[FILE_LEN];
+
+	if (pair_file(name, LEGACY_SUFFIX, file, sizeof(file)) &&
+		unlinkat(this->fd, file, 0) != 0 && errno != ENOENT)
+	{
+		DBG1(DBG_CFG, "getcert: removing '%s' in '%s' failed: %s",
+			 file, this->dir, strerror(errno));
+	}
+}
+
 METHOD(getcert_store_t, save, bool,
 	private_getcert_store_t *this, char *name, certificate_t *cert,
 	private_key_t *key)
 {
-	chunk_t cert_der, key_der, data;
-	char file[MAX_NAME_LEN + sizeof(PAIR_SUFFIX)];
+	chunk_t cert_pem, key_pem, data;
+	char file[FILE_LEN];
 	bool success;
 
-	if (!pair_file(name, file, sizeof(file)))
+	if (!pair_file(name, PAIR_SUFFIX, file, sizeof(file)))
 	{
 		return FALSE;
 	}
@@ -228,24 +275,26 @@ METHOD(getcert_store_t, save, bool,
 			 cert->get_subject(cert));
 		return FALSE;
 	}
-	if (!cert->get_encoding(cert, CERT_ASN1_DER, &cert_der))
+	/* PEM encoding needs the pem plugin */
+	if (!cert->get_encoding(cert, CERT_PEM, &cert_pem))
 	{
-		DBG1(DBG_CFG, "getcert: profile '%s': encoding certificate failed, "
-			 "not saved", name);
+		DBG1(DBG_CFG, "getcert: profile '%s': PEM encoding of the "
+			 "certificate failed, not saved", name);
 		return FALSE;
 	}
-	if (!key->get_encoding(key, PRIVKEY_ASN1_DER, &key_der))
+	if (!key->get_encoding(key, PRIVKEY_PEM, &key_pem))
 	{
-		DBG1(DBG_CFG, "getcert: profile '%s': encoding private key failed, "
-			 "not saved", name);
-		chunk_free(&cert_der);
+		DBG1(DBG_CFG, "getcert: profile '%s': PEM encoding of the private "
+			 "key failed, not saved", name);
+		chunk_free(&cert_pem);
 		return FALSE;
 	}
-	data = chunk_cat("ms", cert_der, key_der);
+	data = chunk_cat("ms", cert_pem, key_pem);
 	success = write_pair(this, file, data);
 	chunk_clear(&data);
 	if (success)
 	{
+		remove_legacy(this, name);
 		DBG1(DBG_CFG, "getcert: profile '%s': saved certificate '%Y' and "
 			 "key to '%s'", name, cert->get_subject(cert), this->dir);
 	}
@@ -277,11 +326,12 @@ static bool split_sequence(chunk_t *blob, chunk_t *object)
 /**
  * Open a pair file and check its type, owner and permissions
  */
-static int open_pair(private_getcert_store_t *this, char *file)
+static int open_pair(private_getcert_store_t *this, char *file, bool *missing)
 {
 	struct stat st;
 	int fd;
 
+	*missing = FALSE;
 	/* O_NONBLOCK so a FIFO can't block us, fstat() rejects it anyway */
 	fd = openat(this->fd, file,
 				O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -290,6 +340,7 @@ static int open_pair(private_getcert_store_t *this, char *file)
 		if (errno == ENOENT)
 		{
 			DBG2(DBG_CFG, "getcert: no '%s' in '%s'", file, this->dir);
+			*missing = TRUE;
 		}
 		else if (errno == ELOOP)
 		{
@@ -377,26 +428,136 @@ static bool read_pair(private_getcert_store_t *this, int fd, char *file,
 }
 
 /**
- * Parse a pair, the certificate's DER followed by the key's DER
+ * Split a PEM block with the given label off the start of data: BEGIN
+ * line, base64 lines, END line and the line break after it. Headers (as
+ * in encrypted PEM) are refused.
  */
-static bool parse_pair(private_getcert_store_t *this, char *file,
-					   chunk_t data, certificate_t **cert_out,
-					   private_key_t **key_out)
+static bool split_pem(chunk_t *data, char *label, chunk_t *block)
 {
-	certificate_t *cert;
-	private_key_t *key;
-	chunk_t cert_der, key_der;
+	char begin[64], end[64];
+	size_t begin_len, end_len, i;
+	u_char *pos;
 
-	if (!split_sequence(&data, &cert_der))
+	begin_len = snprintf(begin, sizeof(begin), "-----BEGIN %s-----\n", label);
+	end_len = snprintf(end, sizeof(end), "\n-----END %s-----", label);
+	if (data->len < begin_len || !memeq(data->ptr, begin, begin_len))
+	{
+		return FALSE;
+	}
+	pos = memstr(data->ptr + begin_len - 1, end, data->len - begin_len + 1);
+	if (!pos)
+	{
+		return FALSE;
+	}
+	for (i = begin_len; data->ptr + i < pos; i++)
+	{
+		/* not isalnum(), which depends on the locale */
+		if (!memchr(BASE64_LINE_CHARS, data->ptr[i],
+					strlen(BASE64_LINE_CHARS)))
+		{
+			return FALSE;
+		}
+	}
+	*block = chunk_create(data->ptr, pos - data->ptr + end_len);
+	*data = chunk_skip(*data, block->len);
+	if (data->len && data->ptr[0] == '\n')
+	{
+		*data = chunk_skip(*data, 1);
+	}
+	return TRUE;
+}
+
+/**
+ * Split the certificate's and the key's PEM off a pair file
+ */
+static bool split_pem_pair(private_getcert_store_t *this, char *file,
+						   chunk_t *data, chunk_t *cert, chunk_t *key)
+{
+	int i;
+
+	if (!split_pem(data, CERT_LABEL, cert))
+	{
+		DBG1(DBG_CFG, "getcert: '%s' in '%s' does not start with a PEM "
+			 "certificate, ignored", file, this->dir);
+		return FALSE;
+	}
+	*key = chunk_empty;
+	for (i = 0; i < countof(key_labels) && !key->len; i++)
+	{
+		split_pem(data, key_labels[i], key);
+	}
+	if (!key->len)
+	{
+		DBG1(DBG_CFG, "getcert: '%s' in '%s' has no complete PEM private "
+			 "key after the certificate, ignored", file, this->dir);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * Split the certificate's and the key's DER off a pair file written before
+ * PEM
+ */
+static bool split_der_pair(private_getcert_store_t *this, char *file,
+						   chunk_t *data, chunk_t *cert, chunk_t *key)
+{
+	if (!split_sequence(data, cert))
 	{
 		DBG1(DBG_CFG, "getcert: '%s' in '%s' does not start with a "
 			 "certificate, ignored", file, this->dir);
 		return FALSE;
 	}
-	if (!split_sequence(&data, &key_der))
+	if (!split_sequence(data, key))
 	{
 		DBG1(DBG_CFG, "getcert: '%s' in '%s' has no complete private key "
 			 "after the certificate, ignored", file, this->dir);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * A pair file format
+ */
+typedef struct {
+	/** suffix of the file name */
+	char *suffix;
+	/** splits the certificate and the key off the file's data */
+	bool (*split)(private_getcert_store_t *this, char *file, chunk_t *data,
+				  chunk_t *cert, chunk_t *key);
+	/** builder part the two are passed as */
+	builder_part_t part;
+} pair_format_t;
+
+/**
+ * The format we write, PEM
+ */
+static pair_format_t pem_format = {
+	PAIR_SUFFIX, split_pem_pair, BUILD_BLOB_PEM,
+};
+
+/**
+ * The format written before, DER, loaded to be rewritten as PEM
+ */
+static pair_format_t legacy_format = {
+	LEGACY_SUFFIX, split_der_pair, BUILD_BLOB_ASN1_DER,
+};
+
+/**
+ * Parse a pair: exactly a certificate followed by a private key that
+ * matches it
+ */
+static bool parse_pair(private_getcert_store_t *this, char *file,
+					   pair_format_t *format, chunk_t data,
+					   certificate_t **cert_out, private_key_t **key_out)
+{
+	certificate_t *cert;
+	private_key_t *key;
+	chunk_t cert_blob, key_blob;
+
+	if (!format->split(this, file, &data, &cert_blob, &key_blob))
+	{
 		return FALSE;
 	}
 	if (data.len)
@@ -406,7 +567,7 @@ static bool parse_pair(private_getcert_store_t *this, char *file,
 		return FALSE;
 	}
 	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
-							  BUILD_BLOB_ASN1_DER, cert_der, BUILD_END);
+							  format->part, cert_blob, BUILD_END);
 	if (!cert)
 	{
 		DBG1(DBG_CFG, "getcert: parsing the certificate in '%s' in '%s' "
@@ -414,7 +575,7 @@ static bool parse_pair(private_getcert_store_t *this, char *file,
 		return FALSE;
 	}
 	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_ANY,
-							 BUILD_BLOB_ASN1_DER, key_der, BUILD_END);
+							 format->part, key_blob, BUILD_END);
 	if (!key)
 	{
 		DBG1(DBG_CFG, "getcert: parsing the private key in '%s' in '%s' "
@@ -436,46 +597,71 @@ static bool parse_pair(private_getcert_store_t *this, char *file,
 	return TRUE;
 }
 
-METHOD(getcert_store_t, load, bool,
-	private_getcert_store_t *this, char *name, certificate_t **cert,
-	private_key_t **key)
+/**
+ * Read and parse a pair file of a format, if it exists
+ */
+static bool load_file(private_getcert_store_t *this, char *file,
+					  pair_format_t *format, certificate_t **cert,
+					  private_key_t **key, bool *missing)
 {
-	char file[MAX_NAME_LEN + sizeof(PAIR_SUFFIX)];
 	chunk_t buf, data;
 	bool success;
 	int fd;
 
-	if (!pair_file(name, file, sizeof(file)))
-	{
-		return FALSE;
-	}
-	fd = open_pair(this, file);
+	fd = open_pair(this, file, missing);
 	if (fd < 0)
 	{
 		return FALSE;
 	}
 	buf = chunk_alloc(MAX_PAIR_SIZE + 1);
 	success = read_pair(this, fd, file, buf, &data) &&
-			  parse_pair(this, file, data, cert, key);
+			  parse_pair(this, file, format, data, cert, key);
 	close(fd);
 	chunk_clear(&buf);
-	if (success)
+	return success;
+}
+
+METHOD(getcert_store_t, load, bool,
+	private_getcert_store_t *this, char *name, certificate_t **cert,
+	private_key_t **key)
+{
+	char file[FILE_LEN], legacy[FILE_LEN];
+	bool missing;
+
+	if (!pair_file(name, pem_format.suffix, file, sizeof(file)) ||
+		!pair_file(name, legacy_format.suffix, legacy, sizeof(legacy)))
+	{
+		return FALSE;
+	}
+	if (load_file(this, file, &pem_format, cert, key, &missing))
 	{
 		DBG1(DBG_CFG, "getcert: profile '%s': loaded certificate '%Y' and "
 			 "key from '%s'", name, (*cert)->get_subject(*cert), this->dir);
+		return TRUE;
 	}
-	return success;
+	if (!missing ||
+		!load_file(this, legacy, &legacy_format, cert, key, &missing))
+	{
+		return FALSE;
+	}
+	DBG1(DBG_CFG, "getcert: profile '%s': loaded certificate '%Y' and key "
+		 "from '%s' in '%s', rewriting it as '%s'", name,
+		 (*cert)->get_subject(*cert), legacy, this->dir, file);
+	/* removes the legacy file once the PEM one is written */
+	save(this, name, *cert, *key);
+	return TRUE;
 }
 
 METHOD(getcert_store_t, remove_, void,
 	private_getcert_store_t *this, char *name)
 {
-	char file[MAX_NAME_LEN + sizeof(PAIR_SUFFIX)];
+	char file[FILE_LEN];
 
-	if (!pair_file(name, file, sizeof(file)))
+	if (!pair_file(name, PAIR_SUFFIX, file, sizeof(file)))
 	{
 		return;
 	}
+	remove_legacy(this, name);
 	if (unlinkat(this->fd, file, 0) != 0)
 	{
 		if (errno != ENOENT)

@@ -30,15 +30,22 @@ typedef struct getcert_store_t getcert_store_t;
  * Optional persistence of each profile's key and certificate, so that a
  * restarted charon need not enroll again.
  *
- * One file per profile, <dir>/<name>.pair, mode 0600, holding the DER
- * certificate followed by the DER private key (PKCS#1 RSAPrivateKey or
- * SEC1 ECPrivateKey). A pair is written to a temporary file in the same
+ * One file per profile, <dir>/<name>.pem, mode 0600, holding the PEM
+ * certificate followed by the PEM private key as strongSwan's PRIVKEY_PEM
+ * encodes it (PKCS#1 "RSA PRIVATE KEY" or SEC1 "EC PRIVATE KEY"), which
+ * "pki --print --in <file>" (the certificate, the first block) and openssl
+ * read. Needs the pem plugin. A file of the format written before,
+ * <dir>/<name>.pair (DER certificate followed by DER key), is loaded if
+ * there is no .pem file, rewritten as .pem and removed; save() and
+ * remove() remove it too. A pair is written to a temporary file in the same
  * directory (O_EXCL|O_NOFOLLOW, 0600, fsync) and renamed over the old
  * one, so key and certificate are always replaced together. Symbolic
  * links are never followed (the directory is opened with O_NOFOLLOW and
  * every file with openat(O_NOFOLLOW)); files that are not regular, not
- * owned by us or readable by group/others, or whose key does not match
- * the certificate, are ignored with a log line.
+ * owned by us or readable by group/others, larger than 64 KiB, not
+ * exactly a certificate and a key (PEM headers, as of encrypted keys,
+ * are refused), or whose key does not match the certificate, are ignored
+ * with a log line. Key material read or encoded is wiped after use.
  */
 struct getcert_store_t {
 

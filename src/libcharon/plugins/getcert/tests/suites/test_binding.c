@@ -23,6 +23,7 @@
 static char *ca_path;
 static getcert_config_t *config;
 static getcert_binding_t *binding;
+static void *plugin_binding;
 
 START_SETUP(setup_binding)
 {
@@ -48,6 +49,9 @@ START_SETUP(setup_binding)
 	config = getcert_config_create(settings, "charon");
 	settings->destroy(settings);
 	ck_assert_int_eq(config->get_count(config), 1);
+	/* the loaded plugin's binding steps aside for the one tested here */
+	plugin_binding = lib->get(lib, GETCERT_BINDING_OBJECT);
+	lib->set(lib, GETCERT_BINDING_OBJECT, NULL);
 	binding = getcert_binding_create(config);
 	gt_log_start();
 }
@@ -57,6 +61,10 @@ START_TEARDOWN(teardown_binding)
 {
 	gt_log_stop();
 	binding->destroy(binding);
+	if (plugin_binding)
+	{
+		lib->set(lib, GETCERT_BINDING_OBJECT, plugin_binding);
+	}
 	config->destroy(config);
 	unlink(ca_path);
 	free(ca_path);
@@ -96,6 +104,22 @@ START_TEST(test_placeholder)
 	ck_assert(cert->equals(cert, again));
 	cert->destroy(cert);
 	again->destroy(again);
+}
+END_TEST
+
+START_TEST(test_registered)
+{
+	certificate_t *cert;
+
+	ck_assert(lib->get(lib, GETCERT_BINDING_OBJECT) == binding);
+	binding->destroy(binding);
+	ck_assert(!lib->get(lib, GETCERT_BINDING_OBJECT));
+	ck_assert(!load("getcert", "carol"));
+	binding = getcert_binding_create(config);
+	ck_assert(lib->get(lib, GETCERT_BINDING_OBJECT) == binding);
+	cert = load("getcert", "carol");
+	ck_assert(cert);
+	cert->destroy(cert);
 }
 END_TEST
 
@@ -177,6 +201,7 @@ Suite *binding_suite_create()
 	tc = tcase_create("vici certificate handle");
 	tcase_add_checked_fixture(tc, setup_binding, teardown_binding);
 	tcase_add_test(tc, test_placeholder);
+	tcase_add_test(tc, test_registered);
 	tcase_add_test(tc, test_not_ours);
 	tcase_add_test(tc, test_unknown_profile);
 	tcase_add_test(tc, test_bad_handle);

@@ -376,6 +376,8 @@ static struct {
 	  "timeout", "not a duration" },
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\ntimeout = -5",
 	  "timeout", "not a duration" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\ntimeout = 5ms",
+	  "timeout", "not a duration" },
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
 	  "renew_fraction = 1.5", "renew_fraction", "from 0.10 to 0.90" },
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
@@ -388,6 +390,8 @@ static struct {
 	  "retry_interval = 1h\nretry_max = 10m", "retry_max", "shorter than" },
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
 	  "max_tries = 0", "max_tries", "1 to 10" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "max_tries = 4294967297", "max_tries", "1 to 10" },
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
 	  "tls_pin = sha256//abc", "tls_pin", "not a public key pin" },
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"

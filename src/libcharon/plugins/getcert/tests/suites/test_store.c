@@ -146,6 +146,56 @@ static chunk_t read_file(char *file)
 }
 
 /**
+ * The file formats the malformed file tests loop over: what we write, and
+ * what the version before PEM wrote
+ */
+static struct {
+	/** the pair file of profile "carol" */
+	char *file;
+	/** encoding of certificates and keys */
+	cred_encoding_type_t cert, key;
+	/** how much of the key's encoding to cut off to truncate it */
+	size_t cut;
+} formats[] = {
+	{ "carol.pem", CERT_PEM, PRIVKEY_PEM, 10 },
+	{ "carol.pair", CERT_ASN1_DER, PRIVKEY_ASN1_DER, 1 },
+};
+
+/**
+ * Encode a certificate in the format of the test
+ */
+static chunk_t enc_cert(int format, certificate_t *cert)
+{
+	chunk_t enc;
+
+	ck_assert(cert->get_encoding(cert, formats[format].cert, &enc));
+	return enc;
+}
+
+/**
+ * Encode a key in the format of the test
+ */
+static chunk_t enc_key(int format, private_key_t *key)
+{
+	chunk_t enc;
+
+	ck_assert(key->get_encoding(key, formats[format].key, &enc));
+	return enc;
+}
+
+/**
+ * Encode a pair in the format of the test
+ */
+static chunk_t enc_pair(int format, certificate_t *cert, private_key_t *key)
+{
+	chunk_t c, k;
+
+	c = enc_cert(format, cert);
+	k = enc_key(format, key);
+	return chunk_cat("mm", c, k);
+}
+
+/**
  * DER encoding of a certificate
  */
 static chunk_t cert_der(certificate_t *cert)
@@ -168,16 +218,20 @@ static chunk_t key_der(private_key_t *key)
 }
 
 /**
- * A certificate's and a key's DER encodings, concatenated (chunk_cat()
- * evaluates its arguments twice: encode into locals first)
+ * A certificate's and a key's DER encodings, concatenated: the format
+ * written before PEM
  */
 static chunk_t pair_der(certificate_t *cert, private_key_t *key)
 {
-	chunk_t c, k;
+	return enc_pair(1, cert, key);
+}
 
-	c = cert_der(cert);
-	k = key_der(key);
-	return chunk_cat("mm", c, k);
+/**
+ * PEM encodings of a certificate and a key, concatenated: the file format
+ */
+static chunk_t pair_pem(certificate_t *cert, private_key_t *key)
+{
+	return enc_pair(0, cert, key);
 }
 
 /**
@@ -287,15 +341,31 @@ END_TEST
 
 START_TEST(test_file_format)
 {
-	chunk_t data, expected;
+	certificate_t *cert;
+	chunk_t data, expected, a, b;
 
-	/* certificate DER immediately followed by key DER, nothing else */
+	/* certificate PEM immediately followed by key PEM, nothing else */
 	ck_assert(store->save(store, "carol", cert1, key1));
-	data = read_file(path("carol.pair"));
-	expected = pair_der(cert1, key1);
+	data = read_file(path("carol.pem"));
+	expected = pair_pem(cert1, key1);
 	ck_assert_chunk_eq(data, expected);
+	ck_assert(chunk_equals(chunk_create(data.ptr, 28),
+						   chunk_from_str("-----BEGIN CERTIFICATE-----\n")));
+	ck_assert(memstr(data.ptr, "\n-----BEGIN EC PRIVATE KEY-----\n",
+					 data.len));
 	chunk_clear(&data);
 	chunk_clear(&expected);
+
+	/* the certificate loads from the file as "pki --print --in" loads it */
+	cert = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+							  BUILD_FROM_FILE, path("carol.pem"), BUILD_END);
+	ck_assert(cert);
+	a = cert_der(cert);
+	b = cert_der(cert1);
+	ck_assert_chunk_eq(a, b);
+	chunk_free(&a);
+	chunk_free(&b);
+	cert->destroy(cert);
 }
 END_TEST
 
@@ -309,7 +379,7 @@ START_TEST(test_modes)
 	ck_assert_int_eq((int)(st.st_mode & 07777), 0700);
 
 	ck_assert(store->save(store, "carol", cert1, key1));
-	ck_assert(lstat(path("carol.pair"), &st) == 0);
+	ck_assert(lstat(path("carol.pem"), &st) == 0);
 	ck_assert(S_ISREG(st.st_mode));
 	ck_assert_int_eq((int)(st.st_mode & 07777), 0600);
 	ck_assert_int_eq(st.st_uid, geteuid());
@@ -329,7 +399,7 @@ START_TEST(test_replace)
 	ck_assert(store->save(store, "carol", cert2, key2));
 	assert_loads("carol", cert2, key2);
 	/* no temporary files left behind */
-	ck_assert_int_eq(count_entries("carol.pair"), 1);
+	ck_assert_int_eq(count_entries("carol.pem"), 1);
 }
 END_TEST
 
@@ -339,59 +409,21 @@ START_TEST(test_save_mismatch)
 	ck_assert(!store->save(store, "carol", cert1, key2));
 	/* the old pair is untouched */
 	assert_loads("carol", cert1, key1);
-	ck_assert_int_eq(count_entries("carol.pair"), 1);
+	ck_assert_int_eq(count_entries("carol.pem"), 1);
 }
 END_TEST
 
 START_TEST(test_save_fails_cleanly)
 {
 	/* a directory in the way makes the rename fail */
-	ck_assert(mkdir(path("carol.pair"), 0700) == 0);
+	ck_assert(mkdir(path("carol.pem"), 0700) == 0);
 	ck_assert(!store->save(store, "carol", cert1, key1));
-	ck_assert_int_eq(count_entries("carol.pair"), 1);
+	ck_assert_int_eq(count_entries("carol.pem"), 1);
 	assert_no_load("carol");
 }
 END_TEST
 
-START_TEST(test_truncated)
-{
-	chunk_t data, cert, key;
-
-	cert = cert_der(cert1);
-	key = key_der(key1);
-
-	/* the certificate only */
-	write_file(path("carol.pair"), cert, 0600);
-	assert_no_load("carol");
-
-	/* the certificate and part of the key */
-	data = chunk_cat("cc", cert, chunk_create(key.ptr, key.len - 1));
-	write_file(path("carol.pair"), data, 0600);
-	chunk_clear(&data);
-	assert_no_load("carol");
-
-	/* part of the certificate */
-	write_file(path("carol.pair"), chunk_create(cert.ptr, cert.len / 2),
-			   0600);
-	assert_no_load("carol");
-
-	/* sanity check: the complete pair written the same way loads */
-	data = chunk_cat("cc", cert, key);
-	write_file(path("carol.pair"), data, 0600);
-	chunk_clear(&data);
-	assert_loads("carol", cert1, key1);
-
-	/* the file is left in place */
-	write_file(path("carol.pair"), cert, 0600);
-	assert_no_load("carol");
-	ck_assert(access(path("carol.pair"), F_OK) == 0);
-
-	chunk_free(&cert);
-	chunk_clear(&key);
-}
-END_TEST
-
-START_TEST(test_garbage)
+START_TEST(test_legacy_garbage)
 {
 	chunk_t data, cert, key;
 
@@ -439,21 +471,86 @@ START_TEST(test_garbage)
 }
 END_TEST
 
+/**
+ * Write the pair in PEM with something changed: the PEM of the
+ * certificate and the key, with "before" replaced by "after" in the key
+ */
+static void write_pem_edited(char *before, char *after)
+{
+	chunk_t pem, data;
+	u_char *pos;
+	size_t off;
+
+	pem = pair_pem(cert1, key1);
+	pos = memstr(pem.ptr, before, pem.len);
+	ck_assert(pos);
+	off = pos - pem.ptr;
+	data = chunk_cat("ccc", chunk_create(pem.ptr, off), chunk_from_str(after),
+					 chunk_skip(pem, off + strlen(before)));
+	write_file(path("carol.pem"), data, 0600);
+	chunk_clear(&data);
+	chunk_clear(&pem);
+}
+
+START_TEST(test_truncated)
+{
+	char *file = path(formats[_i].file);
+	chunk_t data, cert, key;
+
+	cert = enc_cert(_i, cert1);
+	key = enc_key(_i, key1);
+
+	/* the certificate only */
+	write_file(file, cert, 0600);
+	assert_no_load("carol");
+
+	/* the certificate and part of the key */
+	data = chunk_cat("cc", cert,
+					 chunk_create(key.ptr, key.len - formats[_i].cut));
+	write_file(file, data, 0600);
+	chunk_clear(&data);
+	assert_no_load("carol");
+
+	/* part of the certificate */
+	write_file(file, chunk_create(cert.ptr, cert.len / 2), 0600);
+	assert_no_load("carol");
+
+	/* sanity check: the complete pair written the same way loads (a
+	 * carol.pair is rewritten as carol.pem, removed for the next check) */
+	data = chunk_cat("cc", cert, key);
+	write_file(file, data, 0600);
+	chunk_clear(&data);
+	assert_loads("carol", cert1, key1);
+	if (_i)
+	{
+		ck_assert(unlink(path("carol.pem")) == 0);
+	}
+
+	/* the file is left in place */
+	write_file(file, cert, 0600);
+	assert_no_load("carol");
+	ck_assert(access(file, F_OK) == 0);
+
+	chunk_free(&cert);
+	chunk_clear(&key);
+}
+END_TEST
+
 START_TEST(test_trailing)
 {
 	chunk_t data, pair, key;
 
-	pair = pair_der(cert1, key1);
+	pair = enc_pair(_i, cert1, key1);
 	data = chunk_cat("mc", pair, chunk_from_chars(0x00));
-	write_file(path("carol.pair"), data, 0600);
+	write_file(path(formats[_i].file), data, 0600);
 	chunk_clear(&data);
 	assert_no_load("carol");
 
 	/* a second key after the pair */
-	pair = pair_der(cert1, key1);
-	key = key_der(key1);
+	pair = enc_pair(_i, cert1, key1);
+	key = enc_key(_i, key1);
 	data = chunk_cat("mm", pair, key);
-	write_file(path("carol.pair"), data, 0600);
+	write_file(path(formats[_i].file), data, 0600);
 	chunk_clear(&data);
 	assert_no_load("carol");
 }
@@ -466,9 +563,9 @@ START_TEST(test_too_large)
 	/* a pair followed by 64 KiB of zeros */
 	pad = chunk_alloc(64 * 1024);
 	memset(pad.ptr, 0, pad.len);
-	pair = pair_der(cert1, key1);
+	pair = enc_pair(_i, cert1, key1);
 	data = chunk_cat("mm", pair, pad);
-	write_file(path("carol.pair"), data, 0600);
+	write_file(path(formats[_i].file), data, 0600);
 	chunk_clear(&data);
 	gt_log_start();
 	assert_no_load("carol");
@@ -481,15 +578,200 @@ START_TEST(test_load_mismatch)
 {
 	chunk_t data;
 
-	data = pair_der(cert1, key2);
-	write_file(path("carol.pair"), data, 0600);
+	data = enc_pair(_i, cert1, key2);
+	write_file(path(formats[_i].file), data, 0600);
 	chunk_clear(&data);
 	gt_log_start();
 	assert_no_load("carol");
 	ck_assert(gt_log_contains("does not match"));
 	gt_log_stop();
 	/* left in place */
+	ck_assert(access(path(formats[_i].file), F_OK) == 0);
+}
+END_TEST
+
+START_TEST(test_garbage)
+{
+	chunk_t data, cert, key;
+
+	/* not PEM at all */
+	write_file(path("carol.pem"), chunk_from_str("hello world\n"), 0600);
+	assert_no_load("carol");
+
+	/* empty */
+	write_file(path("carol.pem"), chunk_empty, 0600);
+	assert_no_load("carol");
+
+	/* a BEGIN line without END */
+	write_file(path("carol.pem"),
+			   chunk_from_str("-----BEGIN CERTIFICATE-----\nMIIB\n"), 0600);
+	assert_no_load("carol");
+
+	/* DER instead of PEM (the format written before, in the new file) */
+	data = pair_der(cert1, key1);
+	write_file(path("carol.pem"), data, 0600);
+	chunk_clear(&data);
+	assert_no_load("carol");
+
+	/* the key before the certificate */
+	ck_assert(cert1->get_encoding(cert1, CERT_PEM, &cert));
+	ck_assert(key1->get_encoding(key1, PRIVKEY_PEM, &key));
+	data = chunk_cat("cc", key, cert);
+	write_file(path("carol.pem"), data, 0600);
+	chunk_clear(&data);
+	assert_no_load("carol");
+
+	/* two certificates */
+	data = chunk_cat("cc", cert, cert);
+	write_file(path("carol.pem"), data, 0600);
+	chunk_clear(&data);
+	assert_no_load("carol");
+
+	/* labels right, contents not base64 of a certificate and a key */
+	write_pem_edited("-----BEGIN EC PRIVATE KEY-----\n",
+					 "-----BEGIN EC PRIVATE KEY-----\nAAAA");
+	assert_no_load("carol");
+	write_file(path("carol.pem"), chunk_from_str(
+			   "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+			   "-----BEGIN EC PRIVATE KEY-----\nAAAA\n"
+			   "-----END EC PRIVATE KEY-----\n"), 0600);
+	assert_no_load("carol");
+
+	chunk_free(&cert);
+	chunk_clear(&key);
+}
+END_TEST
+
+START_TEST(test_pem_headers)
+{
+	/* headers, as of an encrypted key, are refused before any decryption
+	 * (which would ask the credential manager for a passphrase) */
+	write_pem_edited("-----BEGIN EC PRIVATE KEY-----\n",
+					 "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+					 "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n"
+					 "\n");
+	gt_log_start();
+	assert_no_load("carol");
+	ck_assert(gt_log_contains("no complete PEM private key"));
+	gt_log_stop();
+}
+END_TEST
+
+START_TEST(test_migrate)
+{
+	chunk_t data, expected;
+	struct stat st;
+
+	/* a pair file written by the version before PEM */
+	data = pair_der(cert1, key1);
+	write_file(path("carol.pair"), data, 0600);
+	chunk_clear(&data);
+
+	gt_log_start();
+	assert_loads("carol", cert1, key1);
+	ck_assert(gt_log_contains("rewriting it as 'carol.pem'"));
+	gt_log_stop();
+
+	/* rewritten as PEM, 0600, the old file removed */
+	ck_assert_int_eq(count_entries("carol.pem"), 1);
+	ck_assert(lstat(path("carol.pem"), &st) == 0);
+	ck_assert_int_eq((int)(st.st_mode & 07777), 0600);
+	data = read_file(path("carol.pem"));
+	expected = pair_pem(cert1, key1);
+	ck_assert_chunk_eq(data, expected);
+	chunk_clear(&data);
+	chunk_clear(&expected);
+
+	/* and loads from there */
+	assert_loads("carol", cert1, key1);
+}
+END_TEST
+
+START_TEST(test_migrate_rsa)
+{
+	certificate_t *cert;
+	private_key_t *key;
+	chunk_t data;
+
+	key = gt_rsa_key(2048);
+	ck_assert(key);
+	cert = gt_cert(key, "O=getcert, CN=dave", NULL, NULL, NULL, FALSE,
+				   600);
+	ck_assert(cert);
+	data = pair_der(cert, key);
+	write_file(path("dave.pair"), data, 0600);
+	chunk_clear(&data);
+	assert_loads("dave", cert, key);
+	ck_assert_int_eq(count_entries("dave.pem"), 1);
+	data = read_file(path("dave.pem"));
+	ck_assert(memstr(data.ptr, "\n-----BEGIN RSA PRIVATE KEY-----\n",
+					 data.len));
+	chunk_clear(&data);
+	assert_loads("dave", cert, key);
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
+START_TEST(test_pem_first)
+{
+	chunk_t data;
+
+	/* a .pem file wins over a .pair file, which is left alone */
+	ck_assert(store->save(store, "carol", cert1, key1));
+	data = pair_der(cert2, key2);
+	write_file(path("carol.pair"), data, 0600);
+	chunk_clear(&data);
+	assert_loads("carol", cert1, key1);
 	ck_assert(access(path("carol.pair"), F_OK) == 0);
+
+	/* a broken .pem file is not replaced by the .pair file either */
+	write_file(path("carol.pem"), chunk_from_str("hello world\n"), 0600);
+	assert_no_load("carol");
+	ck_assert_int_eq(count_entries(NULL), 2);
+}
+END_TEST
+
+START_TEST(test_save_removes_legacy)
+{
+	chunk_t data;
+
+	data = pair_der(cert2, key2);
+	write_file(path("carol.pair"), data, 0600);
+	chunk_clear(&data);
+	ck_assert(store->save(store, "carol", cert1, key1));
+	ck_assert_int_eq(count_entries("carol.pem"), 1);
+	assert_loads("carol", cert1, key1);
+}
+END_TEST
+
+START_TEST(test_legacy_symlink)
+{
+	chunk_t before, after;
+	char target[128];
+
+	/* a legacy pair outside the store, linked into it */
+	snprintf(target, sizeof(target), "%s/target", tmp);
+	before = pair_der(cert1, key1);
+	write_file(target, before, 0600);
+	ck_assert(symlink(target, path("carol.pair")) == 0);
+
+	gt_log_start();
+	assert_no_load("carol");
+	ck_assert(gt_log_contains("symbolic link"));
+	gt_log_stop();
+	ck_assert(access(path("carol.pem"), F_OK) != 0);
+
+	/* a legacy file that is group readable is not migrated either */
+	ck_assert(unlink(path("carol.pair")) == 0);
+	write_file(path("carol.pair"), before, 0640);
+	assert_no_load("carol");
+	ck_assert_int_eq(count_entries("carol.pair"), 1);
+
+	after = read_file(target);
+	ck_assert_chunk_eq(before, after);
+	chunk_clear(&before);
+	chunk_clear(&after);
 }
 END_TEST
 
@@ -501,9 +783,9 @@ START_TEST(test_symlink_file)
 
 	/* a valid pair outside the store, linked into it */
 	snprintf(target, sizeof(target), "%s/target", tmp);
-	before = pair_der(cert1, key1);
+	before = pair_pem(cert1, key1);
 	write_file(target, before, 0600);
-	ck_assert(symlink(target, path("carol.pair")) == 0);
+	ck_assert(symlink(target, path("carol.pem")) == 0);
 
 	gt_log_start();
 	assert_no_load("carol");
@@ -514,14 +796,14 @@ START_TEST(test_symlink_file)
 	ck_assert(store->save(store, "carol", cert2, key2));
 	after = read_file(target);
 	ck_assert_chunk_eq(before, after);
-	ck_assert(lstat(path("carol.pair"), &st) == 0);
+	ck_assert(lstat(path("carol.pem"), &st) == 0);
 	ck_assert(S_ISREG(st.st_mode));
 	assert_loads("carol", cert2, key2);
 
 	/* removing removes the link, not its target */
-	ck_assert(symlink(target, path("dave.pair")) == 0);
+	ck_assert(symlink(target, path("dave.pem")) == 0);
 	store->remove(store, "dave");
-	ck_assert(lstat(path("dave.pair"), &st) != 0);
+	ck_assert(lstat(path("dave.pem"), &st) != 0);
 	data = read_file(target);
 	ck_assert_chunk_eq(before, data);
 
@@ -533,11 +815,11 @@ END_TEST
 
 START_TEST(test_not_regular)
 {
-	ck_assert(mkdir(path("carol.pair"), 0700) == 0);
+	ck_assert(mkdir(path("carol.pem"), 0700) == 0);
 	assert_no_load("carol");
 
 	/* a FIFO neither blocks nor loads */
-	ck_assert(mkfifo(path("dave.pair"), 0600) == 0);
+	ck_assert(mkfifo(path("dave.pem"), 0600) == 0);
 	gt_log_start();
 	assert_no_load("dave");
 	ck_assert(gt_log_contains("not a regular file"));
@@ -608,7 +890,7 @@ START_TEST(test_not_owned)
 	ck_assert(getcert_store_create(sub) == NULL);
 
 	ck_assert(store->save(store, "carol", cert1, key1));
-	ck_assert(chown(path("carol.pair"), 1, -1) == 0);
+	ck_assert(chown(path("carol.pem"), 1, -1) == 0);
 	assert_no_load("carol");
 }
 END_TEST
@@ -616,17 +898,17 @@ END_TEST
 START_TEST(test_group_readable)
 {
 	ck_assert(store->save(store, "carol", cert1, key1));
-	ck_assert(chmod(path("carol.pair"), 0640) == 0);
+	ck_assert(chmod(path("carol.pem"), 0640) == 0);
 	gt_log_start();
 	assert_no_load("carol");
 	ck_assert(gt_log_contains("accessible by group or others"));
 	gt_log_stop();
-	ck_assert(chmod(path("carol.pair"), 0604) == 0);
+	ck_assert(chmod(path("carol.pem"), 0604) == 0);
 	assert_no_load("carol");
-	ck_assert(chmod(path("carol.pair"), 0610) == 0);
+	ck_assert(chmod(path("carol.pem"), 0610) == 0);
 	assert_no_load("carol");
 	/* only the mode was the problem */
-	ck_assert(chmod(path("carol.pair"), 0600) == 0);
+	ck_assert(chmod(path("carol.pem"), 0600) == 0);
 	assert_loads("carol", cert1, key1);
 }
 END_TEST
@@ -662,8 +944,8 @@ START_TEST(test_bad_names)
 	store->remove(store, bad_names[_i]);
 
 	/* nothing written, nothing removed, nothing outside */
-	ck_assert_int_eq(count_entries("x.pair"), 1);
-	snprintf(outside, sizeof(outside), "%s/x.pair", tmp);
+	ck_assert_int_eq(count_entries("x.pem"), 1);
+	snprintf(outside, sizeof(outside), "%s/x.pem", tmp);
 	ck_assert(access(outside, F_OK) != 0);
 	assert_loads("x", cert1, key1);
 }
@@ -690,12 +972,25 @@ START_TEST(test_remove)
 	ck_assert(store->save(store, "dave", cert2, key2));
 	store->remove(store, "carol");
 	assert_no_load("carol");
-	ck_assert(access(path("carol.pair"), F_OK) != 0);
+	ck_assert(access(path("carol.pem"), F_OK) != 0);
 	/* removing again is fine */
 	store->remove(store, "carol");
 	/* the other pair is untouched */
 	assert_loads("dave", cert2, key2);
-	ck_assert_int_eq(count_entries("dave.pair"), 1);
+	ck_assert_int_eq(count_entries("dave.pem"), 1);
+}
+END_TEST
+
+START_TEST(test_remove_legacy)
+{
+	chunk_t data;
+
+	data = pair_der(cert1, key1);
+	write_file(path("carol.pair"), data, 0600);
+	chunk_clear(&data);
+	store->remove(store, "carol");
+	assert_no_load("carol");
+	ck_assert_int_eq(count_entries(NULL), 0);
 }
 END_TEST
 
@@ -716,15 +1011,31 @@ Suite *store_suite_create()
 	tcase_add_test(tc, test_save_mismatch);
 	tcase_add_test(tc, test_save_fails_cleanly);
 	tcase_add_test(tc, test_remove);
+	tcase_add_test(tc, test_remove_legacy);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed files");
 	tcase_add_checked_fixture(tc, setup_store, teardown_store);
-	tcase_add_test(tc, test_truncated);
+	tcase_add_loop_test(tc, test_truncated, 0, countof(formats));
 	tcase_add_test(tc, test_garbage);
-	tcase_add_test(tc, test_trailing);
-	tcase_add_test(tc, test_too_large);
-	tcase_add_test(tc, test_load_mismatch);
+	tcase_add_loop_test(tc, test_trailing, 0, countof(formats));
+	tcase_add_loop_test(tc, test_too_large, 0, countof(formats));
+	tcase_add_loop_test(tc, test_load_mismatch, 0, countof(formats));
+	tcase_add_test(tc, test_pem_headers);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files written before PEM");
+	tcase_add_checked_fixture(tc, setup_store, teardown_store);
+	tcase_add_test(tc, test_migrate);
+	tcase_add_test(tc, test_migrate_rsa);
+	tcase_add_test(tc, test_pem_first);
+	tcase_add_test(tc, test_save_removes_legacy);
+	tcase_add_test(tc, test_legacy_symlink);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("malformed files written before PEM");
+	tcase_add_checked_fixture(tc, setup_store, teardown_store);
+	tcase_add_test(tc, test_legacy_garbage);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file system");
