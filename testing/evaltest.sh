@@ -40,36 +40,40 @@
 #
 #   tb_eval_file <file> <pre|eval|post>    run a data file
 #
-# Needs check() and CHECKS/CHECK_FAILED of run-scenarios.sh.
+# Needs check() and CHECKS/CHECK_FAILED of run-scenarios.sh. The evaluator's
+# own variables start with _tb_ (locals) or _TB_ (globals): a line's command
+# can use any other name.
 
 TB_EVAL_HOSTS="$TB_HOSTS testbed"
 
 # run a line's command; output on stdout
 tb_eval_run()
 {
-	local host=$1 cmd=$2
-	if [ "$host" = testbed ]; then
-		(cd "$TB_DIR" && eval "$cmd") 2>&1
+	local _tb_host=$1 _tb_cmd=$2
+	if [ "$_tb_host" = testbed ]; then
+		(cd "$TB_DIR" && eval "$_tb_cmd") 2>&1
 		return
 	fi
 	# everything the test bed defined, for bash in the host
 	(
-		local v
-		for v in $(compgen -v); do
-			case $v in
+		local _tb_v
+		for _tb_v in $(compgen -v); do
+			case $_tb_v in
 				BASH*|EUID|PPID|SHELLOPTS|UID|FUNCNAME|GROUPS|DIRSTACK) ;;
-				*) export "$v" 2>/dev/null ;;
+				*) export "$_tb_v" 2>/dev/null ;;
 			esac
 		done
 		eval "$(declare -F | sed 's/^declare -f /export -f /')"
-		export HOST=$host HOSTDIR=$TB_DIR/$host \
+		export HOST=$_tb_host HOSTDIR=$TB_DIR/$_tb_host \
 			PATH=$SS_PREFIX/sbin:$SS_PREFIX/bin:$PATH
 		# the host's strongswan.conf once its charon was started
-		if [ -f "$TB_DIR/$host/strongswan.conf" ]; then
-			export STRONGSWAN_CONF=$TB_DIR/$host/strongswan.conf
+		if [ -f "$TB_DIR/$_tb_host/strongswan.conf" ]; then
+			export STRONGSWAN_CONF=$TB_DIR/$_tb_host/strongswan.conf
 		fi
 		# entering the mount namespace resets the working directory
-		tb_exec "$host" bash -c 'cd "$HOSTDIR" && eval "$1"' bash "$cmd"
+		# (not through tb_exec, whose locals would shadow the variables)
+		nsenter -t "$(cat "$TB_DIR/$_tb_host/keeper.pid")" -m -n -- \
+			bash -c 'cd "$HOSTDIR" && eval "$1"' bash "$_tb_cmd"
 	) 2>&1
 }
 
@@ -77,15 +81,15 @@ tb_eval_run()
 # (call it without a command substitution)
 tb_eval_step()
 {
-	local host=$1 cmd=$2 rc
-	if [ "$host" = testbed ]; then
+	local _tb_host=$1 _tb_cmd=$2 _tb_rc
+	if [ "$_tb_host" = testbed ]; then
 		pushd "$TB_DIR" > /dev/null
-		eval "$cmd"
-		rc=$?
+		eval "$_tb_cmd"
+		_tb_rc=$?
 		popd > /dev/null
-		return $rc
+		return $_tb_rc
 	fi
-	tb_eval_run "$host" "$cmd"
+	tb_eval_run "$_tb_host" "$_tb_cmd"
 }
 
 # a failed step, as a check
@@ -98,110 +102,113 @@ tb_eval_failed()
 # tb_eval_match <host> <command> <pattern> <YES|NO> <seconds>
 tb_eval_match()
 {
-	local host=$1 cmd=$2 re=$3 hit=$4 wait=$5 out rc ok end
-	end=$((SECONDS + wait))
+	local _tb_host=$1 _tb_cmd=$2 _tb_re=$3 _tb_hit=$4 _tb_wait=$5
+	local _tb_out _tb_rc _tb_ok _tb_end
+	_tb_end=$((SECONDS + _tb_wait))
 	while :; do
-		out=$(tb_eval_run "$host" "$cmd")
-		rc=$?
-		if [ -z "$re" ]; then
-			[ $rc = 0 ] && ok=YES || ok=NO
+		_tb_out=$(tb_eval_run "$_tb_host" "$_tb_cmd")
+		_tb_rc=$?
+		if [ -z "$_tb_re" ]; then
+			[ $_tb_rc = 0 ] && _tb_ok=YES || _tb_ok=NO
 		else
-			printf '%s\n' "$out" | grep -Eq -- "$re" && ok=YES || ok=NO
+			printf '%s\n' "$_tb_out" | grep -Eq -- "$_tb_re" && _tb_ok=YES || _tb_ok=NO
 		fi
-		[ "$ok" = "$hit" ] && break
-		if [ $SECONDS -ge $end ]; then
-			printf '%s\n' "$out"
-			case $re,$hit in
-				,YES) echo "(exit code $rc, expected 0)" ;;
+		[ "$_tb_ok" = "$_tb_hit" ] && break
+		if [ $SECONDS -ge $_tb_end ]; then
+			printf '%s\n' "$_tb_out"
+			case $_tb_re,$_tb_hit in
+				,YES) echo "(exit code $_tb_rc, expected 0)" ;;
 				,NO)  echo "(exit code 0, expected non-zero)" ;;
-				*,YES) echo "(no match for '$re')" ;;
-				*,NO) echo "(unexpected match for '$re')" ;;
+				*,YES) echo "(no match for '$_tb_re')" ;;
+				*,NO) echo "(unexpected match for '$_tb_re')" ;;
 			esac
 			return 1
 		fi
 		sleep 0.2
 	done
-	printf '%s\n' "$out"
+	printf '%s\n' "$_tb_out"
 }
 
-# parse one line: sets L_HOST, L_CMD, and for a check L_RE, L_HIT, L_WAIT;
-# L_ERR if the line is not valid
+# parse one line: sets _TB_L_HOST, _TB_L_CMD, for a check _TB_L_RE,
+# _TB_L_HIT, _TB_L_WAIT;
+# _TB_L_ERR if the line is not valid
 tb_eval_parse()
 {
-	local line=$1 rest
-	L_ERR=
-	L_HOST=${line%%::*}
-	rest=${line#*::}
-	L_RE= L_HIT= L_WAIT=0
-	if [[ $rest =~ ^(.*)::(.*)::(YES|NO)(::([0-9]+))?$ ]]; then
-		L_CMD=${BASH_REMATCH[1]}
-		L_RE=${BASH_REMATCH[2]}
-		L_HIT=${BASH_REMATCH[3]}
-		L_WAIT=${BASH_REMATCH[5]:-0}
+	local _tb_line=$1 _tb_rest
+	_TB_L_ERR=
+	_TB_L_HOST=${_tb_line%%::*}
+	_tb_rest=${_tb_line#*::}
+	_TB_L_RE= _TB_L_HIT= _TB_L_WAIT=0
+	if [[ $_tb_rest =~ ^(.*)::(.*)::(YES|NO)(::([0-9]+))?$ ]]; then
+		_TB_L_CMD=${BASH_REMATCH[1]}
+		_TB_L_RE=${BASH_REMATCH[2]}
+		_TB_L_HIT=${BASH_REMATCH[3]}
+		_TB_L_WAIT=${BASH_REMATCH[5]:-0}
 	else
-		L_CMD=$rest
+		_TB_L_CMD=$_tb_rest
 	fi
 	case " $TB_EVAL_HOSTS " in
-		*" $L_HOST "*) ;;
-		*) L_ERR="unknown host '$L_HOST'"; return 1 ;;
+		*" $_TB_L_HOST "*) ;;
+		*) _TB_L_ERR="unknown host '$_TB_L_HOST'"; return 1 ;;
 	esac
-	[ "$line" != "$L_HOST" ] && [ -n "$L_CMD" ] ||
-		{ L_ERR="no command"; return 1; }
+	[ "$_tb_line" != "$_TB_L_HOST" ] && [ -n "$_TB_L_CMD" ] ||
+		{ _TB_L_ERR="no command"; return 1; }
 }
 
 tb_eval_file()
 {
-	local file=$1 phase=$2 line next desc= lineno=0 start out rc
-	local name=${file##*/}
-	while IFS= read -r line || [ -n "$line" ]; do
-		lineno=$((lineno + 1))
-		start=$lineno
-		while [[ $line == *\\ ]] && IFS= read -r next; do
-			lineno=$((lineno + 1))
-			line="${line%\\}${next#"${next%%[![:space:]]*}"}"
+	local _tb_file=$1 _tb_phase=$2 _tb_line _tb_next _tb_desc= _tb_lineno=0
+	local _tb_start _tb_out _tb_rc
+	local _tb_name=${_tb_file##*/}
+	while IFS= read -r _tb_line || [ -n "$_tb_line" ]; do
+		_tb_lineno=$((_tb_lineno + 1))
+		_tb_start=$_tb_lineno
+		while [[ $_tb_line == *\\ ]] && IFS= read -r _tb_next; do
+			_tb_lineno=$((_tb_lineno + 1))
+			_tb_line="${_tb_line%\\}${_tb_next#"${_tb_next%%[![:space:]]*}"}"
 		done
-		case "$line" in
-			"") desc=; continue ;;
+		case "$_tb_line" in
+			"") _tb_desc=; continue ;;
 			\#*)
-				desc=${line###}
-				desc=${desc# }
+				_tb_desc=${_tb_line###}
+				_tb_desc=${_tb_desc# }
 				continue ;;
 		esac
-		if ! tb_eval_parse "$line"; then
-			echo "    FAIL  $name:$start: $L_ERR"
+		if ! tb_eval_parse "$_tb_line"; then
+			echo "    FAIL  $_tb_name:$_tb_start: $_TB_L_ERR"
 			CHECK_FAILED=1
 			return 1
 		fi
-		if [ -n "$L_HIT" ]; then
-			[ "$phase" = eval ] || {
-				echo "    FAIL  $name:$start: a check outside evaltest.dat"
+		if [ -n "$_TB_L_HIT" ]; then
+			[ "$_tb_phase" = eval ] || {
+				echo "    FAIL  $_tb_name:$_tb_start: a check outside evaltest.dat"
 				CHECK_FAILED=1
 				return 1
 			}
-			check "${desc:-$L_HOST: $L_CMD}" \
-				tb_eval_match "$L_HOST" "$L_CMD" "$L_RE" "$L_HIT" \
-				"$L_WAIT" < /dev/null
+			check "${_tb_desc:-$_TB_L_HOST: $_TB_L_CMD}" \
+				tb_eval_match "$_TB_L_HOST" "$_TB_L_CMD" "$_TB_L_RE" "$_TB_L_HIT" \
+				"$_TB_L_WAIT" < /dev/null
 		else
-			tb_eval_step "$L_HOST" "$L_CMD" > "$TB_DIR/step.out" 2>&1 \
+			tb_eval_step "$_TB_L_HOST" "$_TB_L_CMD" > "$TB_DIR/step.out" 2>&1 \
 				< /dev/null
-			rc=$?
-			out=$(cat "$TB_DIR/step.out")
+			_tb_rc=$?
+			_tb_out=$(cat "$TB_DIR/step.out")
 			rm -f "$TB_DIR/step.out"
-			printf '### %s:%s %s::%s (exit code %s)\n%s\n' "$name" "$start" \
-				"$L_HOST" "$L_CMD" "$rc" "$out" >> "$TB_DIR/checks.log"
-			if [ $rc != 0 ]; then
-				case $phase in
+			printf '### %s:%s %s::%s (exit code %s)\n%s\n' "$_tb_name" "$_tb_start" \
+				"$_TB_L_HOST" "$_TB_L_CMD" "$_tb_rc" "$_tb_out" >> "$TB_DIR/checks.log"
+			if [ $_tb_rc != 0 ]; then
+				case $_tb_phase in
 					pre)
-						tb_log "$name:$start failed: $L_HOST::$L_CMD"
-						printf '%s\n' "$out" | tail -15 >&2
+						tb_log "$_tb_name:$_tb_start failed: $_TB_L_HOST::$_TB_L_CMD"
+						printf '%s\n' "$_tb_out" | tail -15 >&2
 						return 1 ;;
 					eval)
-						check "${desc:-step $L_HOST: $L_CMD}" \
-							tb_eval_failed "$rc" "$out" < /dev/null ;;
+						check "${_tb_desc:-step $_TB_L_HOST: $_TB_L_CMD}" \
+							tb_eval_failed "$_tb_rc" "$_tb_out" < /dev/null ;;
 				esac
 			fi
 		fi
-		desc=
-	done < "$file"
+		_tb_desc=
+	done < "$_tb_file"
 	return 0
 }

@@ -26,17 +26,18 @@ SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-300}
 # check <description> <command...>: one check of a scenario
 check()
 {
-	local desc=$1 out
+	# the command may use any name but _tb_*
+	local _tb_what=$1 _tb_output
 	shift
 	CHECKS=$((CHECKS + 1))
-	if out=$("$@" 2>&1); then
-		echo "    ok    $desc"
+	if _tb_output=$("$@" 2>&1); then
+		echo "    ok    $_tb_what"
 	else
-		echo "    FAIL  $desc"
-		printf '%s\n' "$out" | tail -15 | sed 's/^/          | /'
+		echo "    FAIL  $_tb_what"
+		printf '%s\n' "$_tb_output" | tail -15 | sed 's/^/          | /'
 		CHECK_FAILED=1
 	fi
-	printf '### %s\n%s\n' "$desc" "$out" >> "$TB_DIR/checks.log"
+	printf '### %s\n%s\n' "$_tb_what" "$_tb_output" >> "$TB_DIR/checks.log"
 }
 
 # grep_log <host> <regex> [timeout]: the host's charon log matches, waiting
