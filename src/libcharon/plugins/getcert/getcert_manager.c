@@ -13,6 +13,7 @@
  */
 
 #include "getcert_manager.h"
+#include "getcert_failure.h"
 #include "getcert_password.h"
 #include "getcert_renewal.h"
 #include "getcert_secrets.h"
@@ -32,11 +33,6 @@
 #include <threading/thread.h>
 
 typedef struct private_getcert_manager_t private_getcert_manager_t;
-
-/**
- * Length of a failure reason
- */
-#define MAX_REASON_LEN 160
 
 /**
  * Private data of a getcert_manager_t object.
@@ -166,20 +162,8 @@ typedef struct {
 	getcert_password_t *password;
 	/** the profile changed during an enrollment, end the session after */
 	bool stale;
-	/** a first enrollment failed: no new one before this (wall clock) */
-	time_t fail_until;
-	/** when it failed */
-	time_t fail_at;
-	/** why it failed, for the log */
-	char fail_reason[MAX_REASON_LEN];
-	/** first enrollments failed in a row, the back-off grows with them */
-	u_int failures;
-	/** a secret not in rejected lifts the back-off */
-	bool lift_by_secret;
-	/** the profile that failed, a changed profile lifts the back-off */
-	getcert_profile_t *failed;
-	/** secrets the failed enrollments sent, as keyed hashes */
-	getcert_secrets_t *rejected;
+	/** failures of the first enrollment and their back-off */
+	getcert_failure_t *failure;
 } entry_t;
 
 /**
@@ -278,8 +262,8 @@ static entry_t *get_entry(private_getcert_manager_t *this, char *name)
 	{
 		INIT(entry,
 			.name = strdup(name),
-			.rejected = getcert_secrets_create(),
 		);
+		entry->failure = getcert_failure_create(entry->name);
 		this->entries->put(this->entries, entry->name, entry);
 	}
 	return entry;
@@ -305,8 +289,7 @@ static void session_end(entry_t *entry)
 static void entry_destroy(entry_t *entry)
 {
 	session_end(entry);
-	DESTROY_IF(entry->failed);
-	entry->rejected->destroy(entry->rejected);
+	entry->failure->destroy(entry->failure);
 	free(entry->name);
 	free(entry);
 }
@@ -345,84 +328,6 @@ static bool installed(private_getcert_manager_t *this, char *name)
 	cert = this->creds->get_cert(this->creds, name);
 	DESTROY_IF(cert);
 	return cert != NULL;
-}
-
-/**
- * Describe why an enrollment failed
- */
-static void failure_reason(getcert_profile_t *profile,
-						   getcert_enroll_t *engine, getcert_err_t err,
-						   char *reason, size_t len)
-{
-	getcert_scep_fail_t fail;
-
-	switch (err)
-	{
-		case GETCERT_ERR_AUTH:
-			snprintf(reason, len, "the CA rejected the credentials of '%Y'",
-					 profile->get_user(profile));
-			break;
-		case GETCERT_ERR_NO_CREDENTIALS:
-			snprintf(reason, len, "no password available for '%Y'",
-					 profile->get_user(profile));
-			break;
-		case GETCERT_ERR_CANCELLED:
-			snprintf(reason, len, "cancelled, charon is shutting down");
-			break;
-		case GETCERT_ERR_REJECTED:
-			fail =
-				engine ? engine->get_fail_info(engine) : GETCERT_SCEP_FAIL_NONE;
-			snprintf(reason, len, "%N (failInfo %N)", getcert_err_names, err,
-					 getcert_scep_fail_names, fail);
-			break;
-		default:
-			snprintf(reason, len, "%N", getcert_err_names, err);
-			break;
-	}
-}
-
-/**
- * Log an enrollment failure
- */
-static void log_failure(getcert_profile_t *profile, char *reason,
-						certificate_t *current, u_int retry)
-{
-	char when[64] = "", keep[160] = "";
-	x509_t *x509 = (x509_t*)current;
-	time_t not_after;
-	chunk_t serial;
-
-	if (retry)
-	{
-		snprintf(when, sizeof(when), ", retrying in %us", retry);
-	}
-	if (current)
-	{
-		serial = x509->get_serial(x509);
-		current->get_validity(current, NULL, NULL, &not_after);
-		snprintf(keep, sizeof(keep), "; keeping serial %#B, valid until %T",
-				 &serial, &not_after, FALSE);
-	}
-	DBG1(DBG_CFG, "getcert: profile '%s': %s of '%Y' failed: %s%s%s",
-		 profile->get_name(profile), current ? "renewal" : "enrollment",
-		 profile->get_identity(profile), reason, when, keep);
-}
-
-/**
- * Log an installed pair
- */
-static void log_installed(getcert_profile_t *profile, certificate_t *cert,
-						  char *what, u_int ms)
-{
-	time_t not_after;
-	x509_t *x509 = (x509_t*)cert;
-	chunk_t serial;
-
-	cert->get_validity(cert, NULL, NULL, &not_after);
-	serial = x509->get_serial(x509);
-	DBG1(DBG_CFG, "getcert: profile '%s': %s '%Y', serial %#B, valid until "
-		 "%T (%u ms)", profile->get_name(profile), what,
-		 profile->get_identity(profile), &serial, &not_after, FALSE, ms);
 }
 
 /**
@@ -467,7 +372,8 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 		.poll_timeout = opts->timeout,
 	};
 
-	entry->password = getcert_password_create(profile, entry->rejected);
+	entry->password = getcert_password_create(profile,
+						entry->failure->get_rejected(entry->failure));
 	entry->session = profile->get_ref(profile);
 	entry->client = getcert_client_create(&params);
 	if (!entry->client)
@@ -497,61 +403,6 @@ static void session_forget(entry_t *entry)
 }
 
 /**
- * Whether a failed first enrollment backs off: a final answer of the CA
- * (credentials rejected, a refused request, an unusable reply, a server
- * that failed verification), not a transport error worth retrying at once
- * nor a local failure
- */
-static bool backs_off(getcert_err_t err)
-{
-	return err != GETCERT_OK && err != GETCERT_ERR_INTERNAL &&
-		   err != GETCERT_ERR_CANCELLED && !getcert_err_is_transient(err);
-}
-
-/**
- * Start the back-off after a failed first enrollment, with the mutex held
- */
-static void start_backoff(entry_t *entry, getcert_profile_t *profile,
-						  getcert_err_t err, char *reason, u_int sent)
-{
-	u_int backoff;
-
-	entry->failures++;
-	backoff = getcert_failure_backoff(profile->get_opts(profile),
-									  entry->failures);
-	entry->fail_at = time(NULL);
-	entry->fail_until = entry->fail_at + backoff;
-	/* a new secret helps if one was sent or none was available; a server
-	 * that failed verification before any was sent waits for the time or a
-	 * changed profile */
-	entry->lift_by_secret = sent || err == GETCERT_ERR_NO_CREDENTIALS;
-	strncpy(entry->fail_reason, reason, sizeof(entry->fail_reason) - 1);
-	entry->fail_reason[sizeof(entry->fail_reason) - 1] = '\0';
-	DESTROY_IF(entry->failed);
-	entry->failed = profile->get_ref(profile);
-	DBG1(DBG_CFG, "getcert: profile '%s': no new enrollment before %T "
-		 "(back-off %us)%s", entry->name, &entry->fail_until, FALSE,
-		 backoff, entry->lift_by_secret ?
-		 " unless a new secret is loaded" : "");
-}
-
-/**
- * End the back-off, with the mutex held; the rejected secrets are kept if
- * a new secret lifted it, so that the enrollment sends that one
- */
-static void end_backoff(entry_t *entry, bool keep_rejected)
-{
-	entry->fail_until = 0;
-	entry->lift_by_secret = FALSE;
-	DESTROY_IF(entry->failed);
-	entry->failed = NULL;
-	if (!keep_rejected)
-	{
-		entry->rejected->clear(entry->rejected);
-	}
-}
-
-/**
  * Run one enrollment or renewal for a profile whose entry was marked busy,
  * by a thread counted with enter(). Not a thread cancellation point: a
  * cancelled enrollment ends through cancel(), never inside libcurl or with
@@ -569,7 +420,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	timeval_t start, end;
 	entry_t *entry;
 	u_int retry = 0, ms, requests = 0, connects = 0, sent = 0;
-	char reason[MAX_REASON_LEN];
+	char reason[GETCERT_FAILURE_REASON_LEN];
 	getcert_replaced_cb_t replaced;
 	void *replaced_data;
 	bool renewal, cancellable;
@@ -616,7 +467,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	if (key && engine)
 	{
 		err = engine->enroll(engine, key, current, current_key, &cert);
-		if (!renewal && backs_off(err))
+		if (!renewal && getcert_failure_backs_off(err))
 		{	/* as keyed hashes, before they are wiped */
 			sent = entry->password->remember_sent(entry->password);
 		}
@@ -665,9 +516,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		entry->renew_at = getcert_renewal_time(opts, cert, this->rng);
 		entry->backoff = 0;
 		entry->retry_at = 0;
-		entry->failures = 0;
-		end_backoff(entry, FALSE);
-		log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
+		entry->failure->succeeded(entry->failure);
+		getcert_failure_log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
 		DBG2(DBG_CFG, "getcert: profile '%s': %u HTTP requests, %u new "
 			 "connections; renewal due at %T", name, requests, connects,
 			 &entry->renew_at, FALSE);
@@ -675,8 +525,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	if (err == GETCERT_ERR_CANCELLED)
 	{	/* no backoff: charon shuts down */
-		failure_reason(profile, engine, err, reason, sizeof(reason));
-		log_failure(profile, reason, current, 0);
+		getcert_failure_reason(profile, engine, err, reason, sizeof(reason));
+		getcert_failure_log(profile, reason, current, 0);
 	}
 	else if (err != GETCERT_OK)
 	{
@@ -689,11 +539,12 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 			entry->retry_at = time(NULL) + entry->backoff;
 			retry = entry->backoff;
 		}
-		failure_reason(profile, engine, err, reason, sizeof(reason));
-		log_failure(profile, reason, current, retry);
-		if (!renewal && backs_off(err))
+		getcert_failure_reason(profile, engine, err, reason, sizeof(reason));
+		getcert_failure_log(profile, reason, current, retry);
+		if (!renewal && getcert_failure_backs_off(err))
 		{
-			start_backoff(entry, profile, err, reason, sent);
+			entry->failure->start(entry->failure, profile, err, reason, sent,
+								  time(NULL));
 		}
 	}
 	if (err != GETCERT_OK || entry->stale)
@@ -804,56 +655,44 @@ static bool backoff_passed(private_getcert_manager_t *this, entry_t *entry,
 						   getcert_profile_t *profile, char *msg, size_t len)
 {
 	getcert_profile_opts_t *opts = profile->get_opts(profile);
+	getcert_failure_t *failure = entry->failure;
 	identification_t *server;
-	time_t until = entry->fail_until;
+	time_t until = failure->get_until(failure);
 	bool fresh;
 
 	if (!until || entry->busy)
 	{
 		return TRUE;
 	}
-	if (time(NULL) >= until)
-	{	/* over: the next attempt may send any secret again */
-		end_backoff(entry, FALSE);
-		return TRUE;
-	}
-	if (entry->failed != profile)
+	switch (failure->check(failure, profile, time(NULL)))
 	{
-		DBG1(DBG_CFG, "getcert: profile '%s': the profile changed, its "
-			 "back-off is lifted", entry->name);
-		end_backoff(entry, FALSE);
-		return TRUE;
-	}
-	if (entry->lift_by_secret)
-	{
-		server = getcert_url_host(profile->get_url(profile));
-		this->mutex->unlock(this->mutex);
-		fresh = getcert_secrets_offers_new(entry->rejected, SHARED_EAP,
-									profile->get_user(profile), server,
-									opts->ca_secret_owner);
-		this->mutex->lock(this->mutex);
-		DESTROY_IF(server);
-		if (fresh)
-		{
-			if (entry->fail_until == until)
-			{
-				DBG1(DBG_CFG, "getcert: profile '%s': a new secret for '%Y' "
-					 "is available, the back-off is lifted", entry->name,
-					 profile->get_user(profile));
-				end_backoff(entry, TRUE);
-			}
+		case GETCERT_FAILURE_PASS:
 			return TRUE;
-		}
-		if (entry->fail_until != until)
-		{	/* changed meanwhile (an enrollment ended): evaluate afresh */
-			return backoff_passed(this, entry, profile, msg, len);
-		}
+		case GETCERT_FAILURE_ASK_SECRET:
+			server = getcert_url_host(profile->get_url(profile));
+			this->mutex->unlock(this->mutex);
+			fresh = getcert_secrets_offers_new(failure->get_rejected(failure),
+									SHARED_EAP, profile->get_user(profile),
+									server, opts->ca_secret_owner);
+			this->mutex->lock(this->mutex);
+			DESTROY_IF(server);
+			if (fresh)
+			{
+				if (failure->get_until(failure) == until)
+				{
+					failure->lift(failure, profile);
+				}
+				return TRUE;
+			}
+			if (failure->get_until(failure) != until)
+			{	/* changed meanwhile (an enrollment ended): evaluate afresh */
+				return backoff_passed(this, entry, profile, msg, len);
+			}
+			break;
+		case GETCERT_FAILURE_WAIT:
+			break;
 	}
-	snprintf(msg, len, "getcert: profile '%s': %s at %T; not retrying "
-			 "before %T unless %s", entry->name, entry->fail_reason,
-			 &entry->fail_at, FALSE, &entry->fail_until, FALSE,
-			 entry->lift_by_secret ? "a new secret is loaded" :
-			 "the profile changes");
+	failure->describe(failure, msg, len);
 	DBG1(DBG_CFG, "%s", msg);
 	return FALSE;
 }
@@ -943,7 +782,7 @@ METHOD(getcert_manager_t, trigger, void,
 	valid = installed_valid_at(this, name, now);
 	if (!entry->busy && now >= entry->retry_at &&
 		(!valid || renewal_due(this, entry, now)) &&
-		(valid || now >= entry->fail_until))
+		(valid || now >= entry->failure->get_until(entry->failure)))
 	{
 		start_job(this, entry, profile);
 	}
@@ -1119,7 +958,7 @@ static void load_persisted(private_getcert_manager_t *this)
 		entry->renew_at = getcert_renewal_time(profile->get_opts(profile), cert,
 											   this->rng);
 		this->mutex->unlock(this->mutex);
-		log_installed(profile, cert, "loaded saved", 0);
+		getcert_failure_log_installed(profile, cert, "loaded saved", 0);
 		cert->destroy(cert);
 		key->destroy(key);
 	}
