@@ -15,6 +15,7 @@
 #include "getcert_manager.h"
 #include "getcert_failure.h"
 #include "getcert_password.h"
+#include "getcert_persisted.h"
 #include "getcert_renewal.h"
 #include "getcert_secrets.h"
 #include "getcert_store.h"
@@ -914,55 +915,18 @@ static u_int evaluate(private_getcert_manager_t *this)
 }
 
 /**
- * Load persisted pairs of all profiles
+ * A persisted pair was installed: schedule its renewal
  */
-static void load_persisted(private_getcert_manager_t *this)
+static void persisted_loaded(private_getcert_manager_t *this,
+							 getcert_profile_t *profile, certificate_t *cert)
 {
-	enumerator_t *enumerator;
-	getcert_profile_t *profile;
-	certificate_t *cert;
-	private_key_t *key;
 	entry_t *entry;
-	char *name;
 
-	enumerator = this->config->create_enumerator(this->config);
-	while (enumerator->enumerate(enumerator, &profile))
-	{
-		name = profile->get_name(profile);
-		if (!profile->get_ca_cert(profile) ||
-			!this->store->load(this->store, name, &cert, &key))
-		{	/* a saved pair is only trusted if it chains to ca_cert */
-			continue;
-		}
-		if (getcert_check_issued(cert, key, profile->get_ca_cert(profile),
-								 profile->get_identity(profile),
-								 0) != GETCERT_OK)
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': saved certificate '%Y' is "
-				 "not valid for the profile, ignored", name,
-				 cert->get_subject(cert));
-			cert->destroy(cert);
-			key->destroy(key);
-			continue;
-		}
-		if (!this->creds->install(this->creds, name, cert->get_ref(cert),
-								  key->get_ref(key),
-								  profile->get_ca_cert(profile)))
-		{
-			cert->destroy(cert);
-			key->destroy(key);
-			continue;
-		}
-		this->mutex->lock(this->mutex);
-		entry = get_entry(this, name);
-		entry->renew_at = getcert_renewal_time(profile->get_opts(profile), cert,
-											   this->rng);
-		this->mutex->unlock(this->mutex);
-		getcert_failure_log_installed(profile, cert, "loaded saved", 0);
-		cert->destroy(cert);
-		key->destroy(key);
-	}
-	enumerator->destroy(enumerator);
+	this->mutex->lock(this->mutex);
+	entry = get_entry(this, profile->get_name(profile));
+	entry->renew_at = getcert_renewal_time(profile->get_opts(profile), cert,
+										   this->rng);
+	this->mutex->unlock(this->mutex);
 }
 
 METHOD(getcert_manager_t, reload, void,
@@ -1141,7 +1105,8 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		this->store = getcert_store_create(dir);
 		if (this->store)
 		{
-			load_persisted(this);
+			getcert_persisted_load(this->store, config, creds,
+						(getcert_persisted_cb_t)persisted_loaded, this);
 		}
 	}
 	this->renewal->trigger(this->renewal, 0);
