@@ -790,13 +790,6 @@ METHOD(getcert_manager_t, trigger, void,
 	this->mutex->unlock(this->mutex);
 }
 
-METHOD(getcert_manager_t, is_ours, bool,
-	private_getcert_manager_t *this, certificate_t *cert)
-{
-	/* the credential set owns the pairs; no lock of ours in a bus hook */
-	return this->creds->is_ours(this->creds, cert);
-}
-
 /**
  * A pair to remove, decided with the mutex held
  */
@@ -1074,7 +1067,6 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		.public = {
 			.acquire = _acquire,
 			.trigger = _trigger,
-			.is_ours = _is_ours,
 			.reload = _reload,
 			.set_replaced_cb = _set_replaced_cb,
 			.cancel = _cancel,

@@ -76,16 +76,6 @@ struct getcert_manager_t {
 	void (*trigger)(getcert_manager_t *this, getcert_profile_t *profile);
 
 	/**
-	 * Check whether a certificate was enrolled by us (current or the one
-	 * it replaced), as the credential set that owns the pairs knows.
-	 * Takes no lock of the manager: safe in a bus hook.
-	 *
-	 * @param cert		certificate
-	 * @return			TRUE if ours
-	 */
-	bool (*is_ours)(getcert_manager_t *this, certificate_t *cert);
-
-	/**
 	 * Profiles were reloaded: drop pairs of removed profiles.
 	 */
 	void (*reload)(getcert_manager_t *this);

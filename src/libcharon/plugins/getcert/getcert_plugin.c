@@ -90,7 +90,7 @@ static bool plugin_cb(private_getcert_plugin_t *this,
 			this->controller = getcert_controller_create(this->binding,
 														 this->manager);
 			this->listener = getcert_listener_create(this->binding,
-													 this->manager);
+										this->manager, this->creds);
 			charon->bus->add_listener(charon->bus,
 									  &this->listener->listener);
 			this->manager->set_replaced_cb(this->manager,

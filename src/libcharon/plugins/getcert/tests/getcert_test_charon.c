@@ -117,12 +117,6 @@ METHOD(getcert_manager_t, trigger, void,
 			 profile->get_name(profile));
 }
 
-METHOD(getcert_manager_t, is_ours, bool,
-	gtc_manager_t *this, certificate_t *cert)
-{
-	return this->ours && this->ours->equals(this->ours, cert);
-}
-
 METHOD(getcert_manager_t, cancel, void,
 	gtc_manager_t *this)
 {
@@ -146,7 +140,6 @@ gtc_manager_t *gtc_manager_create()
 		.manager = {
 			.acquire = _acquire,
 			.trigger = _trigger,
-			.is_ours = _is_ours,
 			.cancel = _cancel,
 			.destroy = _destroy,
 		},

@@ -68,8 +68,6 @@ typedef struct {
 	char profile[64];
 	/** cancel() calls */
 	u_int cancelled;
-	/** the certificate is_ours() accepts, or NULL */
-	certificate_t *ours;
 } gtc_manager_t;
 
 /**

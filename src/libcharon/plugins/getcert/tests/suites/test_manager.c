@@ -158,7 +158,7 @@ START_TEST(test_loads_saved)
 	ck_assert(installed);
 	ck_assert(installed->equals(installed, cert));
 	installed->destroy(installed);
-	ck_assert(manager->is_ours(manager, cert));
+	ck_assert(creds->is_ours(creds, cert));
 	ck_assert(gtc_log_contains("getcert: profile 'carol': loaded saved "
 							   "'carol@example.org'"));
 
@@ -182,7 +182,7 @@ START_TEST(test_saved_untrusted)
 	create_manager();
 	/* a saved pair that does not chain to ca_cert is never installed */
 	ck_assert(!creds->get_cert(creds, "carol"));
-	ck_assert(!manager->is_ours(manager, cert));
+	ck_assert(!creds->is_ours(creds, cert));
 	ck_assert(gtc_log_contains("saved certificate 'CN=carol@example.org' "
 							   "is not valid for the profile, ignored"));
 	cert->destroy(cert);
@@ -204,7 +204,7 @@ START_TEST(test_reload_removed)
 	/* the pair goes with its profile, the certificate stays ours for the
 	 * IKE_SAs that used it */
 	ck_assert(!creds->get_cert(creds, "carol"));
-	ck_assert(manager->is_ours(manager, cert));
+	ck_assert(creds->is_ours(creds, cert));
 	ck_assert(gtc_log_contains("getcert: profile 'carol' removed, its "
 							   "certificate too"));
 	/* removed from the set, not from the disk */
@@ -274,7 +274,7 @@ START_TEST(test_expired_removed)
 	ck_assert(!saved());
 	ck_assert(gtc_log_contains("getcert: profile 'carol': certificate "
 							   "expired at"));
-	ck_assert(manager->is_ours(manager, cert));
+	ck_assert(creds->is_ours(creds, cert));
 	cert->destroy(cert);
 }
 END_TEST
