@@ -56,6 +56,11 @@ struct private_getcert_manager_t {
 	getcert_creds_t *creds;
 
 	/**
+	 * Constructor of session clients.
+	 */
+	getcert_client_constructor_t client_create;
+
+	/**
 	 * Optional persistence, or NULL.
 	 */
 	getcert_store_t *store;
@@ -348,7 +353,8 @@ static bool credential_cb(entry_t *entry, identification_t *user,
  * renewal reuses the known CA and capabilities (one request) and, if the
  * server kept it open, the TLS connection
  */
-static bool session_start(entry_t *entry, getcert_profile_t *profile)
+static bool session_start(private_getcert_manager_t *this, entry_t *entry,
+						  getcert_profile_t *profile)
 {
 	getcert_profile_opts_t *opts = profile->get_opts(profile);
 	getcert_client_params_t params = {
@@ -376,7 +382,7 @@ static bool session_start(entry_t *entry, getcert_profile_t *profile)
 	entry->password = getcert_password_create(profile,
 						entry->failure->get_rejected(entry->failure));
 	entry->session = profile->get_ref(profile);
-	entry->client = getcert_client_create(&params);
+	entry->client = this->client_create(&params);
 	if (!entry->client)
 	{
 		session_end(entry);
@@ -442,7 +448,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	{	/* first enrollment, or the profile changed */
 		session_end(entry);
 	}
-	if (entry->client || session_start(entry, profile))
+	if (entry->client || session_start(this, entry, profile))
 	{
 		engine = entry->client->get_engine(entry->client);
 		curl = entry->client->get_curl(entry->client);
@@ -1058,7 +1064,8 @@ METHOD(getcert_manager_t, destroy, void,
  * Described in header
  */
 getcert_manager_t *getcert_manager_create(getcert_config_t *config,
-										  getcert_creds_t *creds)
+										  getcert_creds_t *creds,
+										  getcert_client_constructor_t client)
 {
 	private_getcert_manager_t *this;
 	char *dir;
@@ -1074,6 +1081,7 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		},
 		.config = config,
 		.creds = creds,
+		.client_create = client ?: getcert_client_create,
 		.entries = hashtable_create(hashtable_hash_str, hashtable_equals_str,
 									8),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),

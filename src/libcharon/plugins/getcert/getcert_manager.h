@@ -23,9 +23,20 @@
 #include "getcert_config.h"
 #include "getcert_creds.h"
 
+#include <getcert_client.h>
 #include <control/controller.h>
 
 typedef struct getcert_manager_t getcert_manager_t;
+
+/**
+ * Constructor of the client (engine and transport) the enrollments of a
+ * profile run on, with the signature of getcert_client_create().
+ *
+ * @param params		client parameters
+ * @return				client, NULL if the parameters are not acceptable
+ */
+typedef getcert_client_t *(*getcert_client_constructor_t)(
+										getcert_client_params_t *params);
 
 /**
  * Called after a profile's certificate was replaced by a new one, on the
@@ -110,9 +121,12 @@ struct getcert_manager_t {
  *
  * @param config		profiles
  * @param creds			credential set, the owner of the installed pairs
+ * @param client		client constructor, NULL for getcert_client_create()
+ *						(libcurl); unit tests pass one over an in-process CA
  * @return				manager
  */
 getcert_manager_t *getcert_manager_create(getcert_config_t *config,
-										  getcert_creds_t *creds);
+										  getcert_creds_t *creds,
+										  getcert_client_constructor_t client);
 
 #endif /** GETCERT_MANAGER_H_ @}*/
