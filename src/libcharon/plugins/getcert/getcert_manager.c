@@ -72,7 +72,11 @@ struct private_getcert_manager_t {
 
 	/**
 	 * Protects entries and their state. Taken by bus hooks (trigger()):
-	 * never held for disk I/O or changes of the credential set.
+	 * never held for disk I/O (the store) or changes of the credential set
+	 * (install/remove, which call into its mem_cred_t), nor while calling
+	 * out (replaced callback, credential manager). The set's queries
+	 * (get_cert, get_pair) are made under it: they take only the set's
+	 * leaf lock, which is never held while calling out (getcert_creds.h).
 	 */
 	mutex_t *mutex;
 
@@ -524,7 +528,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		entry->backoff = 0;
 		entry->retry_at = 0;
 		entry->failure->succeeded(entry->failure);
-		getcert_failure_log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
+		getcert_failure_log_installed(profile, cert,
+									  renewal ? "renewed" : "enrolled", ms);
 		DBG2(DBG_CFG, "getcert: profile '%s': %u HTTP requests, %u new "
 			 "connections; renewal due at %T", name, requests, connects,
 			 &entry->renew_at, FALSE);
