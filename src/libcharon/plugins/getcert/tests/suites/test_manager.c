@@ -50,132 +50,81 @@ static certificate_t *replaced_cert;
 static mutex_t *replaced_lock;
 
 /**
- * A client over the in-process CA: the engine of getcert_enroll_create()
- * talks to test_ca through a getcert_curl_t that counts like libcurl's
+ * A transport over the in-process CA, counting like libcurl's
  */
 typedef struct {
-	/** client interface */
-	getcert_client_t client;
-	/** transport interface handed to the engine */
+	/** transport interface, handed to the client */
 	getcert_curl_t curl;
-	/** engine */
-	getcert_enroll_t *engine;
 	/** requests sent */
 	u_int requests;
-	/** forget() calls */
-	u_int forgotten;
-} test_client_t;
+} test_curl_t;
 
 METHOD(getcert_transport_t, tc_request, getcert_err_t,
-	getcert_transport_t *transport, char *operation, chunk_t message,
-	bool post, chunk_t *body, char **type)
+	test_curl_t *this, char *operation, chunk_t message, bool post,
+	chunk_t *body, char **type)
 {
-	test_client_t *this = (test_client_t*)((char*)transport -
-							offsetof(test_client_t, curl.transport));
-
 	this->requests++;
 	return test_ca->transport.request(&test_ca->transport, operation,
 									  message, post, body, type);
 }
 
 METHOD(getcert_transport_t, tc_is_authenticated, bool,
-	getcert_transport_t *transport)
+	test_curl_t *this)
 {
 	return test_ca->transport.is_authenticated(&test_ca->transport);
 }
 
 METHOD(getcert_transport_t, tc_trust_ca, bool,
-	getcert_transport_t *transport, certificate_t *cert)
+	test_curl_t *this, certificate_t *cert)
 {
 	return test_ca->transport.trust_ca(&test_ca->transport, cert);
 }
 
-METHOD(getcert_transport_t, tc_transport_destroy, void,
-	getcert_transport_t *transport)
+METHOD(getcert_transport_t, tc_destroy, void,
+	test_curl_t *this)
 {
-	/* the client owns it */
-}
-
-METHOD(getcert_curl_t, tc_get_requests, u_int,
-	getcert_curl_t *curl)
-{
-	return ((test_client_t*)((char*)curl -
-							 offsetof(test_client_t, curl)))->requests;
-}
-
-METHOD(getcert_curl_t, tc_get_connects, u_int,
-	getcert_curl_t *curl)
-{
-	return 1;
-}
-
-METHOD(getcert_curl_t, tc_forget, void,
-	getcert_curl_t *curl)
-{
-	((test_client_t*)((char*)curl - offsetof(test_client_t, curl)))->forgotten++;
-}
-
-METHOD(getcert_client_t, tc_get_engine, getcert_enroll_t*,
-	test_client_t *this)
-{
-	return this->engine;
-}
-
-METHOD(getcert_client_t, tc_get_curl, getcert_curl_t*,
-	test_client_t *this)
-{
-	return &this->curl;
-}
-
-METHOD(getcert_client_t, tc_destroy, void,
-	test_client_t *this)
-{
-	this->engine->destroy(this->engine);
 	free(this);
 }
 
+METHOD(getcert_curl_t, tc_get_requests, u_int,
+	test_curl_t *this)
+{
+	return this->requests;
+}
+
+METHOD(getcert_curl_t, tc_get_connects, u_int,
+	test_curl_t *this)
+{
+	return 0;
+}
+
+METHOD(getcert_curl_t, tc_forget, void,
+	test_curl_t *this)
+{
+}
+
 /**
- * Client constructor handed to the manager (a getcert_client_constructor_t)
+ * Client constructor handed to the manager (a getcert_client_constructor_t):
+ * libgetcert's client over the in-process CA
  */
 static getcert_client_t *test_client_create(getcert_client_params_t *params)
 {
-	test_client_t *this;
-	getcert_enroll_params_t engine = {
-		.identity = params->identity,
-		.subject = params->subject,
-		.ca_cert = params->ca_cert,
-		.ca_fingerprint = params->ca_fingerprint,
-		.ra_fingerprints = params->ra_fingerprints,
-		.challenge_password = params->challenge_password,
-		.allow_des3 = params->allow_des3,
-		.allow_sha1 = params->allow_sha1,
-		.allow_des = params->allow_des,
-		.poll_interval = 1,
-		.poll_max = 1,
-		.poll_timeout = params->poll_timeout,
-		.max_skew = 300,
-	};
+	test_curl_t *this;
 
 	INIT(this,
-		.client = {
-			.get_engine = _tc_get_engine,
-			.get_curl = _tc_get_curl,
-			.destroy = _tc_destroy,
-		},
 		.curl = {
 			.transport = {
 				.request = _tc_request,
 				.is_authenticated = _tc_is_authenticated,
 				.trust_ca = _tc_trust_ca,
-				.destroy = _tc_transport_destroy,
+				.destroy = _tc_destroy,
 			},
 			.get_requests = _tc_get_requests,
 			.get_connects = _tc_get_connects,
 			.forget = _tc_forget,
 		},
 	);
-	this->engine = getcert_enroll_create(&this->curl.transport, &engine);
-	return &this->client;
+	return getcert_client_create_on(params, &this->curl);
 }
 
 /**
