@@ -163,13 +163,8 @@ typedef struct {
 	u_int attempts;
 	/** outcome of the last attempt */
 	getcert_err_t result;
-	/** profile the session was created for, or NULL if there is none */
-	getcert_profile_t *session;
-	/** session client, kept between enrollments: its transport keeps the
-	 *  connection, its engine the CA, RAs and caps */
-	getcert_client_t *client;
-	/** password source of the session */
-	getcert_password_t *password;
+	/** client and password source kept between enrollments, or NULL */
+	getcert_session_t *session;
 	/** the profile changed during an enrollment, end the session after */
 	bool stale;
 	/** failures of the first enrollment and their back-off */
@@ -284,11 +279,7 @@ static entry_t *get_entry(private_getcert_manager_t *this, char *name)
  */
 static void session_end(entry_t *entry)
 {
-	DESTROY_IF(entry->client);
-	DESTROY_IF(entry->password);
 	DESTROY_IF(entry->session);
-	entry->client = NULL;
-	entry->password = NULL;
 	entry->session = NULL;
 	entry->stale = FALSE;
 }
@@ -341,79 +332,6 @@ static bool installed(private_getcert_manager_t *this, char *name)
 }
 
 /**
- * Credential callback of the session's transport: the entry's password
- * source answers
- */
-static bool credential_cb(entry_t *entry, identification_t *user,
-						  char *challenge, u_int attempt, chunk_t *secret)
-{
-	return entry->password->get_secret(entry->password, user, challenge,
-									   attempt, secret);
-}
-
-/**
- * Start the session of an entry for a profile, with the mutex held: one
- * client (transport and engine) serves all enrollments of the profile, so a
- * renewal reuses the known CA and capabilities (one request) and, if the
- * server kept it open, the TLS connection
- */
-static bool session_start(private_getcert_manager_t *this, entry_t *entry,
-						  getcert_profile_t *profile)
-{
-	getcert_profile_opts_t *opts = profile->get_opts(profile);
-	getcert_client_params_t params = {
-		.url = profile->get_url(profile),
-		.allow_http = profile->allows_plain_http(profile),
-		.identity = profile->get_identity(profile),
-		.ca_cert = profile->get_ca_cert(profile),
-		.ca_fingerprint = profile->get_ca_fingerprint(profile),
-		.ra_fingerprints = profile->get_ra_fingerprints(profile),
-		.tls_ca = profile->get_tls_ca(profile),
-		.tls_pin = profile->get_tls_pin(profile),
-		.allow_sha1 = opts->allow_sha1,
-		.allow_des3 = opts->allow_des3,
-		.allow_des = opts->allow_des,
-		.user = profile->get_user(profile),
-		.cb = (getcert_credential_cb_t)credential_cb,
-		.data = entry,
-		.max_tries = opts->max_tries,
-		.connect_timeout = opts->timeout,
-		.timeout = opts->timeout,
-		.low_speed_time = opts->timeout,
-		.poll_timeout = opts->timeout,
-	};
-
-	entry->password = getcert_password_create(profile,
-						entry->failure->get_rejected(entry->failure));
-	entry->session = profile->get_ref(profile);
-	entry->client = this->client_create(&params);
-	if (!entry->client)
-	{
-		session_end(entry);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/**
- * Forget the secrets of the enrollment that ended (the session stays)
- */
-static void session_forget(entry_t *entry)
-{
-	getcert_curl_t *curl;
-
-	if (entry->client)
-	{
-		curl = entry->client->get_curl(entry->client);
-		curl->forget(curl);
-	}
-	if (entry->password)
-	{
-		entry->password->forget(entry->password);
-	}
-}
-
-/**
  * Run one enrollment or renewal for a profile whose entry was marked busy,
  * by a thread counted with enter(). Not a thread cancellation point: a
  * cancelled enrollment ends through cancel(), never inside libcurl or with
@@ -427,6 +345,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	private_key_t *current_key = NULL, *key;
 	getcert_enroll_t *engine = NULL;
 	getcert_curl_t *curl = NULL;
+	getcert_client_t *client;
+	getcert_password_t *password;
 	getcert_err_t err = GETCERT_ERR_INTERNAL;
 	timeval_t start, end;
 	entry_t *entry;
@@ -448,14 +368,18 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
-	if (entry->session != profile)
+	if (!entry->session || !entry->session->is_for(entry->session, profile))
 	{	/* first enrollment, or the profile changed */
 		session_end(entry);
+		entry->session = getcert_session_create(profile,
+								entry->failure->get_rejected(entry->failure),
+								this->client_create);
 	}
-	if (entry->client || session_start(this, entry, profile))
+	if (entry->session)
 	{
-		engine = entry->client->get_engine(entry->client);
-		curl = entry->client->get_curl(entry->client);
+		client = entry->session->get_client(entry->session);
+		engine = client->get_engine(client);
+		curl = client->get_curl(client);
 		requests = curl->get_requests(curl);
 		connects = curl->get_connects(curl);
 	}
@@ -480,7 +404,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		err = engine->enroll(engine, key, current, current_key, &cert);
 		if (!renewal && getcert_failure_backs_off(err))
 		{	/* as keyed hashes, before they are wiped */
-			sent = entry->password->remember_sent(entry->password);
+			password = entry->session->get_password(entry->session);
+			sent = password->remember_sent(password);
 		}
 	}
 	if (engine)
@@ -489,7 +414,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	if (key && engine)
 	{
-		session_forget(entry);
+		entry->session->forget(entry->session);
 		requests = curl->get_requests(curl) - requests;
 		connects = curl->get_connects(curl) - connects;
 	}
@@ -949,7 +874,8 @@ METHOD(getcert_manager_t, reload, void,
 	{
 		cert = this->creds->get_cert(this->creds, entry->name);
 		profile = this->config->get_profile(this->config, entry->name);
-		if (entry->session && entry->session != profile)
+		if (entry->session &&
+			!entry->session->is_for(entry->session, profile))
 		{	/* changed or removed: no session with the old settings */
 			if (entry->busy)
 			{

@@ -23,20 +23,11 @@
 #include "getcert_config.h"
 #include "getcert_creds.h"
 
-#include <getcert_client.h>
+#include "getcert_session.h"
+
 #include <control/controller.h>
 
 typedef struct getcert_manager_t getcert_manager_t;
-
-/**
- * Constructor of the client (engine and transport) the enrollments of a
- * profile run on, with the signature of getcert_client_create().
- *
- * @param params		client parameters
- * @return				client, NULL if the parameters are not acceptable
- */
-typedef getcert_client_t *(*getcert_client_constructor_t)(
-										getcert_client_params_t *params);
 
 /**
  * Called after a profile's certificate was replaced by a new one, on the
