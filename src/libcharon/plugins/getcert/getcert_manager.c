@@ -16,6 +16,7 @@
 #include "getcert_failure.h"
 #include "getcert_password.h"
 #include "getcert_persisted.h"
+#include "getcert_running.h"
 #include "getcert_renewal.h"
 #include "getcert_secrets.h"
 #include "getcert_store.h"
@@ -108,31 +109,10 @@ struct private_getcert_manager_t {
 	rng_t *rng;
 
 	/**
-	 * Protects cancelled, running and engines. Taken after mutex, never
-	 * before it, and never held while calling out (job cancel callbacks
-	 * take it under the processor's lock, the alert hook under the bus').
+	 * Threads and engines at work, cancelled at shutdown; its lock is
+	 * taken after mutex, never before it.
 	 */
-	mutex_t *cancel_lock;
-
-	/**
-	 * Signalled when running drops to zero.
-	 */
-	condvar_t *idle;
-
-	/**
-	 * cancel() was called: no new enrollment starts.
-	 */
-	bool cancelled;
-
-	/**
-	 * Threads in an enrollment or in acquire().
-	 */
-	u_int running;
-
-	/**
-	 * Engines of running enrollments, getcert_enroll_t*.
-	 */
-	linked_list_t *engines;
+	getcert_running_t *running;
 
 	/**
 	 * Called after a pair was replaced, or NULL.
@@ -180,80 +160,6 @@ typedef struct {
 	/** profile, own reference */
 	getcert_profile_t *profile;
 } job_data_t;
-
-/**
- * Whether cancel() was called
- */
-static bool is_cancelled(private_getcert_manager_t *this)
-{
-	bool cancelled;
-
-	this->cancel_lock->lock(this->cancel_lock);
-	cancelled = this->cancelled;
-	this->cancel_lock->unlock(this->cancel_lock);
-	return cancelled;
-}
-
-/**
- * Count a thread that uses the manager, unless it was cancelled; destroy()
- * waits for the count to drop to zero
- */
-static bool enter(private_getcert_manager_t *this)
-{
-	bool ok;
-
-	this->cancel_lock->lock(this->cancel_lock);
-	ok = !this->cancelled;
-	if (ok)
-	{
-		this->running++;
-	}
-	this->cancel_lock->unlock(this->cancel_lock);
-	return ok;
-}
-
-/**
- * A thread counted by enter() is done with the manager
- */
-static void leave(private_getcert_manager_t *this)
-{
-	this->cancel_lock->lock(this->cancel_lock);
-	if (--this->running == 0)
-	{
-		this->idle->broadcast(this->idle);
-	}
-	this->cancel_lock->unlock(this->cancel_lock);
-}
-
-/**
- * Register the engine of a running enrollment, so cancel() reaches it;
- * FALSE if cancelled already
- */
-static bool engine_add(private_getcert_manager_t *this,
-					   getcert_enroll_t *engine)
-{
-	bool ok;
-
-	this->cancel_lock->lock(this->cancel_lock);
-	ok = !this->cancelled;
-	if (ok)
-	{
-		this->engines->insert_last(this->engines, engine);
-	}
-	this->cancel_lock->unlock(this->cancel_lock);
-	return ok;
-}
-
-/**
- * Unregister the engine of an enrollment that ended
- */
-static void engine_remove(private_getcert_manager_t *this,
-						  getcert_enroll_t *engine)
-{
-	this->cancel_lock->lock(this->cancel_lock);
-	this->engines->remove(this->engines, engine, NULL);
-	this->cancel_lock->unlock(this->cancel_lock);
-}
 
 /**
  * Get or create the entry of a profile, with the mutex held
@@ -333,9 +239,9 @@ static bool installed(private_getcert_manager_t *this, char *name)
 
 /**
  * Run one enrollment or renewal for a profile whose entry was marked busy,
- * by a thread counted with enter(). Not a thread cancellation point: a
- * cancelled enrollment ends through cancel(), never inside libcurl or with
- * a lock held.
+ * by a thread counted by running->enter(). Not a thread cancellation
+ * point: a cancelled enrollment ends through cancel(), never inside libcurl
+ * or with a lock held.
  */
 static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 {
@@ -387,7 +293,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	renewal = current != NULL;
 
 	/* the session is ours while the entry is busy */
-	if (engine && !engine_add(this, engine))
+	if (engine && !this->running->add_engine(this->running, engine))
 	{
 		engine = NULL;
 		err = GETCERT_ERR_CANCELLED;
@@ -410,7 +316,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	if (engine)
 	{
-		engine_remove(this, engine);
+		this->running->remove_engine(this->running, engine);
 	}
 	if (key && engine)
 	{
@@ -500,13 +406,13 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		replaced = this->replaced;
 		replaced_data = this->replaced_data;
 		this->mutex->unlock(this->mutex);
-		if (replaced && !is_cancelled(this))
+		if (replaced && !this->running->is_cancelled(this->running))
 		{
 			replaced(replaced_data, profile, old);
 		}
 		old->destroy(old);
 	}
-	if (!is_cancelled(this))
+	if (!this->running->is_cancelled(this->running))
 	{
 		this->renewal->trigger(this->renewal, 0);
 	}
@@ -523,10 +429,12 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
  */
 static job_requeue_t enroll_job(job_data_t *data)
 {
-	if (enter(data->this))
+	getcert_running_t *running = data->this->running;
+
+	if (running->enter(running))
 	{
 		enroll(data->this, data->profile);
-		leave(data->this);
+		running->leave(running);
 	}
 	return JOB_REQUEUE_NONE;
 }
@@ -558,7 +466,7 @@ static void start_job(private_getcert_manager_t *this, entry_t *entry,
 {
 	job_data_t *data;
 
-	if (entry->busy || is_cancelled(this))
+	if (entry->busy || this->running->is_cancelled(this->running))
 	{
 		return;
 	}
@@ -644,11 +552,12 @@ METHOD(getcert_manager_t, acquire, bool,
 	u_int attempts;
 	bool valid;
 
-	if (!enter(this))
+	if (!this->running->enter(this->running))
 	{
 		return FALSE;
 	}
-	thread_cleanup_push((thread_cleanup_t)leave, this);
+	thread_cleanup_push((thread_cleanup_t)this->running->leave,
+						this->running);
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
 	valid = installed_valid_at(this, name, now);
@@ -689,7 +598,8 @@ METHOD(getcert_manager_t, acquire, bool,
 	thread_cleanup_push((void*)this->mutex->unlock, this->mutex);
 	/* cancel() can't signal done (it must not take our mutex), so a wait
 	 * for another thread's enrollment looks at it every second */
-	while (entry->attempts == attempts && !is_cancelled(this))
+	while (entry->attempts == attempts &&
+		   !this->running->is_cancelled(this->running))
 	{
 		this->done->timed_wait(this->done, this->mutex, 1000);
 	}
@@ -923,18 +833,7 @@ METHOD(getcert_manager_t, set_replaced_cb, void,
 METHOD(getcert_manager_t, cancel, void,
 	private_getcert_manager_t *this)
 {
-	enumerator_t *enumerator;
-	getcert_enroll_t *engine;
-
-	this->cancel_lock->lock(this->cancel_lock);
-	this->cancelled = TRUE;
-	enumerator = this->engines->create_enumerator(this->engines);
-	while (enumerator->enumerate(enumerator, &engine))
-	{
-		engine->cancel(engine);
-	}
-	enumerator->destroy(enumerator);
-	this->cancel_lock->unlock(this->cancel_lock);
+	this->running->cancel(this->running);
 }
 
 /**
@@ -947,24 +846,13 @@ METHOD(getcert_manager_t, destroy, void,
 {
 	enumerator_t *enumerator;
 	entry_t *entry;
-	timeval_t until;
-	bool timed_out = FALSE;
 	u_int running;
 
 	/* charon cancelled the processor's threads before it unloads plugins,
 	 * so enrollments of its jobs have ended; one on another thread ends
 	 * soon once cancelled, we wait for it without holding our lock */
 	cancel(this);
-	time_monotonic(&until);
-	timeval_add_ms(&until, DESTROY_WAIT);
-	this->cancel_lock->lock(this->cancel_lock);
-	while (this->running && !timed_out)
-	{
-		timed_out = this->idle->timed_wait_abs(this->idle, this->cancel_lock,
-											   until);
-	}
-	running = this->running;
-	this->cancel_lock->unlock(this->cancel_lock);
+	running = this->running->wait(this->running, DESTROY_WAIT);
 	if (running)
 	{	/* leak rather than free what a running thread still uses */
 		DBG1(DBG_CFG, "getcert: %u enrollments still running after %u ms, "
@@ -985,9 +873,7 @@ METHOD(getcert_manager_t, destroy, void,
 	this->done->destroy(this->done);
 	this->mutex->destroy(this->mutex);
 	this->pair_lock->destroy(this->pair_lock);
-	this->engines->destroy(this->engines);
-	this->idle->destroy(this->idle);
-	this->cancel_lock->destroy(this->cancel_lock);
+	this->running->destroy(this->running);
 	free(this);
 }
 
@@ -1018,9 +904,7 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.pair_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.done = condvar_create(CONDVAR_TYPE_DEFAULT),
-		.cancel_lock = mutex_create(MUTEX_TYPE_DEFAULT),
-		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
-		.engines = linked_list_create(),
+		.running = getcert_running_create(),
 		.check_interval = lib->settings->get_time(lib->settings,
 							"%s.plugins.getcert.check_interval", 30, lib->ns),
 		.rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK),
