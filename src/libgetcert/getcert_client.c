@@ -85,7 +85,8 @@ METHOD(getcert_client_t, destroy, void,
 /*
  * Described in header
  */
-getcert_client_t *getcert_client_create(getcert_client_params_t *params)
+getcert_client_t *getcert_client_create_on(getcert_client_params_t *params,
+										   getcert_curl_t *curl)
 {
 	private_getcert_client_t *this;
 	getcert_enroll_params_t engine = {
@@ -103,7 +104,26 @@ getcert_client_t *getcert_client_create(getcert_client_params_t *params)
 		.poll_timeout = params->poll_timeout,
 		.max_skew = MAX_SKEW,
 	};
-	getcert_curl_params_t curl = {
+
+	INIT(this,
+		.public = {
+			.get_engine = _get_engine,
+			.get_curl = _get_curl,
+			.destroy = _destroy,
+		},
+		.curl = curl,
+	);
+	this->engine = getcert_enroll_create(&this->curl->transport, &engine);
+	return &this->public;
+}
+
+/*
+ * Described in header
+ */
+getcert_client_t *getcert_client_create(getcert_client_params_t *params)
+{
+	getcert_curl_t *curl;
+	getcert_curl_params_t curl_params = {
 		.url = params->url,
 		.tls_ca = params->tls_ca,
 		.ca_cert = params->ca_cert,
@@ -120,19 +140,10 @@ getcert_client_t *getcert_client_create(getcert_client_params_t *params)
 		.max_rounds = MAX_ROUNDS,
 	};
 
-	INIT(this,
-		.public = {
-			.get_engine = _get_engine,
-			.get_curl = _get_curl,
-			.destroy = _destroy,
-		},
-		.curl = getcert_curl_create(&curl),
-	);
-	if (!this->curl)
+	curl = getcert_curl_create(&curl_params);
+	if (!curl)
 	{
-		free(this);
 		return NULL;
 	}
-	this->engine = getcert_enroll_create(&this->curl->transport, &engine);
-	return &this->public;
+	return getcert_client_create_on(params, curl);
 }

@@ -110,4 +110,16 @@ struct getcert_client_t {
  */
 getcert_client_t *getcert_client_create(getcert_client_params_t *params);
 
+/**
+ * Create a client over a given transport instead of libcurl's (unit tests
+ * run it over an in-process CA); the engine gets the same parameters and
+ * constants as with getcert_client_create().
+ *
+ * @param params		parameters, copied (the transport's are not used)
+ * @param curl			transport, adopted (destroyed with the client)
+ * @return				client
+ */
+getcert_client_t *getcert_client_create_on(getcert_client_params_t *params,
+										   getcert_curl_t *curl);
+
 #endif /** GETCERT_CLIENT_H_ @}*/

@@ -269,12 +269,6 @@ static bool parse_signed_data(private_getcert_cms_t *this, chunk_t blob)
 	return TRUE;
 }
 
-METHOD(getcert_cms_t, get_content_type, int,
-	private_getcert_cms_t *this)
-{
-	return this->content_type;
-}
-
 METHOD(getcert_cms_t, get_content, chunk_t,
 	private_getcert_cms_t *this)
 {
@@ -291,12 +285,6 @@ METHOD(getcert_cms_t, create_crl_enumerator, enumerator_t*,
 	private_getcert_cms_t *this)
 {
 	return this->crls->create_enumerator(this->crls);
-}
-
-METHOD(getcert_cms_t, get_signer_count, u_int,
-	private_getcert_cms_t *this)
-{
-	return this->signers;
 }
 
 /**
@@ -515,11 +503,9 @@ getcert_cms_t *getcert_cms_parse(chunk_t blob)
 
 	INIT(this,
 		.public = {
-			.get_content_type = _get_content_type,
 			.get_content = _get_content,
 			.create_cert_enumerator = _create_cert_enumerator,
 			.create_crl_enumerator = _create_crl_enumerator,
-			.get_signer_count = _get_signer_count,
 			.verify = _verify,
 			.get_digest = _get_digest,
 			.get_attribute = _get_attribute,

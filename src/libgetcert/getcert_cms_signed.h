@@ -40,12 +40,6 @@ typedef struct getcert_cms_t getcert_cms_t;
  */
 struct getcert_cms_t {
 
-	/**
-	 * Type of the encapsulated content.
-	 *
-	 * @return			OID (OID_PKCS7_DATA for SCEP)
-	 */
-	int (*get_content_type)(getcert_cms_t *this);
 
 	/**
 	 * The encapsulated content, empty if absent (certs-only).
@@ -71,12 +65,6 @@ struct getcert_cms_t {
 	 */
 	enumerator_t *(*create_crl_enumerator)(getcert_cms_t *this);
 
-	/**
-	 * Number of SignerInfos.
-	 *
-	 * @return			0 for certs-only messages
-	 */
-	u_int (*get_signer_count)(getcert_cms_t *this);
 
 	/**
 	 * Verify the single signature against trusted signer certificates.

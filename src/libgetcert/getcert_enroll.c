@@ -931,12 +931,6 @@ METHOD(getcert_enroll_t, get_cert, getcert_err_t,
 	return err;
 }
 
-METHOD(getcert_enroll_t, get_caps, u_int,
-	private_getcert_enroll_t *this)
-{
-	return this->caps;
-}
-
 METHOD(getcert_enroll_t, get_ca_cert, certificate_t*,
 	private_getcert_enroll_t *this)
 {
@@ -1003,7 +997,6 @@ getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
 	INIT(this,
 		.public = {
 			.get_ca = _get_ca,
-			.get_caps = _get_caps,
 			.get_ca_cert = _get_ca_cert,
 			.enroll = _enroll,
 			.get_crl = _get_crl,

@@ -95,12 +95,6 @@ struct getcert_enroll_t {
 	 */
 	getcert_err_t (*get_ca)(getcert_enroll_t *this);
 
-	/**
-	 * Capabilities of the server, after get_ca().
-	 *
-	 * @return			getcert_scep_caps_t flags
-	 */
-	u_int (*get_caps)(getcert_enroll_t *this);
 
 	/**
 	 * The verified CA certificate, after get_ca().

@@ -475,12 +475,6 @@ METHOD(getcert_http_auth_t, get_state, char*,
 	return this->state;
 }
 
-METHOD(getcert_http_auth_t, get_challenges, u_int,
-	private_getcert_http_auth_t *this)
-{
-	return this->rounds;
-}
-
 METHOD(getcert_http_auth_t, reset, void,
 	private_getcert_http_auth_t *this)
 {
@@ -513,7 +507,6 @@ getcert_http_auth_t *getcert_http_auth_create(identification_t *user,
 			.challenge = _challenge,
 			.get_authorization = _get_authorization,
 			.get_state = _get_state,
-			.get_challenges = _get_challenges,
 			.reset = _reset,
 			.destroy = _destroy,
 		},

@@ -141,12 +141,6 @@ struct getcert_http_auth_t {
 	 */
 	char *(*get_state)(getcert_http_auth_t *this);
 
-	/**
-	 * Number of challenge rounds answered so far.
-	 *
-	 * @return			number of challenges
-	 */
-	u_int (*get_challenges)(getcert_http_auth_t *this);
 
 	/**
 	 * Forget the credentials sent (wipes them) and start over: the next

@@ -41,6 +41,12 @@ struct private_getcert_listener_t {
 	 * Enrollment manager.
 	 */
 	getcert_manager_t *manager;
+
+	/**
+	 * Credential set owning the enrolled pairs (current and replaced);
+	 * its queries take no lock held while calling out: safe in a bus hook.
+	 */
+	getcert_creds_t *creds;
 };
 
 /**
@@ -57,7 +63,7 @@ static certificate_t *our_cert(private_getcert_listener_t *this,
 	while (enumerator->enumerate(enumerator, &auth))
 	{
 		cert = auth->get(auth, AUTH_RULE_SUBJECT_CERT);
-		if (cert && this->manager->is_ours(this->manager, cert))
+		if (cert && this->creds->is_ours(this->creds, cert))
 		{
 			found = cert;
 			break;
@@ -220,7 +226,8 @@ METHOD(getcert_listener_t, destroy, void,
  * Described in header
  */
 getcert_listener_t *getcert_listener_create(getcert_binding_t *binding,
-											getcert_manager_t *manager)
+											getcert_manager_t *manager,
+											getcert_creds_t *creds)
 {
 	private_getcert_listener_t *this;
 
@@ -237,6 +244,7 @@ getcert_listener_t *getcert_listener_create(getcert_binding_t *binding,
 		},
 		.binding = binding,
 		.manager = manager,
+		.creds = creds,
 	);
 	return &this->public;
 }

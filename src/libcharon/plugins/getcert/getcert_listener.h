@@ -22,6 +22,7 @@
 
 #include "getcert_binding.h"
 #include "getcert_manager.h"
+#include "getcert_creds.h"
 
 #include <bus/listeners/listener.h>
 
@@ -65,9 +66,11 @@ struct getcert_listener_t {
  *
  * @param binding		connection to profile binding
  * @param manager		enrollment manager
+ * @param creds			credential set owning the enrolled pairs
  * @return				listener
  */
 getcert_listener_t *getcert_listener_create(getcert_binding_t *binding,
-											getcert_manager_t *manager);
+											getcert_manager_t *manager,
+											getcert_creds_t *creds);
 
 #endif /** GETCERT_LISTENER_H_ @}*/

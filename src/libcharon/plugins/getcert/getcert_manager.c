@@ -13,7 +13,10 @@
  */
 
 #include "getcert_manager.h"
+#include "getcert_failure.h"
 #include "getcert_password.h"
+#include "getcert_persisted.h"
+#include "getcert_running.h"
 #include "getcert_renewal.h"
 #include "getcert_secrets.h"
 #include "getcert_store.h"
@@ -32,11 +35,6 @@
 #include <threading/thread.h>
 
 typedef struct private_getcert_manager_t private_getcert_manager_t;
-
-/**
- * Length of a failure reason
- */
-#define MAX_REASON_LEN 160
 
 /**
  * Private data of a getcert_manager_t object.
@@ -59,6 +57,11 @@ struct private_getcert_manager_t {
 	getcert_creds_t *creds;
 
 	/**
+	 * Constructor of session clients.
+	 */
+	getcert_client_constructor_t client_create;
+
+	/**
 	 * Optional persistence, or NULL.
 	 */
 	getcert_store_t *store;
@@ -70,7 +73,11 @@ struct private_getcert_manager_t {
 
 	/**
 	 * Protects entries and their state. Taken by bus hooks (trigger()):
-	 * never held for disk I/O or changes of the credential set.
+	 * never held for disk I/O (the store) or changes of the credential set
+	 * (install/remove, which call into its mem_cred_t), nor while calling
+	 * out (replaced callback, credential manager). The set's queries
+	 * (get_cert, get_pair) are made under it: they take only the set's
+	 * leaf lock, which is never held while calling out (getcert_creds.h).
 	 */
 	mutex_t *mutex;
 
@@ -102,31 +109,10 @@ struct private_getcert_manager_t {
 	rng_t *rng;
 
 	/**
-	 * Protects cancelled, running and engines. Taken after mutex, never
-	 * before it, and never held while calling out (job cancel callbacks
-	 * take it under the processor's lock, the alert hook under the bus').
+	 * Threads and engines at work, cancelled at shutdown; its lock is
+	 * taken after mutex, never before it.
 	 */
-	mutex_t *cancel_lock;
-
-	/**
-	 * Signalled when running drops to zero.
-	 */
-	condvar_t *idle;
-
-	/**
-	 * cancel() was called: no new enrollment starts.
-	 */
-	bool cancelled;
-
-	/**
-	 * Threads in an enrollment or in acquire().
-	 */
-	u_int running;
-
-	/**
-	 * Engines of running enrollments, getcert_enroll_t*.
-	 */
-	linked_list_t *engines;
+	getcert_running_t *running;
 
 	/**
 	 * Called after a pair was replaced, or NULL.
@@ -157,29 +143,12 @@ typedef struct {
 	u_int attempts;
 	/** outcome of the last attempt */
 	getcert_err_t result;
-	/** profile the session was created for, or NULL if there is none */
-	getcert_profile_t *session;
-	/** session client, kept between enrollments: its transport keeps the
-	 *  connection, its engine the CA, RAs and caps */
-	getcert_client_t *client;
-	/** password source of the session */
-	getcert_password_t *password;
+	/** client and password source kept between enrollments, or NULL */
+	getcert_session_t *session;
 	/** the profile changed during an enrollment, end the session after */
 	bool stale;
-	/** a first enrollment failed: no new one before this (wall clock) */
-	time_t fail_until;
-	/** when it failed */
-	time_t fail_at;
-	/** why it failed, for the log */
-	char fail_reason[MAX_REASON_LEN];
-	/** first enrollments failed in a row, the back-off grows with them */
-	u_int failures;
-	/** a secret not in rejected lifts the back-off */
-	bool lift_by_secret;
-	/** the profile that failed, a changed profile lifts the back-off */
-	getcert_profile_t *failed;
-	/** secrets the failed enrollments sent, as keyed hashes */
-	getcert_secrets_t *rejected;
+	/** failures of the first enrollment and their back-off */
+	getcert_failure_t *failure;
 } entry_t;
 
 /**
@@ -193,80 +162,6 @@ typedef struct {
 } job_data_t;
 
 /**
- * Whether cancel() was called
- */
-static bool is_cancelled(private_getcert_manager_t *this)
-{
-	bool cancelled;
-
-	this->cancel_lock->lock(this->cancel_lock);
-	cancelled = this->cancelled;
-	this->cancel_lock->unlock(this->cancel_lock);
-	return cancelled;
-}
-
-/**
- * Count a thread that uses the manager, unless it was cancelled; destroy()
- * waits for the count to drop to zero
- */
-static bool enter(private_getcert_manager_t *this)
-{
-	bool ok;
-
-	this->cancel_lock->lock(this->cancel_lock);
-	ok = !this->cancelled;
-	if (ok)
-	{
-		this->running++;
-	}
-	this->cancel_lock->unlock(this->cancel_lock);
-	return ok;
-}
-
-/**
- * A thread counted by enter() is done with the manager
- */
-static void leave(private_getcert_manager_t *this)
-{
-	this->cancel_lock->lock(this->cancel_lock);
-	if (--this->running == 0)
-	{
-		this->idle->broadcast(this->idle);
-	}
-	this->cancel_lock->unlock(this->cancel_lock);
-}
-
-/**
- * Register the engine of a running enrollment, so cancel() reaches it;
- * FALSE if cancelled already
- */
-static bool engine_add(private_getcert_manager_t *this,
-					   getcert_enroll_t *engine)
-{
-	bool ok;
-
-	this->cancel_lock->lock(this->cancel_lock);
-	ok = !this->cancelled;
-	if (ok)
-	{
-		this->engines->insert_last(this->engines, engine);
-	}
-	this->cancel_lock->unlock(this->cancel_lock);
-	return ok;
-}
-
-/**
- * Unregister the engine of an enrollment that ended
- */
-static void engine_remove(private_getcert_manager_t *this,
-						  getcert_enroll_t *engine)
-{
-	this->cancel_lock->lock(this->cancel_lock);
-	this->engines->remove(this->engines, engine, NULL);
-	this->cancel_lock->unlock(this->cancel_lock);
-}
-
-/**
  * Get or create the entry of a profile, with the mutex held
  */
 static entry_t *get_entry(private_getcert_manager_t *this, char *name)
@@ -278,8 +173,8 @@ static entry_t *get_entry(private_getcert_manager_t *this, char *name)
 	{
 		INIT(entry,
 			.name = strdup(name),
-			.rejected = getcert_secrets_create(),
 		);
+		entry->failure = getcert_failure_create(entry->name);
 		this->entries->put(this->entries, entry->name, entry);
 	}
 	return entry;
@@ -290,11 +185,7 @@ static entry_t *get_entry(private_getcert_manager_t *this, char *name)
  */
 static void session_end(entry_t *entry)
 {
-	DESTROY_IF(entry->client);
-	DESTROY_IF(entry->password);
 	DESTROY_IF(entry->session);
-	entry->client = NULL;
-	entry->password = NULL;
 	entry->session = NULL;
 	entry->stale = FALSE;
 }
@@ -305,8 +196,7 @@ static void session_end(entry_t *entry)
 static void entry_destroy(entry_t *entry)
 {
 	session_end(entry);
-	DESTROY_IF(entry->failed);
-	entry->rejected->destroy(entry->rejected);
+	entry->failure->destroy(entry->failure);
 	free(entry->name);
 	free(entry);
 }
@@ -348,214 +238,10 @@ static bool installed(private_getcert_manager_t *this, char *name)
 }
 
 /**
- * Describe why an enrollment failed
- */
-static void failure_reason(getcert_profile_t *profile,
-						   getcert_enroll_t *engine, getcert_err_t err,
-						   char *reason, size_t len)
-{
-	getcert_scep_fail_t fail;
-
-	switch (err)
-	{
-		case GETCERT_ERR_AUTH:
-			snprintf(reason, len, "the CA rejected the credentials of '%Y'",
-					 profile->get_user(profile));
-			break;
-		case GETCERT_ERR_NO_CREDENTIALS:
-			snprintf(reason, len, "no password available for '%Y'",
-					 profile->get_user(profile));
-			break;
-		case GETCERT_ERR_CANCELLED:
-			snprintf(reason, len, "cancelled, charon is shutting down");
-			break;
-		case GETCERT_ERR_REJECTED:
-			fail =
-				engine ? engine->get_fail_info(engine) : GETCERT_SCEP_FAIL_NONE;
-			snprintf(reason, len, "%N (failInfo %N)", getcert_err_names, err,
-					 getcert_scep_fail_names, fail);
-			break;
-		default:
-			snprintf(reason, len, "%N", getcert_err_names, err);
-			break;
-	}
-}
-
-/**
- * Log an enrollment failure
- */
-static void log_failure(getcert_profile_t *profile, char *reason,
-						certificate_t *current, u_int retry)
-{
-	char when[64] = "", keep[160] = "";
-	x509_t *x509 = (x509_t*)current;
-	time_t not_after;
-	chunk_t serial;
-
-	if (retry)
-	{
-		snprintf(when, sizeof(when), ", retrying in %us", retry);
-	}
-	if (current)
-	{
-		serial = x509->get_serial(x509);
-		current->get_validity(current, NULL, NULL, &not_after);
-		snprintf(keep, sizeof(keep), "; keeping serial %#B, valid until %T",
-				 &serial, &not_after, FALSE);
-	}
-	DBG1(DBG_CFG, "getcert: profile '%s': %s of '%Y' failed: %s%s%s",
-		 profile->get_name(profile), current ? "renewal" : "enrollment",
-		 profile->get_identity(profile), reason, when, keep);
-}
-
-/**
- * Log an installed pair
- */
-static void log_installed(getcert_profile_t *profile, certificate_t *cert,
-						  char *what, u_int ms)
-{
-	time_t not_after;
-	x509_t *x509 = (x509_t*)cert;
-	chunk_t serial;
-
-	cert->get_validity(cert, NULL, NULL, &not_after);
-	serial = x509->get_serial(x509);
-	DBG1(DBG_CFG, "getcert: profile '%s': %s '%Y', serial %#B, valid until "
-		 "%T (%u ms)", profile->get_name(profile), what,
-		 profile->get_identity(profile), &serial, &not_after, FALSE, ms);
-}
-
-/**
- * Credential callback of the session's transport: the entry's password
- * source answers
- */
-static bool credential_cb(entry_t *entry, identification_t *user,
-						  char *challenge, u_int attempt, chunk_t *secret)
-{
-	return entry->password->get_secret(entry->password, user, challenge,
-									   attempt, secret);
-}
-
-/**
- * Start the session of an entry for a profile, with the mutex held: one
- * client (transport and engine) serves all enrollments of the profile, so a
- * renewal reuses the known CA and capabilities (one request) and, if the
- * server kept it open, the TLS connection
- */
-static bool session_start(entry_t *entry, getcert_profile_t *profile)
-{
-	getcert_profile_opts_t *opts = profile->get_opts(profile);
-	getcert_client_params_t params = {
-		.url = profile->get_url(profile),
-		.allow_http = profile->allows_plain_http(profile),
-		.identity = profile->get_identity(profile),
-		.ca_cert = profile->get_ca_cert(profile),
-		.ca_fingerprint = profile->get_ca_fingerprint(profile),
-		.ra_fingerprints = profile->get_ra_fingerprints(profile),
-		.tls_ca = profile->get_tls_ca(profile),
-		.tls_pin = profile->get_tls_pin(profile),
-		.allow_sha1 = opts->allow_sha1,
-		.allow_des3 = opts->allow_des3,
-		.allow_des = opts->allow_des,
-		.user = profile->get_user(profile),
-		.cb = (getcert_credential_cb_t)credential_cb,
-		.data = entry,
-		.max_tries = opts->max_tries,
-		.connect_timeout = opts->timeout,
-		.timeout = opts->timeout,
-		.low_speed_time = opts->timeout,
-		.poll_timeout = opts->timeout,
-	};
-
-	entry->password = getcert_password_create(profile, entry->rejected);
-	entry->session = profile->get_ref(profile);
-	entry->client = getcert_client_create(&params);
-	if (!entry->client)
-	{
-		session_end(entry);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/**
- * Forget the secrets of the enrollment that ended (the session stays)
- */
-static void session_forget(entry_t *entry)
-{
-	getcert_curl_t *curl;
-
-	if (entry->client)
-	{
-		curl = entry->client->get_curl(entry->client);
-		curl->forget(curl);
-	}
-	if (entry->password)
-	{
-		entry->password->forget(entry->password);
-	}
-}
-
-/**
- * Whether a failed first enrollment backs off: a final answer of the CA
- * (credentials rejected, a refused request, an unusable reply, a server
- * that failed verification), not a transport error worth retrying at once
- * nor a local failure
- */
-static bool backs_off(getcert_err_t err)
-{
-	return err != GETCERT_OK && err != GETCERT_ERR_INTERNAL &&
-		   err != GETCERT_ERR_CANCELLED && !getcert_err_is_transient(err);
-}
-
-/**
- * Start the back-off after a failed first enrollment, with the mutex held
- */
-static void start_backoff(entry_t *entry, getcert_profile_t *profile,
-						  getcert_err_t err, char *reason, u_int sent)
-{
-	u_int backoff;
-
-	entry->failures++;
-	backoff = getcert_failure_backoff(profile->get_opts(profile),
-									  entry->failures);
-	entry->fail_at = time(NULL);
-	entry->fail_until = entry->fail_at + backoff;
-	/* a new secret helps if one was sent or none was available; a server
-	 * that failed verification before any was sent waits for the time or a
-	 * changed profile */
-	entry->lift_by_secret = sent || err == GETCERT_ERR_NO_CREDENTIALS;
-	strncpy(entry->fail_reason, reason, sizeof(entry->fail_reason) - 1);
-	entry->fail_reason[sizeof(entry->fail_reason) - 1] = '\0';
-	DESTROY_IF(entry->failed);
-	entry->failed = profile->get_ref(profile);
-	DBG1(DBG_CFG, "getcert: profile '%s': no new enrollment before %T "
-		 "(back-off %us)%s", entry->name, &entry->fail_until, FALSE,
-		 backoff, entry->lift_by_secret ?
-		 " unless a new secret is loaded" : "");
-}
-
-/**
- * End the back-off, with the mutex held; the rejected secrets are kept if
- * a new secret lifted it, so that the enrollment sends that one
- */
-static void end_backoff(entry_t *entry, bool keep_rejected)
-{
-	entry->fail_until = 0;
-	entry->lift_by_secret = FALSE;
-	DESTROY_IF(entry->failed);
-	entry->failed = NULL;
-	if (!keep_rejected)
-	{
-		entry->rejected->clear(entry->rejected);
-	}
-}
-
-/**
  * Run one enrollment or renewal for a profile whose entry was marked busy,
- * by a thread counted with enter(). Not a thread cancellation point: a
- * cancelled enrollment ends through cancel(), never inside libcurl or with
- * a lock held.
+ * by a thread counted by running->enter(). Not a thread cancellation
+ * point: a cancelled enrollment ends through cancel(), never inside libcurl
+ * or with a lock held.
  */
 static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 {
@@ -565,11 +251,13 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	private_key_t *current_key = NULL, *key;
 	getcert_enroll_t *engine = NULL;
 	getcert_curl_t *curl = NULL;
+	getcert_client_t *client;
+	getcert_password_t *password;
 	getcert_err_t err = GETCERT_ERR_INTERNAL;
 	timeval_t start, end;
 	entry_t *entry;
 	u_int retry = 0, ms, requests = 0, connects = 0, sent = 0;
-	char reason[MAX_REASON_LEN];
+	char reason[GETCERT_FAILURE_REASON_LEN];
 	getcert_replaced_cb_t replaced;
 	void *replaced_data;
 	bool renewal, cancellable;
@@ -586,14 +274,18 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
-	if (entry->session != profile)
+	if (!entry->session || !entry->session->is_for(entry->session, profile))
 	{	/* first enrollment, or the profile changed */
 		session_end(entry);
+		entry->session = getcert_session_create(profile,
+								entry->failure->get_rejected(entry->failure),
+								this->client_create);
 	}
-	if (entry->client || session_start(entry, profile))
+	if (entry->session)
 	{
-		engine = entry->client->get_engine(entry->client);
-		curl = entry->client->get_curl(entry->client);
+		client = entry->session->get_client(entry->session);
+		engine = client->get_engine(client);
+		curl = client->get_curl(client);
 		requests = curl->get_requests(curl);
 		connects = curl->get_connects(curl);
 	}
@@ -601,7 +293,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	renewal = current != NULL;
 
 	/* the session is ours while the entry is busy */
-	if (engine && !engine_add(this, engine))
+	if (engine && !this->running->add_engine(this->running, engine))
 	{
 		engine = NULL;
 		err = GETCERT_ERR_CANCELLED;
@@ -616,18 +308,19 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	if (key && engine)
 	{
 		err = engine->enroll(engine, key, current, current_key, &cert);
-		if (!renewal && backs_off(err))
+		if (!renewal && getcert_failure_backs_off(err))
 		{	/* as keyed hashes, before they are wiped */
-			sent = entry->password->remember_sent(entry->password);
+			password = entry->session->get_password(entry->session);
+			sent = password->remember_sent(password);
 		}
 	}
 	if (engine)
 	{
-		engine_remove(this, engine);
+		this->running->remove_engine(this->running, engine);
 	}
 	if (key && engine)
 	{
-		session_forget(entry);
+		entry->session->forget(entry->session);
 		requests = curl->get_requests(curl) - requests;
 		connects = curl->get_connects(curl) - connects;
 	}
@@ -665,9 +358,9 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		entry->renew_at = getcert_renewal_time(opts, cert, this->rng);
 		entry->backoff = 0;
 		entry->retry_at = 0;
-		entry->failures = 0;
-		end_backoff(entry, FALSE);
-		log_installed(profile, cert, renewal ? "renewed" : "enrolled", ms);
+		entry->failure->succeeded(entry->failure);
+		getcert_failure_log_installed(profile, cert,
+									  renewal ? "renewed" : "enrolled", ms);
 		DBG2(DBG_CFG, "getcert: profile '%s': %u HTTP requests, %u new "
 			 "connections; renewal due at %T", name, requests, connects,
 			 &entry->renew_at, FALSE);
@@ -675,8 +368,8 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	if (err == GETCERT_ERR_CANCELLED)
 	{	/* no backoff: charon shuts down */
-		failure_reason(profile, engine, err, reason, sizeof(reason));
-		log_failure(profile, reason, current, 0);
+		getcert_failure_reason(profile, engine, err, reason, sizeof(reason));
+		getcert_failure_log(profile, reason, current, 0);
 	}
 	else if (err != GETCERT_OK)
 	{
@@ -689,11 +382,12 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 			entry->retry_at = time(NULL) + entry->backoff;
 			retry = entry->backoff;
 		}
-		failure_reason(profile, engine, err, reason, sizeof(reason));
-		log_failure(profile, reason, current, retry);
-		if (!renewal && backs_off(err))
+		getcert_failure_reason(profile, engine, err, reason, sizeof(reason));
+		getcert_failure_log(profile, reason, current, retry);
+		if (!renewal && getcert_failure_backs_off(err))
 		{
-			start_backoff(entry, profile, err, reason, sent);
+			entry->failure->start(entry->failure, profile, err, reason, sent,
+								  time(NULL));
 		}
 	}
 	if (err != GETCERT_OK || entry->stale)
@@ -712,13 +406,13 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		replaced = this->replaced;
 		replaced_data = this->replaced_data;
 		this->mutex->unlock(this->mutex);
-		if (replaced && !is_cancelled(this))
+		if (replaced && !this->running->is_cancelled(this->running))
 		{
 			replaced(replaced_data, profile, old);
 		}
 		old->destroy(old);
 	}
-	if (!is_cancelled(this))
+	if (!this->running->is_cancelled(this->running))
 	{
 		this->renewal->trigger(this->renewal, 0);
 	}
@@ -735,10 +429,12 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
  */
 static job_requeue_t enroll_job(job_data_t *data)
 {
-	if (enter(data->this))
+	getcert_running_t *running = data->this->running;
+
+	if (running->enter(running))
 	{
 		enroll(data->this, data->profile);
-		leave(data->this);
+		running->leave(running);
 	}
 	return JOB_REQUEUE_NONE;
 }
@@ -770,7 +466,7 @@ static void start_job(private_getcert_manager_t *this, entry_t *entry,
 {
 	job_data_t *data;
 
-	if (entry->busy || is_cancelled(this))
+	if (entry->busy || this->running->is_cancelled(this->running))
 	{
 		return;
 	}
@@ -804,56 +500,44 @@ static bool backoff_passed(private_getcert_manager_t *this, entry_t *entry,
 						   getcert_profile_t *profile, char *msg, size_t len)
 {
 	getcert_profile_opts_t *opts = profile->get_opts(profile);
+	getcert_failure_t *failure = entry->failure;
 	identification_t *server;
-	time_t until = entry->fail_until;
+	time_t until = failure->get_until(failure);
 	bool fresh;
 
 	if (!until || entry->busy)
 	{
 		return TRUE;
 	}
-	if (time(NULL) >= until)
-	{	/* over: the next attempt may send any secret again */
-		end_backoff(entry, FALSE);
-		return TRUE;
-	}
-	if (entry->failed != profile)
+	switch (failure->check(failure, profile, time(NULL)))
 	{
-		DBG1(DBG_CFG, "getcert: profile '%s': the profile changed, its "
-			 "back-off is lifted", entry->name);
-		end_backoff(entry, FALSE);
-		return TRUE;
-	}
-	if (entry->lift_by_secret)
-	{
-		server = getcert_url_host(profile->get_url(profile));
-		this->mutex->unlock(this->mutex);
-		fresh = getcert_secrets_offers_new(entry->rejected, SHARED_EAP,
-									profile->get_user(profile), server,
-									opts->ca_secret_owner);
-		this->mutex->lock(this->mutex);
-		DESTROY_IF(server);
-		if (fresh)
-		{
-			if (entry->fail_until == until)
-			{
-				DBG1(DBG_CFG, "getcert: profile '%s': a new secret for '%Y' "
-					 "is available, the back-off is lifted", entry->name,
-					 profile->get_user(profile));
-				end_backoff(entry, TRUE);
-			}
+		case GETCERT_FAILURE_PASS:
 			return TRUE;
-		}
-		if (entry->fail_until != until)
-		{	/* changed meanwhile (an enrollment ended): evaluate afresh */
-			return backoff_passed(this, entry, profile, msg, len);
-		}
+		case GETCERT_FAILURE_ASK_SECRET:
+			server = getcert_url_host(profile->get_url(profile));
+			this->mutex->unlock(this->mutex);
+			fresh = getcert_secrets_offers_new(failure->get_rejected(failure),
+									SHARED_EAP, profile->get_user(profile),
+									server, opts->ca_secret_owner);
+			this->mutex->lock(this->mutex);
+			DESTROY_IF(server);
+			if (fresh)
+			{
+				if (failure->get_until(failure) == until)
+				{
+					failure->lift(failure, profile);
+				}
+				return TRUE;
+			}
+			if (failure->get_until(failure) != until)
+			{	/* changed meanwhile (an enrollment ended): evaluate afresh */
+				return backoff_passed(this, entry, profile, msg, len);
+			}
+			break;
+		case GETCERT_FAILURE_WAIT:
+			break;
 	}
-	snprintf(msg, len, "getcert: profile '%s': %s at %T; not retrying "
-			 "before %T unless %s", entry->name, entry->fail_reason,
-			 &entry->fail_at, FALSE, &entry->fail_until, FALSE,
-			 entry->lift_by_secret ? "a new secret is loaded" :
-			 "the profile changes");
+	failure->describe(failure, msg, len);
 	DBG1(DBG_CFG, "%s", msg);
 	return FALSE;
 }
@@ -868,11 +552,12 @@ METHOD(getcert_manager_t, acquire, bool,
 	u_int attempts;
 	bool valid;
 
-	if (!enter(this))
+	if (!this->running->enter(this->running))
 	{
 		return FALSE;
 	}
-	thread_cleanup_push((thread_cleanup_t)leave, this);
+	thread_cleanup_push((thread_cleanup_t)this->running->leave,
+						this->running);
 	this->mutex->lock(this->mutex);
 	entry = get_entry(this, name);
 	valid = installed_valid_at(this, name, now);
@@ -913,7 +598,8 @@ METHOD(getcert_manager_t, acquire, bool,
 	thread_cleanup_push((void*)this->mutex->unlock, this->mutex);
 	/* cancel() can't signal done (it must not take our mutex), so a wait
 	 * for another thread's enrollment looks at it every second */
-	while (entry->attempts == attempts && !is_cancelled(this))
+	while (entry->attempts == attempts &&
+		   !this->running->is_cancelled(this->running))
 	{
 		this->done->timed_wait(this->done, this->mutex, 1000);
 	}
@@ -943,18 +629,11 @@ METHOD(getcert_manager_t, trigger, void,
 	valid = installed_valid_at(this, name, now);
 	if (!entry->busy && now >= entry->retry_at &&
 		(!valid || renewal_due(this, entry, now)) &&
-		(valid || now >= entry->fail_until))
+		(valid || now >= entry->failure->get_until(entry->failure)))
 	{
 		start_job(this, entry, profile);
 	}
 	this->mutex->unlock(this->mutex);
-}
-
-METHOD(getcert_manager_t, is_ours, bool,
-	private_getcert_manager_t *this, certificate_t *cert)
-{
-	/* the credential set owns the pairs; no lock of ours in a bus hook */
-	return this->creds->is_ours(this->creds, cert);
 }
 
 /**
@@ -1075,55 +754,18 @@ static u_int evaluate(private_getcert_manager_t *this)
 }
 
 /**
- * Load persisted pairs of all profiles
+ * A persisted pair was installed: schedule its renewal
  */
-static void load_persisted(private_getcert_manager_t *this)
+static void persisted_loaded(private_getcert_manager_t *this,
+							 getcert_profile_t *profile, certificate_t *cert)
 {
-	enumerator_t *enumerator;
-	getcert_profile_t *profile;
-	certificate_t *cert;
-	private_key_t *key;
 	entry_t *entry;
-	char *name;
 
-	enumerator = this->config->create_enumerator(this->config);
-	while (enumerator->enumerate(enumerator, &profile))
-	{
-		name = profile->get_name(profile);
-		if (!profile->get_ca_cert(profile) ||
-			!this->store->load(this->store, name, &cert, &key))
-		{	/* a saved pair is only trusted if it chains to ca_cert */
-			continue;
-		}
-		if (getcert_check_issued(cert, key, profile->get_ca_cert(profile),
-								 profile->get_identity(profile),
-								 0) != GETCERT_OK)
-		{
-			DBG1(DBG_CFG, "getcert: profile '%s': saved certificate '%Y' is "
-				 "not valid for the profile, ignored", name,
-				 cert->get_subject(cert));
-			cert->destroy(cert);
-			key->destroy(key);
-			continue;
-		}
-		if (!this->creds->install(this->creds, name, cert->get_ref(cert),
-								  key->get_ref(key),
-								  profile->get_ca_cert(profile)))
-		{
-			cert->destroy(cert);
-			key->destroy(key);
-			continue;
-		}
-		this->mutex->lock(this->mutex);
-		entry = get_entry(this, name);
-		entry->renew_at = getcert_renewal_time(profile->get_opts(profile), cert,
-											   this->rng);
-		this->mutex->unlock(this->mutex);
-		log_installed(profile, cert, "loaded saved", 0);
-		cert->destroy(cert);
-		key->destroy(key);
-	}
-	enumerator->destroy(enumerator);
+	this->mutex->lock(this->mutex);
+	entry = get_entry(this, profile->get_name(profile));
+	entry->renew_at = getcert_renewal_time(profile->get_opts(profile), cert,
+										   this->rng);
+	this->mutex->unlock(this->mutex);
 }
 
 METHOD(getcert_manager_t, reload, void,
@@ -1142,7 +784,8 @@ METHOD(getcert_manager_t, reload, void,
 	{
 		cert = this->creds->get_cert(this->creds, entry->name);
 		profile = this->config->get_profile(this->config, entry->name);
-		if (entry->session && entry->session != profile)
+		if (entry->session &&
+			!entry->session->is_for(entry->session, profile))
 		{	/* changed or removed: no session with the old settings */
 			if (entry->busy)
 			{
@@ -1190,18 +833,7 @@ METHOD(getcert_manager_t, set_replaced_cb, void,
 METHOD(getcert_manager_t, cancel, void,
 	private_getcert_manager_t *this)
 {
-	enumerator_t *enumerator;
-	getcert_enroll_t *engine;
-
-	this->cancel_lock->lock(this->cancel_lock);
-	this->cancelled = TRUE;
-	enumerator = this->engines->create_enumerator(this->engines);
-	while (enumerator->enumerate(enumerator, &engine))
-	{
-		engine->cancel(engine);
-	}
-	enumerator->destroy(enumerator);
-	this->cancel_lock->unlock(this->cancel_lock);
+	this->running->cancel(this->running);
 }
 
 /**
@@ -1214,24 +846,13 @@ METHOD(getcert_manager_t, destroy, void,
 {
 	enumerator_t *enumerator;
 	entry_t *entry;
-	timeval_t until;
-	bool timed_out = FALSE;
 	u_int running;
 
 	/* charon cancelled the processor's threads before it unloads plugins,
 	 * so enrollments of its jobs have ended; one on another thread ends
 	 * soon once cancelled, we wait for it without holding our lock */
 	cancel(this);
-	time_monotonic(&until);
-	timeval_add_ms(&until, DESTROY_WAIT);
-	this->cancel_lock->lock(this->cancel_lock);
-	while (this->running && !timed_out)
-	{
-		timed_out = this->idle->timed_wait_abs(this->idle, this->cancel_lock,
-											   until);
-	}
-	running = this->running;
-	this->cancel_lock->unlock(this->cancel_lock);
+	running = this->running->wait(this->running, DESTROY_WAIT);
 	if (running)
 	{	/* leak rather than free what a running thread still uses */
 		DBG1(DBG_CFG, "getcert: %u enrollments still running after %u ms, "
@@ -1252,9 +873,7 @@ METHOD(getcert_manager_t, destroy, void,
 	this->done->destroy(this->done);
 	this->mutex->destroy(this->mutex);
 	this->pair_lock->destroy(this->pair_lock);
-	this->engines->destroy(this->engines);
-	this->idle->destroy(this->idle);
-	this->cancel_lock->destroy(this->cancel_lock);
+	this->running->destroy(this->running);
 	free(this);
 }
 
@@ -1262,7 +881,8 @@ METHOD(getcert_manager_t, destroy, void,
  * Described in header
  */
 getcert_manager_t *getcert_manager_create(getcert_config_t *config,
-										  getcert_creds_t *creds)
+										  getcert_creds_t *creds,
+										  getcert_client_constructor_t client)
 {
 	private_getcert_manager_t *this;
 	char *dir;
@@ -1271,7 +891,6 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		.public = {
 			.acquire = _acquire,
 			.trigger = _trigger,
-			.is_ours = _is_ours,
 			.reload = _reload,
 			.set_replaced_cb = _set_replaced_cb,
 			.cancel = _cancel,
@@ -1279,14 +898,13 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		},
 		.config = config,
 		.creds = creds,
+		.client_create = client ?: getcert_client_create,
 		.entries = hashtable_create(hashtable_hash_str, hashtable_equals_str,
 									8),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.pair_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.done = condvar_create(CONDVAR_TYPE_DEFAULT),
-		.cancel_lock = mutex_create(MUTEX_TYPE_DEFAULT),
-		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
-		.engines = linked_list_create(),
+		.running = getcert_running_create(),
 		.check_interval = lib->settings->get_time(lib->settings,
 							"%s.plugins.getcert.check_interval", 30, lib->ns),
 		.rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK),
@@ -1302,7 +920,8 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 		this->store = getcert_store_create(dir);
 		if (this->store)
 		{
-			load_persisted(this);
+			getcert_persisted_load(this->store, config, creds,
+						(getcert_persisted_cb_t)persisted_loaded, this);
 		}
 	}
 	this->renewal->trigger(this->renewal, 0);

@@ -23,6 +23,8 @@
 #include "getcert_config.h"
 #include "getcert_creds.h"
 
+#include "getcert_session.h"
+
 #include <control/controller.h>
 
 typedef struct getcert_manager_t getcert_manager_t;
@@ -76,16 +78,6 @@ struct getcert_manager_t {
 	void (*trigger)(getcert_manager_t *this, getcert_profile_t *profile);
 
 	/**
-	 * Check whether a certificate was enrolled by us (current or the one
-	 * it replaced), as the credential set that owns the pairs knows.
-	 * Takes no lock of the manager: safe in a bus hook.
-	 *
-	 * @param cert		certificate
-	 * @return			TRUE if ours
-	 */
-	bool (*is_ours)(getcert_manager_t *this, certificate_t *cert);
-
-	/**
 	 * Profiles were reloaded: drop pairs of removed profiles.
 	 */
 	void (*reload)(getcert_manager_t *this);
@@ -120,9 +112,12 @@ struct getcert_manager_t {
  *
  * @param config		profiles
  * @param creds			credential set, the owner of the installed pairs
+ * @param client		client constructor, NULL for getcert_client_create()
+ *						(libcurl); unit tests pass one over an in-process CA
  * @return				manager
  */
 getcert_manager_t *getcert_manager_create(getcert_config_t *config,
-										  getcert_creds_t *creds);
+										  getcert_creds_t *creds,
+										  getcert_client_constructor_t client);
 
 #endif /** GETCERT_MANAGER_H_ @}*/

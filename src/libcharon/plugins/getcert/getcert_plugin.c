@@ -83,14 +83,15 @@ static bool plugin_cb(private_getcert_plugin_t *this,
 		this->config = getcert_config_create(lib->settings, lib->ns);
 		this->creds = getcert_creds_create();
 		lib->credmgr->add_set(lib->credmgr, this->creds->get_set(this->creds));
-		this->manager = getcert_manager_create(this->config, this->creds);
+		this->manager = getcert_manager_create(this->config, this->creds,
+												NULL);
 		this->binding = getcert_binding_create(this->config);
 		if (charon && charon->controller && charon->bus)
 		{
 			this->controller = getcert_controller_create(this->binding,
 														 this->manager);
 			this->listener = getcert_listener_create(this->binding,
-													 this->manager);
+										this->manager, this->creds);
 			charon->bus->add_listener(charon->bus,
 									  &this->listener->listener);
 			this->manager->set_replaced_cb(this->manager,

@@ -70,9 +70,7 @@ START_TEST(test_signed)
 	msg = sign(_i);
 	cms = getcert_cms_parse(msg);
 	ck_assert(cms);
-	ck_assert_int_eq(cms->get_content_type(cms), OID_PKCS7_DATA);
 	ck_assert_chunk_eq(cms->get_content(cms), content);
-	ck_assert_int_eq(cms->get_signer_count(cms), 1);
 	ck_assert(cms->verify(cms, trusted, &signer));
 	ck_assert(signer == cert);
 	ck_assert(cms->get_attribute(cms, OID_PKI_TRANS_ID, ASN1_PRINTABLESTRING,
@@ -828,7 +826,6 @@ START_TEST(test_certs_only)
 	list->destroy(list);
 	cms = getcert_cms_parse(msg);
 	ck_assert(cms);
-	ck_assert_int_eq(cms->get_signer_count(cms), 0);
 	ck_assert(!cms->get_content(cms).len);
 	enumerator = cms->create_cert_enumerator(cms);
 	while (enumerator->enumerate(enumerator, &c))

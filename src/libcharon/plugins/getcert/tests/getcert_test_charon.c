@@ -117,12 +117,6 @@ METHOD(getcert_manager_t, trigger, void,
 			 profile->get_name(profile));
 }
 
-METHOD(getcert_manager_t, is_ours, bool,
-	gtc_manager_t *this, certificate_t *cert)
-{
-	return this->ours && this->ours->equals(this->ours, cert);
-}
-
 METHOD(getcert_manager_t, cancel, void,
 	gtc_manager_t *this)
 {
@@ -146,7 +140,6 @@ gtc_manager_t *gtc_manager_create()
 		.manager = {
 			.acquire = _acquire,
 			.trigger = _trigger,
-			.is_ours = _is_ours,
 			.cancel = _cancel,
 			.destroy = _destroy,
 		},
@@ -157,17 +150,12 @@ gtc_manager_t *gtc_manager_create()
 /*
  * Described in header
  */
-getcert_config_t *gtc_config(char *extra, private_key_t **ca_key,
-							 certificate_t **ca, char **ca_path)
+getcert_config_t *gtc_config_ca(char *extra, certificate_t *cert,
+								char **ca_path)
 {
 	getcert_config_t *config;
-	private_key_t *key;
-	certificate_t *cert;
 	char conf[1024];
 
-	key = gt_key();
-	cert = gt_cert(key, "CN=Test CA", NULL, NULL, NULL, TRUE, 3600);
-	ck_assert(cert);
 	*ca_path = gt_write_cert(cert);
 	ck_assert(*ca_path);
 	ck_assert(snprintf(conf, sizeof(conf), "%s {\n plugins {\n  getcert {\n"
@@ -180,6 +168,23 @@ getcert_config_t *gtc_config(char *extra, private_key_t **ca_key,
 	ck_assert(lib->settings->load_string(lib->settings, conf, FALSE));
 	config = getcert_config_create(lib->settings, lib->ns);
 	ck_assert_int_eq(config->get_count(config), 1);
+	return config;
+}
+
+/*
+ * Described in header
+ */
+getcert_config_t *gtc_config(char *extra, private_key_t **ca_key,
+							 certificate_t **ca, char **ca_path)
+{
+	getcert_config_t *config;
+	private_key_t *key;
+	certificate_t *cert;
+
+	key = gt_key();
+	cert = gt_cert(key, "CN=Test CA", NULL, NULL, NULL, TRUE, 3600);
+	ck_assert(cert);
+	config = gtc_config_ca(extra, cert, ca_path);
 	if (ca_key)
 	{
 		*ca_key = key;

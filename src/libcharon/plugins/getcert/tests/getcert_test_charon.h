@@ -68,8 +68,6 @@ typedef struct {
 	char profile[64];
 	/** cancel() calls */
 	u_int cancelled;
-	/** the certificate is_ours() accepts, or NULL */
-	certificate_t *ours;
 } gtc_manager_t;
 
 /**
@@ -93,6 +91,17 @@ gtc_manager_t *gtc_manager_create();
  */
 getcert_config_t *gtc_config(char *extra, private_key_t **ca_key,
 							 certificate_t **ca, char **ca_path);
+
+/**
+ * As gtc_config(), with a given CA certificate (e.g. a gt_ca_t's).
+ *
+ * @param extra		further lines of the profile section, or ""
+ * @param ca		the CA's certificate, written to a file
+ * @param ca_path	receives the path of the CA file (free() and unlink())
+ * @return			config
+ */
+getcert_config_t *gtc_config_ca(char *extra, certificate_t *ca,
+								char **ca_path);
 
 /**
  * Create the connection "home" with one local auth round (a pubkey round

@@ -23,6 +23,7 @@
 #include <getcert_test_certs.h>
 
 static gtc_manager_t *manager;
+static getcert_creds_t *creds;
 static getcert_config_t *config;
 static getcert_binding_t *binding;
 static getcert_listener_t *listener;
@@ -156,7 +157,8 @@ START_SETUP(setup_listener)
 	config = gtc_config("", &ca_key, &ca, &ca_path);
 	binding = getcert_binding_create(config);
 	manager = gtc_manager_create();
-	listener = getcert_listener_create(binding, &manager->manager);
+	creds = getcert_creds_create();
+	listener = getcert_listener_create(binding, &manager->manager, creds);
 	key = gt_key();
 	ours = gt_cert(key, "CN=carol@example.org", "carol@example.org", ca_key,
 				   ca, FALSE, 600);
@@ -164,7 +166,9 @@ START_SETUP(setup_listener)
 	other = gt_cert(other_key, "CN=carol@example.org", "carol@example.org",
 					ca_key, ca, FALSE, 600);
 	ck_assert(ours && other);
-	manager->ours = ours;
+	/* ours is the one the credential set holds */
+	ck_assert(creds->install(creds, "carol", ours->get_ref(ours),
+							 key->get_ref(key), ca));
 	other_key->destroy(other_key);
 	ca->destroy(ca);
 	ca_key->destroy(ca_key);
@@ -175,6 +179,7 @@ START_TEARDOWN(teardown_listener)
 {
 	listener->destroy(listener);
 	manager->manager.destroy(&manager->manager);
+	creds->destroy(creds);
 	binding->destroy(binding);
 	config->destroy(config);
 	ours->destroy(ours);

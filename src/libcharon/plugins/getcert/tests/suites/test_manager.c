@@ -20,7 +20,9 @@
 
 #include <unistd.h>
 
+#include <getcert_test_ca.h>
 #include <getcert_test_certs.h>
+#include <threading/mutex.h>
 
 static getcert_config_t *config;
 static getcert_creds_t *creds;
@@ -29,6 +31,114 @@ static getcert_profile_t *profile;
 static private_key_t *ca_key;
 static certificate_t *ca;
 static char *ca_path, dir[64];
+
+/**
+ * In-process CA the enrollments of the "enrollment" case talk to, or NULL
+ */
+static gt_ca_t *test_ca;
+
+/**
+ * Capabilities of the in-process CA
+ */
+#define TEST_CA_CAPS "Renewal\nSHA-256\nAES\nSCEPStandard\nPOSTPKIOperation"
+
+/**
+ * Certificates reported replaced, and the last one
+ */
+static u_int replaced_count;
+static certificate_t *replaced_cert;
+static mutex_t *replaced_lock;
+
+/**
+ * A transport over the in-process CA, counting like libcurl's
+ */
+typedef struct {
+	/** transport interface, handed to the client */
+	getcert_curl_t curl;
+	/** requests sent */
+	u_int requests;
+} test_curl_t;
+
+METHOD(getcert_transport_t, tc_request, getcert_err_t,
+	test_curl_t *this, char *operation, chunk_t message, bool post,
+	chunk_t *body, char **type)
+{
+	this->requests++;
+	return test_ca->transport.request(&test_ca->transport, operation,
+									  message, post, body, type);
+}
+
+METHOD(getcert_transport_t, tc_is_authenticated, bool,
+	test_curl_t *this)
+{
+	return test_ca->transport.is_authenticated(&test_ca->transport);
+}
+
+METHOD(getcert_transport_t, tc_trust_ca, bool,
+	test_curl_t *this, certificate_t *cert)
+{
+	return test_ca->transport.trust_ca(&test_ca->transport, cert);
+}
+
+METHOD(getcert_transport_t, tc_destroy, void,
+	test_curl_t *this)
+{
+	free(this);
+}
+
+METHOD(getcert_curl_t, tc_get_requests, u_int,
+	test_curl_t *this)
+{
+	return this->requests;
+}
+
+METHOD(getcert_curl_t, tc_get_connects, u_int,
+	test_curl_t *this)
+{
+	return 0;
+}
+
+METHOD(getcert_curl_t, tc_forget, void,
+	test_curl_t *this)
+{
+}
+
+/**
+ * Client constructor handed to the manager (a getcert_client_constructor_t):
+ * libgetcert's client over the in-process CA
+ */
+static getcert_client_t *test_client_create(getcert_client_params_t *params)
+{
+	test_curl_t *this;
+
+	INIT(this,
+		.curl = {
+			.transport = {
+				.request = _tc_request,
+				.is_authenticated = _tc_is_authenticated,
+				.trust_ca = _tc_trust_ca,
+				.destroy = _tc_destroy,
+			},
+			.get_requests = _tc_get_requests,
+			.get_connects = _tc_get_connects,
+			.forget = _tc_forget,
+		},
+	);
+	return getcert_client_create_on(params, &this->curl);
+}
+
+/**
+ * The manager reports a replaced certificate (a getcert_replaced_cb_t)
+ */
+static void replaced(void *data, getcert_profile_t *profile,
+					 certificate_t *old)
+{
+	replaced_lock->lock(replaced_lock);
+	replaced_count++;
+	DESTROY_IF(replaced_cert);
+	replaced_cert = old->get_ref(old);
+	replaced_lock->unlock(replaced_lock);
+}
 
 /**
  * Messages the initiation callback got
@@ -103,7 +213,8 @@ static void create_manager()
 {
 	lib->settings->set_str(lib->settings, "%s.plugins.getcert.persist_dir",
 						   dir, lib->ns);
-	manager = getcert_manager_create(config, creds);
+	manager = getcert_manager_create(config, creds,
+									 test_ca ? test_client_create : NULL);
 }
 
 START_SETUP(setup_manager)
@@ -122,6 +233,37 @@ START_SETUP(setup_manager)
 	creds = getcert_creds_create();
 	messages[0] = '\0';
 	manager = NULL;
+	test_ca = NULL;
+}
+END_SETUP
+
+START_SETUP(setup_enrollment)
+{
+	gtc_charon_init();
+	if (lib->processor->get_total_threads(lib->processor) < 2)
+	{
+		lib->processor->set_threads(lib->processor, 2);
+	}
+	strcpy(dir, "/tmp/getcert-manager-XXXXXX");
+	ck_assert(mkdtemp(dir));
+	test_ca = gt_ca_create(TEST_CA_CAPS);
+	ck_assert(test_ca && test_ca->ca);
+	ca = test_ca->ca->get_ref(test_ca->ca);
+	ca_key = test_ca->key->get_ref(test_ca->key);
+	/* the CA issues for 660s from 60s ago: renewal is due after a tenth
+	 * of that, in about 6s */
+	config = gtc_config_ca("     timeout = 5\n"
+						   "     renew_lead = 1h\n"
+						   "     renew_jitter = 0\n"
+						   "     failure_backoff = 1h", ca, &ca_path);
+	profile = config->get_profile(config, "carol");
+	ck_assert(profile);
+	creds = getcert_creds_create();
+	messages[0] = '\0';
+	manager = NULL;
+	replaced_count = 0;
+	replaced_cert = NULL;
+	replaced_lock = mutex_create(MUTEX_TYPE_DEFAULT);
 }
 END_SETUP
 
@@ -136,6 +278,12 @@ START_TEARDOWN(teardown_manager)
 	}
 	ck_assert(!creds->get_cert(creds, "carol"));
 	creds->destroy(creds);
+	if (test_ca)
+	{
+		test_ca->destroy(test_ca);
+		DESTROY_IF(replaced_cert);
+		replaced_lock->destroy(replaced_lock);
+	}
 	profile->destroy(profile);
 	config->destroy(config);
 	ca->destroy(ca);
@@ -158,7 +306,7 @@ START_TEST(test_loads_saved)
 	ck_assert(installed);
 	ck_assert(installed->equals(installed, cert));
 	installed->destroy(installed);
-	ck_assert(manager->is_ours(manager, cert));
+	ck_assert(creds->is_ours(creds, cert));
 	ck_assert(gtc_log_contains("getcert: profile 'carol': loaded saved "
 							   "'carol@example.org'"));
 
@@ -182,7 +330,7 @@ START_TEST(test_saved_untrusted)
 	create_manager();
 	/* a saved pair that does not chain to ca_cert is never installed */
 	ck_assert(!creds->get_cert(creds, "carol"));
-	ck_assert(!manager->is_ours(manager, cert));
+	ck_assert(!creds->is_ours(creds, cert));
 	ck_assert(gtc_log_contains("saved certificate 'CN=carol@example.org' "
 							   "is not valid for the profile, ignored"));
 	cert->destroy(cert);
@@ -204,7 +352,7 @@ START_TEST(test_reload_removed)
 	/* the pair goes with its profile, the certificate stays ours for the
 	 * IKE_SAs that used it */
 	ck_assert(!creds->get_cert(creds, "carol"));
-	ck_assert(manager->is_ours(manager, cert));
+	ck_assert(creds->is_ours(creds, cert));
 	ck_assert(gtc_log_contains("getcert: profile 'carol' removed, its "
 							   "certificate too"));
 	/* removed from the set, not from the disk */
@@ -274,8 +422,106 @@ START_TEST(test_expired_removed)
 	ck_assert(!saved());
 	ck_assert(gtc_log_contains("getcert: profile 'carol': certificate "
 							   "expired at"));
-	ck_assert(manager->is_ours(manager, cert));
+	ck_assert(creds->is_ours(creds, cert));
 	cert->destroy(cert);
+}
+END_TEST
+
+START_TEST(test_enroll_install_renew)
+{
+	certificate_t *cert, *renewed;
+	int i;
+
+	create_manager();
+	manager->set_replaced_cb(manager, replaced, NULL);
+	/* an initiation enrolls: GetCACaps, GetCACert, PKCSReq */
+	ck_assert(manager->acquire(manager, profile, "home", gtc_collect,
+							   messages));
+	ck_assert(strstr(messages, "waits for enrollment"));
+	ck_assert_int_eq(test_ca->count[GETCERT_SCEP_PKCS_REQ], 1);
+	ck_assert_int_eq(test_ca->requests, 3);
+	/* the pair is in the credential set, issued by the CA, and saved */
+	cert = creds->get_cert(creds, "carol");
+	ck_assert(cert);
+	ck_assert(cert->issued_by(cert, test_ca->ca, NULL));
+	ck_assert(creds->is_ours(creds, cert));
+	ck_assert(saved());
+	ck_assert(gtc_log_contains("getcert: profile 'carol': enrolled "
+							   "'carol@example.org', serial "));
+	/* the renewal is scheduled (the transport counts no connections) */
+	ck_assert(gtc_log_contains("getcert: profile 'carol': 3 HTTP requests, "
+							   "0 new connections; renewal due at"));
+	ck_assert_int_eq(replaced_count, 0);
+
+	/* valid and not due: no CA contact */
+	messages[0] = '\0';
+	ck_assert(manager->acquire(manager, profile, "home", gtc_collect,
+							   messages));
+	ck_assert_str_eq(messages, "");
+	ck_assert_int_eq(test_ca->requests, 3);
+
+	/* the scheduled renewal runs by itself, signed with the current pair;
+	 * the new pair replaces it and the replaced one is reported */
+	for (i = 0; i < 200 && !test_ca->count[GETCERT_SCEP_RENEWAL_REQ]; i++)
+	{
+		usleep(100000);
+	}
+	ck_assert_int_eq(test_ca->count[GETCERT_SCEP_RENEWAL_REQ], 1);
+	for (i = 0; i < 100 && !gtc_log_contains("renewed"); i++)
+	{
+		usleep(100000);
+	}
+	ck_assert(gtc_log_contains("getcert: profile 'carol': renewed "
+							   "'carol@example.org', serial "));
+	ck_assert(test_ca->last_signer->equals(test_ca->last_signer, cert));
+	renewed = creds->get_cert(creds, "carol");
+	ck_assert(renewed);
+	ck_assert(!renewed->equals(renewed, cert));
+	/* the replaced certificate stays ours for the IKE_SAs that used it */
+	ck_assert(creds->is_ours(creds, cert));
+	replaced_lock->lock(replaced_lock);
+	ck_assert_int_eq(replaced_count, 1);
+	ck_assert(replaced_cert->equals(replaced_cert, cert));
+	replaced_lock->unlock(replaced_lock);
+	renewed->destroy(renewed);
+	cert->destroy(cert);
+}
+END_TEST
+
+START_TEST(test_enroll_rejected_backoff)
+{
+	test_ca->mode = GT_CA_FAIL;
+	test_ca->fail = GETCERT_SCEP_BAD_REQUEST;
+	create_manager();
+	/* the CA refuses: nothing installed, the caller and the log are told
+	 * why, and the back-off starts */
+	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
+								messages));
+	ck_assert(strstr(messages, "enrollment failed, see the log for the "
+					 "reason"));
+	ck_assert_int_eq(test_ca->count[GETCERT_SCEP_PKCS_REQ], 1);
+	ck_assert(!creds->get_cert(creds, "carol"));
+	ck_assert(!saved());
+	ck_assert(gtc_log_contains("getcert: profile 'carol': enrollment of "
+							   "'carol@example.org' failed: "));
+	ck_assert(gtc_log_contains("(failInfo badRequest: "));
+	ck_assert(gtc_log_contains("getcert: profile 'carol': no new enrollment "
+							   "before "));
+	ck_assert(gtc_log_contains("(back-off 3600s)"));
+
+	/* the next initiation fails at once: no CA contact, no secret sent */
+	messages[0] = '\0';
+	test_ca->mode = GT_CA_ISSUE;
+	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
+								messages));
+	ck_assert(strstr(messages, "not retrying before"));
+	ck_assert(strstr(messages, "unless the profile changes"));
+	ck_assert_int_eq(test_ca->count[GETCERT_SCEP_PKCS_REQ], 1);
+	/* nor does a background trigger contact the CA */
+	manager->trigger(manager, profile);
+	usleep(200000);
+	ck_assert_int_eq(test_ca->count[GETCERT_SCEP_PKCS_REQ], 1);
+	ck_assert(!creds->get_cert(creds, "carol"));
 }
 END_TEST
 
@@ -294,6 +540,13 @@ Suite *manager_suite_create()
 	tcase_add_test(tc, test_enroll_ca_down);
 	tcase_add_test(tc, test_cancelled);
 	tcase_add_test(tc, test_expired_removed);
+	test_case_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("enrollment");
+	tcase_add_checked_fixture(tc, setup_enrollment, teardown_manager);
+	tcase_add_test(tc, test_enroll_install_renew);
+	tcase_add_test(tc, test_enroll_rejected_backoff);
 	test_case_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

@@ -1,0 +1,97 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcert_session getcert_session
+ * @{ @ingroup getcert
+ */
+
+#ifndef GETCERT_SESSION_H_
+#define GETCERT_SESSION_H_
+
+#include "getcert_password.h"
+#include "getcert_profile.h"
+#include "getcert_secrets.h"
+
+#include <getcert_client.h>
+
+typedef struct getcert_session_t getcert_session_t;
+
+/**
+ * Constructor of the client (engine and transport) the enrollments of a
+ * profile run on, with the signature of getcert_client_create().
+ *
+ * @param params		client parameters
+ * @return				client, NULL if the parameters are not acceptable
+ */
+typedef getcert_client_t *(*getcert_client_constructor_t)(
+										getcert_client_params_t *params);
+
+/**
+ * The enrollment session of a profile: one client (transport and engine)
+ * and one password source serve all its enrollments, so a renewal reuses
+ * the known CA and capabilities (one request) and, if the server kept it
+ * open, the TLS connection. A changed profile needs a new session.
+ *
+ * Not thread-safe: the manager hands it to one enrollment at a time.
+ */
+struct getcert_session_t {
+
+	/**
+	 * Whether the session was created for this profile object (a reload
+	 * creates new ones).
+	 *
+	 * @param profile	profile
+	 * @return			TRUE if created for it
+	 */
+	bool (*is_for)(getcert_session_t *this, getcert_profile_t *profile);
+
+	/**
+	 * The client the enrollments run on.
+	 *
+	 * @return			client (owned by the session)
+	 */
+	getcert_client_t *(*get_client)(getcert_session_t *this);
+
+	/**
+	 * The password source answering the transport's credential requests.
+	 *
+	 * @return			password source (owned by the session)
+	 */
+	getcert_password_t *(*get_password)(getcert_session_t *this);
+
+	/**
+	 * Forget the secrets of the enrollment that ended; the session stays.
+	 */
+	void (*forget)(getcert_session_t *this);
+
+	/**
+	 * End the session: transport, engine, credential data.
+	 */
+	void (*destroy)(getcert_session_t *this);
+};
+
+/**
+ * Start a session for a profile.
+ *
+ * @param profile		profile (a reference is kept)
+ * @param rejected		secrets the password source must not send again
+ * @param client		client constructor
+ * @return				session, NULL if no client could be created
+ */
+getcert_session_t *getcert_session_create(getcert_profile_t *profile,
+										  getcert_secrets_t *rejected,
+										  getcert_client_constructor_t client);
+
+#endif /** GETCERT_SESSION_H_ @}*/
