@@ -20,6 +20,7 @@
 #include "getcertd_policy.h"
 #include "getcertd_auth.h"
 #include "getcertd_crl.h"
+#include "getcertd_replay.h"
 
 #include <time.h>
 #include <sys/time.h>
@@ -268,30 +269,6 @@ static chunk_t key_id(certificate_t *cert)
 }
 
 /**
- * Digest identifying a request: its CSR and the certificate it is signed
- * with (a renewal signed by another certificate is another request)
- */
-static chunk_t request_id(certificate_t *csr, certificate_t *signer)
-{
-	hasher_t *hasher;
-	chunk_t a = chunk_empty, b = chunk_empty, digest = chunk_empty;
-
-	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
-	if (!hasher ||
-		!csr->get_encoding(csr, CERT_ASN1_DER, &a) ||
-		!signer->get_encoding(signer, CERT_ASN1_DER, &b) ||
-		!hasher->get_hash(hasher, a, NULL) ||
-		!hasher->allocate_hash(hasher, b, &digest))
-	{
-		digest = chunk_empty;
-	}
-	DESTROY_IF(hasher);
-	chunk_free(&a);
-	chunk_free(&b);
-	return digest;
-}
-
-/**
  * Whether a recorded certificate is current: valid now, not revoked
  */
 static bool current(private_getcertd_scep_t *this, certificate_t *cert)
@@ -501,9 +478,11 @@ static bool authenticate(private_getcertd_scep_t *this, ctx_t *ctx,
 /**
  * A renewal: signed with a current certificate we issued. Issued under
  * the policy that issued that certificate, whatever path it came on; only
- * the newest certificate of a chain renews; after the policy's
- * max_renewal_age the user authenticates again. Returns TRUE with
- * ctx->user and ctx->tx filled, or FALSE with the response filled.
+ * the newest certificate of a chain renews (a retransmission of the
+ * renewal that superseded it is answered with the stored certificate);
+ * after the policy's max_renewal_age the user authenticates again.
+ * Returns TRUE with ctx->user and ctx->tx filled, or FALSE with the
+ * response filled.
  */
 static bool renewal(private_getcertd_scep_t *this, ctx_t *ctx,
 					getcertd_request_t *request,
@@ -512,13 +491,22 @@ static bool renewal(private_getcertd_scep_t *this, ctx_t *ctx,
 {
 	x509_t *x509 = (x509_t*)ctx->req.signer;
 	getcertd_policy_t *policy;
+	chunk_t replaces = chunk_empty;
 	time_t now = time(NULL);
 
 	if (info->superseded)
 	{
-		failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
-				"renewal with a superseded certificate (only the newest of "
-				"a chain renews)");
+		/* a retransmission of the renewal that superseded it gets the
+		 * stored answer again, anything else is refused */
+		ctx->user = info->user;
+		info->user = NULL;
+		if (!known_transaction(this, ctx, response, TRUE, &replaces))
+		{
+			failure(this, ctx, response, GETCERT_SCEP_BAD_REQUEST,
+					"renewal with a superseded certificate (only the newest "
+					"of a chain renews)");
+		}
+		chunk_free(&replaces);
 		return FALSE;
 	}
 	policy = getcertd_policy_named(this->policies, info->policy);
@@ -594,7 +582,10 @@ static void enroll(private_getcertd_scep_t *this, ctx_t *ctx,
 	}
 	sans = linked_list_create();
 	ctx->tx.keyid = key_id(csr);
-	ctx->tx.request = request_id(csr, signer);
+	/* a retransmission is known by its senderNonce before it is issued */
+	ctx->tx.nonce = ctx->req.nonce;
+	ctx->tx.request = getcertd_replay_request_id(csr, signer,
+								this->issuer->get_ca(this->issuer));
 	ours = signer->issued_by(signer, this->issuer->get_ca(this->issuer), NULL);
 	if (ours)
 	{

@@ -56,6 +56,8 @@
  *   PROBE_SIGNER=file  sign with this certificate (DER or PEM) and
  *                      PROBE_KEY, instead of a fresh self-signed one
  *   PROBE_TYPE=renewal a RenewalReq instead of a PKCSReq
+ *   PROBE_CN=name      the CSR's CN instead of "probe" (another request
+ *                      of the same key)
  */
 
 #include <stdio.h>
@@ -116,15 +118,18 @@ static chunk_t encrypt_key(certificate_t *recipient, chunk_t cek)
 }
 
 /**
- * Build a valid CSR for CN=probe with challengePassword "secret"
+ * Build a valid CSR for CN=probe (or PROBE_CN) with challengePassword
+ * "secret"
  */
 static chunk_t build_csr(private_key_t *key)
 {
 	identification_t *dn;
 	chunk_t der;
+	char subject[256], *cn = getenv("PROBE_CN");
 
-	dn = identification_create_from_string("C=CH, O=getcert test, "
-										   "OU=remote, CN=probe");
+	snprintf(subject, sizeof(subject), "C=CH, O=getcert test, OU=remote, "
+			 "CN=%s", cn ?: "probe");
+	dn = identification_create_from_string(subject);
 	der = getcert_x509_build_csr(key, dn, NULL, chunk_from_str("secret"),
 								 HASH_SHA256);
 	dn->destroy(dn);
