@@ -14,6 +14,12 @@
 
 #include "getcert_settings.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+
+#include <utils/debug.h>
+
 /**
  * More significant digits than this could overflow when multiplied by
  * the unit; no accepted duration comes near it
@@ -43,5 +49,197 @@ bool getcert_duration_from_string(char *str, u_int min, u_int max,
 		return FALSE;
 	}
 	*val = span;
+	return TRUE;
+}
+
+/**
+ * More significant digits than this do not fit into 64 bits
+ */
+#define MAX_NUMBER_DIGITS 20
+
+/*
+ * Described in header
+ */
+bool getcert_number_from_string(char *str, uint64_t min, uint64_t max,
+								uint64_t *val)
+{
+	size_t zeros, digits;
+	uint64_t num;
+
+	if (!str)
+	{
+		return FALSE;
+	}
+	zeros = strspn(str, "0");
+	digits = strspn(str, "0123456789");
+	if (!digits || str[digits] || digits - zeros > MAX_NUMBER_DIGITS)
+	{
+		return FALSE;
+	}
+	errno = 0;
+	num = strtoull(str, NULL, 10);
+	if (errno || num < min || num > max)
+	{
+		return FALSE;
+	}
+	*val = num;
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_bool_from_string(char *str, bool *val)
+{
+	if (!str)
+	{
+		return FALSE;
+	}
+	if (strcaseeq(str, "1") || strcaseeq(str, "yes") ||
+		strcaseeq(str, "true") || strcaseeq(str, "enabled"))
+	{
+		*val = TRUE;
+		return TRUE;
+	}
+	if (strcaseeq(str, "0") || strcaseeq(str, "no") ||
+		strcaseeq(str, "false") || strcaseeq(str, "disabled"))
+	{
+		*val = FALSE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_fraction_from_string(char *str, double min, double max,
+								  double *val)
+{
+	double num;
+
+	num = settings_value_as_double(str, NAN);
+	if (!(num >= min && num <= max))
+	{
+		return FALSE;
+	}
+	*val = num;
+	return TRUE;
+}
+
+/**
+ * Format the option name and look it up, NULL if unset
+ */
+static char *get_value(settings_t *settings, char *name, size_t len,
+					   char *key, va_list args)
+{
+	char escaped[2 * BUF_LEN];
+	int i, j = 0;
+
+	vsnprintf(name, len, key, args);
+	/* settings->get_str() formats each part of the key it is given: a '%'
+	 * in a section name (a policy or profile name) must stay a '%' */
+	for (i = 0; name[i] && j < sizeof(escaped) - 2; i++)
+	{
+		if (name[i] == '%')
+		{
+			escaped[j++] = '%';
+		}
+		escaped[j++] = name[i];
+	}
+	escaped[j] = '\0';
+	return settings->get_str(settings, escaped, NULL);
+}
+
+/*
+ * Described in header
+ */
+bool getcert_settings_duration(settings_t *settings, char *prefix, u_int def,
+							   u_int min, u_int max, u_int *out,
+							   char *key, ...)
+{
+	char name[BUF_LEN], *str;
+	va_list args;
+
+	va_start(args, key);
+	str = get_value(settings, name, sizeof(name), key, args);
+	va_end(args);
+	*out = def;
+	if (str && !getcert_duration_from_string(str, min, max, out))
+	{
+		DBG1(DBG_CFG, "%s%s '%s' is not a duration from %us to %us "
+			 "(digits with an optional s, m, h or d)", prefix, name, str,
+			 min, max);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_settings_number(settings_t *settings, char *prefix,
+							 uint64_t def, uint64_t min, uint64_t max,
+							 uint64_t *out, char *key, ...)
+{
+	char name[BUF_LEN], *str;
+	va_list args;
+
+	va_start(args, key);
+	str = get_value(settings, name, sizeof(name), key, args);
+	va_end(args);
+	*out = def;
+	if (str && !getcert_number_from_string(str, min, max, out))
+	{
+		DBG1(DBG_CFG, "%s%s '%s' is not a number from %llu to %llu "
+			 "(decimal digits)", prefix, name, str,
+			 (unsigned long long)min, (unsigned long long)max);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_settings_bool(settings_t *settings, char *prefix, bool def,
+						   bool *out, char *key, ...)
+{
+	char name[BUF_LEN], *str;
+	va_list args;
+
+	va_start(args, key);
+	str = get_value(settings, name, sizeof(name), key, args);
+	va_end(args);
+	*out = def;
+	if (str && !getcert_bool_from_string(str, out))
+	{
+		DBG1(DBG_CFG, "%s%s '%s' is not a boolean (yes or no)", prefix,
+			 name, str);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_settings_fraction(settings_t *settings, char *prefix,
+							   double def, double min, double max,
+							   double *out, char *key, ...)
+{
+	char name[BUF_LEN], *str;
+	va_list args;
+
+	va_start(args, key);
+	str = get_value(settings, name, sizeof(name), key, args);
+	va_end(args);
+	*out = def;
+	if (str && !getcert_fraction_from_string(str, min, max, out))
+	{
+		DBG1(DBG_CFG, "%s%s '%s' is not a number from %.2f to %.2f", prefix,
+			 name, str, min, max);
+		return FALSE;
+	}
 	return TRUE;
 }
