@@ -276,6 +276,9 @@ static int run(bool foreground)
 	http = getcertd_http_create((getcertd_handler_t)scep->handle, scep);
 	if (!http)
 	{
+		/* the workers are running: without this, library_deinit() hangs
+		 * destroying the scheduler a worker waits on */
+		lib->processor->cancel(lib->processor);
 		scep->destroy(scep);
 		db->destroy(db);
 		return 2;
