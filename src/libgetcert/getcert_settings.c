@@ -26,22 +26,39 @@
  */
 #define MAX_DIGITS 10
 
+/**
+ * More significant digits than this do not fit into 64 bits
+ */
+#define MAX_NUMBER_DIGITS 20
+
+/**
+ * The decimal digits str starts with, 0 if none or more than max
+ * significant ones (leading zeros are not)
+ */
+static size_t leading_digits(char *str, size_t max)
+{
+	size_t zeros, digits;
+
+	if (!str)
+	{
+		return 0;
+	}
+	zeros = strspn(str, "0");
+	digits = strspn(str, "0123456789");
+	return digits - zeros > max ? 0 : digits;
+}
+
 /*
  * Described in header
  */
 bool getcert_duration_from_string(char *str, u_int min, u_int max,
 								  u_int *val)
 {
-	size_t zeros, digits;
+	size_t digits;
 	time_t span;
 
-	if (!str)
-	{
-		return FALSE;
-	}
-	zeros = strspn(str, "0");
-	digits = strspn(str, "0123456789");
-	if (!digits || digits - zeros > MAX_DIGITS ||
+	digits = leading_digits(str, MAX_DIGITS);
+	if (!digits ||
 		(str[digits] && (!strchr("smhd", str[digits]) || str[digits + 1])) ||
 		!timespan_from_string(str, NULL, &span) ||
 		span < min || span > max)
@@ -52,27 +69,17 @@ bool getcert_duration_from_string(char *str, u_int min, u_int max,
 	return TRUE;
 }
 
-/**
- * More significant digits than this do not fit into 64 bits
- */
-#define MAX_NUMBER_DIGITS 20
-
 /*
  * Described in header
  */
 bool getcert_number_from_string(char *str, uint64_t min, uint64_t max,
 								uint64_t *val)
 {
-	size_t zeros, digits;
+	size_t digits;
 	uint64_t num;
 
-	if (!str)
-	{
-		return FALSE;
-	}
-	zeros = strspn(str, "0");
-	digits = strspn(str, "0123456789");
-	if (!digits || str[digits] || digits - zeros > MAX_NUMBER_DIGITS)
+	digits = leading_digits(str, MAX_NUMBER_DIGITS);
+	if (!digits || str[digits])
 	{
 		return FALSE;
 	}
@@ -151,6 +158,21 @@ static char *get_value(settings_t *settings, char *name, size_t len,
 	return settings->get_str(settings, escaped, NULL);
 }
 
+/**
+ * Log that an option's value is not what is expected, FALSE
+ */
+static bool refuse(char *prefix, char *name, char *str, char *fmt, ...)
+{
+	char expected[BUF_LEN];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(expected, sizeof(expected), fmt, args);
+	va_end(args);
+	DBG1(DBG_CFG, "%s%s '%s' is not %s", prefix, name, str, expected);
+	return FALSE;
+}
+
 /*
  * Described in header
  */
@@ -165,14 +187,9 @@ bool getcert_settings_duration(settings_t *settings, char *prefix, u_int def,
 	str = get_value(settings, name, sizeof(name), key, args);
 	va_end(args);
 	*out = def;
-	if (str && !getcert_duration_from_string(str, min, max, out))
-	{
-		DBG1(DBG_CFG, "%s%s '%s' is not a duration from %us to %us "
-			 "(digits with an optional s, m, h or d)", prefix, name, str,
-			 min, max);
-		return FALSE;
-	}
-	return TRUE;
+	return !str || getcert_duration_from_string(str, min, max, out) ||
+		   refuse(prefix, name, str, "a duration from %us to %us (digits "
+				  "with an optional s, m, h or d)", min, max);
 }
 
 /*
@@ -189,14 +206,10 @@ bool getcert_settings_number(settings_t *settings, char *prefix,
 	str = get_value(settings, name, sizeof(name), key, args);
 	va_end(args);
 	*out = def;
-	if (str && !getcert_number_from_string(str, min, max, out))
-	{
-		DBG1(DBG_CFG, "%s%s '%s' is not a number from %llu to %llu "
-			 "(decimal digits)", prefix, name, str,
-			 (unsigned long long)min, (unsigned long long)max);
-		return FALSE;
-	}
-	return TRUE;
+	return !str || getcert_number_from_string(str, min, max, out) ||
+		   refuse(prefix, name, str, "a number from %llu to %llu (decimal "
+				  "digits)", (unsigned long long)min,
+				  (unsigned long long)max);
 }
 
 /*
@@ -212,13 +225,8 @@ bool getcert_settings_bool(settings_t *settings, char *prefix, bool def,
 	str = get_value(settings, name, sizeof(name), key, args);
 	va_end(args);
 	*out = def;
-	if (str && !getcert_bool_from_string(str, out))
-	{
-		DBG1(DBG_CFG, "%s%s '%s' is not a boolean (yes or no)", prefix,
-			 name, str);
-		return FALSE;
-	}
-	return TRUE;
+	return !str || getcert_bool_from_string(str, out) ||
+		   refuse(prefix, name, str, "a boolean (yes or no)");
 }
 
 /*
@@ -235,11 +243,6 @@ bool getcert_settings_fraction(settings_t *settings, char *prefix,
 	str = get_value(settings, name, sizeof(name), key, args);
 	va_end(args);
 	*out = def;
-	if (str && !getcert_fraction_from_string(str, min, max, out))
-	{
-		DBG1(DBG_CFG, "%s%s '%s' is not a number from %.2f to %.2f", prefix,
-			 name, str, min, max);
-		return FALSE;
-	}
-	return TRUE;
+	return !str || getcert_fraction_from_string(str, min, max, out) ||
+		   refuse(prefix, name, str, "a number from %.2f to %.2f", min, max);
 }
