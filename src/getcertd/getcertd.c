@@ -36,6 +36,8 @@
 #include "getcertd_db.h"
 #include "getcertd_throttle.h"
 
+#include <getcert_settings.h>
+
 /**
  * Default configuration file
  */
@@ -225,6 +227,8 @@ static int run(bool foreground)
 	getcertd_db_t *db;
 	sigset_t set;
 	char *pidfile;
+	uint64_t workers;
+	u_int max_concurrent;
 	int sig;
 
 	if (!foreground)
@@ -256,17 +260,25 @@ static int run(bool foreground)
 		db->destroy(db);
 		return 2;
 	}
+	if (!getcert_settings_number(lib->settings, "", 8, 1, 1024, &workers,
+								 "%s.workers", lib->ns) ||
+		!getcertd_throttle_max_concurrent(&max_concurrent))
+	{
+		scep->destroy(scep);
+		db->destroy(db);
+		return 2;
+	}
 	/* the scheduler occupies one processor thread for good; at most
 	 * radius.max_concurrent threads wait on RADIUS at a time (further
 	 * logins get 503 "RADIUS busy"), so "workers" threads always remain
 	 * for issuance, renewals and GetCACert */
-	lib->processor->set_threads(lib->processor, 1 +
-			max(1, lib->settings->get_int(lib->settings, "%s.workers", 8,
-										  lib->ns)) +
-			getcertd_throttle_max_concurrent());
+	lib->processor->set_threads(lib->processor, 1 + workers + max_concurrent);
 	http = getcertd_http_create((getcertd_handler_t)scep->handle, scep);
 	if (!http)
 	{
+		/* the workers are running: without this, library_deinit() hangs
+		 * destroying the scheduler a worker waits on */
+		lib->processor->cancel(lib->processor);
 		scep->destroy(scep);
 		db->destroy(db);
 		return 2;

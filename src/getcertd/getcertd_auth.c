@@ -13,11 +13,13 @@
  */
 
 #include "getcertd_auth.h"
+#include "getcertd_conf.h"
 #include "getcertd_policy.h"
 #include "getcertd_throttle.h"
 #include "getcertd_radius.h"
 
 #include <getcert_http_auth.h>
+#include <getcert_settings.h>
 
 #include <utils/debug.h>
 
@@ -307,6 +309,8 @@ static bool load_radius(private_getcertd_auth_t *this)
 	enumerator_t *enumerator;
 	getcertd_radius_server_t servers[16];
 	char *name, *secret;
+	uint64_t port, timeout, retransmit;
+	double backoff;
 	u_int count = 0;
 
 	enumerator = lib->settings->create_section_enumerator(lib->settings,
@@ -316,11 +320,16 @@ static bool load_radius(private_getcertd_auth_t *this)
 	{
 		secret = lib->settings->get_str(lib->settings,
 					"%s.radius.servers.%s.secret", NULL, lib->ns, name);
+		if (!getcert_settings_number(lib->settings, "", 1812, 1, 65535,
+					&port, "%s.radius.servers.%s.port", lib->ns, name))
+		{
+			enumerator->destroy(enumerator);
+			return FALSE;
+		}
 		servers[count] = (getcertd_radius_server_t){
 			.address = lib->settings->get_str(lib->settings,
 					"%s.radius.servers.%s.address", NULL, lib->ns, name),
-			.port = lib->settings->get_int(lib->settings,
-					"%s.radius.servers.%s.port", 1812, lib->ns, name),
+			.port = port,
 			.secret = chunk_from_str(secret ?: ""),
 		};
 		if (!servers[count].address || !secret)
@@ -337,15 +346,19 @@ static bool load_radius(private_getcertd_auth_t *this)
 	{
 		return TRUE;
 	}
+	if (!getcert_settings_number(lib->settings, "", 1000, 1, 600000,
+					&timeout, "%s.radius.timeout", lib->ns) ||
+		!getcert_settings_number(lib->settings, "", 2, 0, 10,
+					&retransmit, "%s.radius.retransmit", lib->ns) ||
+		!getcert_settings_fraction(lib->settings, "", 2.0, 1.0, 10.0,
+					&backoff, "%s.radius.backoff", lib->ns))
+	{
+		return FALSE;
+	}
 	this->radius = getcertd_radius_create(servers, count,
 				lib->settings->get_str(lib->settings,
 						"%s.radius.nas_identifier", "getcertd", lib->ns),
-				lib->settings->get_int(lib->settings,
-						"%s.radius.timeout", 1000, lib->ns),
-				lib->settings->get_int(lib->settings,
-						"%s.radius.retransmit", 2, lib->ns),
-				lib->settings->get_double(lib->settings,
-						"%s.radius.backoff", 2.0, lib->ns));
+				timeout, retransmit, backoff);
 	return this->radius != NULL;
 }
 
@@ -532,16 +545,14 @@ getcertd_auth_t *getcertd_auth_create()
 		},
 		.realm = strdup(lib->settings->get_str(lib->settings, "%s.realm",
 											   "getcert", lib->ns)),
-		.retry_after = lib->settings->get_time(lib->settings,
-											   "%s.retry_after", 10, lib->ns),
 	);
 
-	if (!load_radius(this))
+	if (!getcertd_conf_retry_after(&this->retry_after) ||
+		!load_radius(this) || !getcertd_throttle_conf_load(&conf))
 	{
 		destroy(this);
 		return NULL;
 	}
-	getcertd_throttle_conf_load(&conf);
 	this->window = conf.window;
 	this->throttle = getcertd_throttle_create(&conf);
 	return &this->public;

@@ -13,10 +13,13 @@
  */
 
 #include "getcertd_http.h"
+#include "getcertd_conf.h"
 
 #include <errno.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
+
+#include <getcert_settings.h>
 
 #include <utils/debug.h>
 #include <processing/jobs/callback_job.h>
@@ -496,8 +499,9 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 	private_getcertd_http_t *this;
 	char *address, *cert, *key;
 	host_t *host;
-	u_int flags;
-	uint16_t port;
+	u_int flags, queue_timeout, connection_timeout;
+	uint64_t max_size, max_buffered, max_queued, connection_limit, backlog;
+	uint64_t port;
 
 	INIT(this,
 		.public = {
@@ -505,19 +509,34 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 		},
 		.handler = handler,
 		.data = data,
-		.max_size = lib->settings->get_int(lib->settings,
-							"%s.max_request_size", 65536, lib->ns),
-		.max_buffered = lib->settings->get_int(lib->settings,
-							"%s.max_buffered", 32 * 1024 * 1024, lib->ns),
-		.max_queued = max(1, lib->settings->get_int(lib->settings,
-							"%s.max_queued", 4096, lib->ns)),
-		.queue_timeout = 1000 * lib->settings->get_time(lib->settings,
-							"%s.queue_timeout", 30, lib->ns),
-		.retry_after = lib->settings->get_time(lib->settings,
-							"%s.retry_after", 10, lib->ns),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
 	);
+
+	if (!getcert_settings_number(lib->settings, "", 65536, 1, 16777216,
+					&max_size, "%s.max_request_size", lib->ns) ||
+		!getcert_settings_number(lib->settings, "", 32 * 1024 * 1024, 1,
+					UINT_MAX, &max_buffered, "%s.max_buffered", lib->ns) ||
+		!getcert_settings_number(lib->settings, "", 4096, 1, 1000000,
+					&max_queued, "%s.max_queued", lib->ns) ||
+		!getcert_settings_duration(lib->settings, "", 30, 1, 86400,
+					&queue_timeout, "%s.queue_timeout", lib->ns) ||
+		!getcertd_conf_retry_after(&this->retry_after) ||
+		!getcert_settings_number(lib->settings, "", 8192, 1, 1000000,
+					&connection_limit, "%s.connection_limit", lib->ns) ||
+		!getcert_settings_duration(lib->settings, "", 30, 1, 86400,
+					&connection_timeout, "%s.connection_timeout",
+					lib->ns) ||
+		!getcert_settings_number(lib->settings, "", 4096, 1, 1000000,
+					&backlog, "%s.listen_backlog", lib->ns))
+	{
+		destroy(this);
+		return NULL;
+	}
+	this->max_size = max_size;
+	this->max_buffered = max_buffered;
+	this->max_queued = max_queued;
+	this->queue_timeout = 1000 * queue_timeout;
 
 	cert = lib->settings->get_str(lib->settings, "%s.tls.cert", NULL,
 								  lib->ns);
@@ -530,8 +549,12 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 		destroy(this);
 		return NULL;
 	}
-	port = lib->settings->get_int(lib->settings, "%s.port",
-								  cert ? 443 : 80, lib->ns);
+	if (!getcert_settings_number(lib->settings, "", cert ? 443 : 80, 1,
+					65535, &port, "%s.port", lib->ns))
+	{
+		destroy(this);
+		return NULL;
+	}
 	address = lib->settings->get_str(lib->settings, "%s.listen", "0.0.0.0",
 									 lib->ns);
 	host = host_create_from_string(address, port);
@@ -553,17 +576,11 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 				MHD_OPTION_EXTERNAL_LOGGER, log_cb, this,
 				MHD_OPTION_SOCK_ADDR, host->get_sockaddr(host),
 				MHD_OPTION_NOTIFY_COMPLETED, completed_cb, this,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)
-					lib->settings->get_int(lib->settings,
-						"%s.connection_limit", 8192, lib->ns),
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)
-					lib->settings->get_time(lib->settings,
-						"%s.connection_timeout", 30, lib->ns),
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)connection_limit,
+				MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)
 					(this->max_size + 32 * 1024),
-				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)
-					lib->settings->get_int(lib->settings,
-						"%s.listen_backlog", 4096, lib->ns),
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)backlog,
 				cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END,
 				this->tls_key.ptr,
 				MHD_OPTION_HTTPS_MEM_CERT, this->tls_cert.ptr,

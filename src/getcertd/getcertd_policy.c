@@ -20,6 +20,8 @@
 
 #include <utils/debug.h>
 
+#include <getcert_settings.h>
+
 /*
  * Described in header
  */
@@ -97,6 +99,36 @@ static bool parse_ekus(getcertd_policy_t *policy)
 	return ok;
 }
 
+/**
+ * Read the durations, numbers and booleans of a policy, FALSE (logged,
+ * naming the option and its value) if one has a bad value
+ */
+static bool load_numbers(getcertd_policy_t *policy)
+{
+	uint64_t min_rsa;
+
+	if (!getcert_settings_duration(lib->settings, "", 3600, 1, 3650 * 86400,
+					&policy->lifetime, "%s.policies.%s.lifetime", lib->ns,
+					policy->name) ||
+		!getcert_settings_duration(lib->settings, "", 300, 0, 7 * 86400,
+					&policy->backdate, "%s.policies.%s.backdate", lib->ns,
+					policy->name) ||
+		!getcert_settings_duration(lib->settings, "", 86400, 0, 3650 * 86400,
+					&policy->max_renewal_age,
+					"%s.policies.%s.max_renewal_age", lib->ns,
+					policy->name) ||
+		!getcert_settings_number(lib->settings, "", 2048, 1024, 16384,
+					&min_rsa, "%s.policies.%s.min_rsa_bits", lib->ns,
+					policy->name) ||
+		!getcert_settings_bool(lib->settings, "", FALSE, &policy->allow_weak,
+					"%s.policies.%s.allow_des", lib->ns, policy->name))
+	{
+		return FALSE;
+	}
+	policy->min_rsa = min_rsa;
+	return TRUE;
+}
+
 /*
  * Described in header
  */
@@ -106,7 +138,15 @@ linked_list_t *getcertd_policy_load()
 	linked_list_t *policies;
 	getcertd_policy_t *policy;
 	char *name, *approval, *auth;
+	bool dotted;
 
+	/* read for each user name by getcertd_policy_valid_user(), whose
+	 * settings->get_bool() gives the same value for what is accepted here */
+	if (!getcert_settings_bool(lib->settings, "", FALSE, &dotted,
+							   "%s.allow_dotted_users", lib->ns))
+	{
+		return NULL;
+	}
 	policies = linked_list_create();
 	enumerator = lib->settings->create_section_enumerator(lib->settings,
 												"%s.policies", lib->ns);
@@ -120,22 +160,18 @@ linked_list_t *getcertd_policy_load()
 							"%s.policies.%s.subject", NULL, lib->ns, name)),
 			.san = strdupnull(lib->settings->get_str(lib->settings,
 							"%s.policies.%s.san", NULL, lib->ns, name)),
-			.lifetime = lib->settings->get_time(lib->settings,
-							"%s.policies.%s.lifetime", 3600, lib->ns, name),
-			.backdate = lib->settings->get_time(lib->settings,
-							"%s.policies.%s.backdate", 300, lib->ns, name),
-			.max_renewal_age = lib->settings->get_time(lib->settings,
-							"%s.policies.%s.max_renewal_age", 86400, lib->ns,
-							name),
 			.challenge = strdupnull(lib->settings->get_str(lib->settings,
 							"%s.policies.%s.challenge_password", NULL,
 							lib->ns, name)),
-			.min_rsa = lib->settings->get_int(lib->settings,
-							"%s.policies.%s.min_rsa_bits", 2048, lib->ns,
-							name),
-			.allow_weak = lib->settings->get_bool(lib->settings,
-							"%s.policies.%s.allow_des", FALSE, lib->ns, name),
 		);
+		if (!load_numbers(policy))
+		{
+			getcertd_policy_destroy(policy);
+			enumerator->destroy(enumerator);
+			policies->destroy_function(policies,
+									   (void*)getcertd_policy_destroy);
+			return NULL;
+		}
 		approval = lib->settings->get_str(lib->settings,
 							"%s.policies.%s.approval", "auto", lib->ns, name);
 		auth = lib->settings->get_str(lib->settings,

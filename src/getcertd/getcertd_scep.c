@@ -21,6 +21,7 @@
 #include "getcertd_auth.h"
 #include "getcertd_crl.h"
 #include "getcertd_replay.h"
+#include "getcertd_conf.h"
 
 #include <time.h>
 #include <sys/time.h>
@@ -29,6 +30,7 @@
 #include <getcert_cms_signed.h>
 #include <getcert_x509.h>
 #include <getcert_enroll.h>
+#include <getcert_settings.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -1098,12 +1100,15 @@ getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
 			.destroy = _destroy,
 		},
 		.db = db,
-		.retry_after = lib->settings->get_time(lib->settings,
-											   "%s.retry_after", 10, lib->ns),
-		.crl_lifetime = lib->settings->get_time(lib->settings,
-										"%s.crl_lifetime", 3600, lib->ns),
 	);
 
+	if (!getcertd_conf_retry_after(&this->retry_after) ||
+		!getcert_settings_duration(lib->settings, "", 3600, 1, 365 * 86400,
+					&this->crl_lifetime, "%s.crl_lifetime", lib->ns))
+	{
+		destroy(this);
+		return NULL;
+	}
 	ca = load(CRED_CERTIFICATE, "cert");
 	key = load(CRED_PRIVATE_KEY, "key");
 	if (!ca || !key)

@@ -17,6 +17,8 @@
 
 #include "getcertd_throttle.h"
 
+#include <getcert_settings.h>
+
 #include <collections/hashtable.h>
 #include <threading/mutex.h>
 
@@ -466,36 +468,58 @@ getcertd_throttle_t *getcertd_throttle_create(getcertd_throttle_conf_t *conf)
 /*
  * Described in header
  */
-u_int getcertd_throttle_max_concurrent()
+bool getcertd_throttle_max_concurrent(u_int *max_concurrent)
 {
-	return max(1, lib->settings->get_int(lib->settings,
-								"%s.radius.max_concurrent", 32, lib->ns));
+	uint64_t val;
+
+	if (!getcert_settings_number(lib->settings, "", 32, 1, 1024, &val,
+								 "%s.radius.max_concurrent", lib->ns))
+	{
+		return FALSE;
+	}
+	*max_concurrent = val;
+	return TRUE;
+}
+
+/**
+ * Read a number option of the throttle, 0 to max
+ */
+static bool get_limit(char *key, uint64_t def, uint64_t max, u_int *out)
+{
+	uint64_t val;
+
+	if (!getcert_settings_number(lib->settings, "", def, 0, max, &val,
+								 "%s.%s", lib->ns, key))
+	{
+		return FALSE;
+	}
+	*out = val;
+	return TRUE;
 }
 
 /*
  * Described in header
  */
-void getcertd_throttle_conf_load(getcertd_throttle_conf_t *conf)
+bool getcertd_throttle_conf_load(getcertd_throttle_conf_t *conf)
 {
-	*conf = (getcertd_throttle_conf_t){
-		.window = lib->settings->get_time(lib->settings,
-								"%s.throttle.window", 60, lib->ns),
-		.max_per_address = lib->settings->get_int(lib->settings,
-								"%s.throttle.max_per_address", 20, lib->ns),
-		.max_per_user_address = lib->settings->get_int(lib->settings,
-								"%s.throttle.max_per_user_address", 5,
-								lib->ns),
-		.max_per_user = lib->settings->get_int(lib->settings,
-								"%s.throttle.max_per_user", 50, lib->ns),
-		.max_entries = lib->settings->get_int(lib->settings,
-								"%s.throttle.max_entries", 10000, lib->ns),
-		.radius_rate = lib->settings->get_double(lib->settings,
-								"%s.throttle.radius_rate", 50.0, lib->ns),
-		.radius_burst = lib->settings->get_int(lib->settings,
-								"%s.throttle.radius_burst", 100, lib->ns),
-		.max_concurrent = getcertd_throttle_max_concurrent(),
-		.max_concurrent_per_address = lib->settings->get_int(lib->settings,
-								"%s.radius.max_concurrent_per_address", 4,
-								lib->ns),
-	};
+	*conf = (getcertd_throttle_conf_t){};
+	return getcert_settings_duration(lib->settings, "", 60, 1, 86400,
+								&conf->window, "%s.throttle.window",
+								lib->ns) &&
+		get_limit("throttle.max_per_address", 20, 1000000,
+				  &conf->max_per_address) &&
+		get_limit("throttle.max_per_user_address", 5, 1000000,
+				  &conf->max_per_user_address) &&
+		get_limit("throttle.max_per_user", 50, 1000000,
+				  &conf->max_per_user) &&
+		get_limit("throttle.max_entries", 10000, 10000000,
+				  &conf->max_entries) &&
+		getcert_settings_fraction(lib->settings, "", 50.0, 0.0, 1000000.0,
+								&conf->radius_rate,
+								"%s.throttle.radius_rate", lib->ns) &&
+		get_limit("throttle.radius_burst", 100, 1000000,
+				  &conf->radius_burst) &&
+		getcertd_throttle_max_concurrent(&conf->max_concurrent) &&
+		get_limit("radius.max_concurrent_per_address", 4, 1024,
+				  &conf->max_concurrent_per_address);
 }

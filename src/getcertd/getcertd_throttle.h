@@ -140,16 +140,21 @@ getcertd_throttle_t *getcertd_throttle_create(getcertd_throttle_conf_t *conf);
 /**
  * Read the limits from getcertd.throttle.* and getcertd.radius.* settings.
  *
+ * A bad value (not a duration or number, or out of range) is logged,
+ * naming the option and the value.
+ *
  * @param conf			receives the limits
+ * @return				FALSE if an option has a bad value
  */
-void getcertd_throttle_conf_load(getcertd_throttle_conf_t *conf);
+bool getcertd_throttle_conf_load(getcertd_throttle_conf_t *conf);
 
 /**
  * getcertd.radius.max_concurrent: RADIUS transactions in flight at most,
  * and the worker threads reserved for them (getcertd.c).
  *
- * @return				configured value, at least 1
+ * @param[out] max_concurrent	configured value, 1 to 1024
+ * @return						FALSE if the option has a bad value (logged)
  */
-u_int getcertd_throttle_max_concurrent();
+bool getcertd_throttle_max_concurrent(u_int *max_concurrent);
 
 #endif /** GETCERTD_THROTTLE_H_ @}*/

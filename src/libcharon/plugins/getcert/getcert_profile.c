@@ -15,7 +15,6 @@
 #include "getcert_profile.h"
 
 #include <ctype.h>
-#include <math.h>
 
 #include <getcert_curl.h>
 #include <getcert_settings.h>
@@ -370,6 +369,15 @@ static uint64_t get_number(settings_t *settings, char *ns, char *name,
 }
 
 /**
+ * Start of the messages about a profile option that has a bad value
+ */
+static void profile_prefix(private_getcert_profile_t *this, char *buf,
+						   size_t len)
+{
+	snprintf(buf, len, "getcert: profile '%s' ignored: ", this->name);
+}
+
+/**
  * Read a duration option, in [min, max] seconds (settings->get_time() would
  * return the default for a value it cannot parse)
  */
@@ -377,19 +385,12 @@ static bool get_duration(private_getcert_profile_t *this, settings_t *settings,
 						 char *ns, char *key, u_int def, u_int min, u_int max,
 						 u_int *out)
 {
-	char *str;
+	char prefix[BUF_LEN];
 
-	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s.%s",
-							NULL, ns, this->name, key);
-	*out = def;
-	if (str && !getcert_duration_from_string(str, min, max, out))
-	{
-		PROFILE_ERROR(ns, this->name, key, "'%s' is not a duration from "
-					  "%us to %us (digits with an optional s, m, h or d)",
-					  str, min, max);
-		return FALSE;
-	}
-	return TRUE;
+	profile_prefix(this, prefix, sizeof(prefix));
+	return getcert_settings_duration(settings, prefix, def, min, max, out,
+							"%s.plugins.getcert.profiles.%s.%s", ns,
+							this->name, key);
 }
 
 /**
@@ -400,23 +401,12 @@ static bool get_fraction(private_getcert_profile_t *this, settings_t *settings,
 						 char *ns, char *key, double def, double min,
 						 double max, double *out)
 {
-	char *str;
+	char prefix[BUF_LEN];
 
-	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s.%s",
-							NULL, ns, this->name, key);
-	*out = def;
-	if (!str)
-	{
-		return TRUE;
-	}
-	*out = settings_value_as_double(str, NAN);
-	if (!(*out >= min && *out <= max))
-	{
-		PROFILE_ERROR(ns, this->name, key, "'%s' is not a number from "
-					  "%.2f to %.2f", str, min, max);
-		return FALSE;
-	}
-	return TRUE;
+	profile_prefix(this, prefix, sizeof(prefix));
+	return getcert_settings_fraction(settings, prefix, def, min, max, out,
+							"%s.plugins.getcert.profiles.%s.%s", ns,
+							this->name, key);
 }
 
 /**

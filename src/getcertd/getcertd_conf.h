@@ -1,0 +1,37 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcertd_conf getcertd_conf
+ * @{ @ingroup getcertd
+ */
+
+#ifndef GETCERTD_CONF_H_
+#define GETCERTD_CONF_H_
+
+#include <library.h>
+
+/**
+ * Read getcertd.retry_after (1s to 1d, default 10s), which the HTTP
+ * server, the SCEP service and the authentication all answer 503 with.
+ *
+ * A bad value is logged, naming the option and the value
+ * (getcert_settings_duration()).
+ *
+ * @param[out] retry_after	seconds
+ * @return					FALSE if the option has a bad value
+ */
+bool getcertd_conf_retry_after(u_int *retry_after);
+
+#endif /** GETCERTD_CONF_H_ @}*/
