@@ -60,16 +60,12 @@ tb_host_gateway()
 	esac
 }
 
-# /etc/hosts of the test bed's hosts
+# tb_hosts_file [host]: /etc/hosts of a test bed host (hosts/default/hosts
+# unless the scenario or the host has its own)
 tb_hosts_file()
 {
-	cat <<HOSTS
-127.0.0.1	localhost
-192.168.0.1	moon.strongswan.org moon
-192.168.0.100	carol.strongswan.org carol
-192.168.0.150	winnetou.strongswan.org winnetou
-10.1.0.10	alice.strongswan.org alice
-HOSTS
+	local host=${1:-default} f
+	f=$(tb_conf_file "$host" hosts) && tb_install_conf "$f" - "$host"
 }
 
 # run a command in a host (network and mount namespace)
@@ -108,7 +104,7 @@ tb_net_up()
 		# ip netns exec bind-mounts /etc/netns/<ns>/hosts over /etc/hosts,
 		# the keeper's mount namespace keeps it for every command
 		mkdir -p "/etc/netns/$ns"
-		tb_hosts_file > "/etc/netns/$ns/hosts"
+		tb_hosts_file "$host" > "/etc/netns/$ns/hosts" || return 1
 		ip netns add "$ns"
 		ip -n "$ns" link set lo up
 		while read -r iface addr; do
@@ -140,13 +136,72 @@ tb_net_up()
 	done
 }
 
-# copy a configuration file into a host's directory, filling in the paths
+# tb_conf_file <host> <path>: the configuration file a host gets for path
+# (e.g. getcertd.conf, freeradius/users): the scenario's own
+# $SCENARIO/hosts/<host>/<path> if it has one, else testing/hosts/<host>/<path>,
+# else testing/hosts/default/<path>
+tb_conf_file()
+{
+	local host=$1 path=$2 f
+	for f in ${SCENARIO:+"$SCENARIO/hosts/$host/$path"} \
+			"$TB_ROOT/hosts/$host/$path" "$TB_ROOT/hosts/default/$path"; do
+		if [ -f "$f" ]; then
+			echo "$f"
+			return 0
+		fi
+	done
+	tb_log "no configuration file $path for $host"
+	return 1
+}
+
+# tb_install_conf <src> <dst> <host> [NAME=value...]: copy a configuration
+# file into a host's directory (dst "-": to stdout), filling in @TB_DIR@,
+# @HOSTDIR@ ($TB_DIR/<host>), @HOST@, @PKI@, @BUILD@ and each @NAME@ given.
+# Values go in literally; a line holding nothing but a @NAME@ becomes the
+# value's lines, none if the value is empty. Other @...@ stay as they are.
 tb_install_conf()
 {
 	local src=$1 dst=$2 host=$3
-	sed -e "s|@TB_DIR@|$TB_DIR|g" -e "s|@HOSTDIR@|$TB_DIR/$host|g" \
-		-e "s|@PKI@|$TB_DIR/pki|g" -e "s|@BUILD@|$TB_ROOT/../build|g" \
-		"$src" > "$dst"
+	shift 3
+	if [ ! -r "$src" ]; then
+		tb_log "no configuration file $src"
+		return 1
+	fi
+	[ "$dst" != - ] || dst=/dev/stdout
+	# the substitutions are awk arguments taken out of ARGV before any
+	# input is read (not -v, which would interpret backslashes)
+	set -- "TB_DIR=$TB_DIR" "HOSTDIR=$TB_DIR/$host" "HOST=$host" \
+		"PKI=$TB_DIR/pki" "BUILD=$TB_ROOT/../build" "$@"
+	awk '
+	BEGIN {
+		for (i = 1; i < ARGC - 1; i++) {
+			p = index(ARGV[i], "=")
+			v[substr(ARGV[i], 1, p - 1)] = substr(ARGV[i], p + 1)
+			delete ARGV[i]
+		}
+	}
+	/^@[A-Za-z0-9_]+@$/ && (substr($0, 2, length($0) - 2) in v) {
+		k = substr($0, 2, length($0) - 2)
+		if (v[k] != "")
+			print v[k]
+		next
+	}
+	{
+		line = $0
+		out = ""
+		while ((p = index(line, "@")) > 0 &&
+			   (q = index(substr(line, p + 1), "@")) > 0) {
+			k = substr(line, p + 1, q - 1)
+			if (k in v) {
+				out = out substr(line, 1, p - 1) v[k]
+				line = substr(line, p + q + 1)
+			} else {
+				out = out substr(line, 1, p)
+				line = substr(line, p + 1)
+			}
+		}
+		print out line
+	}' "$@" "$src" > "$dst"
 }
 
 # create the test bed's CA, getcertd's RA and the gateway's certificate
