@@ -5,77 +5,27 @@
 TB_GETCERTD=$TB_ROOT/../build/src/getcertd/getcertd
 
 # tb_getcertd_conf <host> <name> <port> <tls yes|no> [extra settings...]:
-# write $TB_DIR/<host>/<name>.conf for a getcertd instance with the test
-# bed CA, RADIUS on alice (secret testing123) and three policies:
+# write $TB_DIR/<host>/<name>.conf for a getcertd instance from the host's
+# getcertd.conf (tb_conf_file: testing/hosts/winnetou/getcertd.conf unless the
+# scenario has its own), with getcertd-tls.conf's tls section if <tls> is yes
+# and each extra setting as a line of its own at the end. The file has the
+# test bed CA, RADIUS on alice (secret testing123) and three policies:
 #   /scep         HTTP Basic against RADIUS, CN=%u, san %u@strongswan.org
 #   /plain/scep   challenge password "secret", DES allowed (legacy clients)
 #   /manual/scep  challenge password "secret", manual approval
+# TB_GETCERTD_WORKERS (default 8) sets the worker threads.
 tb_getcertd_conf()
 {
-	local host=$1 name=$2 port=$3 tls=$4 dir=$TB_DIR/$1
+	local host=$1 name=$2 port=$3 tls=$4 conf tls_conf="" f
 	shift 4
-	{
-		echo "getcertd {"
-		echo "	listen = 0.0.0.0"
-		echo "	port = $port"
-		echo "	database = $dir/getcertd.db"
-		echo "	pid_file = $dir/$name.pid"
-		echo "	workers = ${TB_GETCERTD_WORKERS:-8}"
-		if [ "$tls" = yes ]; then
-			echo "	tls {"
-			echo "		cert = $dir/tlsCert.pem"
-			echo "		key = $dir/tlsKey.pem"
-			echo "	}"
-		fi
-		cat <<CONF
-	ca {
-		cert = $TB_DIR/pki/caCert.pem
-		key = $TB_DIR/pki/caKey.pem
-		ra_cert = $TB_DIR/pki/raCert.pem
-		ra_key = $TB_DIR/pki/raKey.pem
-	}
-	radius {
-		timeout = 300
-		retransmit = 1
-		servers {
-			alice {
-				address = 10.1.0.10
-				secret = testing123
-			}
-		}
-	}
-	policies {
-		radius {
-			path = /scep
-			subject = C=CH, O=getcert test, OU=remote, CN=%u
-			san = %u@strongswan.org
-			lifetime = 10m
-			backdate = 1m
-		}
-		plain {
-			path = /plain/scep
-			subject = C=CH, O=getcert test, OU=remote, CN=%u
-			san = %u@strongswan.org
-			lifetime = 10m
-			auth = challenge
-			challenge_password = secret
-			allow_des = yes
-		}
-		manual {
-			path = /manual/scep
-			subject = C=CH, O=getcert test, OU=remote, CN=%u
-			san = %u@strongswan.org
-			lifetime = 10m
-			auth = challenge
-			challenge_password = secret
-			allow_des = yes
-			approval = manual
-		}
-	}
-CONF
-		printf '\t%s\n' "$@"
-		echo "}"
-	} > "$dir/$name.conf"
+	conf=$(tb_conf_file "$host" getcertd.conf) || return 1
+	if [ "$tls" = yes ]; then
+		f=$(tb_conf_file "$host" getcertd-tls.conf) &&
+			tls_conf=$(tb_install_conf "$f" - "$host") || return 1
+	fi
+	tb_install_conf "$conf" "$TB_DIR/$host/$name.conf" "$host" \
+		NAME="$name" PORT="$port" WORKERS="${TB_GETCERTD_WORKERS:-8}" \
+		TLS="$tls_conf" SETTINGS="$(printf '\t%s\n' "$@")"
 }
 
 # tb_getcertd_start <host> <name>: run the instance configured by
