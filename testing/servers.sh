@@ -190,14 +190,16 @@ tb_htpasswd()
 # no path: the request URI, query string and body go upstream unchanged),
 # listening on <port> on the host's addresses with $TB_DIR/<host>/tls*.pem
 # (created for <host>.strongswan.org and the first address if missing);
-# with an htpasswd file every request needs Basic authentication. Config,
-# logs, temp files and pid in $TB_DIR/<host>/nginx/; the access log
-# (TB_NGINX_LOG) records connection serial and request count per connection
-# and TLS session reuse ("r" reused, "." full handshake).
+# with an htpasswd file every request needs Basic authentication. Config
+# (the host's nginx.conf, tb_conf_file: testing/hosts/default/nginx.conf
+# unless the scenario or host has its own), logs, temp files and pid in
+# $TB_DIR/<host>/nginx/; the access log (TB_NGINX_LOG) records connection
+# serial and request count per connection and TLS session reuse ("r"
+# reused, "." full handshake).
 tb_nginx_start()
 {
 	local host=$1 port=$2 upstream=$3 htpasswd=$4 dir=$TB_DIR/$1 ndir pid ip
-	local listen="" auth="auth_basic off;"
+	local listen="" realm=off conf
 	ndir=$dir/nginx
 	if [ -z "$host" ] || [ -z "$port" ] || [ -z "$upstream" ] || [ $# -lt 4 ]; then
 		tb_log "usage: tb_nginx_start <host> <port> <upstream-url> <htpasswd or \"\">"
@@ -212,75 +214,22 @@ tb_nginx_start()
 	if [ -n "$htpasswd" ]; then
 		[ -r "$htpasswd" ] || { tb_log "no htpasswd file $htpasswd"; return 1; }
 		htpasswd=$(realpath "$htpasswd")
-		auth="auth_basic \"getcert test\";
-		auth_basic_user_file $htpasswd;"
+		realm='"getcert test"'
+	else
+		htpasswd=/dev/null
 	fi
 	if [ ! -s "$dir/tlsCert.pem" ] || [ ! -s "$dir/tlsKey.pem" ]; then
 		tb_tls_server_cert "$host" "$host.strongswan.org" \
 			"$(tb_srv_host_ips "$host" | head -1)" || return 1
 	fi
-	for ip in $(tb_srv_host_ips "$host"); do
-		listen="$listen
-		listen $ip:$port ssl;"
-	done
+	listen=$(for ip in $(tb_srv_host_ips "$host"); do
+		printf '\t\tlisten %s:%s ssl;\n' "$ip" "$port"
+	done)
 	mkdir -p "$ndir/tmp"
-	# workers run as root: they read the htpasswd file wherever it is
-	cat > "$ndir/nginx.conf" <<EOF
-# nginx for test bed host $host, written by tb_nginx_start
-daemon off;
-master_process on;
-worker_processes 1;
-user root root;
-pid $ndir/nginx.pid;
-error_log $ndir/error.log notice;
-
-events {
-	worker_connections 512;
-}
-
-http {
-	log_format getcert '\$remote_addr - \$remote_user [\$time_local] '
-		'"\$request" \$status \$body_bytes_sent len=\$request_length '
-		'conn=\$connection conn_reqs=\$connection_requests '
-		'tls_reused=\$ssl_session_reused tls=\$ssl_protocol '
-		'upstream=\$upstream_status time=\$request_time';
-	access_log $ndir/access.log getcert;
-
-	client_body_temp_path $ndir/tmp/body;
-	proxy_temp_path $ndir/tmp/proxy;
-	fastcgi_temp_path $ndir/tmp/fastcgi;
-	uwsgi_temp_path $ndir/tmp/uwsgi;
-	scgi_temp_path $ndir/tmp/scgi;
-
-	keepalive_timeout 75s;
-	keepalive_requests 10000;
-	client_max_body_size 1m;
-	# SCEP GET PKIOperation carries the whole message in the query string
-	large_client_header_buffers 4 64k;
-
-	server {$listen
-		server_name _;
-
-		ssl_certificate $dir/tlsCert.pem;
-		ssl_certificate_key $dir/tlsKey.pem;
-		ssl_protocols TLSv1.2 TLSv1.3;
-		ssl_session_cache shared:tls:1m;
-		ssl_session_timeout 10m;
-
-		$auth
-
-		location / {
-			# no URI part: the request URI goes upstream as the client sent it
-			proxy_pass $upstream;
-			proxy_http_version 1.1;
-			proxy_set_header Connection "";
-			proxy_set_header Host \$http_host;
-			proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-			proxy_set_header X-Forwarded-Proto https;
-		}
-	}
-}
-EOF
+	conf=$(tb_conf_file "$host" nginx.conf) &&
+		tb_install_conf "$conf" "$ndir/nginx.conf" "$host" LISTEN="$listen" \
+			AUTH_BASIC="$realm" HTPASSWD="$htpasswd" UPSTREAM="$upstream" ||
+		return 1
 	if ! tb_exec "$host" timeout "$TB_CMD_TIMEOUT" nginx -t -q -p "$ndir/" \
 			-e "$ndir/error.log" -c "$ndir/nginx.conf" > "$ndir/nginx-t.log" 2>&1; then
 		tb_log "nginx configuration for $host is invalid ($ndir/nginx.conf)"
