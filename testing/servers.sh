@@ -288,11 +288,12 @@ tb_freeradius_ping()
 }
 
 # start FreeRADIUS 3.2 in a host: authentication on UDP port 1812 (all the
-# host's addresses), configuration generated into $TB_DIR/<host>/raddb:
-# Debian's /etc/freeradius/3.0 stripped down to its radiusd.conf (no proxy,
-# no includes, no policy.d; clients, modules pap, files, always and linelog
-# and one virtual server inline), a users file and Debian's dictionary
-# file. Checked with freeradius -C, then run in the foreground (-f) in the
+# host's addresses), configuration installed into $TB_DIR/<host>/raddb from
+# the host's freeradius/ (tb_conf_file: testing/hosts/alice/freeradius/
+# unless the scenario has its own): Debian's /etc/freeradius/3.0 stripped
+# down to its radiusd.conf (no proxy, no includes, no policy.d; clients,
+# modules pap, files, always and linelog and one virtual server inline),
+# client.conf for each client, a users file and Debian's dictionary file. Checked with freeradius -C, then run in the foreground (-f) in the
 # background, pid in $TB_DIR/<host>/freeradius.pid (with -f 3.2.1 writes no
 # pid file of its own), run dir $TB_DIR/<host>/freeradius-run, log
 # freeradius.log; waits until it answers a Status-Server from inside the host.
@@ -319,12 +320,15 @@ tb_freeradius_ping()
 tb_freeradius_start()
 {
 	local host=$1 dir=$TB_DIR/$1 rdir run log pid arg name addr secret
-	local clients="" debug=""
+	local client clients debug="" f
 	if [ -z "$host" ]; then
 		tb_log "usage: tb_freeradius_start <host> [name:address:secret...]"
 		return 1
 	fi
 	shift
+	client=$(tb_conf_file "$host" freeradius/client.conf) || return 1
+	clients=$(tb_install_conf "$client" - "$host" CLIENT=localhost \
+		ADDRESS=127.0.0.1 SECRET="$TB_RADIUS_LOCAL_SECRET") || return 1
 	for arg in "$@"; do
 		name=${arg%%:*}
 		secret=${arg##*:}
@@ -339,12 +343,8 @@ tb_freeradius_start()
 			return 1
 		fi
 		clients="$clients
-client $name {
-	ipaddr = $addr
-	secret = \"$secret\"
-	require_message_authenticator = yes
-	nas_type = other
-}"
+$(tb_install_conf "$client" - "$host" CLIENT="$name" ADDRESS="$addr" \
+			SECRET="$secret")" || return 1
 	done
 	rdir=$dir/raddb
 	run=$dir/freeradius-run
@@ -360,199 +360,12 @@ client $name {
 	export TB_RADIUS_LOG TB_RADIUS_HOST
 	rm -f "$TB_RADIUS_LOG"
 	: > "$log"
-
-	cat > "$rdir/users" <<'EOF_USERS'
-# PAP users of the test bed (otp is handled in the virtual server)
-carol	Cleartext-Password := "carol-pw"
-dave	Cleartext-Password := "dave-pw"
-EOF_USERS
-
-	cat > "$rdir/radiusd.conf" <<EOF_CONF
-# FreeRADIUS for test bed host $host, written by tb_freeradius_start
-prefix = /usr
-exec_prefix = /usr
-sysconfdir = /etc
-localstatedir = $run
-sbindir = /usr/sbin
-logdir = $dir
-raddbdir = $rdir
-radacctdir = $run/radacct
-name = freeradius
-confdir = $rdir
-modconfdir = $rdir
-certdir = $rdir
-cadir = $rdir
-run_dir = $run
-db_dir = $run
-libdir = /usr/lib/freeradius
-pidfile = $run/freeradius.pid
-
-max_request_time = 10
-cleanup_delay = 2
-max_requests = 1024
-hostname_lookups = no
-proxy_requests = no
-
-log {
-	destination = files
-	colourise = no
-	file = $log
-	stripped_names = no
-	# one line per authentication, never with the password
-	auth = yes
-	auth_badpass = no
-	auth_goodpass = no
-}
-
-security {
-	# runs as root (no user/group): the test bed directories are root's
-	allow_core_dumps = no
-	max_attributes = 200
-	# answer rejects at once (TB_FREERADIUS_REJECT_DELAY seconds for
-	# slow-login scenarios), clients time out after a second
-	reject_delay = ${TB_FREERADIUS_REJECT_DELAY:-0}
-	status_server = yes
-}
-
-thread pool {
-	start_servers = 2
-	max_servers = 4
-	min_spare_servers = 1
-	max_spare_servers = 4
-	max_requests_per_server = 0
-	auto_limit_acct = no
-}
-
-client localhost {
-	ipaddr = 127.0.0.1
-	secret = "$TB_RADIUS_LOCAL_SECRET"
-	require_message_authenticator = yes
-	nas_type = other
-}
-$clients
-
-modules {
-	pap {
-		normalise = yes
-	}
-	files {
-		filename = $rdir/users
-	}
-	always ok {
-		rcode = ok
-	}
-	always reject {
-		rcode = reject
-	}
-	always handled {
-		rcode = handled
-	}
-	linelog request_log {
-		filename = $TB_RADIUS_LOG
-		escape_filenames = no
-		permissions = 0600
-		format = ""
-		reference = "messages.%{reply:Packet-Type}"
-		messages {
-			Access-Accept = "%S Access-Accept user=%{User-Name} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=%{%{State}:-none}"
-			Access-Reject = "%S Access-Reject user=%{User-Name} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=%{%{State}:-none}"
-			Access-Challenge = "%S Access-Challenge user=%{User-Name} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=%{%{State}:-none}"
-		}
-	}
-	linelog status_log {
-		filename = $TB_RADIUS_LOG
-		escape_filenames = no
-		permissions = 0600
-		format = "%S Status-Server user=%{%{User-Name}:-none} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=none"
-	}
-}
-
-server default {
-	listen {
-		type = auth
-		ipaddr = *
-		port = 1812
-	}
-
-	authorize {
-		Autz-Type Status-Server {
-			update reply {
-				&Message-Authenticator ^= 0x00
-			}
-			status_log
-			ok
-		}
-
-		if (&User-Name == "otp") {
-			if (!&State) {
-				# first round: challenge. FreeRADIUS adds a State to
-				# the Access-Challenge and keeps the session-state
-				# list under it for the request that returns it
-				update session-state {
-					&Tmp-String-0 := "otp-challenged"
-				}
-				update reply {
-					&Reply-Message := "Enter the code from your token"
-				}
-				update control {
-					&Response-Packet-Type := Access-Challenge
-				}
-				handled
-			}
-			elsif (!&session-state:Tmp-String-0 || &session-state:Tmp-String-0 != "otp-challenged") {
-				update request {
-					&Module-Failure-Message := "otp: unknown or used State"
-				}
-				reject
-			}
-			elsif (&User-Password != "123456") {
-				update request {
-					&Module-Failure-Message := "otp: wrong code"
-				}
-				reject
-			}
-			else {
-				update control {
-					&Auth-Type := Accept
-				}
-			}
-		}
-		else {
-			files
-			pap
-		}
-	}
-
-	authenticate {
-		Auth-Type PAP {
-			pap
-		}
-	}
-
-	# every response carries a Message-Authenticator, prepended (^=) to be
-	# the first attribute; FreeRADIUS computes it when it signs the packet
-	post-auth {
-		update reply {
-			&Message-Authenticator ^= 0x00
-		}
-		request_log
-
-		Post-Auth-Type REJECT {
-			update reply {
-				&Message-Authenticator ^= 0x00
-			}
-			request_log
-		}
-
-		Post-Auth-Type Challenge {
-			update reply {
-				&Message-Authenticator ^= 0x00
-			}
-			request_log
-		}
-	}
-}
-EOF_CONF
+	f=$(tb_conf_file "$host" freeradius/users) &&
+		tb_install_conf "$f" "$rdir/users" "$host" &&
+		f=$(tb_conf_file "$host" freeradius/radiusd.conf) &&
+		tb_install_conf "$f" "$rdir/radiusd.conf" "$host" \
+			CLIENTS="$clients" \
+			REJECT_DELAY="${TB_FREERADIUS_REJECT_DELAY:-0}" || return 1
 	if [ "${TB_FREERADIUS_DEBUG:-0}" = 1 ]; then
 		debug=-xx
 	fi
