@@ -76,15 +76,6 @@ tb_getcertd()
 	tb_exec "$host" "$TB_GETCERTD" --config "$TB_DIR/$host/$name.conf" "$@"
 }
 
-# tb_ra_fingerprint: SHA-256 fingerprint of the test bed's RA certificate,
-# which plain HTTP clients pin (--ra-fingerprint): only pinned RAs count
-# without TLS
-tb_ra_fingerprint()
-{
-	openssl x509 -in "$TB_DIR/pki/raCert.pem" -noout -fingerprint -sha256 |
-		sed 's/.*=//'
-}
-
 # tb_pki_scep <path> <key> <CN> [pki args...]: strongSwan's pki --scep in
 # carol against the plain getcertd on winnetou:8080 (challenge password
 # "secret", the test bed's RA; DES3, which pki 5.9.8 needs against it),

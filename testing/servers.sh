@@ -19,9 +19,8 @@
 # background through nsenter, so that tb_teardown ends it with the host. Logs,
 # pid files and state go to $TB_DIR/<host>/. All waits are bounded.
 
-# bounded waits and commands, seconds
+# bounded waits, seconds (commands: TB_CMD_TIMEOUT of testbed.sh)
 TB_WAIT_SERVER=${TB_WAIT_SERVER:-15}
-TB_CMD_TIMEOUT=${TB_CMD_TIMEOUT:-60}
 
 # the host's addresses, without prefix length, one a line
 tb_srv_host_ips()
@@ -122,68 +121,6 @@ tb_scepserver_start()
 	tb_srv_wait "scepserver on $host" "$pid" "$dir/scepserver.log" \
 		tb_exec "$host" curl -fsS --max-time 2 \
 		"http://$ip:$port/scep?operation=GetCACaps"
-}
-
-# issue a TLS server certificate for a host from the test bed CA:
-# $TB_DIR/<host>/tlsKey.pem (PKCS#1 RSA) and tlsCert.pem, with the DNS name
-# and the IP address as subjectAltNames and the serverAuth EKU (pki --issue
-# takes the subjectAltNames from the request; --san there would add them twice)
-tb_tls_server_cert()
-{
-	local host=$1 dns=$2 ip=$3 dir=$TB_DIR/$1 pki=$TB_DIR/pki
-	if [ -z "$host" ] || [ -z "$dns" ] || [ -z "$ip" ]; then
-		tb_log "usage: tb_tls_server_cert <host> <dns-name> <ip>"
-		return 1
-	fi
-	mkdir -p "$dir"
-	# (set -e would not hold in a subshell whose status is tested: chain)
-	(
-		umask 077 &&
-		timeout "$TB_CMD_TIMEOUT" "$TB_PKI" --gen --type rsa --size 2048 \
-			--outform pem > "$dir/tlsKey.pem" &&
-		timeout "$TB_CMD_TIMEOUT" "$TB_PKI" --req --in "$dir/tlsKey.pem" \
-			--type priv --dn "C=CH, O=getcert test, CN=$dns" \
-			--san "$dns" --san "$ip" --outform pem > "$dir/tlsReq.pem" &&
-		umask 022 &&
-		timeout "$TB_CMD_TIMEOUT" "$TB_PKI" --issue --cacert "$pki/caCert.pem" \
-			--cakey "$pki/caKey.pem" --type pkcs10 --in "$dir/tlsReq.pem" \
-			--lifetime 30 --flag serverAuth --outform pem > "$dir/tlsCert.pem"
-	) 2> "$dir/tls-cert.log" ||
-		{ tb_log "pki failed issuing $host's TLS certificate";
-		  cat "$dir/tls-cert.log" >&2;
-		  rm -f "$dir/tlsKey.pem" "$dir/tlsReq.pem" "$dir/tlsCert.pem"
-		  return 1; }
-	rm -f "$dir/tlsReq.pem"
-	# what nginx (OpenSSL) reads: the key, and that it belongs to the cert
-	if [ "$(openssl pkey -in "$dir/tlsKey.pem" -pubout 2>&1)" != \
-		 "$(openssl x509 -in "$dir/tlsCert.pem" -noout -pubkey 2>&1)" ]; then
-		tb_log "OpenSSL can't read $host's TLS key or it doesn't match the certificate"
-		return 1
-	fi
-	if ! openssl verify -CAfile "$pki/caCert.pem" "$dir/tlsCert.pem" \
-			>> "$dir/tls-cert.log" 2>&1; then
-		tb_log "$host's TLS certificate does not verify against the test bed CA"
-		return 1
-	fi
-}
-
-# add a user to an htpasswd file (apr1 hash), replacing an earlier entry
-tb_htpasswd()
-{
-	local file=$1 user=$2 pw=$3 hash
-	if [ -z "$file" ] || [ -z "$user" ] || [ $# -lt 3 ]; then
-		tb_log "usage: tb_htpasswd <file> <user> <password>"
-		return 1
-	fi
-	case "$user" in
-		*:*) tb_log "htpasswd user name must not contain ':'"; return 1 ;;
-	esac
-	hash=$(printf '%s\n' "$pw" | openssl passwd -apr1 -stdin) || {
-		tb_log "openssl passwd failed"; return 1; }
-	touch "$file" || return 1
-	{ awk -F: -v u="$user" '$1 != u' "$file"; echo "$user:$hash"; } \
-		> "$file.tmp" &&
-		mv "$file.tmp" "$file"
 }
 
 # start nginx in a host as TLS front end of an upstream URL (scheme://host:port,

@@ -23,13 +23,16 @@ TB_PREFIX="gc${TB_ID}-"
 TB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TB_DIR=${TB_DIR:-/tmp/getcert-testbed.$TB_ID}
 
-# bounded waits, seconds
+# bounded waits and commands, seconds
 TB_WAIT_START=${TB_WAIT_START:-15}
+TB_CMD_TIMEOUT=${TB_CMD_TIMEOUT:-60}
 
 . "${GETCERT_CACHE:-/var/cache/getcert}/strongswan.env"
 TB_CHARON=$SS_PREFIX/libexec/ipsec/charon
 TB_SWANCTL=$SS_PREFIX/sbin/swanctl
 TB_PKI=$SS_PREFIX/bin/pki
+
+. "$TB_ROOT/pki.sh"
 
 tb_log()
 {
@@ -202,43 +205,6 @@ tb_install_conf()
 		}
 		print out line
 	}' "$@" "$src" > "$dst"
-}
-
-# create the test bed's CA, getcertd's RA and the gateway's certificate
-# with strongSwan pki (and OpenSSL for the RA's keyUsage)
-tb_pki()
-{
-	local d=$TB_DIR/pki
-	mkdir -p "$d"
-	"$TB_PKI" --gen --type rsa --size 2048 --outform pem > "$d/caKey.pem"
-	"$TB_PKI" --self --ca --in "$d/caKey.pem" --lifetime 30 \
-		--dn "C=CH, O=getcert test, CN=getcert Test CA" --outform pem \
-		> "$d/caCert.pem"
-	"$TB_PKI" --gen --type rsa --size 2048 --outform pem > "$d/moonKey.pem"
-	"$TB_PKI" --req --in "$d/moonKey.pem" --type priv \
-		--dn "C=CH, O=getcert test, CN=moon.strongswan.org" \
-		--san moon.strongswan.org --outform pem > "$d/moonReq.pem"
-	"$TB_PKI" --issue --cacert "$d/caCert.pem" --cakey "$d/caKey.pem" \
-		--type pkcs10 --in "$d/moonReq.pem" --lifetime 30 \
-		--flag serverAuth --flag ikeIntermediate --outform pem \
-		> "$d/moonCert.pem"
-	rm -f "$d/moonReq.pem"
-	# getcertd's RA: decrypts requests and signs CertReps, so that the CA
-	# key signs certificates and CRLs only (keyUsage says so: pki --issue
-	# writes none for end entities)
-	"$TB_PKI" --gen --type rsa --size 2048 --outform pem > "$d/raKey.pem"
-	openssl req -new -key "$d/raKey.pem" -subj \
-		"/C=CH/O=getcert test/CN=getcert Test RA" -out "$d/raReq.pem" \
-		2> /dev/null
-	openssl x509 -req -in "$d/raReq.pem" -CA "$d/caCert.pem" \
-		-CAkey "$d/caKey.pem" -set_serial 0x2a -days 30 -sha256 \
-		-extfile <(printf '%s\n' \
-			"keyUsage = critical, digitalSignature, keyEncipherment" \
-			"basicConstraints = critical, CA:FALSE" \
-			"subjectKeyIdentifier = hash" \
-			"authorityKeyIdentifier = keyid") \
-		-out "$d/raCert.pem" 2> /dev/null
-	rm -f "$d/raReq.pem"
 }
 
 # start charon in a host with the common and the scenario's configuration
