@@ -75,19 +75,3 @@ tb_getcertd()
 	shift 2
 	tb_exec "$host" "$TB_GETCERTD" --config "$TB_DIR/$host/$name.conf" "$@"
 }
-
-# tb_pki_scep <path> <key> <CN> [pki args...]: strongSwan's pki --scep in
-# carol against the plain getcertd on winnetou:8080 (challenge password
-# "secret", the test bed's RA; DES3, which pki 5.9.8 needs against it),
-# the certificate (PEM) on stdout
-tb_pki_scep()
-{
-	local path=$1 key=$2 cn=$3
-	shift 3
-	tb_exec carol timeout 60 "$TB_PKI" --scep \
-		--url "http://winnetou.strongswan.org:8080$path" --in "$key" \
-		--dn "C=CH, O=getcert test, OU=remote, CN=$cn" --password secret \
-		--cacert-enc "$TB_DIR/pki/raCert.pem" \
-		--cacert-sig "$TB_DIR/pki/raCert.pem" --cipher des3 \
-		--outform pem "$@"
-}

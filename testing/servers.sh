@@ -22,6 +22,8 @@
 # bounded waits, seconds (commands: TB_CMD_TIMEOUT of testbed.sh)
 TB_WAIT_SERVER=${TB_WAIT_SERVER:-15}
 
+. "$TB_ROOT/probes.sh"
+
 # the host's addresses, without prefix length, one a line
 tb_srv_host_ips()
 {
@@ -200,29 +202,6 @@ tb_srv_udp_port_free()
 
 # secret of the localhost client of tb_freeradius_start (self checks)
 TB_RADIUS_LOCAL_SECRET=${TB_RADIUS_LOCAL_SECRET:-tb-selfcheck}
-
-# radclient in a host against a FreeRADIUS of tb_freeradius_start, with its
-# dictionaries: tb_radclient <host> <radclient args...> (attributes on stdin)
-tb_radclient()
-{
-	local host=$1
-	shift
-	tb_exec "$host" timeout "$TB_CMD_TIMEOUT" radclient \
-		-d "$TB_DIR/$TB_RADIUS_HOST/raddb" "$@"
-}
-
-# a Status-Server from inside the host answered (with Message-Authenticator);
-# sent once the port is bound, a datagram before would cost radclient's timeout
-tb_freeradius_ping()
-{
-	local host=$1
-	[ -n "$(tb_exec "$host" ss -Hlun "sport = :1812" 2>/dev/null)" ] ||
-		return 1
-	echo "Message-Authenticator = 0x00" |
-		tb_exec "$host" timeout 5 radclient -q -t 1 -r 1 \
-		-d "$TB_DIR/$host/raddb" 127.0.0.1:1812 status \
-		"$TB_RADIUS_LOCAL_SECRET"
-}
 
 # start FreeRADIUS 3.2 in a host: authentication on UDP port 1812 (all the
 # host's addresses), configuration installed into $TB_DIR/<host>/raddb from
