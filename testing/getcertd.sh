@@ -1,6 +1,16 @@
 #!/bin/bash
 #
-# getcertd in the test bed; sourced after testbed.sh and servers.sh.
+# getcert test bed: getcertd instances in a host. Sourced after testbed.sh
+# and servers.sh.
+#
+#   tb_getcertd_conf <host> <name> <port> <tls yes|no> [settings...]
+#                                   $TB_DIR/<host>/<name>.conf from the host's
+#                                   getcertd.conf (testing/hosts/winnetou/)
+#   tb_getcertd_start <host> <name> run that instance, wait for GetCACaps
+#   tb_getcertd_stop <host> <name>  end it by PID and wait until it is gone
+#   tb_getcertd <host> <name> <args...>
+#                                   an operator command on its configuration
+#   TB_GETCERTD                     the getcertd binary of build/
 
 TB_GETCERTD=$TB_ROOT/../build/src/getcertd/getcertd
 

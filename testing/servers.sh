@@ -1,23 +1,29 @@
 #!/bin/bash
 #
-# getcert test bed: enrollment servers run inside the hosts. Sourced after
-# testbed.sh by scenarios (and benchmarks) that need them.
+# getcert test bed: starting the enrollment servers inside the hosts and
+# waiting until they answer. Sourced after testbed.sh by scenarios (and
+# benchmarks) that need them; sources probes.sh (the clients the waits use).
 #
 #   tb_scepserver_start <host> <port> [scepserver args...]
 #                                   micromdm scepserver with its own CA depot
-#   tb_tls_server_cert <host> <dns-name> <ip>
-#                                   TLS server certificate from the test bed CA
+#                                   (sets TB_SCEP_CA)
 #   tb_nginx_start <host> <port> <upstream-url> <htpasswd-file or "">
 #                                   nginx as TLS (and Basic auth) front end
-#   tb_htpasswd <file> <user> <password>
-#                                   add or replace a user in an htpasswd file
+#                                   (sets TB_NGINX_LOG)
 #   tb_freeradius_start <host> [name:address:secret...]
 #                                   FreeRADIUS 3.2 (auth, UDP 1812) with PAP
 #                                   users carol, dave and challenge user otp
+#                                   (sets TB_RADIUS_LOG, TB_RADIUS_HOST)
+#   tb_srv_alive <pid>              the process runs (not gone, no zombie)
+#   tb_srv_host_ips <host>          the host's addresses, one a line
 #
-# Every server runs in the host's network and mount namespace, started in the
-# background through nsenter, so that tb_teardown ends it with the host. Logs,
-# pid files and state go to $TB_DIR/<host>/. All waits are bounded.
+# The servers' configuration files are the host's (tb_conf_file of
+# testbed.sh): testing/hosts/default/nginx.conf, testing/hosts/alice/
+# freeradius/, or the scenario's own under hosts/<host>/; certificates and
+# htpasswd files come from pki.sh. Every server runs in the host's network
+# and mount namespace, started in the background through nsenter, so that
+# tb_teardown ends it with the host. Logs, pid files and state go to
+# $TB_DIR/<host>/. All waits are bounded.
 
 # bounded waits, seconds (commands: TB_CMD_TIMEOUT of testbed.sh)
 TB_WAIT_SERVER=${TB_WAIT_SERVER:-15}

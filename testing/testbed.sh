@@ -15,7 +15,28 @@
 # nsenter into the keeper's namespaces.
 #
 # Everything created is named with the prefix gc<TB_ID>- and removed by
-# tb_teardown, which the callers run from an EXIT trap.
+# tb_teardown, which the callers run from an EXIT trap. Sources pki.sh.
+#
+#   tb_net_up                       namespaces, links, addresses, keepers
+#   tb_teardown                     end every process of the bed, remove it
+#   tb_leftovers                    what is left of this bed (empty: clean)
+#   tb_exec <host> <command...>     run a command in a host
+#   tb_wait <seconds> <command...>  wait until the command succeeds
+#   tb_ns <host>                    the host's network namespace
+#   tb_host_addrs, tb_host_gateway <host>
+#                                   the host's "<iface> <addr/len>" lines,
+#                                   its default gateway
+#   tb_hosts_file [host]            the host's /etc/hosts
+#   tb_conf_file <host> <path>      where a host's configuration file comes
+#                                   from: the scenario's hosts/<host>/<path>,
+#                                   testing/hosts/<host>/ or hosts/default/
+#   tb_install_conf <src> <dst> <host> [NAME=value...]
+#                                   a configuration file with @...@ filled in
+#   tb_charon_start <host> <scenario hosts dir>
+#                                   charon with testing/hosts/strongswan.conf
+#                                   and the scenario's strongswan.conf/swanctl
+#   tb_swanctl <host> <args...>     swanctl against the host's charon
+#   tb_log <message>                a line on stderr
 
 TB_HOSTS="moon carol winnetou alice"
 TB_ID=${TB_ID:-$$}
