@@ -482,13 +482,15 @@ static bool parse_part_headers(chunk_t *part, getcert_est_part_t *out)
 
 	while (TRUE)
 	{
-		nl = memchr(part->ptr, '\n', part->len);
+		nl = part->len ? memchr(part->ptr, '\n', part->len) : NULL;
 		if (!nl || ++lines > MAX_PART_HEADERS + 1)
 		{
 			return FALSE;
 		}
 		line = chunk_create(part->ptr, nl - part->ptr);
-		*part = chunk_skip(*part, line.len + 1);
+		/* not chunk_skip(): an empty body still points into the input */
+		part->ptr += line.len + 1;
+		part->len -= line.len + 1;
 		if (line.len && line.ptr[line.len - 1] == '\r')
 		{
 			line.len--;
@@ -515,10 +517,12 @@ static bool parse_part_headers(chunk_t *part, getcert_est_part_t *out)
 		}
 		if (dst)
 		{
-			line = chunk_skip(line, n);
+			line.ptr += n;
+			line.len -= n;
 			while (line.len && (line.ptr[0] == ' ' || line.ptr[0] == '\t'))
 			{
-				line = chunk_skip(line, 1);
+				line.ptr++;
+				line.len--;
 			}
 			while (line.len && (line.ptr[line.len - 1] == ' ' ||
 								line.ptr[line.len - 1] == '\t'))

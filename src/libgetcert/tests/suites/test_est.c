@@ -284,6 +284,7 @@ END_TEST
 START_TEST(test_multipart)
 {
 	getcert_est_part_t parts[GETCERT_EST_MAX_PARTS];
+	chunk_t body;
 	u_int count;
 
 	ck_assert(getcert_est_parse_multipart(chunk_from_str(MULTIPART),
@@ -305,6 +306,16 @@ START_TEST(test_multipart)
 					countof(parts), &count) == GETCERT_OK);
 	ck_assert_int_eq(count, 1);
 	ck_assert_chunk_eq(parts[0].body, chunk_from_str("body"));
+	getcert_est_parts_free(parts, count);
+
+	/* an empty part (found by fuzz_est: its body must not be NULL) */
+	body = chunk_from_str("--b\r\n\r\n\r\n--b--");
+	ck_assert(getcert_est_parse_multipart(body, "multipart/mixed; boundary=b",
+					parts, countof(parts), &count) == GETCERT_OK);
+	ck_assert_int_eq(count, 1);
+	ck_assert_int_eq(parts[0].body.len, 0);
+	ck_assert(parts[0].body.ptr >= body.ptr &&
+			  parts[0].body.ptr <= body.ptr + body.len);
 	getcert_est_parts_free(parts, count);
 }
 END_TEST
