@@ -777,8 +777,16 @@ static int run()
 								 BUILD_KEY_SIZE, spec.bits, BUILD_END);
 		if (!key)
 		{
-			fprintf(stderr, "generating a %N key of %u bits failed\n",
-					key_type_names, spec.type, spec.bits);
+			if (spec.bits)
+			{	/* "an RSA 2048 key", "an ECDSA 384 key" */
+				fprintf(stderr, "generating an %N %u key failed\n",
+						key_type_names, spec.type, spec.bits);
+			}
+			else
+			{
+				fprintf(stderr, "generating an %N key failed\n",
+						key_type_names, spec.type);
+			}
 			goto out;
 		}
 	}
