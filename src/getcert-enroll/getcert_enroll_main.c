@@ -760,7 +760,7 @@ static int run()
 		if (est)
 		{	/* what /csrattrs asks for, within the options */
 			err = client->get_est(client)->get_key_spec(client->get_est(client),
-														&spec);
+												renew, renew_key, &spec);
 			if (err != GETCERT_OK)
 			{
 				fprintf(stderr, "enrollment failed: %N\n", getcert_err_names,

@@ -54,6 +54,11 @@ struct private_getcert_est_enroll_t {
 	bool have_attrs;
 
 	/**
+	 * The TLS client certificate set on the transport, or NULL.
+	 */
+	certificate_t *client;
+
+	/**
 	 * 202 replies waited for in the last enroll().
 	 */
 	u_int polls;
@@ -141,6 +146,41 @@ static bool wait_s(private_getcert_est_enroll_t *this, u_int s)
 	cancelled = this->cancelled;
 	thread_cleanup_pop(TRUE);
 	return !cancelled;
+}
+
+/**
+ * Authenticate as TLS client with the current certificate, once: a server
+ * that is not authenticated yet gets it only after get_ca() anchored TLS
+ * (done is FALSE then)
+ */
+static getcert_err_t client_auth(private_getcert_est_enroll_t *this,
+								 certificate_t *current, private_key_t *key,
+								 bool *done)
+{
+	*done = FALSE;
+	if (this->client && this->client->equals(this->client, current))
+	{
+		*done = TRUE;
+		return GETCERT_OK;
+	}
+	if (!this->transport->set_client_auth)
+	{
+		DBG1(DBG_LIB, "EST: the transport has no TLS client authentication "
+			 "for re-enrollment");
+		return GETCERT_ERR_TLS;
+	}
+	if (!this->transport->is_authenticated(this->transport))
+	{
+		return GETCERT_OK;
+	}
+	if (!this->transport->set_client_auth(this->transport, current, key))
+	{
+		return GETCERT_ERR_TLS;
+	}
+	DESTROY_IF(this->client);
+	this->client = current->get_ref(current);
+	*done = TRUE;
+	return GETCERT_OK;
 }
 
 /**
@@ -328,11 +368,20 @@ static getcert_err_t meet_attrs(private_getcert_est_enroll_t *this,
 }
 
 METHOD(getcert_est_enroll_t, get_key_spec, getcert_err_t,
-	private_getcert_est_enroll_t *this, getcert_key_spec_t *spec)
+	private_getcert_est_enroll_t *this, certificate_t *current,
+	private_key_t *current_key, getcert_key_spec_t *spec)
 {
-	getcert_err_t err;
+	getcert_err_t err = GETCERT_OK;
+	bool authed;
 
-	err = get_ca(this);
+	if (current && current_key)
+	{	/* the renewal's connection from the start */
+		err = client_auth(this, current, current_key, &authed);
+	}
+	if (err == GETCERT_OK)
+	{
+		err = get_ca(this);
+	}
 	if (err == GETCERT_OK)
 	{
 		err = fetch_attrs(this);
@@ -506,7 +555,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	getcert_err_t err;
 	chunk_t request;
 	char *op;
-	bool renew = current && current_key, client_auth = FALSE;
+	bool renew = current && current_key, authed = FALSE;
 
 	*out = NULL;
 	this->polls = 0;
@@ -514,37 +563,30 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	{
 		return GETCERT_ERR_CANCELLED;
 	}
-	if (renew && !this->transport->set_client_auth)
-	{
-		DBG1(DBG_LIB, "EST: the transport has no TLS client authentication "
-			 "for re-enrollment");
-		return GETCERT_ERR_TLS;
-	}
-	if (renew && this->transport->is_authenticated(this->transport))
+	if (renew)
 	{	/* before the first request: one connection for all of them */
-		if (!this->transport->set_client_auth(this->transport, current,
-											  current_key))
+		err = client_auth(this, current, current_key, &authed);
+		if (err != GETCERT_OK)
 		{
-			return GETCERT_ERR_TLS;
+			return err;
 		}
-		client_auth = TRUE;
 	}
 	err = get_ca(this);
 	if (err != GETCERT_OK)
 	{
 		return err;
 	}
-	if (renew && !client_auth)
-	{	/* not to a server that is not authenticated */
-		if (!this->transport->is_authenticated(this->transport))
+	if (renew && !authed)
+	{	/* never to a server that is not authenticated */
+		err = client_auth(this, current, current_key, &authed);
+		if (err == GETCERT_OK && !authed)
 		{
 			DBG1(DBG_LIB, "EST: re-enrollment needs an authenticated server");
-			return GETCERT_ERR_TLS;
+			err = GETCERT_ERR_TLS;
 		}
-		if (!this->transport->set_client_auth(this->transport, current,
-											  current_key))
+		if (err != GETCERT_OK)
 		{
-			return GETCERT_ERR_TLS;
+			return err;
 		}
 	}
 	err = fetch_attrs(this);
@@ -651,6 +693,7 @@ METHOD(getcert_enroll_t, destroy, void,
 	private_getcert_est_enroll_t *this)
 {
 	DESTROY_IF(this->ca);
+	DESTROY_IF(this->client);
 	DESTROY_IF(this->params.identity);
 	DESTROY_IF(this->params.subject);
 	DESTROY_IF(this->params.ca_cert);

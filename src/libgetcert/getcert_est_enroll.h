@@ -75,10 +75,18 @@ struct getcert_est_enroll_t {
 	 * other than the one the policy fixes, is refused with a clear error.
 	 * A server without /csrattrs (204, 404) asks for nothing.
 	 *
+	 * Before a renewal, pass the current certificate and key: TLS client
+	 * authentication is set up before the first request, so that these
+	 * requests and the /simplereenroll of enroll() share one connection.
+	 *
+	 * @param current	current certificate of a renewal, or NULL
+	 * @param current_key its key, or NULL
 	 * @param spec		the profile's policy in, the key to generate out
 	 * @return			GETCERT_OK, GETCERT_ERR_POLICY or the error
 	 */
 	getcert_err_t (*get_key_spec)(getcert_est_enroll_t *this,
+								  certificate_t *current,
+								  private_key_t *current_key,
 								  getcert_key_spec_t *spec);
 };
 

@@ -640,6 +640,37 @@ START_TEST(test_est_pending)
 }
 END_TEST
 
+START_TEST(test_est_renew_one_setup)
+{
+	getcert_est_enroll_t *est;
+	getcert_key_spec_t spec = { .type = KEY_ECDSA };
+	private_key_t *key, *new_key;
+	certificate_t *cert = NULL, *renewed = NULL;
+
+	key = gt_key();
+	ck_assert(est_enroll(key, NULL, NULL, &cert, NULL) == GETCERT_OK);
+	ck_assert(!ca->est_client);
+
+	/* the key choice of a renewal authenticates as client from the start */
+	est = getcert_est_enroll_create(&ca->transport, &params);
+	ck_assert(est->get_key_spec(est, cert, key, &spec) == GETCERT_OK);
+	ck_assert(ca->est_client && ca->est_client->equals(ca->est_client, cert));
+	ck_assert_int_eq(ca->est_count[0], 2);
+	new_key = make_key(KEY_ECDSA, spec.bits);
+	ck_assert(est->enroll.enroll(&est->enroll, new_key, cert, key,
+								 &renewed) == GETCERT_OK);
+	/* no /cacerts again, the client certificate unchanged */
+	ck_assert_int_eq(ca->est_count[0], 2);
+	ck_assert_int_eq(ca->est_count[3], 1);
+	ck_assert(ca->est_reenroll_client->equals(ca->est_reenroll_client, cert));
+	est->enroll.destroy(&est->enroll);
+	renewed->destroy(renewed);
+	cert->destroy(cert);
+	key->destroy(key);
+	new_key->destroy(new_key);
+}
+END_TEST
+
 START_TEST(test_est_csrattrs_policy)
 {
 	getcert_est_enroll_t *est;
@@ -659,13 +690,13 @@ START_TEST(test_est_csrattrs_policy)
 	est = getcert_est_enroll_create(&ca->transport, &params);
 	/* a profile allowing any ECDSA curve gets P-384 */
 	spec = (getcert_key_spec_t){ .type = KEY_ECDSA };
-	ck_assert(est->get_key_spec(est, &spec) == GETCERT_OK);
+	ck_assert(est->get_key_spec(est, NULL, NULL, &spec) == GETCERT_OK);
 	ck_assert_int_eq(spec.bits, 384);
 	/* fixed P-256 and RSA are outside of what the server asks for */
 	spec = (getcert_key_spec_t){ .type = KEY_ECDSA, .bits = 256 };
-	ck_assert(est->get_key_spec(est, &spec) == GETCERT_ERR_POLICY);
+	ck_assert(est->get_key_spec(est, NULL, NULL, &spec) == GETCERT_ERR_POLICY);
 	spec = (getcert_key_spec_t){ .type = KEY_RSA };
-	ck_assert(est->get_key_spec(est, &spec) == GETCERT_ERR_POLICY);
+	ck_assert(est->get_key_spec(est, NULL, NULL, &spec) == GETCERT_ERR_POLICY);
 	/* /csrattrs fetched once per engine */
 	ck_assert_int_eq(ca->est_count[1], 2);
 
@@ -685,10 +716,10 @@ START_TEST(test_est_no_csrattrs)
 	getcert_key_spec_t spec = { .type = KEY_RSA };
 
 	est = getcert_est_enroll_create(&ca->transport, &params);
-	ck_assert(est->get_key_spec(est, &spec) == GETCERT_OK);
+	ck_assert(est->get_key_spec(est, NULL, NULL, &spec) == GETCERT_OK);
 	ck_assert_int_eq(spec.bits, 2048);
 	spec = (getcert_key_spec_t){ .type = KEY_ED25519 };
-	ck_assert(est->get_key_spec(est, &spec) == GETCERT_OK);
+	ck_assert(est->get_key_spec(est, NULL, NULL, &spec) == GETCERT_OK);
 	ck_assert(est->enroll.get_crl(&est->enroll, NULL, NULL, NULL) ==
 			  GETCERT_ERR_PROTOCOL);
 	est->enroll.destroy(&est->enroll);
@@ -754,6 +785,7 @@ Suite *est_suite_create()
 	tcase_add_checked_fixture(tc, setup_est, teardown_est);
 	tcase_add_loop_test(tc, test_est_enroll, 0, countof(key_types));
 	tcase_add_test(tc, test_est_renew);
+	tcase_add_test(tc, test_est_renew_one_setup);
 	tcase_add_test(tc, test_est_wrong_ca);
 	tcase_add_test(tc, test_est_fingerprint_pin);
 	tcase_add_loop_test(tc, test_est_bad_issue, 0, countof(bad_issue));
