@@ -88,7 +88,7 @@ static void write_seeds(char *dir)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	fuzz_init("fuzz_est");
+	fuzz_init("fuzz_est_client");
 	fuzz_seeds(write_seeds);
 	return 0;
 }
