@@ -8,7 +8,7 @@
 #   seconds     time per target (default 10), ignored if FUZZ_RUNS is set
 #   target      fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep
 #               fuzz_www_authenticate fuzz_scep_request fuzz_radius
-#               fuzz_getcertd
+#               fuzz_getcertd fuzz_est
 #               (default: all)
 #
 # environment:
@@ -25,7 +25,7 @@ set -u
 FUZZ_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 ALL_TARGETS="fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep"
 ALL_TARGETS+=" fuzz_www_authenticate fuzz_scep_request fuzz_radius"
-ALL_TARGETS+=" fuzz_getcertd"
+ALL_TARGETS+=" fuzz_getcertd fuzz_est"
 
 seconds=10
 if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then

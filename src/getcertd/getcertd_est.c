@@ -610,6 +610,32 @@ static certificate_t *reenroll_auth(private_getcertd_est_t *this, ctx_t *ctx,
 }
 
 /**
+ * The transactionID of an EST request: EST has none, the request (CSR
+ * and, for a renewal, the certificate renewed) under its policy
+ * identifies it, a retransmission or a poll sends it again
+ */
+static bool transaction_id(ctx_t *ctx)
+{
+	hasher_t *hasher;
+	u_char hash[HASH_SIZE_SHA256];
+	chunk_t digest;
+
+	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA256);
+	if (!ctx->tx.request.len || !hasher ||
+		!hasher->get_hash(hasher, ctx->tx.request, NULL) ||
+		!hasher->get_hash(hasher, chunk_from_str(ctx->policy->name), hash))
+	{
+		DESTROY_IF(hasher);
+		return FALSE;
+	}
+	hasher->destroy(hasher);
+	digest = chunk_create(hash, 16);
+	snprintf(ctx->transid, sizeof(ctx->transid), "EST-%+B", &digest);
+	ctx->tx.transid = ctx->transid;
+	return TRUE;
+}
+
+/**
  * simpleenroll and simplereenroll
  */
 static void enroll(private_getcertd_est_t *this, ctx_t *ctx,
@@ -620,7 +646,7 @@ static void enroll(private_getcertd_est_t *this, ctx_t *ctx,
 	identification_t *subject;
 	public_key_t *public;
 	linked_list_t *sans;
-	chunk_t der, keyid, replaces = chunk_empty, digest;
+	chunk_t der, keyid, replaces = chunk_empty;
 	bool renew = ctx->op == GETCERTD_EST_SIMPLEREENROLL, ok;
 	char *reason;
 
@@ -701,15 +727,13 @@ static void enroll(private_getcertd_est_t *this, ctx_t *ctx,
 		refuse(ctx, response, 403, "CSR for a name the user does not own");
 		goto out;
 	}
-	/* EST has no transactionID: the request (CSR and, for a renewal, the
-	 * certificate renewed) identifies it, a retransmission or a poll
-	 * sends it again */
 	ctx->tx.request = getcertd_replay_request_id(csr, renewed ?: csr,
 									this->issuer->get_ca(this->issuer));
-	digest = chunk_create(ctx->tx.request.ptr,
-						  min(ctx->tx.request.len, (size_t)16));
-	snprintf(ctx->transid, sizeof(ctx->transid), "EST-%+B", &digest);
-	ctx->tx.transid = ctx->transid;
+	if (!transaction_id(ctx))
+	{
+		refuse(ctx, response, 500, "hashing failed");
+		goto out;
+	}
 	if (known(this, ctx, response, csr, renew, &replaces))
 	{
 		goto out;
@@ -837,12 +861,13 @@ METHOD(getcertd_est_t, handle, void,
 	}
 	gettimeofday(&end, NULL);
 	DBG1(DBG_APP, "%s %s %s EST %s user=%s cert=%s result=%s status=%u "
-		 "%ldms", ctx.client[0] ? ctx.client : "-", request->method, path,
-		 ctx.policy ? ctx.policy->name : "-",
+		 "%ldms transid=%s", ctx.client[0] ? ctx.client : "-",
+		 request->method, path, ctx.policy ? ctx.policy->name : "-",
 		 ctx.user ?: "-", request->peer_cert.len ? "yes" : "no",
 		 ctx.result ?: "-", response->status,
 		 (end.tv_sec - start.tv_sec) * 1000 +
-		 (end.tv_usec - start.tv_usec) / 1000);
+		 (end.tv_usec - start.tv_usec) / 1000,
+		 ctx.transid[0] ? ctx.transid : "-");
 	chunk_free(&ctx.tx.keyid);
 	chunk_free(&ctx.tx.request);
 	free(ctx.user);
