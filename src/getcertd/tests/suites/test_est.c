@@ -19,6 +19,7 @@
 
 #include <getcertd_est.h>
 #include <getcert_test_certs.h>
+#include <getcert_x509.h>
 
 #include <credentials/certificates/x509.h>
 
@@ -286,6 +287,52 @@ START_TEST(test_key_types)
 END_TEST
 
 /*******************************************************************************
+ * issuing for RSA, ECDSA and Ed25519 keys with an RSA or ECDSA CA
+ */
+
+START_TEST(test_issue_key_types)
+{
+	private_key_t *ca_key, *keys[3];
+	certificate_t *ca, *cert;
+	getcertd_issuer_t *issuer;
+	identification_t *subject;
+	linked_list_t *sans;
+	public_key_t *public;
+	time_t now = time(NULL);
+	int i;
+
+	ca_key = _i ? gt_key() : gt_rsa_key(1024);
+	ca = gt_cert(ca_key, "CN=EST CA", NULL, NULL, NULL, TRUE, 3600);
+	issuer = getcertd_issuer_create(ca->get_ref(ca), ca_key->get_ref(ca_key));
+	keys[0] = gt_rsa_key(1024);
+	keys[1] = gt_key();
+	keys[2] = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_ED25519,
+								 BUILD_END);
+	ck_assert(keys[2]);
+	subject = identification_create_from_string("CN=carol");
+	sans = linked_list_create_with_items(
+			identification_create_from_string("carol@strongswan.org"), NULL);
+	for (i = 0; i < countof(keys); i++)
+	{
+		public = keys[i]->get_public_key(keys[i]);
+		cert = issuer->issue(issuer, public, subject, sans, now - 60,
+							 now + 3600, GETCERTD_EKU_CLIENT_AUTH);
+		ck_assert(cert);
+		ck_assert(cert->issued_by(cert, ca, NULL));
+		ck_assert(getcert_key_matches(cert, keys[i]));
+		cert->destroy(cert);
+		public->destroy(public);
+		keys[i]->destroy(keys[i]);
+	}
+	sans->destroy_offset(sans, offsetof(identification_t, destroy));
+	subject->destroy(subject);
+	issuer->destroy(issuer);
+	ca->destroy(ca);
+	ca_key->destroy(ca_key);
+}
+END_TEST
+
+/*******************************************************************************
  * client certificates
  */
 
@@ -476,6 +523,10 @@ Suite *est_suite_create()
 
 	tc = tcase_create("key types");
 	tcase_add_test(tc, test_key_types);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("issuing");
+	tcase_add_loop_test(tc, test_issue_key_types, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("client certificates");
