@@ -128,6 +128,8 @@ static void csrattrs(chunk_t der)
 	if (getcert_est_parse_csrattrs(der, &attrs) == GETCERT_OK)
 	{
 		if ((attrs.curve && attrs.key_type != KEY_ECDSA) ||
+			(attrs.curve && !(attrs.curves &
+							  getcert_est_curve_bit(attrs.curve))) ||
 			(attrs.rsa_bits && attrs.key_type != KEY_RSA))
 		{
 			abort();

@@ -159,6 +159,19 @@ static bool request_digest(getcert_est_csrattrs_t *attrs,
 }
 
 /**
+ * Add a curve the server accepts, the first one preferred
+ */
+static bool add_curve(getcert_est_csrattrs_t *attrs, u_int bits)
+{
+	attrs->curves |= getcert_est_curve_bit(bits);
+	if (!attrs->curve)
+	{
+		attrs->curve = bits;
+	}
+	return TRUE;
+}
+
+/**
  * Curve size of a curve OID, 0 if unknown
  */
 static u_int curve_bits(int oid)
@@ -190,7 +203,7 @@ static bool parse_oid(getcert_est_csrattrs_t *attrs, int oid)
 		case OID_SECT384R1:
 		case OID_SECT521R1:
 			return request_key(attrs, KEY_ECDSA) &&
-				   request_value(&attrs->curve, curve_bits(oid), "curve");
+				   add_curve(attrs, curve_bits(oid));
 		case OID_ED25519:
 			return request_key(attrs, KEY_ED25519) &&
 				   request_digest(attrs, HASH_IDENTITY);
@@ -232,7 +245,7 @@ static bool parse_oid(getcert_est_csrattrs_t *attrs, int oid)
 static bool parse_attribute(getcert_est_csrattrs_t *attrs, chunk_t attr)
 {
 	chunk_t type, values, value;
-	u_int bits;
+	u_int bits, curves = 0;
 	int oid, count = 0;
 
 	if (asn1_unwrap(&attr, &type) != ASN1_OID || !type.len ||
@@ -258,16 +271,17 @@ static bool parse_attribute(getcert_est_csrattrs_t *attrs, chunk_t attr)
 		switch (oid)
 		{
 			case OID_EC_PUBLICKEY:
-				bits = tag == ASN1_OID ? curve_bits(asn1_known_oid(value)) : 0;
-				if (!bits)
+				if (tag != ASN1_OID)
 				{
-					DBG1(DBG_LIB, "EST: /csrattrs asks for an unsupported "
-						 "elliptic curve");
+					DBG1(DBG_LIB, "EST: /csrattrs names a curve that is not "
+						 "an OID");
 					return FALSE;
 				}
-				if (!request_value(&attrs->curve, bits, "curve"))
-				{
-					return FALSE;
+				bits = curve_bits(asn1_known_oid(value));
+				if (bits)
+				{	/* unsupported alternatives are skipped */
+					add_curve(attrs, bits);
+					curves++;
 				}
 				break;
 			case OID_RSA_ENCRYPTION:
@@ -293,6 +307,12 @@ static bool parse_attribute(getcert_est_csrattrs_t *attrs, chunk_t attr)
 	if (!count)
 	{
 		DBG1(DBG_LIB, "EST: /csrattrs holds an attribute without values");
+		return FALSE;
+	}
+	if (oid == OID_EC_PUBLICKEY && !curves)
+	{
+		DBG1(DBG_LIB, "EST: /csrattrs asks for unsupported elliptic curves "
+			 "only (we have P-256, P-384 and P-521)");
 		return FALSE;
 	}
 	return TRUE;

@@ -27,6 +27,23 @@
 #include <credentials/keys/public_key.h>
 
 typedef struct getcert_est_csrattrs_t getcert_est_csrattrs_t;
+
+/**
+ * Bits of getcert_est_csrattrs_t.curves.
+ */
+#define GETCERT_EST_CURVE_P256 (1 << 0)
+#define GETCERT_EST_CURVE_P384 (1 << 1)
+#define GETCERT_EST_CURVE_P521 (1 << 2)
+
+/**
+ * The GETCERT_EST_CURVE_* bit of a curve size, 0 if unsupported.
+ */
+static inline u_int getcert_est_curve_bit(u_int bits)
+{
+	return bits == 256 ? GETCERT_EST_CURVE_P256 :
+		   bits == 384 ? GETCERT_EST_CURVE_P384 :
+		   bits == 521 ? GETCERT_EST_CURVE_P521 : 0;
+}
 typedef struct getcert_est_part_t getcert_est_part_t;
 
 /**
@@ -70,8 +87,12 @@ getcert_err_t getcert_est_parse_certs(chunk_t der, linked_list_t *certs);
 struct getcert_est_csrattrs_t {
 	/** requested key type, KEY_ANY if none */
 	key_type_t key_type;
-	/** requested ECDSA curve in bits (256, 384, 521), 0 if none */
+	/** preferred ECDSA curve in bits (256, 384, 521): the first listed,
+	 *  0 if none */
 	u_int curve;
+	/** all ECDSA curves listed (alternatives, e.g. an ecPublicKey
+	 *  attribute with several curves), GETCERT_EST_CURVE_* bits */
+	u_int curves;
 	/** requested RSA key size in bits, 0 if none */
 	u_int rsa_bits;
 	/** requested signature digest, HASH_UNKNOWN if none (HASH_IDENTITY
@@ -92,8 +113,10 @@ struct getcert_est_csrattrs_t {
  * Key types: id-ecPublicKey (alone or as an attribute whose value is the
  * curve), a curve OID, id-Ed25519, rsaEncryption (alone or as an attribute
  * with the key size as INTEGER); signature algorithms ecdsa-with-SHA*,
- * sha*WithRSAEncryption, Ed25519. Contradicting key types, curves or
- * digests are refused. An empty body (or empty SEQUENCE) asks for nothing.
+ * sha*WithRSAEncryption, Ed25519. Several curves are alternatives (the
+ * first is preferred; unsupported ones are skipped, an ecPublicKey
+ * attribute without a supported curve is refused). Contradicting key
+ * types, RSA sizes or digests are refused. An empty body (or empty SEQUENCE) asks for nothing.
  *
  * @param der			decoded body, may be empty
  * @param attrs			receives what the server asks for

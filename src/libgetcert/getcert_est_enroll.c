@@ -347,6 +347,11 @@ static getcert_err_t meet_attrs(private_getcert_est_enroll_t *this,
 	}
 	want = spec->type == KEY_ECDSA ? a->curve :
 		   spec->type == KEY_RSA ? a->rsa_bits : 0;
+	if (want && spec->bits && spec->type == KEY_ECDSA &&
+		(a->curves & getcert_est_curve_bit(spec->bits)))
+	{	/* one of the curves the server lists */
+		want = spec->bits;
+	}
 	if (want && spec->bits && want != spec->bits)
 	{
 		DBG1(DBG_LIB, "EST: the server asks for a %N key of %u bits, the %s "

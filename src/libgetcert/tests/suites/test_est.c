@@ -173,6 +173,24 @@ START_TEST(test_csrattrs_forms)
 	ck_assert_int_eq(attrs.unknown, 1);
 	chunk_free(&der);
 
+	/* several curves are alternatives, the first preferred, unsupported
+	 * ones skipped (getcertd's ECDSA policies list them like this) */
+	der = asn1_wrap(ASN1_SEQUENCE, "m",
+			asn1_wrap(ASN1_SEQUENCE, "mm",
+				asn1_build_known_oid(OID_EC_PUBLICKEY),
+				asn1_wrap(ASN1_SET, "mmm",
+					asn1_build_known_oid(OID_SECT384R1),
+					asn1_wrap(ASN1_OID, "c",
+						chunk_from_chars(0x2b, 0x24, 0x03, 0x03,
+										 0x02, 0x08, 0x01, 0x01, 0x07)),
+					asn1_build_known_oid(OID_PRIME256V1))));
+	ck_assert(getcert_est_parse_csrattrs(der, &attrs) == GETCERT_OK);
+	ck_assert_int_eq(attrs.key_type, KEY_ECDSA);
+	ck_assert_int_eq(attrs.curve, 384);
+	ck_assert_int_eq(attrs.curves,
+					 GETCERT_EST_CURVE_P256 | GETCERT_EST_CURVE_P384);
+	chunk_free(&der);
+
 	/* a plain curve OID */
 	der = asn1_wrap(ASN1_SEQUENCE, "m", asn1_build_known_oid(OID_PRIME256V1));
 	ck_assert(getcert_est_parse_csrattrs(der, &attrs) == GETCERT_OK);
@@ -203,10 +221,14 @@ static chunk_t bad_csrattrs(int i)
 			return asn1_wrap(ASN1_SEQUENCE, "mm",
 						asn1_build_known_oid(OID_ED25519),
 						asn1_build_known_oid(OID_RSA_ENCRYPTION));
-		case 4:	/* two curves */
-			return asn1_wrap(ASN1_SEQUENCE, "mm",
-						asn1_build_known_oid(OID_PRIME256V1),
-						asn1_build_known_oid(OID_SECT384R1));
+		case 4:	/* an ecPublicKey attribute with unsupported curves only */
+			return asn1_wrap(ASN1_SEQUENCE, "m",
+						asn1_wrap(ASN1_SEQUENCE, "mm",
+							asn1_build_known_oid(OID_EC_PUBLICKEY),
+							asn1_wrap(ASN1_SET, "m",
+								asn1_wrap(ASN1_OID, "c",
+									chunk_from_chars(0x2b, 0x24, 0x03, 0x03,
+										0x02, 0x08, 0x01, 0x01, 0x07)))));
 		case 5:	/* ecPublicKey with an INTEGER */
 			return asn1_wrap(ASN1_SEQUENCE, "m",
 						asn1_wrap(ASN1_SEQUENCE, "mm",
