@@ -17,6 +17,8 @@
 #include "getcert_x509.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -99,6 +101,20 @@ struct private_getcert_curl_t {
 	char *content_type;
 	char *www_authenticate;
 	char *location;
+	char *encoding;
+	char *retry_after;
+
+	/**
+	 * EST base URL (.../.well-known/est[/label]), NULL for SCEP only.
+	 */
+	char *est_base;
+
+	/**
+	 * TLS client certificate and key (PEM), referenced by libcurl without
+	 * a copy, wiped when replaced and on destroy().
+	 */
+	chunk_t client_cert;
+	chunk_t client_key;
 
 	/**
 	 * Statistics.
@@ -186,6 +202,8 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb,
 		{ "Content-Type:", &this->content_type },
 		{ "WWW-Authenticate:", &this->www_authenticate },
 		{ "Location:", &this->location },
+		{ "Content-Transfer-Encoding:", &this->encoding },
+		{ "Retry-After:", &this->retry_after },
 	};
 	int i, n;
 
@@ -194,7 +212,10 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb,
 		free(this->content_type);
 		free(this->www_authenticate);
 		free(this->location);
+		free(this->encoding);
+		free(this->retry_after);
 		this->content_type = this->www_authenticate = this->location = NULL;
+		this->encoding = this->retry_after = NULL;
 	}
 	for (i = 0; i < countof(headers); i++)
 	{
@@ -284,17 +305,17 @@ static void free_headers(struct curl_slist *headers)
  * Build the request headers
  */
 static struct curl_slist *build_headers(private_getcert_curl_t *this,
-										bool post)
+										char *content_type)
 {
 	struct curl_slist *headers = NULL;
 	char buf[2048];
 
 	/* we never wait for 100 Continue */
 	headers = curl_slist_append(headers, "Expect:");
-	if (post)
+	if (content_type)
 	{
-		headers = curl_slist_append(headers,
-								"Content-Type: application/x-pki-message");
+		snprintf(buf, sizeof(buf), "Content-Type: %s", content_type);
+		headers = curl_slist_append(headers, buf);
 	}
 	if (this->auth && this->auth->get_authorization(this->auth))
 	{
@@ -355,7 +376,8 @@ static getcert_err_t map_error(private_getcert_curl_t *this, CURLcode res)
  * Perform one HTTP request, returns the status code or 0 on error
  */
 static getcert_err_t perform(private_getcert_curl_t *this, char *url,
-							 chunk_t message, bool post, long *code)
+							 char *content_type, chunk_t message, bool post,
+							 long *code)
 {
 	struct curl_slist *headers;
 	CURLcode res;
@@ -364,7 +386,7 @@ static getcert_err_t perform(private_getcert_curl_t *this, char *url,
 	chunk_free(&this->body);
 	this->too_large = FALSE;
 	this->error[0] = '\0';
-	headers = build_headers(this, post);
+	headers = build_headers(this, post ? content_type : NULL);
 	curl_easy_setopt(this->curl, CURLOPT_URL, url);
 	curl_easy_setopt(this->curl, CURLOPT_HTTPHEADER, headers);
 	if (post)
@@ -393,26 +415,20 @@ static getcert_err_t perform(private_getcert_curl_t *this, char *url,
 	return GETCERT_OK;
 }
 
-METHOD(getcert_transport_t, request, getcert_err_t,
-	private_getcert_curl_t *this, char *operation, chunk_t message,
-	bool post, chunk_t *body, char **type)
+/**
+ * Send a request, answering 401s with the credentials of the callback
+ * (only towards an authenticated server), the same for SCEP and EST
+ */
+static getcert_err_t exchange(private_getcert_curl_t *this, char *url,
+							  char *content_type, chunk_t message, bool post,
+							  long *code_out)
 {
 	getcert_err_t err;
-	char *url;
 	long code = 0;
 
-	if (is_cancelled(this))
-	{
-		return GETCERT_ERR_CANCELLED;
-	}
-	url = build_url(this, operation, message, post);
-	if (!url)
-	{
-		return GETCERT_ERR_INTERNAL;
-	}
 	while (TRUE)
 	{
-		err = perform(this, url, message, post, &code);
+		err = perform(this, url, content_type, message, post, &code);
 		if (err == GETCERT_OK && is_cancelled(this))
 		{	/* cancelled after the transfer, or in the credential callback */
 			err = GETCERT_ERR_CANCELLED;
@@ -449,10 +465,36 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 			break;
 		}
 	}
-	free(url);
 	if (err != GETCERT_OK)
 	{
 		chunk_free(&this->body);
+	}
+	*code_out = code;
+	return err;
+}
+
+METHOD(getcert_transport_t, request, getcert_err_t,
+	private_getcert_curl_t *this, char *operation, chunk_t message,
+	bool post, chunk_t *body, char **type)
+{
+	getcert_err_t err;
+	char *url;
+	long code = 0;
+
+	if (is_cancelled(this))
+	{
+		return GETCERT_ERR_CANCELLED;
+	}
+	url = build_url(this, operation, message, post);
+	if (!url)
+	{
+		return GETCERT_ERR_INTERNAL;
+	}
+	err = exchange(this, url, "application/x-pki-message", message, post,
+				   &code);
+	free(url);
+	if (err != GETCERT_OK)
+	{
 		return err;
 	}
 	if (code != 200)
@@ -477,6 +519,161 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 		*type = this->content_type ? strdup(this->content_type) : NULL;
 	}
 	return GETCERT_OK;
+}
+
+/**
+ * Parse a Retry-After value (RFC 9110 10.2.3): delta-seconds or an
+ * HTTP-date, in seconds from now; 0 if absent or unparsable
+ */
+static u_int parse_retry_after(char *value)
+{
+	unsigned long long secs = 0;
+	time_t when, now;
+	char *end;
+
+	if (!value || !*value)
+	{
+		return 0;
+	}
+	if (isdigit(*value))
+	{
+		errno = 0;
+		secs = strtoull(value, &end, 10);
+		if (errno || *end)
+		{
+			return secs > UINT_MAX || errno == ERANGE ? UINT_MAX : 0;
+		}
+		return min(secs, UINT_MAX);
+	}
+	when = curl_getdate(value, NULL);
+	now = time(NULL);
+	if (when == -1 || when <= now)
+	{
+		return 0;
+	}
+	return min((unsigned long long)(when - now), UINT_MAX);
+}
+
+METHOD(getcert_transport_t, est_request, getcert_err_t,
+	private_getcert_curl_t *this, char *operation, char *content_type,
+	chunk_t message, getcert_http_reply_t *reply)
+{
+	getcert_err_t err;
+	char *url;
+	long code = 0;
+
+	*reply = (getcert_http_reply_t){};
+	if (is_cancelled(this))
+	{
+		return GETCERT_ERR_CANCELLED;
+	}
+	if (!this->est_base)
+	{
+		DBG1(DBG_LIB, "getcert: %s is not an EST URL", this->url);
+		return GETCERT_ERR_INTERNAL;
+	}
+	url = malloc(strlen(this->est_base) + strlen(operation) + 2);
+	sprintf(url, "%s/%s", this->est_base, operation);
+	err = exchange(this, url, content_type, message, content_type != NULL,
+				   &code);
+	if (err != GETCERT_OK)
+	{
+		free(url);
+		return err;
+	}
+	switch (code)
+	{
+		case 200:
+		case 202:
+		case 204:
+			break;
+		default:
+			if (code >= 300 && code < 400)
+			{
+				DBG1(DBG_LIB, "getcert: EST %s redirects to '%s', not "
+					 "followed", url, this->location ?: "");
+			}
+			else
+			{
+				DBG1(DBG_LIB, "getcert: EST %s answered HTTP %ld", url, code);
+			}
+			chunk_free(&this->body);
+			free(url);
+			return GETCERT_ERR_HTTP;
+	}
+	free(url);
+	reply->status = code;
+	reply->body = this->body;
+	this->body = chunk_empty;
+	reply->type = strdupnull(this->content_type);
+	reply->encoding = strdupnull(this->encoding);
+	if (code == 202)
+	{
+		reply->retry_after = parse_retry_after(this->retry_after);
+	}
+	return GETCERT_OK;
+}
+
+/**
+ * Wipe and free the client credentials handed to libcurl
+ */
+static void clear_client_auth(private_getcert_curl_t *this)
+{
+	curl_easy_setopt(this->curl, CURLOPT_SSLCERT_BLOB, NULL);
+	curl_easy_setopt(this->curl, CURLOPT_SSLKEY_BLOB, NULL);
+	chunk_free(&this->client_cert);
+	chunk_clear(&this->client_key);
+}
+
+METHOD(getcert_transport_t, set_client_auth, bool,
+	private_getcert_curl_t *this, certificate_t *cert, private_key_t *key)
+{
+	struct curl_blob blob;
+
+	clear_client_auth(this);
+	if (!cert || !key)
+	{
+		return TRUE;
+	}
+	if (this->plain)
+	{
+		return FALSE;
+	}
+	if (!cert->get_encoding(cert, CERT_PEM, &this->client_cert) ||
+		!key->get_encoding(key, PRIVKEY_PEM, &this->client_key))
+	{
+		DBG1(DBG_LIB, "getcert: encoding the TLS client credentials failed");
+		clear_client_auth(this);
+		return FALSE;
+	}
+	/* no copy inside libcurl: we wipe the key ourselves */
+	blob = (struct curl_blob){
+		.data = this->client_cert.ptr,
+		.len = this->client_cert.len,
+		.flags = CURL_BLOB_NOCOPY,
+	};
+	if (curl_easy_setopt(this->curl, CURLOPT_SSLCERT_BLOB, &blob) != CURLE_OK ||
+		curl_easy_setopt(this->curl, CURLOPT_SSLCERTTYPE, "PEM") != CURLE_OK)
+	{
+		DBG1(DBG_LIB, "getcert: libcurl does not support TLS client "
+			 "certificates from memory");
+		clear_client_auth(this);
+		return FALSE;
+	}
+	blob = (struct curl_blob){
+		.data = this->client_key.ptr,
+		.len = this->client_key.len,
+		.flags = CURL_BLOB_NOCOPY,
+	};
+	if (curl_easy_setopt(this->curl, CURLOPT_SSLKEY_BLOB, &blob) != CURLE_OK ||
+		curl_easy_setopt(this->curl, CURLOPT_SSLKEYTYPE, "PEM") != CURLE_OK)
+	{
+		DBG1(DBG_LIB, "getcert: libcurl does not support TLS client keys "
+			 "from memory");
+		clear_client_auth(this);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 METHOD(getcert_curl_t, get_requests, u_int,
@@ -641,7 +838,13 @@ METHOD(getcert_transport_t, cancel, void,
 METHOD(getcert_transport_t, destroy, void,
 	private_getcert_curl_t *this)
 {
+	if (this->curl)
+	{
+		clear_client_auth(this);
+	}
 	curl_easy_cleanup(this->curl);
+	chunk_free(&this->client_cert);
+	chunk_clear(&this->client_key);
 	DESTROY_IF(this->anchor);
 	free(this->pin);
 	free(this->host);
@@ -650,6 +853,9 @@ METHOD(getcert_transport_t, destroy, void,
 	free(this->content_type);
 	free(this->www_authenticate);
 	free(this->location);
+	free(this->encoding);
+	free(this->retry_after);
+	free(this->est_base);
 	free(this->url);
 	free(this);
 }
@@ -782,12 +988,86 @@ static bool set_tls(private_getcert_curl_t *this,
 /*
  * Described in header
  */
+bool getcert_est_label_valid(char *label)
+{
+	int i;
+
+	/* RFC 7030 3.2.2: a path segment; we allow RFC 3986 unreserved only */
+	if (!label || !*label || strlen(label) > 64)
+	{
+		return FALSE;
+	}
+	for (i = 0; label[i]; i++)
+	{
+		if (!isalnum(label[i]) && !strchr("-._~", label[i]))
+		{
+			return FALSE;
+		}
+	}
+	return !streq(label, ".") && !streq(label, "..");
+}
+
+/**
+ * The EST base of a URL: https://host[:port] gets /.well-known/est, a URL
+ * with a path is taken as the base itself; then the label, if any
+ */
+static char *est_base(char *url, char *label)
+{
+	CURLU *u;
+	char *path = NULL, *base = NULL, *trimmed;
+	size_t len;
+
+	if (strchr(url, '?') || strchr(url, '#'))
+	{
+		DBG1(DBG_LIB, "getcert: EST URL '%s' must not have a query", url);
+		return NULL;
+	}
+	u = curl_url();
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+		curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+	{
+		curl_url_cleanup(u);
+		return NULL;
+	}
+	trimmed = strdup(url);
+	len = strlen(trimmed);
+	while (len && trimmed[len - 1] == '/')
+	{
+		trimmed[--len] = '\0';
+	}
+	len += strlen("/.well-known/est/") + (label ? strlen(label) : 0) + 1;
+	base = malloc(len);
+	snprintf(base, len, "%s%s%s%s", trimmed,
+			 (!path[0] || streq(path, "/")) ? "/.well-known/est" : "",
+			 label ? "/" : "", label ?: "");
+	free(trimmed);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return base;
+}
+
+/*
+ * Described in header
+ */
 getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 {
 	private_getcert_curl_t *this;
 	bool https;
 
 	https = strncaseeq(params->url, "https://", strlen("https://"));
+	if (params->est && !https)
+	{
+		DBG1(DBG_LIB, "getcert: EST URL '%s' is not https:// (EST is HTTPS "
+			 "only)", params->url);
+		return NULL;
+	}
+	if (params->est && params->est_label &&
+		!getcert_est_label_valid(params->est_label))
+	{
+		DBG1(DBG_LIB, "getcert: EST label '%s' is not a valid path segment "
+			 "(letters, digits, '-', '.', '_', '~')", params->est_label);
+		return NULL;
+	}
 	if (!https && !(params->allow_http &&
 					strncaseeq(params->url, "http://", strlen("http://"))))
 	{
@@ -799,6 +1079,8 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 		.public = {
 			.transport = {
 				.request = _request,
+				.est_request = _est_request,
+				.set_client_auth = _set_client_auth,
 				.is_authenticated = _is_authenticated,
 				.trust_ca = _trust_ca,
 				.cancel = _cancel,
@@ -815,6 +1097,17 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 		.pin = strdupnull(params->tls_pin),
 		.max_size = params->max_size,
 	);
+	if (params->est)
+	{
+		this->est_base = est_base(params->url, params->est_label);
+		if (!this->est_base)
+		{
+			DBG1(DBG_LIB, "getcert: EST URL '%s' is not acceptable",
+				 params->url);
+			destroy(this);
+			return NULL;
+		}
+	}
 	if (!this->curl || !this->host)
 	{
 		DBG1(DBG_LIB, "getcert: URL '%s' has no host", params->url);

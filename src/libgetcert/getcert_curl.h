@@ -62,6 +62,11 @@ struct getcert_curl_params_t {
 	u_int max_tries;
 	/** how many server challenges are answered at most */
 	u_int max_rounds;
+	/** EST (RFC 7030): HTTPS only, est_request() on the EST base; url is
+	 *  https://host[:port] (for /.well-known/est) or the base itself */
+	bool est;
+	/** EST CA label (RFC 7030 3.2.2), or NULL */
+	char *est_label;
 };
 
 /**
@@ -128,5 +133,14 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params);
  * @return				allocated "sha256//<base64>[;...]", NULL if invalid
  */
 char *getcert_curl_parse_pin(char *value);
+
+/**
+ * Whether an EST CA label is acceptable: 1 to 64 characters out of RFC 3986's
+ * unreserved set, not "." or "..".
+ *
+ * @param label			label
+ * @return				TRUE if valid
+ */
+bool getcert_est_label_valid(char *label);
 
 #endif /** GETCERT_CURL_H_ @}*/

@@ -24,8 +24,41 @@
 
 #include <library.h>
 #include <credentials/certificates/certificate.h>
+#include <credentials/keys/private_key.h>
 
 typedef struct getcert_transport_t getcert_transport_t;
+typedef struct getcert_http_reply_t getcert_http_reply_t;
+
+/**
+ * Reply to an EST request (RFC 7030): status 200, 202 or 204; every other
+ * status is an error of est_request().
+ */
+struct getcert_http_reply_t {
+	/** HTTP status code: 200, 202 (retry later) or 204 (no content) */
+	u_int status;
+	/** allocated body (still transfer-encoded, see getcert_est_decode()) */
+	chunk_t body;
+	/** allocated Content-Type, or NULL */
+	char *type;
+	/** allocated Content-Transfer-Encoding, or NULL */
+	char *encoding;
+	/** Retry-After of a 202 in seconds (delta-seconds or an HTTP-date in
+	 *  the future), 0 if absent or unparsable */
+	u_int retry_after;
+};
+
+/**
+ * Free what a getcert_http_reply_t holds and zero it.
+ *
+ * @param reply			reply to clear
+ */
+static inline void getcert_http_reply_clear(getcert_http_reply_t *reply)
+{
+	chunk_free(&reply->body);
+	free(reply->type);
+	free(reply->encoding);
+	*reply = (getcert_http_reply_t){};
+}
 
 /**
  * Carries SCEP operations to the server (HTTP GET/POST on one URL).
@@ -51,6 +84,40 @@ struct getcert_transport_t {
 	getcert_err_t (*request)(getcert_transport_t *this, char *operation,
 							 chunk_t message, bool post, chunk_t *body,
 							 char **type);
+
+	/**
+	 * Perform one EST operation (RFC 7030 section 3.2.2) on
+	 * <base>/.well-known/est[/label]/<operation>, HTTPS only.
+	 *
+	 * A 401 is answered exactly as for request() (same credential
+	 * callback, same rounds, only towards an authenticated server).
+	 * Optional: NULL for a transport that only speaks SCEP.
+	 *
+	 * @param operation		"cacerts", "csrattrs", "simpleenroll", ...
+	 * @param content_type	Content-Type to POST with, NULL for a GET
+	 * @param message		body of a POST
+	 * @param reply			receives status, body and headers; clear it
+	 *						with getcert_http_reply_clear()
+	 * @return				GETCERT_OK or the error (also for a status
+	 *						other than 200, 202 and 204)
+	 */
+	getcert_err_t (*est_request)(getcert_transport_t *this, char *operation,
+								 char *content_type, chunk_t message,
+								 getcert_http_reply_t *reply);
+
+	/**
+	 * Authenticate as a TLS client with a certificate and its key from
+	 * now on (EST re-enrollment), or not (both NULL). The key is kept in
+	 * memory only and wiped when replaced or on destroy(). Set it before
+	 * the first request of an operation so that the connection opened
+	 * then is reused for all of them. Optional: NULL if unsupported.
+	 *
+	 * @param cert			client certificate, or NULL
+	 * @param key			its private key, or NULL
+	 * @return				TRUE if set
+	 */
+	bool (*set_client_auth)(getcert_transport_t *this, certificate_t *cert,
+							private_key_t *key);
 
 	/**
 	 * Whether the server is authenticated: replies come over TLS whose
