@@ -666,3 +666,29 @@ chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 							asn1_wrap(ASN1_OCTET_STRING, "m",
 									  signature)))));
 }
+
+/*
+ * Described in header
+ */
+bool getcert_cms_parse_certs(chunk_t blob, linked_list_t *certs)
+{
+	enumerator_t *enumerator;
+	certificate_t *cert;
+	getcert_cms_t *cms;
+	int count = 0;
+
+	cms = getcert_cms_parse(blob);
+	if (!cms)
+	{
+		return FALSE;
+	}
+	enumerator = cms->create_cert_enumerator(cms);
+	while (enumerator->enumerate(enumerator, &cert))
+	{
+		certs->insert_last(certs, cert->get_ref(cert));
+		count++;
+	}
+	enumerator->destroy(enumerator);
+	cms->destroy(cms);
+	return count > 0;
+}

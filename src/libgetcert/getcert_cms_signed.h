@@ -109,6 +109,16 @@ struct getcert_cms_t {
 getcert_cms_t *getcert_cms_parse(chunk_t blob);
 
 /**
+ * Parse the certificates of a (certs-only) SignedData ContentInfo: the one
+ * parser of SCEP's GetCACert and of EST's /cacerts and enrollment replies.
+ *
+ * @param blob			DER encoding
+ * @param certs			list receiving certificate_t* (new references)
+ * @return				TRUE if it parsed and holds at least one certificate
+ */
+bool getcert_cms_parse_certs(chunk_t blob, linked_list_t *certs);
+
+/**
  * Build a degenerate certs-only SignedData ContentInfo.
  *
  * @param certs			list of certificate_t*

@@ -127,9 +127,7 @@ u_int getcert_scep_parse_caps(chunk_t reply)
 bool getcert_scep_parse_ca_certs(chunk_t reply, char *content_type,
 						 linked_list_t *certs)
 {
-	enumerator_t *enumerator;
 	certificate_t *cert;
-	getcert_cms_t *cms;
 	bool single;
 
 	if (!reply.len)
@@ -166,23 +164,10 @@ bool getcert_scep_parse_ca_certs(chunk_t reply, char *content_type,
 		certs->insert_last(certs, cert);
 		return TRUE;
 	}
-	cms = getcert_cms_parse(reply);
-	if (!cms)
+	if (!getcert_cms_parse_certs(reply, certs))
 	{
 		DBG1(DBG_LIB, "SCEP: GetCACert reply is not a PKCS#7 certificate "
-			 "list");
-		return FALSE;
-	}
-	enumerator = cms->create_cert_enumerator(cms);
-	while (enumerator->enumerate(enumerator, &cert))
-	{
-		certs->insert_last(certs, cert->get_ref(cert));
-	}
-	enumerator->destroy(enumerator);
-	cms->destroy(cms);
-	if (!certs->get_count(certs))
-	{
-		DBG1(DBG_LIB, "SCEP: GetCACert reply holds no certificate");
+			 "list with a certificate");
 		return FALSE;
 	}
 	return TRUE;
