@@ -110,18 +110,6 @@ struct private_getcert_enroll_t {
 };
 
 /**
- * Whether a certificate is the pinned CA
- */
-static bool is_pinned(private_getcert_enroll_t *this, certificate_t *cert)
-{
-	if (this->params.ca_cert)
-	{
-		return this->params.ca_cert->equals(this->params.ca_cert, cert);
-	}
-	return getcert_x509_fingerprint_listed(cert, this->params.ca_fingerprint);
-}
-
-/**
  * Choose algorithms by policy and capabilities, never below policy
  */
 static getcert_err_t choose_algorithms(private_getcert_enroll_t *this)
@@ -227,6 +215,53 @@ static void add_ra(private_getcert_enroll_t *this, certificate_t *cert,
 		 encrypt ? " receives requests" : "");
 }
 
+/*
+ * Described in header
+ */
+getcert_err_t getcert_match_ca(linked_list_t *certs, certificate_t *ca_cert,
+							   chunk_t ca_fingerprint, certificate_t **out)
+{
+	enumerator_t *enumerator;
+	certificate_t *cert, *ca = NULL;
+	time_t not_before, not_after;
+	x509_t *x509;
+
+	*out = NULL;
+	enumerator = certs->create_enumerator(certs);
+	while (enumerator->enumerate(enumerator, &cert))
+	{
+		if (ca_cert ? ca_cert->equals(ca_cert, cert)
+					: getcert_x509_fingerprint_listed(cert, ca_fingerprint))
+		{
+			ca = cert;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (!ca)
+	{
+		DBG1(DBG_LIB, "getcert: the server's CA certificate does not match "
+			 "the pinned CA");
+		return GETCERT_ERR_CA_MISMATCH;
+	}
+	x509 = (x509_t*)ca;
+	if (ca->get_type(ca) != CERT_X509 || !(x509->get_flags(x509) & X509_CA))
+	{
+		DBG1(DBG_LIB, "getcert: pinned certificate '%Y' is not a CA",
+			 ca->get_subject(ca));
+		return GETCERT_ERR_CA_MISMATCH;
+	}
+	if (!ca->get_validity(ca, NULL, &not_before, &not_after))
+	{
+		DBG1(DBG_LIB, "getcert: CA certificate '%Y' is not valid now (valid "
+			 "from %T to %T)", ca->get_subject(ca), &not_before,
+			 FALSE, &not_after, FALSE);
+		return GETCERT_ERR_CERT_VALIDITY;
+	}
+	*out = ca->get_ref(ca);
+	return GETCERT_OK;
+}
+
 /**
  * Check the CA/RA certificates of a GetCACert reply against the pin
  */
@@ -235,38 +270,13 @@ static getcert_err_t check_ca_certs(private_getcert_enroll_t *this,
 {
 	enumerator_t *enumerator;
 	certificate_t *cert, *ra_enc = NULL;
-	time_t not_before, not_after;
-	x509_t *x509;
+	getcert_err_t err;
 
-	enumerator = certs->create_enumerator(certs);
-	while (enumerator->enumerate(enumerator, &cert))
+	err = getcert_match_ca(certs, this->params.ca_cert,
+						   this->params.ca_fingerprint, &this->ca);
+	if (err != GETCERT_OK)
 	{
-		if (is_pinned(this, cert))
-		{
-			this->ca = cert->get_ref(cert);
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	if (!this->ca)
-	{
-		DBG1(DBG_LIB, "SCEP: the server's CA certificate does not match the "
-			 "pinned CA");
-		return GETCERT_ERR_CA_MISMATCH;
-	}
-	x509 = (x509_t*)this->ca;
-	if (!(x509->get_flags(x509) & X509_CA))
-	{
-		DBG1(DBG_LIB, "SCEP: pinned certificate '%Y' is not a CA",
-			 this->ca->get_subject(this->ca));
-		return GETCERT_ERR_CA_MISMATCH;
-	}
-	if (!this->ca->get_validity(this->ca, NULL, &not_before, &not_after))
-	{
-		DBG1(DBG_LIB, "SCEP: CA certificate '%Y' is not valid now (valid "
-			 "from %T to %T)", this->ca->get_subject(this->ca), &not_before,
-			 FALSE, &not_after, FALSE);
-		return GETCERT_ERR_CERT_VALIDITY;
+		return err;
 	}
 	this->trusted->insert_last(this->trusted, this->ca->get_ref(this->ca));
 
@@ -640,11 +650,10 @@ static chunk_t transaction_id(private_key_t *key)
 	return hex;
 }
 
-/**
- * Whether a certificate a renewal returned is newer than the current one:
- * another certificate (encoding and serial) with a later notBefore
+/*
+ * Described in header
  */
-static bool is_renewed(certificate_t *cert, certificate_t *current)
+bool getcert_is_renewed(certificate_t *cert, certificate_t *current)
 {
 	time_t nb, current_nb;
 	chunk_t serial, current_serial;
@@ -778,7 +787,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 		err = getcert_check_issued(cert, key, this->ca,
 								   this->params.identity,
 								   this->params.max_skew);
-		if (err == GETCERT_OK && current && !is_renewed(cert, current))
+		if (err == GETCERT_OK && current && !getcert_is_renewed(cert, current))
 		{
 			err = GETCERT_ERR_NOT_RENEWED;
 		}

@@ -26,6 +26,7 @@
 #include "getcert_x509.h"
 
 #include <library.h>
+#include <collections/linked_list.h>
 #include <utils/identification.h>
 #include <credentials/certificates/certificate.h>
 #include <credentials/keys/private_key.h>
@@ -184,5 +185,31 @@ struct getcert_enroll_t {
  */
 getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
 										getcert_enroll_params_t *params);
+
+/**
+ * Find the pinned CA among the certificates a server sent (GetCACert,
+ * EST /cacerts) and check it: it must match ca_cert (or, without one, a
+ * fingerprint of ca_fingerprint), be a CA and be valid now. The same check
+ * for SCEP and EST.
+ *
+ * @param certs			certificate_t* the server sent
+ * @param ca_cert		pinned CA certificate, or NULL
+ * @param ca_fingerprint	pinned SHA-256 fingerprints, if no ca_cert
+ * @param ca			receives the matching CA (new reference)
+ * @return				GETCERT_OK, GETCERT_ERR_CA_MISMATCH or
+ *						GETCERT_ERR_CERT_VALIDITY
+ */
+getcert_err_t getcert_match_ca(linked_list_t *certs, certificate_t *ca_cert,
+							   chunk_t ca_fingerprint, certificate_t **ca);
+
+/**
+ * Whether a certificate a renewal returned is newer than the current one:
+ * another certificate (encoding and serial) with a later notBefore.
+ *
+ * @param cert			certificate returned
+ * @param current		current certificate
+ * @return				TRUE if renewed (reason logged if not)
+ */
+bool getcert_is_renewed(certificate_t *cert, certificate_t *current);
 
 #endif /** GETCERT_ENROLL_H_ @}*/

@@ -1,0 +1,114 @@
+/*
+ * Copyright (C) 2026 getcert developers
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup getcert_est_enroll getcert_est_enroll
+ * @{ @ingroup libgetcert
+ */
+
+#ifndef GETCERT_EST_ENROLL_H_
+#define GETCERT_EST_ENROLL_H_
+
+#include "getcert_enroll.h"
+#include "getcert_est.h"
+
+typedef struct getcert_est_enroll_t getcert_est_enroll_t;
+typedef struct getcert_key_spec_t getcert_key_spec_t;
+
+/**
+ * A key type with its size (RSA: modulus bits; ECDSA: curve bits, 256 or
+ * 384 (521 if the server asks for it); Ed25519: 0).
+ *
+ * As a profile's policy, bits 0 means "any size the server asks for
+ * (default: RSA 2048, ECDSA P-256)"; a set value must be met exactly.
+ */
+struct getcert_key_spec_t {
+	/** KEY_RSA, KEY_ECDSA or KEY_ED25519 */
+	key_type_t type;
+	/** size, 0 for the default or what the server asks for */
+	u_int bits;
+};
+
+/**
+ * EST enrollment engine (RFC 7030, RFC 8951) over a getcert_transport_t
+ * with est_request(), with the same interface and the same checks as the
+ * SCEP engine:
+ *
+ * - get_ca(): GET /cacerts, the pinned CA found and checked by
+ *   getcert_match_ca() exactly as for GetCACert (trust_ca() and fetch
+ *   again when the transport anchors TLS to it only now).
+ * - enroll(): without current certificate POST /simpleenroll (a 401 is
+ *   answered with the credential callback of the transport, as for SCEP);
+ *   with one POST /simplereenroll with TLS client authentication by the
+ *   current certificate and key (set before the first request, so the
+ *   whole renewal runs on one connection when the server keeps it open).
+ *   The key must meet /csrattrs (key type, curve, RSA size) or the request
+ *   is refused (GETCERT_ERR_POLICY). 202 + Retry-After is honoured within
+ *   poll_interval/poll_max/poll_timeout: a Retry-After beyond what is left
+ *   of poll_timeout gives up at once (GETCERT_ERR_PENDING). The issued
+ *   certificate goes through getcert_check_issued() and, for a renewal,
+ *   getcert_is_renewed().
+ * - get_crl() and get_cert() do not exist in EST: GETCERT_ERR_PROTOCOL.
+ */
+struct getcert_est_enroll_t {
+
+	/**
+	 * The engine interface (getcert_enroll_t compatible).
+	 */
+	getcert_enroll_t enroll;
+
+	/**
+	 * Resolve the key to generate: fetch /csrattrs (once per engine, after
+	 * get_ca()) and fill what the server asks for into the profile's
+	 * policy. A server asking for another key type, or for a size/curve
+	 * other than the one the policy fixes, is refused with a clear error.
+	 * A server without /csrattrs (204, 404) asks for nothing.
+	 *
+	 * @param spec		the profile's policy in, the key to generate out
+	 * @return			GETCERT_OK, GETCERT_ERR_POLICY or the error
+	 */
+	getcert_err_t (*get_key_spec)(getcert_est_enroll_t *this,
+								  getcert_key_spec_t *spec);
+};
+
+/**
+ * Create an EST enrollment engine. Of the parameters, ca_ident, allow_des*
+ * allow_sha1 and ra_fingerprints have no meaning for EST; the
+ * challenge_password goes into the CSR as for SCEP.
+ *
+ * @param transport		transport with est_request() (not adopted)
+ * @param params		parameters, copied
+ * @return				engine, NULL if the transport lacks est_request()
+ */
+getcert_est_enroll_t *getcert_est_enroll_create(getcert_transport_t *transport,
+												getcert_enroll_params_t *params);
+
+/**
+ * The digest a CSR for a key is signed with: none (HASH_IDENTITY) for
+ * Ed25519, SHA-384 for ECDSA P-384, SHA-512 for P-521, else SHA-256.
+ *
+ * @param key			key
+ * @return				digest
+ */
+hash_algorithm_t getcert_key_digest(private_key_t *key);
+
+/**
+ * The getcert_key_spec_t of a key.
+ *
+ * @param key			key
+ * @param spec			receives type and bits
+ */
+void getcert_key_get_spec(private_key_t *key, getcert_key_spec_t *spec);
+
+#endif /** GETCERT_EST_ENROLL_H_ @}*/
