@@ -60,7 +60,23 @@ struct private_getcert_client_t {
 	 * The engine over it.
 	 */
 	getcert_enroll_t *engine;
+
+	/**
+	 * The same engine if EST, else NULL.
+	 */
+	getcert_est_enroll_t *est;
 };
+
+ENUM(getcert_protocol_names, GETCERT_PROTOCOL_SCEP, GETCERT_PROTOCOL_EST,
+	"scep",
+	"est",
+);
+
+METHOD(getcert_client_t, get_est, getcert_est_enroll_t*,
+	private_getcert_client_t *this)
+{
+	return this->est;
+}
 
 METHOD(getcert_client_t, get_engine, getcert_enroll_t*,
 	private_getcert_client_t *this)
@@ -108,12 +124,27 @@ getcert_client_t *getcert_client_create_on(getcert_client_params_t *params,
 	INIT(this,
 		.public = {
 			.get_engine = _get_engine,
+			.get_est = _get_est,
 			.get_curl = _get_curl,
 			.destroy = _destroy,
 		},
 		.curl = curl,
 	);
-	this->engine = getcert_enroll_create(&this->curl->transport, &engine);
+	if (params->protocol == GETCERT_PROTOCOL_EST)
+	{
+		this->est = getcert_est_enroll_create(&this->curl->transport, &engine);
+		if (!this->est)
+		{
+			curl->transport.destroy(&curl->transport);
+			free(this);
+			return NULL;
+		}
+		this->engine = &this->est->enroll;
+	}
+	else
+	{
+		this->engine = getcert_enroll_create(&this->curl->transport, &engine);
+	}
 	return &this->public;
 }
 
@@ -138,6 +169,8 @@ getcert_client_t *getcert_client_create(getcert_client_params_t *params)
 		.max_size = MAX_SIZE,
 		.max_tries = params->max_tries,
 		.max_rounds = MAX_ROUNDS,
+		.est = params->protocol == GETCERT_PROTOCOL_EST,
+		.est_label = params->est_label,
 	};
 
 	curl = getcert_curl_create(&curl_params);

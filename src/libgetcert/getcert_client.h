@@ -22,9 +22,26 @@
 
 #include "getcert_curl.h"
 #include "getcert_enroll.h"
+#include "getcert_est_enroll.h"
 
 typedef struct getcert_client_t getcert_client_t;
 typedef struct getcert_client_params_t getcert_client_params_t;
+typedef enum getcert_protocol_t getcert_protocol_t;
+
+/**
+ * Enrollment protocol of a profile.
+ */
+enum getcert_protocol_t {
+	/** SCEP (RFC 8894), the default */
+	GETCERT_PROTOCOL_SCEP = 0,
+	/** EST (RFC 7030, RFC 8951), HTTPS only */
+	GETCERT_PROTOCOL_EST,
+};
+
+/**
+ * Names of getcert_protocol_t ("scep", "est").
+ */
+extern enum_name_t *getcert_protocol_names;
 
 /**
  * What differs between the clients (the charon plugin, getcert-enroll);
@@ -32,8 +49,13 @@ typedef struct getcert_client_params_t getcert_client_params_t;
  * all and set by getcert_client_create().
  */
 struct getcert_client_params_t {
-	/** SCEP URL, https:// (http:// only with allow_http) */
+	/** protocol, GETCERT_PROTOCOL_SCEP (0) by default */
+	getcert_protocol_t protocol;
+	/** SCEP URL, https:// (http:// only with allow_http); for EST
+	 *  https://host[:port] (then /.well-known/est) or the EST base */
 	char *url;
+	/** EST CA label (RFC 7030 3.2.2), or NULL */
+	char *est_label;
 	/** allow a plain http:// URL (no credentials are ever sent on it) */
 	bool allow_http;
 	/** identity the issued certificate must carry (subject or SAN) */
@@ -77,8 +99,13 @@ struct getcert_client_params_t {
 };
 
 /**
- * A SCEP client: the enrollment engine over the libcurl transport, one
- * connection kept for all its operations.
+ * A SCEP or EST client: the enrollment engine over the libcurl transport,
+ * one connection kept for all its operations.
+ *
+ * With protocol EST, get_engine() returns the EST engine through the same
+ * getcert_enroll_t interface (get_crl()/get_cert() fail with
+ * GETCERT_ERR_PROTOCOL), and get_est() its extension to choose the key
+ * type by /csrattrs before generating the key.
  */
 struct getcert_client_t {
 
@@ -88,6 +115,13 @@ struct getcert_client_t {
 	 * @return			engine (owned by the client)
 	 */
 	getcert_enroll_t *(*get_engine)(getcert_client_t *this);
+
+	/**
+	 * The EST engine, for get_key_spec().
+	 *
+	 * @return			EST engine (owned by the client), NULL for SCEP
+	 */
+	getcert_est_enroll_t *(*get_est)(getcert_client_t *this);
 
 	/**
 	 * The transport, for its counters and to forget credentials.
@@ -106,7 +140,8 @@ struct getcert_client_t {
  * Create a client.
  *
  * @param params		parameters, copied
- * @return				client, NULL if the URL is not acceptable
+ * @return				client, NULL if the URL is not acceptable (EST:
+ *						not https://, or a bad label)
  */
 getcert_client_t *getcert_client_create(getcert_client_params_t *params);
 
@@ -117,7 +152,8 @@ getcert_client_t *getcert_client_create(getcert_client_params_t *params);
  *
  * @param params		parameters, copied (the transport's are not used)
  * @param curl			transport, adopted (destroyed with the client)
- * @return				client
+ * @return				client, NULL if EST and the transport has no
+ *						est_request() (curl is destroyed then)
  */
 getcert_client_t *getcert_client_create_on(getcert_client_params_t *params,
 										   getcert_curl_t *curl);
