@@ -3,7 +3,7 @@
 # Benchmark: certificate issuance rate and burst behaviour of getcertd, in the
 # test bed, against micromdm's scepserver behind nginx (TLS), same run, and
 # against the machine's RSA signing speed. winnetou serves, carol loads
-# (bench/out/scep_load, built here with bench/Makefile).
+# (build/bench/scep_load, built by testing/build.sh).
 #
 #   1. openssl speed -seconds 3 rsa2048: RSA-2048 sign/s, one core (the CA
 #      key is RSA 2048, tb_pki)
@@ -52,9 +52,9 @@ rm -rf "$TB_DIR"
 trap tb_teardown EXIT
 trap 'exit 130' INT TERM
 
-LOAD=$ROOT/bench/out/scep_load
+LOAD=$ROOT/build/bench/scep_load
 [ -x "$TB_GETCERTD" ] || { echo "build first: testing/build.sh" >&2; exit 1; }
-make -s -C "$ROOT/bench" >&2 || { echo "building scep_load failed" >&2; exit 1; }
+make -s -C "$ROOT/build/bench" >&2 || { echo "building scep_load failed" >&2; exit 1; }
 command -v scepserver >/dev/null && command -v nginx >/dev/null ||
 	{ echo "needs scepserver and nginx (testing/deps.sh)" >&2; exit 1; }
 
@@ -67,7 +67,7 @@ log()
 
 fuzzers()
 {
-	pgrep -f "^$ROOT/fuzz/out/fuzz_" 2>/dev/null | tr '\n' ' '
+	pgrep -f "^$ROOT/build/fuzzing/fuzz/fuzz_" 2>/dev/null | tr '\n' ' '
 }
 
 # CPU % busy (all cores) over a second, from /proc/stat
@@ -364,7 +364,7 @@ mib()
 echo
 echo "SCEP issuance, RSA 2048 CA and client keys, $(nproc) CPUs shared by server and client"
 echo "$N PKCSReq, $CONC in flight, new TLS connection (full handshake) each;"
-echo "server on winnetou, load (bench/out/scep_load) on carol"
+echo "server on winnetou, load (build/bench/scep_load) on carol"
 [ -z "$QUIET_NOTE" ] || echo "$QUIET_NOTE"
 F='%-24s %9s %8s %8s %7s %8s %13s\n'
 printf "$F" "server" "certs/s" "p50 ms" "p99 ms" "errors" "seconds" "srv CPU ms/cert"

@@ -257,7 +257,7 @@ static bool decrypt(chunk_t blob, bool allow_weak)
 		getcert_cms_t *inner = getcert_cms_parse(plain);
 		if (inner)
 		{
-			fuzz_sink(inner->get_signer_count(inner));
+			fuzz_touch(inner->get_content(inner));
 			inner->destroy(inner);
 		}
 		chunk_clear(&plain);
@@ -283,9 +283,7 @@ static void exercise(getcert_cms_t *cms)
 	int i, j;
 	bool ok;
 
-	fuzz_sink(cms->get_content_type(cms));
 	fuzz_touch(cms->get_content(cms));
-	fuzz_sink(cms->get_signer_count(cms));
 
 	carried = linked_list_create();
 	enumerator = cms->create_cert_enumerator(cms);
@@ -322,14 +320,10 @@ static void exercise(getcert_cms_t *cms)
 	{	/* the signer is one of the trusted certificates, or NULL */
 		abort();
 	}
-	if (ok && cms->get_signer_count(cms) != 1)
-	{
-		abort();
-	}
 	if (fuzz_debug)
 	{
-		fprintf(stderr, "parsed, %u signers, %d certs, verify: %s%s%Y\n",
-				cms->get_signer_count(cms), carried->get_count(carried),
+		fprintf(stderr, "parsed, %d certs, verify: %s%s%Y\n",
+				carried->get_count(carried),
 				ok ? "ok" : "failed", ok ? ", signer " : "",
 				ok ? signer->get_subject(signer) : NULL);
 	}

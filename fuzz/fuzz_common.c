@@ -295,31 +295,18 @@ chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
 						  certificate_t *signer, private_key_t *key,
 						  hash_algorithm_t digest, bool ski, chunk_t crl)
 {
-	chunk_t hash, type, md, st, all, set, signature, cert, sig_alg, encap;
+	chunk_t set, signature, cert, sig_alg, encap;
 	chunk_t crls = chunk_empty, body, version, digests, certs, signers;
 	signature_scheme_t scheme;
-	hasher_t *hasher;
-	time_t now = time(NULL);
 	int oid;
 
 	oid = hasher_signature_algorithm_to_oid(digest, key->get_type(key));
 	scheme = signature_scheme_from_oid(oid);
-	hasher = lib->crypto->create_hasher(lib->crypto, digest);
-	if (!hasher || !hasher->allocate_hash(hasher, content, &hash))
+	set = getcert_cms_build_signed_attrs(content, digest, attrs);
+	if (!set.len)
 	{
 		die("hasher %s not available", "for seed");
 	}
-	hasher->destroy(hasher);
-
-	type = getcert_cms_attribute(OID_PKCS9_CONTENT_TYPE,
-								 asn1_build_known_oid(OID_PKCS7_DATA));
-	md = getcert_cms_attribute(OID_PKCS9_MESSAGE_DIGEST,
-							   asn1_wrap(ASN1_OCTET_STRING, "m", hash));
-	st = getcert_cms_attribute(OID_PKCS9_SIGNING_TIME,
-							   asn1_from_time(&now, ASN1_UTCTIME));
-	all = chunk_cat("mmmc", type, md, st, attrs);
-	set = asn1_wrap(ASN1_SET, "m", getcert_cms_sort_set(all));
-	chunk_free(&all);
 	if (!key->sign(key, scheme, NULL, set, &signature))
 	{
 		die("signing %s failed", "seed");
@@ -329,26 +316,8 @@ chunk_t fuzz_build_signed(chunk_t content, chunk_t attrs,
 	{
 		die("encoding %s failed", "signer");
 	}
-	if (key->get_type(key) == KEY_RSA)
-	{
-		sig_alg = asn1_algorithmIdentifier(oid);
-	}
-	else
-	{
-		sig_alg = asn1_wrap(ASN1_SEQUENCE, "m", asn1_build_known_oid(oid));
-	}
-	if (content.len)
-	{
-		encap = asn1_wrap(ASN1_SEQUENCE, "mm",
-					asn1_build_known_oid(OID_PKCS7_DATA),
-					asn1_wrap(ASN1_CONTEXT_C_0, "m",
-						asn1_wrap(ASN1_OCTET_STRING, "c", content)));
-	}
-	else
-	{
-		encap = asn1_wrap(ASN1_SEQUENCE, "m",
-						  asn1_build_known_oid(OID_PKCS7_DATA));
-	}
+	sig_alg = getcert_cms_build_sig_alg(key->get_type(key), oid);
+	encap = getcert_cms_build_encap_data(content);
 	if (crl.len)
 	{
 		crls = asn1_wrap(ASN1_CONTEXT_C_1, "c", crl);
@@ -390,14 +359,7 @@ chunk_t fuzz_build_signed_no_attrs(chunk_t content, certificate_t *signer,
 	{
 		die("signing %s failed", "seed");
 	}
-	if (key->get_type(key) == KEY_RSA)
-	{
-		sig_alg = asn1_algorithmIdentifier(oid);
-	}
-	else
-	{
-		sig_alg = asn1_wrap(ASN1_SEQUENCE, "m", asn1_build_known_oid(oid));
-	}
+	sig_alg = getcert_cms_build_sig_alg(key->get_type(key), oid);
 	/* chunk_cat() evaluates its arguments twice, build them first */
 	version = ASN1_INTEGER_1;
 	digests = asn1_wrap(ASN1_SET, "m",

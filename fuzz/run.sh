@@ -1,7 +1,8 @@
 #!/bin/bash
 #
-# Build the libgetcert fuzz targets and run each of them on a temporary
-# copy of its committed corpus (fuzz/corpus/<target>).
+# Build the libgetcert fuzz targets (a fuzzing build, configure
+# --enable-fuzzing CC=clang, in build/fuzzing) and run each of them on a
+# temporary copy of its committed corpus (fuzz/corpus/<target>).
 #
 # usage: fuzz/run.sh [seconds] [target...]
 #
@@ -15,6 +16,8 @@
 #   FUZZ_RUNS=N         run N executions per target (-runs=N) instead
 #   FUZZ_ARGS="..."     further libFuzzer options
 #   FUZZ_KEEP_CORPUS=1  keep the grown corpus in fuzz/out/corpus/<target>
+#   FUZZ_BUILD=DIR      the fuzzing build directory (default build/fuzzing),
+#                       configured here if it is not yet
 #
 # Prints "PASS <target>: N runs ..." or "FAIL <target>: ..." per target and
 # exits non-zero if any target crashed, leaked, timed out or did not run.
@@ -23,6 +26,8 @@
 set -u
 
 FUZZ_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+ROOT=$(dirname "$FUZZ_DIR")
+B=${FUZZ_BUILD:-$ROOT/build/fuzzing}
 ALL_TARGETS="fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep"
 ALL_TARGETS+=" fuzz_www_authenticate fuzz_scep_request fuzz_radius"
 ALL_TARGETS+=" fuzz_getcertd"
@@ -45,8 +50,25 @@ if [ -n "${FUZZ_RUNS:-}" ] && ! [[ "$FUZZ_RUNS" =~ ^[0-9]+$ ]]; then
 fi
 
 mkdir -p "$FUZZ_DIR/out/logs" "$FUZZ_DIR/out/artifacts"
-# shellcheck disable=SC2086
-if ! make -s -C "$FUZZ_DIR" $targets >"$FUZZ_DIR/out/logs/build.log" 2>&1; then
+# configured once against the strongSwan tree of deps.sh, then make builds
+# what changed
+build()
+{
+	. "${GETCERT_CACHE:-/var/cache/getcert}/strongswan.env" || return 1
+	cd "$ROOT" || return 1
+	if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+		autoreconf -fi || return 1
+	fi
+	mkdir -p "$B" && cd "$B" || return 1
+	if [ ! -f Makefile ] || [ "$ROOT/configure" -nt Makefile ] ||
+	   ! grep -q "^strongswan_src = $SS_SRC\$" Makefile; then
+		"$ROOT/configure" -q --enable-fuzzing --with-strongswan-src="$SS_SRC" \
+			CC="${FUZZ_CC:-clang}" CFLAGS="-g -O1" || return 1
+	fi
+	# shellcheck disable=SC2086
+	make -s -j"$(nproc)" -C fuzz $targets
+}
+if ! (build) >"$FUZZ_DIR/out/logs/build.log" 2>&1; then
 	cat "$FUZZ_DIR/out/logs/build.log" >&2
 	echo "FAIL build (log: $FUZZ_DIR/out/logs/build.log)"
 	exit 1
@@ -79,7 +101,7 @@ for t in $targets; do
 		cp -r "$FUZZ_DIR/corpus/$t/." "$corpus/"
 	fi
 	# shellcheck disable=SC2086
-	"$FUZZ_DIR/out/$t" "$corpus" $bound -max_len=65536 -timeout=10 \
+	"$B/fuzz/$t" "$corpus" $bound -max_len=65536 -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} >"$log" 2>&1
 	rc=$?

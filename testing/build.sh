@@ -18,7 +18,11 @@ cd build
 if [ ! -f Makefile ] || [ ../configure -nt Makefile ] ||
    ! grep -q "^strongswan_src = $SS_SRC\$" Makefile; then
 	echo "build: configure against $SS_SRC" >&2
-	../configure -q --with-strongswan-src="$SS_SRC" > configure.out 2>&1 ||
+	# getcertd's unit where it always went in the test builds, under the
+	# prefix, not into the system's unit directory
+	../configure -q --with-strongswan-src="$SS_SRC" \
+		--with-systemdsystemunitdir='${prefix}/lib/systemd/system' \
+		> configure.out 2>&1 ||
 		{ cat configure.out; exit 1; }
 fi
 echo "build: make" >&2

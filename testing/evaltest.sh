@@ -32,7 +32,8 @@
 # $TB_DIR; its variable assignments last (count=$(...) in a step, "$count"
 # in a later check). In both, the test bed's variables ($TB_DIR, $PKI,
 # $SCENARIO, ...) and functions (tb_swanctl, tb_charon_start, gc_*, ...; see
-# testbed.sh, charon.sh, servers.sh, getcertd.sh) are available.
+# testbed.sh, pki.sh, charon.sh, servers.sh, probes.sh, getcertd.sh and
+# testing/checks/*.sh) are available.
 #
 # A failed step of pretest.dat ends the scenario (setup failed); a failed
 # step of evaltest.dat counts as a failed check; posttest.dat's steps may

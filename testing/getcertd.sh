@@ -1,81 +1,41 @@
 #!/bin/bash
 #
-# getcertd in the test bed; sourced after testbed.sh and servers.sh.
+# getcert test bed: getcertd instances in a host. Sourced after testbed.sh
+# and servers.sh.
+#
+#   tb_getcertd_conf <host> <name> <port> <tls yes|no> [settings...]
+#                                   $TB_DIR/<host>/<name>.conf from the host's
+#                                   getcertd.conf (testing/hosts/winnetou/)
+#   tb_getcertd_start <host> <name> run that instance, wait for GetCACaps
+#   tb_getcertd_stop <host> <name>  end it by PID and wait until it is gone
+#   tb_getcertd <host> <name> <args...>
+#                                   an operator command on its configuration
+#   TB_GETCERTD                     the getcertd binary of build/
 
 TB_GETCERTD=$TB_ROOT/../build/src/getcertd/getcertd
 
 # tb_getcertd_conf <host> <name> <port> <tls yes|no> [extra settings...]:
-# write $TB_DIR/<host>/<name>.conf for a getcertd instance with the test
-# bed CA, RADIUS on alice (secret testing123) and three policies:
+# write $TB_DIR/<host>/<name>.conf for a getcertd instance from the host's
+# getcertd.conf (tb_conf_file: testing/hosts/winnetou/getcertd.conf unless the
+# scenario has its own), with getcertd-tls.conf's tls section if <tls> is yes
+# and each extra setting as a line of its own at the end. The file has the
+# test bed CA, RADIUS on alice (secret testing123) and three policies:
 #   /scep         HTTP Basic against RADIUS, CN=%u, san %u@strongswan.org
 #   /plain/scep   challenge password "secret", DES allowed (legacy clients)
 #   /manual/scep  challenge password "secret", manual approval
+# TB_GETCERTD_WORKERS (default 8) sets the worker threads.
 tb_getcertd_conf()
 {
-	local host=$1 name=$2 port=$3 tls=$4 dir=$TB_DIR/$1
+	local host=$1 name=$2 port=$3 tls=$4 conf tls_conf="" f
 	shift 4
-	{
-		echo "getcertd {"
-		echo "	listen = 0.0.0.0"
-		echo "	port = $port"
-		echo "	database = $dir/getcertd.db"
-		echo "	pid_file = $dir/$name.pid"
-		echo "	workers = ${TB_GETCERTD_WORKERS:-8}"
-		if [ "$tls" = yes ]; then
-			echo "	tls {"
-			echo "		cert = $dir/tlsCert.pem"
-			echo "		key = $dir/tlsKey.pem"
-			echo "	}"
-		fi
-		cat <<CONF
-	ca {
-		cert = $TB_DIR/pki/caCert.pem
-		key = $TB_DIR/pki/caKey.pem
-		ra_cert = $TB_DIR/pki/raCert.pem
-		ra_key = $TB_DIR/pki/raKey.pem
-	}
-	radius {
-		timeout = 300
-		retransmit = 1
-		servers {
-			alice {
-				address = 10.1.0.10
-				secret = testing123
-			}
-		}
-	}
-	policies {
-		radius {
-			path = /scep
-			subject = C=CH, O=getcert test, OU=remote, CN=%u
-			san = %u@strongswan.org
-			lifetime = 10m
-			backdate = 1m
-		}
-		plain {
-			path = /plain/scep
-			subject = C=CH, O=getcert test, OU=remote, CN=%u
-			san = %u@strongswan.org
-			lifetime = 10m
-			auth = challenge
-			challenge_password = secret
-			allow_des = yes
-		}
-		manual {
-			path = /manual/scep
-			subject = C=CH, O=getcert test, OU=remote, CN=%u
-			san = %u@strongswan.org
-			lifetime = 10m
-			auth = challenge
-			challenge_password = secret
-			allow_des = yes
-			approval = manual
-		}
-	}
-CONF
-		printf '\t%s\n' "$@"
-		echo "}"
-	} > "$dir/$name.conf"
+	conf=$(tb_conf_file "$host" getcertd.conf) || return 1
+	if [ "$tls" = yes ]; then
+		f=$(tb_conf_file "$host" getcertd-tls.conf) &&
+			tls_conf=$(tb_install_conf "$f" - "$host") || return 1
+	fi
+	tb_install_conf "$conf" "$TB_DIR/$host/$name.conf" "$host" \
+		NAME="$name" PORT="$port" WORKERS="${TB_GETCERTD_WORKERS:-8}" \
+		TLS="$tls_conf" SETTINGS="$(printf '\t%s\n' "$@")"
 }
 
 # tb_getcertd_start <host> <name>: run the instance configured by
@@ -124,29 +84,4 @@ tb_getcertd()
 	local host=$1 name=$2
 	shift 2
 	tb_exec "$host" "$TB_GETCERTD" --config "$TB_DIR/$host/$name.conf" "$@"
-}
-
-# tb_ra_fingerprint: SHA-256 fingerprint of the test bed's RA certificate,
-# which plain HTTP clients pin (--ra-fingerprint): only pinned RAs count
-# without TLS
-tb_ra_fingerprint()
-{
-	openssl x509 -in "$TB_DIR/pki/raCert.pem" -noout -fingerprint -sha256 |
-		sed 's/.*=//'
-}
-
-# tb_pki_scep <path> <key> <CN> [pki args...]: strongSwan's pki --scep in
-# carol against the plain getcertd on winnetou:8080 (challenge password
-# "secret", the test bed's RA; DES3, which pki 5.9.8 needs against it),
-# the certificate (PEM) on stdout
-tb_pki_scep()
-{
-	local path=$1 key=$2 cn=$3
-	shift 3
-	tb_exec carol timeout 60 "$TB_PKI" --scep \
-		--url "http://winnetou.strongswan.org:8080$path" --in "$key" \
-		--dn "C=CH, O=getcert test, OU=remote, CN=$cn" --password secret \
-		--cacert-enc "$TB_DIR/pki/raCert.pem" \
-		--cacert-sig "$TB_DIR/pki/raCert.pem" --cipher des3 \
-		--outform pem "$@"
 }

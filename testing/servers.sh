@@ -1,27 +1,34 @@
 #!/bin/bash
 #
-# getcert test bed: enrollment servers run inside the hosts. Sourced after
-# testbed.sh by scenarios (and benchmarks) that need them.
+# getcert test bed: starting the enrollment servers inside the hosts and
+# waiting until they answer. Sourced after testbed.sh by scenarios (and
+# benchmarks) that need them; sources probes.sh (the clients the waits use).
 #
 #   tb_scepserver_start <host> <port> [scepserver args...]
 #                                   micromdm scepserver with its own CA depot
-#   tb_tls_server_cert <host> <dns-name> <ip>
-#                                   TLS server certificate from the test bed CA
+#                                   (sets TB_SCEP_CA)
 #   tb_nginx_start <host> <port> <upstream-url> <htpasswd-file or "">
 #                                   nginx as TLS (and Basic auth) front end
-#   tb_htpasswd <file> <user> <password>
-#                                   add or replace a user in an htpasswd file
+#                                   (sets TB_NGINX_LOG)
 #   tb_freeradius_start <host> [name:address:secret...]
 #                                   FreeRADIUS 3.2 (auth, UDP 1812) with PAP
 #                                   users carol, dave and challenge user otp
+#                                   (sets TB_RADIUS_LOG, TB_RADIUS_HOST)
+#   tb_srv_alive <pid>              the process runs (not gone, no zombie)
+#   tb_srv_host_ips <host>          the host's addresses, one a line
 #
-# Every server runs in the host's network and mount namespace, started in the
-# background through nsenter, so that tb_teardown ends it with the host. Logs,
-# pid files and state go to $TB_DIR/<host>/. All waits are bounded.
+# The servers' configuration files are the host's (tb_conf_file of
+# testbed.sh): testing/hosts/default/nginx.conf, testing/hosts/alice/
+# freeradius/, or the scenario's own under hosts/<host>/; certificates and
+# htpasswd files come from pki.sh. Every server runs in the host's network
+# and mount namespace, started in the background through nsenter, so that
+# tb_teardown ends it with the host. Logs, pid files and state go to
+# $TB_DIR/<host>/. All waits are bounded.
 
-# bounded waits and commands, seconds
+# bounded waits, seconds (commands: TB_CMD_TIMEOUT of testbed.sh)
 TB_WAIT_SERVER=${TB_WAIT_SERVER:-15}
-TB_CMD_TIMEOUT=${TB_CMD_TIMEOUT:-60}
+
+. "$TB_ROOT/probes.sh"
 
 # the host's addresses, without prefix length, one a line
 tb_srv_host_ips()
@@ -124,80 +131,20 @@ tb_scepserver_start()
 		"http://$ip:$port/scep?operation=GetCACaps"
 }
 
-# issue a TLS server certificate for a host from the test bed CA:
-# $TB_DIR/<host>/tlsKey.pem (PKCS#1 RSA) and tlsCert.pem, with the DNS name
-# and the IP address as subjectAltNames and the serverAuth EKU (pki --issue
-# takes the subjectAltNames from the request; --san there would add them twice)
-tb_tls_server_cert()
-{
-	local host=$1 dns=$2 ip=$3 dir=$TB_DIR/$1 pki=$TB_DIR/pki
-	if [ -z "$host" ] || [ -z "$dns" ] || [ -z "$ip" ]; then
-		tb_log "usage: tb_tls_server_cert <host> <dns-name> <ip>"
-		return 1
-	fi
-	mkdir -p "$dir"
-	# (set -e would not hold in a subshell whose status is tested: chain)
-	(
-		umask 077 &&
-		timeout "$TB_CMD_TIMEOUT" "$TB_PKI" --gen --type rsa --size 2048 \
-			--outform pem > "$dir/tlsKey.pem" &&
-		timeout "$TB_CMD_TIMEOUT" "$TB_PKI" --req --in "$dir/tlsKey.pem" \
-			--type priv --dn "C=CH, O=getcert test, CN=$dns" \
-			--san "$dns" --san "$ip" --outform pem > "$dir/tlsReq.pem" &&
-		umask 022 &&
-		timeout "$TB_CMD_TIMEOUT" "$TB_PKI" --issue --cacert "$pki/caCert.pem" \
-			--cakey "$pki/caKey.pem" --type pkcs10 --in "$dir/tlsReq.pem" \
-			--lifetime 30 --flag serverAuth --outform pem > "$dir/tlsCert.pem"
-	) 2> "$dir/tls-cert.log" ||
-		{ tb_log "pki failed issuing $host's TLS certificate";
-		  cat "$dir/tls-cert.log" >&2;
-		  rm -f "$dir/tlsKey.pem" "$dir/tlsReq.pem" "$dir/tlsCert.pem"
-		  return 1; }
-	rm -f "$dir/tlsReq.pem"
-	# what nginx (OpenSSL) reads: the key, and that it belongs to the cert
-	if [ "$(openssl pkey -in "$dir/tlsKey.pem" -pubout 2>&1)" != \
-		 "$(openssl x509 -in "$dir/tlsCert.pem" -noout -pubkey 2>&1)" ]; then
-		tb_log "OpenSSL can't read $host's TLS key or it doesn't match the certificate"
-		return 1
-	fi
-	if ! openssl verify -CAfile "$pki/caCert.pem" "$dir/tlsCert.pem" \
-			>> "$dir/tls-cert.log" 2>&1; then
-		tb_log "$host's TLS certificate does not verify against the test bed CA"
-		return 1
-	fi
-}
-
-# add a user to an htpasswd file (apr1 hash), replacing an earlier entry
-tb_htpasswd()
-{
-	local file=$1 user=$2 pw=$3 hash
-	if [ -z "$file" ] || [ -z "$user" ] || [ $# -lt 3 ]; then
-		tb_log "usage: tb_htpasswd <file> <user> <password>"
-		return 1
-	fi
-	case "$user" in
-		*:*) tb_log "htpasswd user name must not contain ':'"; return 1 ;;
-	esac
-	hash=$(printf '%s\n' "$pw" | openssl passwd -apr1 -stdin) || {
-		tb_log "openssl passwd failed"; return 1; }
-	touch "$file" || return 1
-	{ awk -F: -v u="$user" '$1 != u' "$file"; echo "$user:$hash"; } \
-		> "$file.tmp" &&
-		mv "$file.tmp" "$file"
-}
-
 # start nginx in a host as TLS front end of an upstream URL (scheme://host:port,
 # no path: the request URI, query string and body go upstream unchanged),
 # listening on <port> on the host's addresses with $TB_DIR/<host>/tls*.pem
 # (created for <host>.strongswan.org and the first address if missing);
-# with an htpasswd file every request needs Basic authentication. Config,
-# logs, temp files and pid in $TB_DIR/<host>/nginx/; the access log
-# (TB_NGINX_LOG) records connection serial and request count per connection
-# and TLS session reuse ("r" reused, "." full handshake).
+# with an htpasswd file every request needs Basic authentication. Config
+# (the host's nginx.conf, tb_conf_file: testing/hosts/default/nginx.conf
+# unless the scenario or host has its own), logs, temp files and pid in
+# $TB_DIR/<host>/nginx/; the access log (TB_NGINX_LOG) records connection
+# serial and request count per connection and TLS session reuse ("r"
+# reused, "." full handshake).
 tb_nginx_start()
 {
 	local host=$1 port=$2 upstream=$3 htpasswd=$4 dir=$TB_DIR/$1 ndir pid ip
-	local listen="" auth="auth_basic off;"
+	local listen="" realm=off conf
 	ndir=$dir/nginx
 	if [ -z "$host" ] || [ -z "$port" ] || [ -z "$upstream" ] || [ $# -lt 4 ]; then
 		tb_log "usage: tb_nginx_start <host> <port> <upstream-url> <htpasswd or \"\">"
@@ -212,75 +159,22 @@ tb_nginx_start()
 	if [ -n "$htpasswd" ]; then
 		[ -r "$htpasswd" ] || { tb_log "no htpasswd file $htpasswd"; return 1; }
 		htpasswd=$(realpath "$htpasswd")
-		auth="auth_basic \"getcert test\";
-		auth_basic_user_file $htpasswd;"
+		realm='"getcert test"'
+	else
+		htpasswd=/dev/null
 	fi
 	if [ ! -s "$dir/tlsCert.pem" ] || [ ! -s "$dir/tlsKey.pem" ]; then
 		tb_tls_server_cert "$host" "$host.strongswan.org" \
 			"$(tb_srv_host_ips "$host" | head -1)" || return 1
 	fi
-	for ip in $(tb_srv_host_ips "$host"); do
-		listen="$listen
-		listen $ip:$port ssl;"
-	done
+	listen=$(for ip in $(tb_srv_host_ips "$host"); do
+		printf '\t\tlisten %s:%s ssl;\n' "$ip" "$port"
+	done)
 	mkdir -p "$ndir/tmp"
-	# workers run as root: they read the htpasswd file wherever it is
-	cat > "$ndir/nginx.conf" <<EOF
-# nginx for test bed host $host, written by tb_nginx_start
-daemon off;
-master_process on;
-worker_processes 1;
-user root root;
-pid $ndir/nginx.pid;
-error_log $ndir/error.log notice;
-
-events {
-	worker_connections 512;
-}
-
-http {
-	log_format getcert '\$remote_addr - \$remote_user [\$time_local] '
-		'"\$request" \$status \$body_bytes_sent len=\$request_length '
-		'conn=\$connection conn_reqs=\$connection_requests '
-		'tls_reused=\$ssl_session_reused tls=\$ssl_protocol '
-		'upstream=\$upstream_status time=\$request_time';
-	access_log $ndir/access.log getcert;
-
-	client_body_temp_path $ndir/tmp/body;
-	proxy_temp_path $ndir/tmp/proxy;
-	fastcgi_temp_path $ndir/tmp/fastcgi;
-	uwsgi_temp_path $ndir/tmp/uwsgi;
-	scgi_temp_path $ndir/tmp/scgi;
-
-	keepalive_timeout 75s;
-	keepalive_requests 10000;
-	client_max_body_size 1m;
-	# SCEP GET PKIOperation carries the whole message in the query string
-	large_client_header_buffers 4 64k;
-
-	server {$listen
-		server_name _;
-
-		ssl_certificate $dir/tlsCert.pem;
-		ssl_certificate_key $dir/tlsKey.pem;
-		ssl_protocols TLSv1.2 TLSv1.3;
-		ssl_session_cache shared:tls:1m;
-		ssl_session_timeout 10m;
-
-		$auth
-
-		location / {
-			# no URI part: the request URI goes upstream as the client sent it
-			proxy_pass $upstream;
-			proxy_http_version 1.1;
-			proxy_set_header Connection "";
-			proxy_set_header Host \$http_host;
-			proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-			proxy_set_header X-Forwarded-Proto https;
-		}
-	}
-}
-EOF
+	conf=$(tb_conf_file "$host" nginx.conf) &&
+		tb_install_conf "$conf" "$ndir/nginx.conf" "$host" LISTEN="$listen" \
+			AUTH_BASIC="$realm" HTPASSWD="$htpasswd" UPSTREAM="$upstream" ||
+		return 1
 	if ! tb_exec "$host" timeout "$TB_CMD_TIMEOUT" nginx -t -q -p "$ndir/" \
 			-e "$ndir/error.log" -c "$ndir/nginx.conf" > "$ndir/nginx-t.log" 2>&1; then
 		tb_log "nginx configuration for $host is invalid ($ndir/nginx.conf)"
@@ -315,35 +209,13 @@ tb_srv_udp_port_free()
 # secret of the localhost client of tb_freeradius_start (self checks)
 TB_RADIUS_LOCAL_SECRET=${TB_RADIUS_LOCAL_SECRET:-tb-selfcheck}
 
-# radclient in a host against a FreeRADIUS of tb_freeradius_start, with its
-# dictionaries: tb_radclient <host> <radclient args...> (attributes on stdin)
-tb_radclient()
-{
-	local host=$1
-	shift
-	tb_exec "$host" timeout "$TB_CMD_TIMEOUT" radclient \
-		-d "$TB_DIR/$TB_RADIUS_HOST/raddb" "$@"
-}
-
-# a Status-Server from inside the host answered (with Message-Authenticator);
-# sent once the port is bound, a datagram before would cost radclient's timeout
-tb_freeradius_ping()
-{
-	local host=$1
-	[ -n "$(tb_exec "$host" ss -Hlun "sport = :1812" 2>/dev/null)" ] ||
-		return 1
-	echo "Message-Authenticator = 0x00" |
-		tb_exec "$host" timeout 5 radclient -q -t 1 -r 1 \
-		-d "$TB_DIR/$host/raddb" 127.0.0.1:1812 status \
-		"$TB_RADIUS_LOCAL_SECRET"
-}
-
 # start FreeRADIUS 3.2 in a host: authentication on UDP port 1812 (all the
-# host's addresses), configuration generated into $TB_DIR/<host>/raddb:
-# Debian's /etc/freeradius/3.0 stripped down to its radiusd.conf (no proxy,
-# no includes, no policy.d; clients, modules pap, files, always and linelog
-# and one virtual server inline), a users file and Debian's dictionary
-# file. Checked with freeradius -C, then run in the foreground (-f) in the
+# host's addresses), configuration installed into $TB_DIR/<host>/raddb from
+# the host's freeradius/ (tb_conf_file: testing/hosts/alice/freeradius/
+# unless the scenario has its own): Debian's /etc/freeradius/3.0 stripped
+# down to its radiusd.conf (no proxy, no includes, no policy.d; clients,
+# modules pap, files, always and linelog and one virtual server inline),
+# client.conf for each client, a users file and Debian's dictionary file. Checked with freeradius -C, then run in the foreground (-f) in the
 # background, pid in $TB_DIR/<host>/freeradius.pid (with -f 3.2.1 writes no
 # pid file of its own), run dir $TB_DIR/<host>/freeradius-run, log
 # freeradius.log; waits until it answers a Status-Server from inside the host.
@@ -370,12 +242,15 @@ tb_freeradius_ping()
 tb_freeradius_start()
 {
 	local host=$1 dir=$TB_DIR/$1 rdir run log pid arg name addr secret
-	local clients="" debug=""
+	local client clients debug="" f
 	if [ -z "$host" ]; then
 		tb_log "usage: tb_freeradius_start <host> [name:address:secret...]"
 		return 1
 	fi
 	shift
+	client=$(tb_conf_file "$host" freeradius/client.conf) || return 1
+	clients=$(tb_install_conf "$client" - "$host" CLIENT=localhost \
+		ADDRESS=127.0.0.1 SECRET="$TB_RADIUS_LOCAL_SECRET") || return 1
 	for arg in "$@"; do
 		name=${arg%%:*}
 		secret=${arg##*:}
@@ -390,12 +265,8 @@ tb_freeradius_start()
 			return 1
 		fi
 		clients="$clients
-client $name {
-	ipaddr = $addr
-	secret = \"$secret\"
-	require_message_authenticator = yes
-	nas_type = other
-}"
+$(tb_install_conf "$client" - "$host" CLIENT="$name" ADDRESS="$addr" \
+			SECRET="$secret")" || return 1
 	done
 	rdir=$dir/raddb
 	run=$dir/freeradius-run
@@ -411,199 +282,12 @@ client $name {
 	export TB_RADIUS_LOG TB_RADIUS_HOST
 	rm -f "$TB_RADIUS_LOG"
 	: > "$log"
-
-	cat > "$rdir/users" <<'EOF_USERS'
-# PAP users of the test bed (otp is handled in the virtual server)
-carol	Cleartext-Password := "carol-pw"
-dave	Cleartext-Password := "dave-pw"
-EOF_USERS
-
-	cat > "$rdir/radiusd.conf" <<EOF_CONF
-# FreeRADIUS for test bed host $host, written by tb_freeradius_start
-prefix = /usr
-exec_prefix = /usr
-sysconfdir = /etc
-localstatedir = $run
-sbindir = /usr/sbin
-logdir = $dir
-raddbdir = $rdir
-radacctdir = $run/radacct
-name = freeradius
-confdir = $rdir
-modconfdir = $rdir
-certdir = $rdir
-cadir = $rdir
-run_dir = $run
-db_dir = $run
-libdir = /usr/lib/freeradius
-pidfile = $run/freeradius.pid
-
-max_request_time = 10
-cleanup_delay = 2
-max_requests = 1024
-hostname_lookups = no
-proxy_requests = no
-
-log {
-	destination = files
-	colourise = no
-	file = $log
-	stripped_names = no
-	# one line per authentication, never with the password
-	auth = yes
-	auth_badpass = no
-	auth_goodpass = no
-}
-
-security {
-	# runs as root (no user/group): the test bed directories are root's
-	allow_core_dumps = no
-	max_attributes = 200
-	# answer rejects at once (TB_FREERADIUS_REJECT_DELAY seconds for
-	# slow-login scenarios), clients time out after a second
-	reject_delay = ${TB_FREERADIUS_REJECT_DELAY:-0}
-	status_server = yes
-}
-
-thread pool {
-	start_servers = 2
-	max_servers = 4
-	min_spare_servers = 1
-	max_spare_servers = 4
-	max_requests_per_server = 0
-	auto_limit_acct = no
-}
-
-client localhost {
-	ipaddr = 127.0.0.1
-	secret = "$TB_RADIUS_LOCAL_SECRET"
-	require_message_authenticator = yes
-	nas_type = other
-}
-$clients
-
-modules {
-	pap {
-		normalise = yes
-	}
-	files {
-		filename = $rdir/users
-	}
-	always ok {
-		rcode = ok
-	}
-	always reject {
-		rcode = reject
-	}
-	always handled {
-		rcode = handled
-	}
-	linelog request_log {
-		filename = $TB_RADIUS_LOG
-		escape_filenames = no
-		permissions = 0600
-		format = ""
-		reference = "messages.%{reply:Packet-Type}"
-		messages {
-			Access-Accept = "%S Access-Accept user=%{User-Name} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=%{%{State}:-none}"
-			Access-Reject = "%S Access-Reject user=%{User-Name} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=%{%{State}:-none}"
-			Access-Challenge = "%S Access-Challenge user=%{User-Name} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=%{%{State}:-none}"
-		}
-	}
-	linelog status_log {
-		filename = $TB_RADIUS_LOG
-		escape_filenames = no
-		permissions = 0600
-		format = "%S Status-Server user=%{%{User-Name}:-none} client=%{Client-Shortname} src=%{Packet-Src-IP-Address} state=none"
-	}
-}
-
-server default {
-	listen {
-		type = auth
-		ipaddr = *
-		port = 1812
-	}
-
-	authorize {
-		Autz-Type Status-Server {
-			update reply {
-				&Message-Authenticator ^= 0x00
-			}
-			status_log
-			ok
-		}
-
-		if (&User-Name == "otp") {
-			if (!&State) {
-				# first round: challenge. FreeRADIUS adds a State to
-				# the Access-Challenge and keeps the session-state
-				# list under it for the request that returns it
-				update session-state {
-					&Tmp-String-0 := "otp-challenged"
-				}
-				update reply {
-					&Reply-Message := "Enter the code from your token"
-				}
-				update control {
-					&Response-Packet-Type := Access-Challenge
-				}
-				handled
-			}
-			elsif (!&session-state:Tmp-String-0 || &session-state:Tmp-String-0 != "otp-challenged") {
-				update request {
-					&Module-Failure-Message := "otp: unknown or used State"
-				}
-				reject
-			}
-			elsif (&User-Password != "123456") {
-				update request {
-					&Module-Failure-Message := "otp: wrong code"
-				}
-				reject
-			}
-			else {
-				update control {
-					&Auth-Type := Accept
-				}
-			}
-		}
-		else {
-			files
-			pap
-		}
-	}
-
-	authenticate {
-		Auth-Type PAP {
-			pap
-		}
-	}
-
-	# every response carries a Message-Authenticator, prepended (^=) to be
-	# the first attribute; FreeRADIUS computes it when it signs the packet
-	post-auth {
-		update reply {
-			&Message-Authenticator ^= 0x00
-		}
-		request_log
-
-		Post-Auth-Type REJECT {
-			update reply {
-				&Message-Authenticator ^= 0x00
-			}
-			request_log
-		}
-
-		Post-Auth-Type Challenge {
-			update reply {
-				&Message-Authenticator ^= 0x00
-			}
-			request_log
-		}
-	}
-}
-EOF_CONF
+	f=$(tb_conf_file "$host" freeradius/users) &&
+		tb_install_conf "$f" "$rdir/users" "$host" &&
+		f=$(tb_conf_file "$host" freeradius/radiusd.conf) &&
+		tb_install_conf "$f" "$rdir/radiusd.conf" "$host" \
+			CLIENTS="$clients" \
+			REJECT_DELAY="${TB_FREERADIUS_REJECT_DELAY:-0}" || return 1
 	if [ "${TB_FREERADIUS_DEBUG:-0}" = 1 ]; then
 		debug=-xx
 	fi

@@ -15,7 +15,28 @@
 # nsenter into the keeper's namespaces.
 #
 # Everything created is named with the prefix gc<TB_ID>- and removed by
-# tb_teardown, which the callers run from an EXIT trap.
+# tb_teardown, which the callers run from an EXIT trap. Sources pki.sh.
+#
+#   tb_net_up                       namespaces, links, addresses, keepers
+#   tb_teardown                     end every process of the bed, remove it
+#   tb_leftovers                    what is left of this bed (empty: clean)
+#   tb_exec <host> <command...>     run a command in a host
+#   tb_wait <seconds> <command...>  wait until the command succeeds
+#   tb_ns <host>                    the host's network namespace
+#   tb_host_addrs, tb_host_gateway <host>
+#                                   the host's "<iface> <addr/len>" lines,
+#                                   its default gateway
+#   tb_hosts_file [host]            the host's /etc/hosts
+#   tb_conf_file <host> <path>      where a host's configuration file comes
+#                                   from: the scenario's hosts/<host>/<path>,
+#                                   testing/hosts/<host>/ or hosts/default/
+#   tb_install_conf <src> <dst> <host> [NAME=value...]
+#                                   a configuration file with @...@ filled in
+#   tb_charon_start <host> <scenario hosts dir>
+#                                   charon with testing/hosts/strongswan.conf
+#                                   and the scenario's strongswan.conf/swanctl
+#   tb_swanctl <host> <args...>     swanctl against the host's charon
+#   tb_log <message>                a line on stderr
 
 TB_HOSTS="moon carol winnetou alice"
 TB_ID=${TB_ID:-$$}
@@ -23,13 +44,16 @@ TB_PREFIX="gc${TB_ID}-"
 TB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TB_DIR=${TB_DIR:-/tmp/getcert-testbed.$TB_ID}
 
-# bounded waits, seconds
+# bounded waits and commands, seconds
 TB_WAIT_START=${TB_WAIT_START:-15}
+TB_CMD_TIMEOUT=${TB_CMD_TIMEOUT:-60}
 
 . "${GETCERT_CACHE:-/var/cache/getcert}/strongswan.env"
 TB_CHARON=$SS_PREFIX/libexec/ipsec/charon
 TB_SWANCTL=$SS_PREFIX/sbin/swanctl
 TB_PKI=$SS_PREFIX/bin/pki
+
+. "$TB_ROOT/pki.sh"
 
 tb_log()
 {
@@ -60,16 +84,12 @@ tb_host_gateway()
 	esac
 }
 
-# /etc/hosts of the test bed's hosts
+# tb_hosts_file [host]: /etc/hosts of a test bed host (hosts/default/hosts
+# unless the scenario or the host has its own)
 tb_hosts_file()
 {
-	cat <<HOSTS
-127.0.0.1	localhost
-192.168.0.1	moon.strongswan.org moon
-192.168.0.100	carol.strongswan.org carol
-192.168.0.150	winnetou.strongswan.org winnetou
-10.1.0.10	alice.strongswan.org alice
-HOSTS
+	local host=${1:-default} f
+	f=$(tb_conf_file "$host" hosts) && tb_install_conf "$f" - "$host"
 }
 
 # run a command in a host (network and mount namespace)
@@ -108,7 +128,7 @@ tb_net_up()
 		# ip netns exec bind-mounts /etc/netns/<ns>/hosts over /etc/hosts,
 		# the keeper's mount namespace keeps it for every command
 		mkdir -p "/etc/netns/$ns"
-		tb_hosts_file > "/etc/netns/$ns/hosts"
+		tb_hosts_file "$host" > "/etc/netns/$ns/hosts" || return 1
 		ip netns add "$ns"
 		ip -n "$ns" link set lo up
 		while read -r iface addr; do
@@ -140,50 +160,72 @@ tb_net_up()
 	done
 }
 
-# copy a configuration file into a host's directory, filling in the paths
+# tb_conf_file <host> <path>: the configuration file a host gets for path
+# (e.g. getcertd.conf, freeradius/users): the scenario's own
+# $SCENARIO/hosts/<host>/<path> if it has one, else testing/hosts/<host>/<path>,
+# else testing/hosts/default/<path>
+tb_conf_file()
+{
+	local host=$1 path=$2 f
+	for f in ${SCENARIO:+"$SCENARIO/hosts/$host/$path"} \
+			"$TB_ROOT/hosts/$host/$path" "$TB_ROOT/hosts/default/$path"; do
+		if [ -f "$f" ]; then
+			echo "$f"
+			return 0
+		fi
+	done
+	tb_log "no configuration file $path for $host"
+	return 1
+}
+
+# tb_install_conf <src> <dst> <host> [NAME=value...]: copy a configuration
+# file into a host's directory (dst "-": to stdout), filling in @TB_DIR@,
+# @HOSTDIR@ ($TB_DIR/<host>), @HOST@, @PKI@, @BUILD@ and each @NAME@ given.
+# Values go in literally; a line holding nothing but a @NAME@ becomes the
+# value's lines, none if the value is empty. Other @...@ stay as they are.
 tb_install_conf()
 {
 	local src=$1 dst=$2 host=$3
-	sed -e "s|@TB_DIR@|$TB_DIR|g" -e "s|@HOSTDIR@|$TB_DIR/$host|g" \
-		-e "s|@PKI@|$TB_DIR/pki|g" -e "s|@BUILD@|$TB_ROOT/../build|g" \
-		"$src" > "$dst"
-}
-
-# create the test bed's CA, getcertd's RA and the gateway's certificate
-# with strongSwan pki (and OpenSSL for the RA's keyUsage)
-tb_pki()
-{
-	local d=$TB_DIR/pki
-	mkdir -p "$d"
-	"$TB_PKI" --gen --type rsa --size 2048 --outform pem > "$d/caKey.pem"
-	"$TB_PKI" --self --ca --in "$d/caKey.pem" --lifetime 30 \
-		--dn "C=CH, O=getcert test, CN=getcert Test CA" --outform pem \
-		> "$d/caCert.pem"
-	"$TB_PKI" --gen --type rsa --size 2048 --outform pem > "$d/moonKey.pem"
-	"$TB_PKI" --req --in "$d/moonKey.pem" --type priv \
-		--dn "C=CH, O=getcert test, CN=moon.strongswan.org" \
-		--san moon.strongswan.org --outform pem > "$d/moonReq.pem"
-	"$TB_PKI" --issue --cacert "$d/caCert.pem" --cakey "$d/caKey.pem" \
-		--type pkcs10 --in "$d/moonReq.pem" --lifetime 30 \
-		--flag serverAuth --flag ikeIntermediate --outform pem \
-		> "$d/moonCert.pem"
-	rm -f "$d/moonReq.pem"
-	# getcertd's RA: decrypts requests and signs CertReps, so that the CA
-	# key signs certificates and CRLs only (keyUsage says so: pki --issue
-	# writes none for end entities)
-	"$TB_PKI" --gen --type rsa --size 2048 --outform pem > "$d/raKey.pem"
-	openssl req -new -key "$d/raKey.pem" -subj \
-		"/C=CH/O=getcert test/CN=getcert Test RA" -out "$d/raReq.pem" \
-		2> /dev/null
-	openssl x509 -req -in "$d/raReq.pem" -CA "$d/caCert.pem" \
-		-CAkey "$d/caKey.pem" -set_serial 0x2a -days 30 -sha256 \
-		-extfile <(printf '%s\n' \
-			"keyUsage = critical, digitalSignature, keyEncipherment" \
-			"basicConstraints = critical, CA:FALSE" \
-			"subjectKeyIdentifier = hash" \
-			"authorityKeyIdentifier = keyid") \
-		-out "$d/raCert.pem" 2> /dev/null
-	rm -f "$d/raReq.pem"
+	shift 3
+	if [ ! -r "$src" ]; then
+		tb_log "no configuration file $src"
+		return 1
+	fi
+	[ "$dst" != - ] || dst=/dev/stdout
+	# the substitutions are awk arguments taken out of ARGV before any
+	# input is read (not -v, which would interpret backslashes)
+	set -- "TB_DIR=$TB_DIR" "HOSTDIR=$TB_DIR/$host" "HOST=$host" \
+		"PKI=$TB_DIR/pki" "BUILD=$TB_ROOT/../build" "$@"
+	awk '
+	BEGIN {
+		for (i = 1; i < ARGC - 1; i++) {
+			p = index(ARGV[i], "=")
+			v[substr(ARGV[i], 1, p - 1)] = substr(ARGV[i], p + 1)
+			delete ARGV[i]
+		}
+	}
+	/^@[A-Za-z0-9_]+@$/ && (substr($0, 2, length($0) - 2) in v) {
+		k = substr($0, 2, length($0) - 2)
+		if (v[k] != "")
+			print v[k]
+		next
+	}
+	{
+		line = $0
+		out = ""
+		while ((p = index(line, "@")) > 0 &&
+			   (q = index(substr(line, p + 1), "@")) > 0) {
+			k = substr(line, p + 1, q - 1)
+			if (k in v) {
+				out = out substr(line, 1, p - 1) v[k]
+				line = substr(line, p + q + 1)
+			} else {
+				out = out substr(line, 1, p)
+				line = substr(line, p + 1)
+			}
+		}
+		print out line
+	}' "$@" "$src" > "$dst"
 }
 
 # start charon in a host with the common and the scenario's configuration

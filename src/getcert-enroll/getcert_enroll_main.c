@@ -64,6 +64,10 @@ static struct {
 	char *out_key;
 	char *out_cert;
 	char *get_crl;
+	char *protocol;
+	char *est_label;
+	char *key_type;
+	char *curve;
 	int key_size;
 	bool plain_http;
 	bool allow_des3;
@@ -75,7 +79,6 @@ static struct {
 	u_int poll_timeout;
 	int level;
 } opt = {
-	.key_size = 2048,
 	.timeout = 30,
 	.poll_timeout = 300,
 	.level = 1,
@@ -88,7 +91,9 @@ static void usage(FILE *out)
 "         [--ca-cert FILE] [--ca-fingerprint SHA256] [--tls-ca FILE]\n"
 "         [--tls-pin sha256//BASE64] [--ra-fingerprint SHA256[,...]]\n"
 "         [--user NAME] [--password-file FILE] [--challenge-file FILE]\n"
-"         [--subject DN] [--key FILE | --key-size BITS]\n"
+"         [--subject DN] [--key FILE | [--key-type rsa|ecdsa|ed25519]\n"
+"         [--key-size BITS] [--curve p256|p384]]\n"
+"         [--protocol scep|est] [--est-label LABEL]\n"
 "         [--renew-cert FILE --renew-key FILE] [--replace] [--plain-http]\n"
 "         [--allow-des3] [--allow-sha1] [--allow-des]\n"
 "         [--timeout S] [--poll-timeout S]\n"
@@ -117,6 +122,16 @@ static void usage(FILE *out)
 "  file in the same directory, synced and renamed over it (never through\n"
 "  a symbolic link, which is still refused). A renewal that returns no\n"
 "  newer certificate fails (exit 3) and leaves the current files alone.\n"
+"  --protocol est enrolls over EST (RFC 7030/8951, HTTPS only): the URL\n"
+"  is https://host[:port] (then /.well-known/est) or the EST base,\n"
+"  --est-label adds a CA label. /cacerts is checked against the pin as\n"
+"  GetCACert is; /simpleenroll answers HTTP authentication as SCEP does;\n"
+"  with --renew-cert/--renew-key /simplereenroll authenticates by TLS\n"
+"  with that certificate and key (no password). A new key is RSA\n"
+"  (--key-size 2048, 3072 or 4096, default 2048), ECDSA (--curve p256 or\n"
+"  p384, default p256) or Ed25519 (--key-type); SCEP takes RSA only.\n"
+"  With EST, what the server's /csrattrs asks for fills in an unset size\n"
+"  or curve; a request outside of the options is refused (exit 2).\n"
 "  --timeout and --poll-timeout take seconds, or a number with a unit\n"
 "  s, m, h or d.\n"
 "  The crypto plugins come from strongswan.conf's getcert-enroll.load\n"
@@ -548,6 +563,81 @@ static bool get_duration(char *name, char *str, u_int *out)
 	return TRUE;
 }
 
+/**
+ * The key to generate from --key-type, --key-size and --curve; bits 0
+ * leaves the size to EST's /csrattrs (or the default)
+ */
+static bool key_spec(getcert_key_spec_t *spec)
+{
+	char *type = opt.key_type ?: "rsa";
+
+	if (streq(type, "rsa"))
+	{
+		spec->type = KEY_RSA;
+		if (opt.curve)
+		{
+			fprintf(stderr, "--curve is for ECDSA keys\n");
+			return FALSE;
+		}
+		if (opt.key_size && opt.key_size != 2048 && opt.key_size != 3072 &&
+			opt.key_size != 4096)
+		{
+			fprintf(stderr, "--key-size must be 2048, 3072 or 4096\n");
+			return FALSE;
+		}
+		spec->bits = opt.key_size;
+	}
+	else if (streq(type, "ecdsa"))
+	{
+		spec->type = KEY_ECDSA;
+		if (opt.key_size)
+		{
+			fprintf(stderr, "--key-size is for RSA keys, ECDSA takes "
+					"--curve\n");
+			return FALSE;
+		}
+		if (!opt.curve)
+		{
+			spec->bits = 0;
+		}
+		else if (streq(opt.curve, "p256"))
+		{
+			spec->bits = 256;
+		}
+		else if (streq(opt.curve, "p384"))
+		{
+			spec->bits = 384;
+		}
+		else
+		{
+			fprintf(stderr, "--curve must be p256 or p384\n");
+			return FALSE;
+		}
+	}
+	else if (streq(type, "ed25519"))
+	{
+		spec->type = KEY_ED25519;
+		if (opt.key_size || opt.curve)
+		{
+			fprintf(stderr, "Ed25519 keys take neither --key-size nor "
+					"--curve\n");
+			return FALSE;
+		}
+	}
+	else
+	{
+		fprintf(stderr, "--key-type must be rsa, ecdsa or ed25519\n");
+		return FALSE;
+	}
+	if (opt.key && (opt.key_type || opt.key_size || opt.curve))
+	{
+		fprintf(stderr, "--key takes an existing key, --key-type, "
+				"--key-size and --curve generate one\n");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static int run()
 {
 	getcert_client_params_t params = {
@@ -574,6 +664,32 @@ static int run()
 	chunk_t enc, key_enc = chunk_empty;
 	char *challenge = NULL;
 	int rc = 2;
+	bool est = opt.protocol && streq(opt.protocol, "est");
+	getcert_key_spec_t spec = {};
+
+	if (!key_spec(&spec))
+	{
+		return 1;
+	}
+	if (est && (opt.plain_http || opt.get_crl || opt.ra_fp ||
+				opt.allow_des || opt.allow_des3 || opt.allow_sha1))
+	{
+		fprintf(stderr, "--plain-http, --get-crl, --ra-fingerprint and "
+				"--allow-des* /--allow-sha1 are SCEP options, not for EST\n");
+		return 1;
+	}
+	if (!est && opt.est_label)
+	{
+		fprintf(stderr, "--est-label needs --protocol est\n");
+		return 1;
+	}
+	if (!est && spec.type != KEY_RSA)
+	{
+		fprintf(stderr, "SCEP enrolls RSA keys only (it encrypts to the "
+				"requester's key): use --protocol est for %N keys\n",
+				key_type_names, spec.type);
+		return 1;
+	}
 
 	/* refuse an unusable output path before anything is sent */
 	if (opt.get_crl ? !check_output(opt.get_crl)
@@ -622,17 +738,8 @@ static int run()
 		rc = 1;
 		goto out;
 	}
-	if (!key && !opt.get_crl)
-	{
-		key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
-								 BUILD_KEY_SIZE, opt.key_size, BUILD_END);
-		if (!key)
-		{
-			fprintf(stderr, "generating an RSA %d key failed\n",
-					opt.key_size);
-			goto out;
-		}
-	}
+	params.protocol = est ? GETCERT_PROTOCOL_EST : GETCERT_PROTOCOL_SCEP;
+	params.est_label = opt.est_label;
 	params.identity = identity;
 	params.subject = subject;
 	params.ca_cert = ca;
@@ -647,6 +754,34 @@ static int run()
 	}
 	engine = client->get_engine(client);
 	curl = client->get_curl(client);
+
+	if (!key && !opt.get_crl)
+	{
+		if (est)
+		{	/* what /csrattrs asks for, within the options */
+			err = client->get_est(client)->get_key_spec(client->get_est(client),
+														&spec);
+			if (err != GETCERT_OK)
+			{
+				fprintf(stderr, "enrollment failed: %N\n", getcert_err_names,
+						err);
+				rc = getcert_err_is_transient(err) ? 4 : 2;
+				goto out;
+			}
+		}
+		else if (!spec.bits)
+		{
+			spec.bits = 2048;
+		}
+		key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, spec.type,
+								 BUILD_KEY_SIZE, spec.bits, BUILD_END);
+		if (!key)
+		{
+			fprintf(stderr, "generating a %N key of %u bits failed\n",
+					key_type_names, spec.type, spec.bits);
+			goto out;
+		}
+	}
 
 	if (opt.get_crl)
 	{
@@ -754,6 +889,10 @@ int main(int argc, char *argv[])
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "key-size", required_argument, NULL, 'b' },
+		{ "key-type", required_argument, NULL, 'y' },
+		{ "curve", required_argument, NULL, 'v' },
+		{ "protocol", required_argument, NULL, 'o' },
+		{ "est-label", required_argument, NULL, 'l' },
 		{ "renew-cert", required_argument, NULL, 'r' },
 		{ "renew-key", required_argument, NULL, 'R' },
 		{ "out-key", required_argument, NULL, 'K' },
@@ -797,7 +936,34 @@ int main(int argc, char *argv[])
 			case 'W': opt.replace = TRUE; break;
 			case 'p': opt.password_file = optarg; break;
 			case 'k': opt.key = optarg; break;
-			case 'b': opt.key_size = settings_value_as_int(optarg, 0); break;
+			case 'b':
+				opt.key_size = settings_value_as_int(optarg, -1);
+				if (opt.key_size <= 0)
+				{
+					fprintf(stderr, "--key-size '%s' is not a number\n",
+							optarg);
+					return 1;
+				}
+				break;
+			case 'y': opt.key_type = optarg; break;
+			case 'v': opt.curve = optarg; break;
+			case 'o':
+				if (!streq(optarg, "scep") && !streq(optarg, "est"))
+				{
+					fprintf(stderr, "--protocol must be scep or est\n");
+					return 1;
+				}
+				opt.protocol = optarg;
+				break;
+			case 'l':
+				if (!getcert_est_label_valid(optarg))
+				{
+					fprintf(stderr, "--est-label '%s' is not a valid label "
+							"(letters, digits, '-', '.', '_', '~')\n", optarg);
+					return 1;
+				}
+				opt.est_label = optarg;
+				break;
 			case 'r': opt.renew_cert = optarg; break;
 			case 'R': opt.renew_key = optarg; break;
 			case 'K': opt.out_key = optarg; break;
@@ -835,8 +1001,7 @@ int main(int argc, char *argv[])
 		(opt.get_crl ? !opt.renew_cert
 					 : (!opt.out_key || !opt.out_cert)) ||
 		(!opt.ca_cert && !opt.ca_fp) || !!opt.renew_cert != !!opt.renew_key ||
-		(opt.key_size != 2048 && opt.key_size != 3072 &&
-		 opt.key_size != 4096) || optind != argc)
+		optind != argc)
 	{
 		usage(stderr);
 		return 1;

@@ -575,22 +575,15 @@ chunk_t getcert_cms_build_certs_only(linked_list_t *certs)
 /*
  * Described in header
  */
-chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
-								 certificate_t *signer, private_key_t *key,
-								 hash_algorithm_t digest, bool rsa_oid)
+chunk_t getcert_cms_build_signed_attrs(chunk_t content, hash_algorithm_t digest,
+									   chunk_t attrs)
 {
-	signature_scheme_t scheme;
-	chunk_t hash, all, sorted, set, signature, cert, sig_alg, encap;
-	chunk_t type, md, st;
+	chunk_t hash, all, sorted, type, md, st;
 	hasher_t *hasher;
 	time_t now = time(NULL);
-	int oid;
 
-	oid = hasher_signature_algorithm_to_oid(digest, key->get_type(key));
-	scheme = signature_scheme_from_oid(oid);
 	hasher = lib->crypto->create_hasher(lib->crypto, digest);
-	if (scheme == SIGN_UNKNOWN || !hasher ||
-		!hasher->allocate_hash(hasher, content, &hash))
+	if (!hasher || !hasher->allocate_hash(hasher, content, &hash))
 	{
 		DESTROY_IF(hasher);
 		return chunk_empty;
@@ -611,12 +604,65 @@ chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 	{
 		return chunk_empty;
 	}
-	set = asn1_wrap(ASN1_SET, "m", sorted);
+	return asn1_wrap(ASN1_SET, "m", sorted);
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_sig_alg(key_type_t type, int oid)
+{
+	if (type == KEY_RSA)
+	{
+		return asn1_algorithmIdentifier(oid);
+	}
+	/* ECDSA: parameters absent */
+	return asn1_wrap(ASN1_SEQUENCE, "m", asn1_build_known_oid(oid));
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_encap_data(chunk_t content)
+{
+	if (content.len)
+	{
+		return asn1_wrap(ASN1_SEQUENCE, "mm",
+					asn1_build_known_oid(OID_PKCS7_DATA),
+					asn1_wrap(ASN1_CONTEXT_C_0, "m",
+						asn1_wrap(ASN1_OCTET_STRING, "c", content)));
+	}
+	return asn1_wrap(ASN1_SEQUENCE, "m", asn1_build_known_oid(OID_PKCS7_DATA));
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
+								 certificate_t *signer, private_key_t *key,
+								 hash_algorithm_t digest, bool rsa_oid)
+{
+	signature_scheme_t scheme;
+	chunk_t set, signature, cert;
+	int oid;
+
+	oid = hasher_signature_algorithm_to_oid(digest, key->get_type(key));
+	scheme = signature_scheme_from_oid(oid);
+	if (scheme == SIGN_UNKNOWN)
+	{
+		return chunk_empty;
+	}
+	set = getcert_cms_build_signed_attrs(content, digest, attrs);
+	if (!set.len)
+	{
+		return chunk_empty;
+	}
 	if (!key->sign(key, scheme, NULL, set, &signature))
 	{
 		chunk_free(&set);
 		return chunk_empty;
 	}
+	/* signed as SET OF, carried as [0] IMPLICIT */
 	set.ptr[0] = ASN1_CONTEXT_C_0;
 	if (!signer->get_encoding(signer, CERT_ASN1_DER, &cert))
 	{
@@ -628,33 +674,13 @@ chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 	{
 		oid = OID_RSA_ENCRYPTION;
 	}
-	if (key->get_type(key) == KEY_RSA)
-	{
-		sig_alg = asn1_algorithmIdentifier(oid);
-	}
-	else
-	{	/* ECDSA: parameters absent */
-		sig_alg = asn1_wrap(ASN1_SEQUENCE, "m", asn1_build_known_oid(oid));
-	}
-	if (content.len)
-	{
-		encap = asn1_wrap(ASN1_SEQUENCE, "mm",
-					asn1_build_known_oid(OID_PKCS7_DATA),
-					asn1_wrap(ASN1_CONTEXT_C_0, "m",
-						asn1_wrap(ASN1_OCTET_STRING, "c", content)));
-	}
-	else
-	{
-		encap = asn1_wrap(ASN1_SEQUENCE, "m",
-						  asn1_build_known_oid(OID_PKCS7_DATA));
-	}
 	return getcert_cms_wrap(OID_PKCS7_SIGNED_DATA,
 				asn1_wrap(ASN1_SEQUENCE, "cmmmm",
 					ASN1_INTEGER_1,
 					asn1_wrap(ASN1_SET, "m",
 						asn1_algorithmIdentifier(
 							hasher_algorithm_to_oid(digest))),
-					encap,
+					getcert_cms_build_encap_data(content),
 					asn1_wrap(ASN1_CONTEXT_C_0, "m", cert),
 					asn1_wrap(ASN1_SET, "m",
 						asn1_wrap(ASN1_SEQUENCE, "cmmmmm",
@@ -662,7 +688,8 @@ chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 							getcert_cms_issuer_serial(signer),
 							asn1_algorithmIdentifier(
 								hasher_algorithm_to_oid(digest)),
-							set, sig_alg,
+							set,
+							getcert_cms_build_sig_alg(key->get_type(key), oid),
 							asn1_wrap(ASN1_OCTET_STRING, "m",
 									  signature)))));
 }

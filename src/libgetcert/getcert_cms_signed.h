@@ -137,6 +137,39 @@ chunk_t getcert_cms_build_certs_only(linked_list_t *certs);
 chunk_t getcert_cms_build_degenerate(linked_list_t *certs, chunk_t crl);
 
 /**
+ * Build the signed attributes of a SignerInfo: contentType data, the
+ * messageDigest of the content, signingTime now and the given attributes,
+ * as a DER sorted SET OF (to be signed as is, and carried with the tag
+ * changed to [0]).
+ *
+ * @param content		encapsulated data, the messageDigest is over it
+ * @param digest		digest algorithm
+ * @param attrs			further Attribute encodings, concatenated, or empty
+ * @return				allocated SET OF Attribute, chunk_empty on failure
+ */
+chunk_t getcert_cms_build_signed_attrs(chunk_t content, hash_algorithm_t digest,
+									   chunk_t attrs);
+
+/**
+ * Build the signatureAlgorithm of a SignerInfo: an AlgorithmIdentifier
+ * with NULL parameters for RSA, with absent parameters otherwise (ECDSA).
+ *
+ * @param type			type of the signer key
+ * @param oid			signature algorithm OID
+ * @return				allocated DER encoding
+ */
+chunk_t getcert_cms_build_sig_alg(key_type_t type, int oid);
+
+/**
+ * Build an EncapsulatedContentInfo of type data, without eContent if the
+ * content is empty (as a certs-only message or a CertRep without content).
+ *
+ * @param content		data to encapsulate, may be empty
+ * @return				allocated DER encoding
+ */
+chunk_t getcert_cms_build_encap_data(chunk_t content);
+
+/**
  * Build a SignedData ContentInfo with one signer and signed attributes.
  *
  * contentType, messageDigest and signingTime are added to the given

@@ -512,6 +512,183 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 	return GETCERT_ERR_HTTP;
 }
 
+/**
+ * Encode an EST reply body: base64 (with line breaks), or DER
+ */
+static chunk_t est_body(private_gt_ca_t *this, chunk_t der)
+{
+	chunk_t b64, out;
+	int line = this->public.est_line, i, n;
+
+	if (this->public.est_binary)
+	{
+		return der;
+	}
+	b64 = chunk_to_base64(der, NULL);
+	chunk_free(&der);
+	if (!line)
+	{
+		return b64;
+	}
+	out = chunk_alloc(b64.len + 2 * (b64.len / line + 1));
+	for (i = 0, n = 0; i < b64.len; i++)
+	{
+		out.ptr[n++] = b64.ptr[i];
+		if ((i + 1) % line == 0)
+		{
+			out.ptr[n++] = '\r';
+			out.ptr[n++] = '\n';
+		}
+	}
+	out.len = n;
+	chunk_free(&b64);
+	return out;
+}
+
+/**
+ * Certs-only reply with the given certificates
+ */
+static chunk_t est_certs(private_gt_ca_t *this, certificate_t *a,
+						 certificate_t *b)
+{
+	linked_list_t *list;
+	chunk_t der;
+
+	list = linked_list_create_with_items(a, NULL);
+	if (b)
+	{
+		list->insert_last(list, b);
+	}
+	der = getcert_cms_build_certs_only(list);
+	list->destroy(list);
+	return est_body(this, der);
+}
+
+/**
+ * Answer simpleenroll/simplereenroll
+ */
+static getcert_err_t est_enroll(private_gt_ca_t *this, chunk_t message,
+								getcert_http_reply_t *reply)
+{
+	certificate_t *csr, *cert;
+	chunk_t der;
+
+	if (this->public.est_pending > 0)
+	{
+		this->public.est_pending--;
+		reply->status = 202;
+		reply->retry_after = this->public.est_retry_after;
+		return GETCERT_OK;
+	}
+	der = chunk_from_base64(message, NULL);
+	chunk_free(&this->public.est_last_csr);
+	this->public.est_last_csr = der;
+	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_PKCS10_REQUEST,
+							 BUILD_BLOB_ASN1_DER, der, BUILD_END);
+	if (!csr || !csr->issued_by(csr, csr, NULL))
+	{
+		DESTROY_IF(csr);
+		return GETCERT_ERR_HTTP;
+	}
+	if (this->public.mode == GT_CA_GARBAGE)
+	{
+		csr->destroy(csr);
+		reply->status = 200;
+		reply->body = chunk_clone(chunk_from_str("this is not base64!"));
+		return GETCERT_OK;
+	}
+	if (this->public.mode == GT_CA_REISSUE_LAST && this->issued)
+	{
+		cert = this->issued->get_ref(this->issued);
+	}
+	else
+	{
+		cert = issue(this, csr);
+	}
+	csr->destroy(csr);
+	if (!cert)
+	{
+		return GETCERT_ERR_HTTP;
+	}
+	reply->status = 200;
+	reply->type = strdup("application/pkcs7-mime; smime-type=certs-only");
+	reply->body = est_certs(this, cert, this->public.ca);
+	cert->destroy(cert);
+	return GETCERT_OK;
+}
+
+METHOD(getcert_transport_t, est_request, getcert_err_t,
+	private_gt_ca_t *this, char *operation, char *content_type,
+	chunk_t message, getcert_http_reply_t *reply)
+{
+	getcert_err_t err = GETCERT_OK;
+
+	*reply = (getcert_http_reply_t){};
+	this->public.requests++;
+	this->public.posts += content_type != NULL;
+	if (streq(operation, "cacerts") && !content_type)
+	{
+		this->public.est_count[0]++;
+		reply->status = 200;
+		reply->type = strdup("application/pkcs7-mime");
+		reply->body = est_certs(this, this->public.est_wrong_ca ? this->other
+													: this->public.ca, NULL);
+	}
+	else if (streq(operation, "csrattrs") && !content_type)
+	{
+		this->public.est_count[1]++;
+		reply->status = this->public.est_csrattrs.len ? 200 : 204;
+		if (this->public.est_csrattrs.len)
+		{
+			reply->type = strdup("application/csrattrs");
+			reply->body = est_body(this,
+								   chunk_clone(this->public.est_csrattrs));
+		}
+	}
+	else if (streq(operation, "simpleenroll") && content_type &&
+			 streq(content_type, "application/pkcs10"))
+	{
+		this->public.est_count[2]++;
+		err = est_enroll(this, message, reply);
+	}
+	else if (streq(operation, "simplereenroll") && content_type &&
+			 streq(content_type, "application/pkcs10"))
+	{
+		this->public.est_count[3]++;
+		if (!this->public.est_client)
+		{	/* a server would answer 401 */
+			return GETCERT_ERR_AUTH;
+		}
+		DESTROY_IF(this->public.est_reenroll_client);
+		this->public.est_reenroll_client =
+				this->public.est_client->get_ref(this->public.est_client);
+		err = est_enroll(this, message, reply);
+	}
+	else
+	{
+		err = GETCERT_ERR_HTTP;
+	}
+	if (err == GETCERT_OK && this->public.est_max_size &&
+		reply->body.len > this->public.est_max_size)
+	{
+		getcert_http_reply_clear(reply);
+		err = GETCERT_ERR_TOO_LARGE;
+	}
+	if (err != GETCERT_OK)
+	{
+		getcert_http_reply_clear(reply);
+	}
+	return err;
+}
+
+METHOD(getcert_transport_t, set_client_auth, bool,
+	private_gt_ca_t *this, certificate_t *cert, private_key_t *key)
+{
+	DESTROY_IF(this->public.est_client);
+	this->public.est_client = cert ? cert->get_ref(cert) : NULL;
+	return TRUE;
+}
+
 METHOD(gt_ca_t, destroy, void,
 	private_gt_ca_t *this)
 {
@@ -526,6 +703,10 @@ METHOD(gt_ca_t, destroy, void,
 	DESTROY_IF(this->pending_csr);
 	DESTROY_IF(this->issued);
 	free(this->public.last_challenge);
+	DESTROY_IF(this->public.est_client);
+	DESTROY_IF(this->public.est_reenroll_client);
+	chunk_free(&this->public.est_csrattrs);
+	chunk_free(&this->public.est_last_csr);
 	free(this->caps);
 	free(this);
 }
@@ -565,6 +746,8 @@ gt_ca_t *gt_ca_create(char *caps)
 		.public = {
 			.transport = {
 				.request = _request,
+				.est_request = _est_request,
+				.set_client_auth = _set_client_auth,
 				.is_authenticated = _is_authenticated,
 				.trust_ca = _trust_ca,
 				.destroy = _transport_destroy,

@@ -194,6 +194,62 @@ struct gt_ca_t {
 	char *capture;
 
 	/**
+	 * EST responder (est_request()): 202 replies before an enrollment
+	 * request is answered.
+	 */
+	int est_pending;
+
+	/**
+	 * EST: Retry-After of a 202, seconds (0: none).
+	 */
+	u_int est_retry_after;
+
+	/**
+	 * EST: /csrattrs body (DER, owned: chunk_free()d on destroy), empty
+	 * for 204.
+	 */
+	chunk_t est_csrattrs;
+
+	/**
+	 * EST: /cacerts returns another CA of the same name.
+	 */
+	bool est_wrong_ca;
+
+	/**
+	 * EST: replies in DER instead of base64.
+	 */
+	bool est_binary;
+
+	/**
+	 * EST: line length of base64 replies, 0 for none.
+	 */
+	int est_line;
+
+	/**
+	 * EST: the transport's body limit; a longer reply fails with
+	 * GETCERT_ERR_TOO_LARGE as libcurl's write callback does (0: none).
+	 */
+	size_t est_max_size;
+
+	/**
+	 * EST: requests per operation: cacerts, csrattrs, simpleenroll,
+	 * simplereenroll.
+	 */
+	int est_count[4];
+
+	/**
+	 * EST: TLS client certificate set by set_client_auth(), or NULL, and
+	 * the one that was set when the last simplereenroll arrived.
+	 */
+	certificate_t *est_client;
+	certificate_t *est_reenroll_client;
+
+	/**
+	 * EST: the last CSR received (DER), owned.
+	 */
+	chunk_t est_last_csr;
+
+	/**
 	 * Destroy the test CA.
 	 */
 	void (*destroy)(gt_ca_t *this);
