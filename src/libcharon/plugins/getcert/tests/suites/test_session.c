@@ -417,7 +417,7 @@ Suite *session_suite_create()
 
 	tc = tcase_create("key generation");
 	tcase_add_checked_fixture(tc, setup_session, teardown_session);
-	tcase_set_timeout(tc, 60);
+	test_case_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_generate, 0, countof(keys));
 	tcase_add_loop_test(tc, test_refused, 0, countof(refused));
 	tcase_add_test(tc, test_spec_error);
