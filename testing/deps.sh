@@ -21,7 +21,7 @@ PACKAGES=(
 	build-essential autoconf automake libtool pkg-config dpkg-dev python3
 	python3-cryptography
 	libssl-dev libcurl4-openssl-dev libgmp-dev libsqlite3-dev sqlite3
-	libmicrohttpd-dev
+	libmicrohttpd-dev libgnutls28-dev
 	clang libclang-rt-14-dev
 	openssl ca-certificates curl
 	freeradius freeradius-utils scep nginx

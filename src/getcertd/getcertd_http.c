@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
+#include <gnutls/gnutls.h>
 
 #include <getcert_settings.h>
 
@@ -87,6 +88,11 @@ struct private_getcertd_http_t {
 	chunk_t tls_cert;
 
 	/**
+	 * Issuer named in TLS certificate requests (PEM), or empty.
+	 */
+	chunk_t tls_trust;
+
+	/**
 	 * Requests being handled by workers, and a condvar to wait for them.
 	 */
 	u_int active;
@@ -140,6 +146,7 @@ static void ctx_destroy(request_ctx_t *ctx)
 		free(ctx->request.authorization);
 	}
 	free(ctx->request.state);
+	chunk_free(&ctx->request.peer_cert);
 	DESTROY_IF(ctx->request.client);
 	chunk_free(&ctx->response.body);
 	free(ctx->response.www_authenticate);
@@ -224,6 +231,12 @@ static enum MHD_Result respond(struct MHD_Connection *connection,
 		MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 								out->www_authenticate);
 	}
+	if (out->encoding)
+	{
+		MHD_add_response_header(response,
+								MHD_HTTP_HEADER_CONTENT_TRANSFER_ENCODING,
+								out->encoding);
+	}
 	if (out->retry_after)
 	{
 		snprintf(buf, sizeof(buf), "%u", out->retry_after);
@@ -307,6 +320,29 @@ static char *duplicate_headers(struct MHD_Connection *connection)
 		return "more than one GETCERT-State header";
 	}
 	return NULL;
+}
+
+/**
+ * The first certificate a TLS client presented, DER, or chunk_empty
+ */
+static chunk_t peer_cert(struct MHD_Connection *connection)
+{
+	const union MHD_ConnectionInfo *info;
+	const gnutls_datum_t *certs;
+	unsigned int count = 0;
+
+	info = MHD_get_connection_info(connection,
+								   MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!info || !info->tls_session)
+	{
+		return chunk_empty;
+	}
+	certs = gnutls_certificate_get_peers(info->tls_session, &count);
+	if (!certs || !count || !certs[0].size)
+	{
+		return chunk_empty;
+	}
+	return chunk_clone(chunk_create(certs[0].data, certs[0].size));
 }
 
 /**
@@ -400,6 +436,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *connection,
 	ctx->request.authorization = value(connection, MHD_HEADER_KIND,
 									   MHD_HTTP_HEADER_AUTHORIZATION);
 	ctx->request.state = value(connection, MHD_HEADER_KIND, "GETCERT-State");
+	ctx->request.peer_cert = peer_cert(connection);
 	info = MHD_get_connection_info(connection,
 								   MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (info && info->client_addr)
@@ -468,6 +505,7 @@ METHOD(getcertd_http_t, destroy, void,
 	}
 	chunk_clear(&this->tls_key);
 	chunk_free(&this->tls_cert);
+	chunk_free(&this->tls_trust);
 	this->mutex->destroy(this->mutex);
 	this->condvar->destroy(this->condvar);
 	free(this);
@@ -491,13 +529,37 @@ static bool read_pem(char *path, chunk_t *pem)
 	return TRUE;
 }
 
+/**
+ * The CA certificate as NUL-terminated PEM for GnuTLS (the file may be
+ * DER or PEM)
+ */
+static bool read_ca_pem(char *path, chunk_t *pem)
+{
+	certificate_t *ca;
+	chunk_t enc;
+
+	ca = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_X509,
+							BUILD_FROM_FILE, path, BUILD_END);
+	if (!ca || !ca->get_encoding(ca, CERT_PEM, &enc))
+	{
+		DBG1(DBG_APP, "loading '%s' for TLS client authentication failed",
+			 path);
+		DESTROY_IF(ca);
+		return FALSE;
+	}
+	ca->destroy(ca);
+	*pem = chunk_cat("mc", enc, chunk_from_chars('\0'));
+	return TRUE;
+}
+
 /*
  * Described in header
  */
 getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 {
 	private_getcertd_http_t *this;
-	char *address, *cert, *key;
+	char *address, *cert, *key, *trust;
+	bool client_auth;
 	host_t *host;
 	u_int flags, queue_timeout, connection_timeout;
 	uint64_t max_size, max_buffered, max_queued, connection_limit, backlog;
@@ -549,6 +611,18 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 		destroy(this);
 		return NULL;
 	}
+	/* a client certificate is requested naming our CA as issuer (and
+	 * verified by the handler, not by GnuTLS) */
+	trust = lib->settings->get_str(lib->settings, "%s.ca.cert", NULL,
+								   lib->ns);
+	if (!getcert_settings_bool(lib->settings, "", TRUE, &client_auth,
+					"%s.tls.client_auth", lib->ns) ||
+		(cert && client_auth && trust && !read_ca_pem(trust,
+													  &this->tls_trust)))
+	{
+		destroy(this);
+		return NULL;
+	}
 	if (!getcert_settings_number(lib->settings, "", cert ? 443 : 80, 1,
 					65535, &port, "%s.port", lib->ns))
 	{
@@ -584,6 +658,9 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 				cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END,
 				this->tls_key.ptr,
 				MHD_OPTION_HTTPS_MEM_CERT, this->tls_cert.ptr,
+				this->tls_trust.len ? MHD_OPTION_HTTPS_MEM_TRUST
+									: MHD_OPTION_END,
+				this->tls_trust.ptr,
 				MHD_OPTION_END);
 	if (!this->daemon)
 	{

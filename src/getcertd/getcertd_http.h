@@ -49,6 +49,9 @@ struct getcertd_request_t {
 	char *state;
 	/** client address */
 	host_t *client;
+	/** DER of the certificate the client presented in the TLS handshake
+	 * (which proved possession of its key), empty if none; not verified */
+	chunk_t peer_cert;
 };
 
 /**
@@ -65,6 +68,8 @@ struct getcertd_response_t {
 	char *www_authenticate;
 	/** Retry-After seconds, 0 for none */
 	u_int retry_after;
+	/** Content-Transfer-Encoding, static string or NULL */
+	char *encoding;
 };
 
 /**
@@ -99,6 +104,10 @@ typedef void (*getcertd_handler_t)(void *data, getcertd_request_t *request,
  * suspended and queued as jobs to lib->processor's worker threads, which
  * run the (blocking) handler and resume the connection. Under a burst,
  * requests wait in the job queue instead of failing.
+ *
+ * Over TLS, a client certificate is requested, not required (RFC 7030
+ * 3.3.2): the CA certificate is named as acceptable issuer, and what the
+ * client presents is handed to the handler unverified, in peer_cert.
  */
 struct getcertd_http_t {
 

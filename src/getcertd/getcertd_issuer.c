@@ -77,11 +77,28 @@ static chunk_t validity_time(time_t t)
 }
 
 /**
- * Signature algorithm of the CA key
+ * Signature algorithm of the CA key: SHA-256 with RSA, ECDSA with the hash
+ * matching the curve (RFC 5480 4: SHA-384 for P-384, SHA-512 for P-521)
  */
 static int signature_oid(private_getcertd_issuer_t *this)
 {
-	return hasher_signature_algorithm_to_oid(HASH_SHA256,
+	hash_algorithm_t hash = HASH_SHA256;
+
+	if (this->key->get_type(this->key) == KEY_ECDSA)
+	{
+		switch (this->key->get_keysize(this->key))
+		{
+			case 384:
+				hash = HASH_SHA384;
+				break;
+			case 521:
+				hash = HASH_SHA512;
+				break;
+			default:
+				break;
+		}
+	}
+	return hasher_signature_algorithm_to_oid(hash,
 											 this->key->get_type(this->key));
 }
 

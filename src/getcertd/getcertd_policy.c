@@ -32,6 +32,7 @@ void getcertd_policy_destroy(getcertd_policy_t *policy)
 	free(policy->subject);
 	free(policy->san);
 	free(policy->challenge);
+	free(policy->est_label);
 	free(policy);
 }
 
@@ -97,6 +98,178 @@ static bool parse_ekus(getcertd_policy_t *policy)
 		ok = FALSE;
 	}
 	return ok;
+}
+
+/**
+ * Parse the key_types setting of a policy (default: rsa, ecdsa, ed25519)
+ */
+static bool parse_key_types(getcertd_policy_t *policy)
+{
+	enumerator_t *enumerator;
+	char *value, *type;
+	bool ok = TRUE;
+
+	value = lib->settings->get_str(lib->settings, "%s.policies.%s.key_types",
+								   "rsa, ecdsa, ed25519", lib->ns,
+								   policy->name);
+	enumerator = enumerator_create_token(value, ",", " ");
+	while (enumerator->enumerate(enumerator, &type))
+	{
+		if (streq(type, "rsa"))
+		{
+			policy->key_types |= GETCERTD_KEY_RSA;
+		}
+		else if (streq(type, "ecdsa"))
+		{
+			policy->key_types |= GETCERTD_KEY_ECDSA;
+		}
+		else if (streq(type, "ed25519"))
+		{
+			policy->key_types |= GETCERTD_KEY_ED25519;
+		}
+		else
+		{
+			DBG1(DBG_APP, "%s.policies.%s.key_types: unknown '%s' (rsa, "
+				 "ecdsa, ed25519)", lib->ns, policy->name, type);
+			ok = FALSE;
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (ok && !policy->key_types)
+	{
+		DBG1(DBG_APP, "%s.policies.%s.key_types: empty", lib->ns,
+			 policy->name);
+		ok = FALSE;
+	}
+	return ok;
+}
+
+/*
+ * Described in header
+ */
+bool getcertd_policy_valid_label(char *label)
+{
+	char *ops[] = { "cacerts", "simpleenroll", "simplereenroll", "fullcmc",
+					"serverkeygen", "csrattrs" };
+	char *pos;
+	int i;
+
+	if (!label || !*label || strlen(label) > GETCERTD_POLICY_MAX_LABEL ||
+		streq(label, ".") || streq(label, ".."))
+	{
+		return FALSE;
+	}
+	for (pos = label; *pos; pos++)
+	{
+		if (!isalnum(*pos) && !strchr("._-", *pos))
+		{
+			return FALSE;
+		}
+	}
+	for (i = 0; i < countof(ops); i++)
+	{
+		if (streq(label, ops[i]))
+		{
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/**
+ * Read the EST options of a policy: est, est_label
+ */
+static bool parse_est(getcertd_policy_t *policy)
+{
+	char *label;
+
+	label = lib->settings->get_str(lib->settings, "%s.policies.%s.est_label",
+								   NULL, lib->ns, policy->name);
+	if (!getcert_settings_bool(lib->settings, "", label != NULL,
+					&policy->est, "%s.policies.%s.est", lib->ns, policy->name))
+	{
+		return FALSE;
+	}
+	if (label && !getcertd_policy_valid_label(label))
+	{
+		DBG1(DBG_APP, "%s.policies.%s.est_label: '%s' is not a label of "
+			 "1 to %d characters [A-Za-z0-9._-], nor an EST operation",
+			 lib->ns, policy->name, label, GETCERTD_POLICY_MAX_LABEL);
+		return FALSE;
+	}
+	if (label && !policy->est)
+	{
+		DBG1(DBG_APP, "%s.policies.%s: est_label with est = no", lib->ns,
+			 policy->name);
+		return FALSE;
+	}
+	if (policy->est && !policy->radius)
+	{
+		DBG1(DBG_APP, "%s.policies.%s: EST needs auth = radius (HTTP Basic)",
+			 lib->ns, policy->name);
+		return FALSE;
+	}
+	policy->est_label = strdupnull(label);
+	return TRUE;
+}
+
+/**
+ * Whether two policies are served on the same EST path
+ */
+CALLBACK(same_est_cb, bool,
+	getcertd_policy_t *a, va_list args)
+{
+	getcertd_policy_t *b;
+
+	VA_ARGS_VGET(args, b);
+	return a->est && b->est &&
+		   (a->est_label ? b->est_label && streq(a->est_label, b->est_label)
+						 : !b->est_label);
+}
+
+/*
+ * Described in header
+ */
+bool getcertd_policy_key_ok(getcertd_policy_t *policy, public_key_t *public,
+							char **reason)
+{
+	int size = public->get_keysize(public);
+
+	switch (public->get_type(public))
+	{
+		case KEY_RSA:
+			if (!(policy->key_types & GETCERTD_KEY_RSA))
+			{
+				break;
+			}
+			if (size < policy->min_rsa)
+			{
+				*reason = "CSR key too weak";
+				return FALSE;
+			}
+			return TRUE;
+		case KEY_ECDSA:
+			if (!(policy->key_types & GETCERTD_KEY_ECDSA))
+			{
+				break;
+			}
+			if (size != 256 && size != 384 && size != 521)
+			{
+				*reason = "CSR key on an unsupported curve";
+				return FALSE;
+			}
+			return TRUE;
+		case KEY_ED25519:
+			if (!(policy->key_types & GETCERTD_KEY_ED25519))
+			{
+				break;
+			}
+			return TRUE;
+		default:
+			break;
+	}
+	*reason = "CSR key type not allowed by the policy";
+	return FALSE;
 }
 
 /**
@@ -178,8 +351,16 @@ linked_list_t *getcertd_policy_load()
 							"%s.policies.%s.auth", "radius", lib->ns, name);
 		policy->manual = streq(approval, "manual");
 		policy->radius = streq(auth, "radius");
-		if (!parse_ekus(policy))
+		if (!parse_ekus(policy) || !parse_key_types(policy) ||
+			!parse_est(policy))
 		{
+			policy->lifetime = 0;
+		}
+		else if (policies->find_first(policies, same_est_cb, NULL, policy))
+		{
+			DBG1(DBG_APP, "%s.policies.%s: another policy is served on "
+				 "/.well-known/est/%s already", lib->ns, name,
+				 policy->est_label ?: "");
 			policy->lifetime = 0;
 		}
 		if (!policy->subject || !policy->lifetime || policy->path[0] != '/' ||
@@ -196,6 +377,11 @@ linked_list_t *getcertd_policy_load()
 			policies->destroy_function(policies,
 									   (void*)getcertd_policy_destroy);
 			return NULL;
+		}
+		if (policy->est)
+		{
+			DBG1(DBG_APP, "policy '%s' on /.well-known/est/%s%s", name,
+				 policy->est_label ?: "", policy->est_label ? "/" : "");
 		}
 		DBG1(DBG_APP, "policy '%s' on %s: subject '%s', san '%s', lifetime "
 			 "%us, %s approval, %s", name, policy->path, policy->subject,
@@ -410,6 +596,28 @@ getcertd_policy_t *getcertd_policy_find(linked_list_t *policies, char *path)
 	getcertd_policy_t *found = NULL;
 
 	policies->find_first(policies, match_path, (void**)&found, path);
+	return found;
+}
+
+CALLBACK(match_est, bool,
+	getcertd_policy_t *policy, va_list args)
+{
+	char *label;
+
+	VA_ARGS_VGET(args, label);
+	return policy->est && (label ? policy->est_label &&
+						   streq(policy->est_label, label) : !policy->est_label);
+}
+
+/*
+ * Described in header
+ */
+getcertd_policy_t *getcertd_policy_find_est(linked_list_t *policies,
+											char *label)
+{
+	getcertd_policy_t *found = NULL;
+
+	policies->find_first(policies, match_est, (void**)&found, label);
 	return found;
 }
 

@@ -25,6 +25,21 @@
 #include <credentials/certificates/pkcs10.h>
 
 typedef struct getcertd_policy_t getcertd_policy_t;
+typedef enum getcertd_key_type_t getcertd_key_type_t;
+
+/**
+ * Key types a policy accepts in CSRs (flags).
+ */
+enum getcertd_key_type_t {
+	GETCERTD_KEY_RSA = (1<<0),
+	GETCERTD_KEY_ECDSA = (1<<1),
+	GETCERTD_KEY_ED25519 = (1<<2),
+};
+
+/**
+ * Longest EST label (RFC 7030 3.2.2), characters
+ */
+#define GETCERTD_POLICY_MAX_LABEL 64
 
 /**
  * An issuance policy, served on one path: who may enroll, how, and what
@@ -57,6 +72,12 @@ struct getcertd_policy_t {
 	u_int min_rsa;
 	/** accept DES/DES3 encrypted requests (legacy clients) */
 	bool allow_weak;
+	/** getcertd_key_type_t flags of the CSR keys accepted */
+	u_int key_types;
+	/** served over EST (RFC 7030) */
+	bool est;
+	/** EST label (/.well-known/est/<label>/), NULL for none */
+	char *est_label;
 };
 
 /**
@@ -81,6 +102,38 @@ void getcertd_policy_destroy(getcertd_policy_t *policy);
  * @return				policy, NULL if none
  */
 getcertd_policy_t *getcertd_policy_find(linked_list_t *policies, char *path);
+
+/**
+ * Find the policy serving an EST label.
+ *
+ * @param policies		list of getcertd_policy_t*
+ * @param label			EST label, NULL for /.well-known/est/ itself
+ * @return				policy, NULL if none
+ */
+getcertd_policy_t *getcertd_policy_find_est(linked_list_t *policies,
+											char *label);
+
+/**
+ * Whether a string is a usable EST label: 1 to GETCERTD_POLICY_MAX_LABEL
+ * characters of [A-Za-z0-9._-], not "." or "..", not the name of an EST
+ * operation (RFC 7030 3.2.2).
+ *
+ * @param label			label
+ * @return				TRUE if usable
+ */
+bool getcertd_policy_valid_label(char *label);
+
+/**
+ * Check the key of a CSR against a policy: type allowed, RSA at least
+ * min_rsa bits, ECDSA on P-256, P-384 or P-521.
+ *
+ * @param policy		policy
+ * @param public		key of the CSR
+ * @param reason		receives a static text if refused
+ * @return				TRUE if acceptable
+ */
+bool getcertd_policy_key_ok(getcertd_policy_t *policy, public_key_t *public,
+							char **reason);
 
 /**
  * Find a policy by its name (the policy a certificate was issued under).

@@ -22,6 +22,7 @@
 #include "getcertd_crl.h"
 #include "getcertd_replay.h"
 #include "getcertd_conf.h"
+#include "getcertd_est.h"
 
 #include <time.h>
 #include <sys/time.h>
@@ -101,6 +102,11 @@ struct private_getcertd_scep_t {
 	 * The current CRL, signed again only when needed.
 	 */
 	getcertd_crl_t *crl;
+
+	/**
+	 * EST on /.well-known/est/, on the same issuer, records and policies.
+	 */
+	getcertd_est_t *est;
 };
 
 /**
@@ -227,26 +233,8 @@ static bool csr_ok(private_getcertd_scep_t *this, ctx_t *ctx,
 		*reason = "CSR key not supported";
 		return FALSE;
 	}
-	switch (public->get_type(public))
-	{
-		case KEY_RSA:
-			ok = public->get_keysize(public) >= ctx->policy->min_rsa;
-			break;
-		case KEY_ECDSA:
-			ok = public->get_keysize(public) >= 256;
-			break;
-		case KEY_ED25519:
-		case KEY_ED448:
-			break;
-		default:
-			ok = FALSE;
-			break;
-	}
+	ok = getcertd_policy_key_ok(ctx->policy, public, reason);
 	public->destroy(public);
-	if (!ok)
-	{
-		*reason = "CSR key too weak";
-	}
 	return ok;
 }
 
@@ -935,6 +923,11 @@ METHOD(getcertd_scep_t, handle, void,
 	struct timeval start, end;
 	char *op = request->operation ?: "-";
 
+	if (getcertd_est_path(request->path))
+	{
+		this->est->handle(this->est, request, response);
+		return;
+	}
 	gettimeofday(&start, NULL);
 	if (request->client)
 	{
@@ -1073,6 +1066,7 @@ static bool check_keys(private_getcertd_scep_t *this)
 METHOD(getcertd_scep_t, destroy, void,
 	private_getcertd_scep_t *this)
 {
+	DESTROY_IF(this->est);
 	DESTROY_FUNCTION_IF(this->policies, (void*)getcertd_policy_destroy);
 	DESTROY_IF(this->crl);
 	DESTROY_IF(this->issuer);
@@ -1149,5 +1143,7 @@ getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
 		destroy(this);
 		return NULL;
 	}
+	this->est = getcertd_est_create(db, this->issuer, this->auth,
+									this->policies, this->retry_after);
 	return &this->public;
 }
