@@ -124,6 +124,15 @@ METHOD(getcert_session_t, generate_key, getcert_err_t,
 		{
 			return err;
 		}
+		/* what the server leaves open: the defaults */
+		if (spec.type == KEY_RSA && !spec.bits)
+		{
+			spec.bits = GETCERT_KEY_SIZE_DEFAULT;
+		}
+		if (spec.type == KEY_ECDSA && !spec.bits)
+		{
+			spec.bits = 256;
+		}
 		if (!key_supported(&spec))
 		{
 			DBG1(DBG_CFG, "getcert: profile '%s': the EST server asks for a "
@@ -133,14 +142,6 @@ METHOD(getcert_session_t, generate_key, getcert_err_t,
 				 spec.type, spec.bits);
 			return GETCERT_ERR_POLICY;
 		}
-	}
-	if (spec.type == KEY_RSA && !spec.bits)
-	{
-		spec.bits = GETCERT_KEY_SIZE_DEFAULT;
-	}
-	if (spec.type == KEY_ECDSA && !spec.bits)
-	{
-		spec.bits = 256;
 	}
 	if (spec.type == KEY_ED25519)
 	{
