@@ -98,7 +98,6 @@ METHOD(getcert_session_t, generate_key, getcert_err_t,
 	private_key_t *current_key, private_key_t **key)
 {
 	getcert_est_enroll_t *est;
-	getcert_transport_t *transport;
 	getcert_key_spec_t spec = {
 		.type = this->profile->get_key_type(this->profile),
 		.bits = this->profile->get_key_size(this->profile),
@@ -109,17 +108,10 @@ METHOD(getcert_session_t, generate_key, getcert_err_t,
 	est = this->client->get_est(this->client);
 	if (est)
 	{
-		transport = &this->client->get_curl(this->client)->transport;
-		if (current && current_key && transport->set_client_auth &&
-			transport->is_authenticated(transport))
-		{	/* as the engine does it before its first request: /cacerts and
-			 * /csrattrs on the connection simplereenroll uses */
-			if (!transport->set_client_auth(transport, current, current_key))
-			{
-				return GETCERT_ERR_TLS;
-			}
-		}
-		err = est->get_key_spec(est, &spec);
+		/* with the current pair, the engine sets up TLS client auth before
+		 * its first request: /cacerts, /csrattrs and /simplereenroll share
+		 * one connection */
+		err = est->get_key_spec(est, current, current_key, &spec);
 		if (err != GETCERT_OK)
 		{
 			return err;

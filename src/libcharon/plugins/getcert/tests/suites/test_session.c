@@ -49,7 +49,8 @@ static struct {
 	getcert_key_spec_t policy;
 	/** get_key_spec() calls */
 	u_int spec_calls;
-	/** whether the TLS client auth was set when get_key_spec() ran */
+	/** whether get_key_spec() got the current pair and set the TLS client
+	 *  auth with it, as the engine does */
 	bool auth_at_spec;
 	/** TLS client certificate set */
 	certificate_t *auth_cert;
@@ -100,10 +101,17 @@ METHOD(getcert_transport_t, fc_is_authenticated, bool,
 }
 
 METHOD(getcert_est_enroll_t, fc_get_key_spec, getcert_err_t,
-	void *this, getcert_key_spec_t *spec)
+	void *this, certificate_t *current, private_key_t *current_key,
+	getcert_key_spec_t *spec)
 {
 	fake.spec_calls++;
 	fake.policy = *spec;
+	/* as the engine does: the current pair authenticates the TLS client
+	 * before the first request, once the server is authenticated */
+	if (current && current_key && fake.authenticated)
+	{
+		fc_set_client_auth(NULL, current, current_key);
+	}
 	fake.auth_at_spec = fake.auth_cert != NULL;
 	if (fake.err != GETCERT_OK)
 	{
