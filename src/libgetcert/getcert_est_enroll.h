@@ -59,6 +59,8 @@ struct getcert_key_spec_t {
  *   of poll_timeout gives up at once (GETCERT_ERR_PENDING). The issued
  *   certificate goes through getcert_check_issued() and, for a renewal,
  *   getcert_is_renewed().
+ * - enroll_keygen(): POST /serverkeygen (RFC 7030 4.4), the server
+ *   generates the key, see there.
  * - get_crl() and get_cert() do not exist in EST: GETCERT_ERR_PROTOCOL.
  */
 struct getcert_est_enroll_t {
@@ -88,6 +90,56 @@ struct getcert_est_enroll_t {
 								  certificate_t *current,
 								  private_key_t *current_key,
 								  getcert_key_spec_t *spec);
+
+	/**
+	 * Enroll with server-side key generation (RFC 7030 4.4): the server
+	 * generates the key pair, issues the certificate and returns both.
+	 *
+	 * The request is a CSR with the subject/SAN of enroll() (on renewal
+	 * the current certificate's subject), signed with an ephemeral
+	 * RSA-2048 key generated for this request only, always, also on
+	 * renewal and whatever the current key is: the current key only
+	 * authenticates TLS, a copy of it never decrypts the new key, and an
+	 * ECDSA/Ed25519 current key could not be encrypted to (key transport).
+	 * The CSR carries AsymmetricDecryptKeyIdentifier (1.2.840.113549.1.9.
+	 * 16.2.54) = getcert_keypkg_key_id() of that key: the server encrypts
+	 * the key package to it. It goes to an authenticated server only, with
+	 * the same 401 rounds as /simpleenroll, or on renewal (current and
+	 * current_key) with TLS client authentication as /simplereenroll; 202
+	 * is polled as for enroll().
+	 *
+	 * The reply must be multipart/mixed with exactly two parts, in either
+	 * order: the key (application/pkcs7-mime; smime-type=
+	 * server-generated-key: EnvelopedData, unprotected with
+	 * getcert_keypkg_unprotect() against the pinned CA or an RA
+	 * certificate in /cacerts the CA issued) and the certificate
+	 * (application/pkcs7-mime; smime-type=certs-only); a pkcs7-mime part
+	 * without smime-type is told by its ContentInfo type. A key as
+	 * application/pkcs8 (protected by TLS alone) is refused with
+	 * GETCERT_ERR_POLICY unless params.allow_plain_key is set (then the
+	 * CSR does not ask for encryption and either form is accepted).
+	 * Anything else is GETCERT_ERR_MALFORMED.
+	 *
+	 * The returned key must be of the type the profile allows (spec, met
+	 * against /csrattrs as get_key_spec() does; a fixed size must match),
+	 * the certificate must certify it (GETCERT_ERR_CERT_KEY otherwise) and
+	 * pass getcert_check_issued() and, on renewal, getcert_is_renewed().
+	 * Only then are both returned; the ephemeral key and every
+	 * intermediate plaintext are wiped, on every path.
+	 *
+	 * @param spec		the profile's key policy in, the returned key's
+	 *					type and size out
+	 * @param current	current certificate of a renewal, or NULL
+	 * @param current_key its key, or NULL
+	 * @param key		receives the server-generated private key
+	 * @param cert		receives the issued certificate
+	 * @return			GETCERT_OK or the error (nothing returned then)
+	 */
+	getcert_err_t (*enroll_keygen)(getcert_est_enroll_t *this,
+								   getcert_key_spec_t *spec,
+								   certificate_t *current,
+								   private_key_t *current_key,
+								   private_key_t **key, certificate_t **cert);
 };
 
 /**
