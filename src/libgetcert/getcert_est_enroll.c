@@ -845,23 +845,24 @@ static part_kind_t part_kind(getcert_est_part_t *part, chunk_t *der)
 	return PART_OTHER;
 }
 
-/**
- * Parse a /serverkeygen reply: exactly one key part and one certificate
- * part; the key unprotected (or, if allowed, taken plain)
+/*
+ * Described in header
  */
-static getcert_err_t parse_keygen(private_getcert_est_enroll_t *this,
-								  getcert_http_reply_t *reply,
-								  private_key_t *decrypt_key,
-								  private_key_t **key, linked_list_t *certs)
+getcert_err_t getcert_est_parse_keygen(getcert_http_reply_t *reply,
+									   private_key_t *decrypt_key,
+									   linked_list_t *signers, bool allow_plain,
+									   private_key_t **key,
+									   linked_list_t *certs)
 {
 	getcert_est_part_t parts[GETCERT_EST_MAX_PARTS];
 	chunk_t der[GETCERT_EST_MAX_PARTS] = {}, key_der = chunk_empty;
 	chunk_t certs_der = chunk_empty;
 	part_kind_t kind, key_kind = PART_OTHER;
-	linked_list_t *signers;
+	certificate_t *cert;
 	getcert_err_t err;
 	u_int count = 0, i, keys = 0, certs_parts = 0;
 
+	*key = NULL;
 	if (reply->status != 200)
 	{
 		DBG1(DBG_LIB, "EST: /serverkeygen answered HTTP %u without key and "
@@ -903,7 +904,7 @@ static getcert_err_t parse_keygen(private_getcert_est_enroll_t *this,
 		err = GETCERT_ERR_MALFORMED;
 	}
 	if (err == GETCERT_OK && key_kind == PART_PLAIN_KEY &&
-		!this->params.allow_plain_key)
+		!allow_plain)
 	{
 		DBG1(DBG_LIB, "EST: /serverkeygen returned the private key "
 			 "unencrypted (application/pkcs8, protected by TLS only), we "
@@ -920,11 +921,7 @@ static getcert_err_t parse_keygen(private_getcert_est_enroll_t *this,
 	}
 	else if (err == GETCERT_OK)
 	{
-		signers = linked_list_create_from_enumerator(
-									this->ras->create_enumerator(this->ras));
-		signers->insert_first(signers, this->ca);
 		err = getcert_keypkg_unprotect(key_der, decrypt_key, signers, key);
-		signers->destroy(signers);
 		if (err != GETCERT_OK)
 		{
 			DBG1(DBG_LIB, "EST: the key package of /serverkeygen is not "
@@ -934,6 +931,15 @@ static getcert_err_t parse_keygen(private_getcert_est_enroll_t *this,
 	for (i = 0; i < count; i++)
 	{	/* one of them holds the key */
 		chunk_clear(&der[i]);
+	}
+	if (err != GETCERT_OK)
+	{
+		DESTROY_IF(*key);
+		*key = NULL;
+		while (certs->remove_last(certs, (void**)&cert) == SUCCESS)
+		{
+			cert->destroy(cert);
+		}
 	}
 	return err;
 }
@@ -999,6 +1005,7 @@ METHOD(getcert_est_enroll_t, enroll_keygen, getcert_err_t,
 	private_key_t *ephemeral, *key = NULL;
 	linked_list_t *certs;
 	certificate_t *cert = NULL;
+	linked_list_t *signers;
 	getcert_err_t err;
 	chunk_t request, attr = chunk_empty;
 	bool renew = current && current_key;
@@ -1050,7 +1057,13 @@ METHOD(getcert_est_enroll_t, enroll_keygen, getcert_err_t,
 	certs = linked_list_create();
 	if (err == GETCERT_OK)
 	{
-		err = parse_keygen(this, &reply, ephemeral, &key, certs);
+		signers = linked_list_create_from_enumerator(
+									this->ras->create_enumerator(this->ras));
+		signers->insert_first(signers, this->ca);
+		err = getcert_est_parse_keygen(&reply, ephemeral, signers,
+									   this->params.allow_plain_key, &key,
+									   certs);
+		signers->destroy(signers);
 	}
 	/* the body may hold the key in clear (application/pkcs8) */
 	chunk_clear(&reply.body);

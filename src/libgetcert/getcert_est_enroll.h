@@ -155,6 +155,29 @@ getcert_est_enroll_t *getcert_est_enroll_create(getcert_transport_t *transport,
 												getcert_enroll_params_t *params);
 
 /**
+ * Parse a /serverkeygen reply (RFC 7030 4.4.2), as enroll_keygen() does:
+ * multipart/mixed with exactly one key part and one certs-only part, in
+ * either order (a pkcs7-mime part without smime-type told by its
+ * ContentInfo type); the key unprotected with getcert_keypkg_unprotect(),
+ * or an application/pkcs8 key taken as it is if allow_plain is set (else
+ * GETCERT_ERR_POLICY). The key is not checked against the certificates.
+ * Every decoded part is wiped.
+ *
+ * @param reply			the reply (status, Content-Type, body)
+ * @param decrypt_key	the RSA key the request named
+ * @param signers		trusted signers of the key package (certificate_t*)
+ * @param allow_plain	accept an unencrypted application/pkcs8 key
+ * @param key			receives the key
+ * @param certs			receives the certificates (certificate_t*)
+ * @return				GETCERT_OK, or the error with nothing returned
+ */
+getcert_err_t getcert_est_parse_keygen(getcert_http_reply_t *reply,
+									   private_key_t *decrypt_key,
+									   linked_list_t *signers, bool allow_plain,
+									   private_key_t **key,
+									   linked_list_t *certs);
+
+/**
  * The digest a CSR for a key is signed with: none (HASH_IDENTITY) for
  * Ed25519, SHA-384 for ECDSA P-384, SHA-512 for P-521, else SHA-256.
  *
