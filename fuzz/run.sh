@@ -9,6 +9,7 @@
 #   seconds     time per target (default 10), ignored if FUZZ_RUNS is set
 #   target      fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep
 #               fuzz_www_authenticate fuzz_scep_request fuzz_est_client
+#               fuzz_est_keygen
 #               fuzz_radius fuzz_getcertd fuzz_est
 #               (default: all)
 #
@@ -30,6 +31,7 @@ ROOT=$(dirname "$FUZZ_DIR")
 B=${FUZZ_BUILD:-$ROOT/build/fuzzing}
 ALL_TARGETS="fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep"
 ALL_TARGETS+=" fuzz_www_authenticate fuzz_scep_request fuzz_est_client"
+ALL_TARGETS+=" fuzz_est_keygen"
 ALL_TARGETS+=" fuzz_radius fuzz_getcertd fuzz_est"
 
 seconds=10
