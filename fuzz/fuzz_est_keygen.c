@@ -59,7 +59,8 @@ static void write_seeds(char *dir)
 {
 	linked_list_t *list;
 	public_key_t *public;
-	chunk_t id, pkg, certs, key, p8, blob;
+	chunk_t id, pkg, certs, key, p8, blob, k, c;
+	chunk_t end = chunk_from_str("--skg--\r\n");
 	char *keytype = "application/pkcs7-mime; smime-type=server-generated-key";
 	char *certtype = "application/pkcs7-mime; smime-type=certs-only";
 
@@ -81,16 +82,23 @@ static void write_seeds(char *dir)
 	{
 		abort();
 	}
-	seed(dir, "encrypted", 0, chunk_cat("mmc", part(keytype, pkg),
-						part(certtype, certs), chunk_from_str("--skg--\r\n")));
-	seed(dir, "certs-first", 0, chunk_cat("mmc", part(certtype, certs),
-						part(keytype, pkg), chunk_from_str("--skg--\r\n")));
-	seed(dir, "bare-types", 0, chunk_cat("mmc",
-						part("application/pkcs7-mime", pkg),
-						part("application/pkcs7-mime", certs),
-						chunk_from_str("--skg--\r\n")));
-	seed(dir, "plain", 1, chunk_cat("mmc", part("application/pkcs8", p8),
-						part(certtype, certs), chunk_from_str("--skg--\r\n")));
+	/* chunk_cat() evaluates its arguments twice: parts built first */
+	k = part(keytype, pkg);
+	c = part(certtype, certs);
+	seed(dir, "encrypted", 0, chunk_cat("ccc", k, c, end));
+	seed(dir, "certs-first", 0, chunk_cat("ccc", c, k, end));
+	chunk_free(&k);
+	chunk_free(&c);
+	k = part("application/pkcs7-mime", pkg);
+	c = part("application/pkcs7-mime", certs);
+	seed(dir, "bare-types", 0, chunk_cat("ccc", k, c, end));
+	chunk_free(&k);
+	chunk_free(&c);
+	k = part("application/pkcs8", p8);
+	c = part(certtype, certs);
+	seed(dir, "plain", 1, chunk_cat("ccc", k, c, end));
+	chunk_clear(&k);
+	chunk_free(&c);
 	chunk_clear(&key);
 	chunk_free(&pkg);
 	chunk_free(&certs);
@@ -134,6 +142,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(err != GETCERT_OK && certs->get_count(certs)))
 	{
 		abort();
+	}
+	if (fuzz_debug)
+	{
+		fprintf(stderr, "%s: %d certificates\n", key ? "key" : "no key",
+				certs->get_count(certs));
 	}
 	if (key)
 	{
