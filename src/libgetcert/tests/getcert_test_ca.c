@@ -656,16 +656,33 @@ static chunk_t csr_key_id(chunk_t der)
 }
 
 /**
- * An EnvelopedData of a bare AsymmetricKeyPackage (no SignedData),
- * encrypted to a key named by its subjectKeyIdentifier
+ * An EnvelopedData of an AsymmetricKeyPackage without signature: bare, or
+ * in a SignedData without SignerInfo; encrypted to a key named by its
+ * subjectKeyIdentifier
  */
 static chunk_t unsigned_package(private_key_t *key, public_key_t *recipient,
-								chunk_t id)
+								chunk_t id, bool signed_data)
 {
 	chunk_t pkg, cek, enc, ktri, out = chunk_empty;
 	rng_t *rng;
 
 	pkg = getcert_keypkg_build(key);
+	if (signed_data)
+	{	/* id-ct-KP-aKeyPackage, 2.16.840.1.101.2.1.2.78.5 */
+		pkg = asn1_wrap(ASN1_SEQUENCE, "mm",
+				asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
+				asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					asn1_wrap(ASN1_SEQUENCE, "mmmm",
+						asn1_integer("c", chunk_from_chars(0x03)),
+						asn1_wrap(ASN1_SET, ""),
+						asn1_wrap(ASN1_SEQUENCE, "mm",
+							asn1_simple_object(ASN1_OID, chunk_from_chars(
+								0x60,0x86,0x48,0x01,0x65,0x02,0x01,0x02,
+								0x4e,0x05)),
+							asn1_wrap(ASN1_CONTEXT_C_0, "m",
+								asn1_wrap(ASN1_OCTET_STRING, "s", pkg))),
+						asn1_wrap(ASN1_SET, ""))));
+	}
 	rng = lib->crypto->create_rng(lib->crypto, RNG_STRONG);
 	if (!rng || !rng->allocate_bytes(rng, 16, &cek))
 	{
@@ -809,7 +826,11 @@ static getcert_err_t est_keygen(private_gt_ca_t *this, chunk_t message,
 	}
 	else if (mode == GT_KEYGEN_UNSIGNED)
 	{
-		keypart = unsigned_package(key, recipient, id);
+		keypart = unsigned_package(key, recipient, id, FALSE);
+	}
+	else if (mode == GT_KEYGEN_NO_SIGNER)
+	{
+		keypart = unsigned_package(key, recipient, id, TRUE);
 	}
 	else if (mode == GT_KEYGEN_WRONG_SIGNER)
 	{

@@ -47,6 +47,8 @@ enum gt_keygen_t {
 	GT_KEYGEN_BARE_TYPES,
 	/** an AsymmetricKeyPackage in EnvelopedData without SignedData */
 	GT_KEYGEN_UNSIGNED,
+	/** the key package in a SignedData without SignerInfo */
+	GT_KEYGEN_NO_SIGNER,
 	/** the key package signed by another CA of the same name */
 	GT_KEYGEN_WRONG_SIGNER,
 	/** the key package holds another key than the certificate */
