@@ -127,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	plain = in.ptr[0] & 1;
 	in = chunk_skip(in, 1);
-	lf = memchr(in.ptr, '\n', in.len);
+	lf = in.len ? memchr(in.ptr, '\n', in.len) : NULL;
 	if (!lf)
 	{
 		return 0;
