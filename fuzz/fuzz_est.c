@@ -15,7 +15,7 @@
 /*
  * libFuzzer target: what getcertd's EST service parses from a client:
  * the path (getcertd_est_route()), the base64 body and the CSR in it
- * (getcertd_est_base64(), the PKCS#10 parser, the policy's key check) and
+ * (getcert_est_decode(), the PKCS#10 parser, the policy's key check) and
  * the TLS client certificate (getcertd_est_client_cert() against the CA
  * fixture, records holding the RA fixture as issued).
  *
@@ -26,6 +26,7 @@
 #include "fuzz_common.h"
 
 #include <getcertd_est.h>
+#include <getcert_est.h>
 
 #include <credentials/certificates/x509.h>
 
@@ -142,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(path);
 			break;
 		case 1:
-			if (getcertd_est_base64(in, &out))
+			if (getcert_est_decode(in, NULL, &out) == GETCERT_OK)
 			{
 				cert = lib->creds->create(lib->creds, CRED_CERTIFICATE,
 								CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER, out,

@@ -20,6 +20,7 @@
 #include <sys/time.h>
 
 #include <getcert_cms_signed.h>
+#include <getcert_est.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -151,46 +152,6 @@ bool getcertd_est_route(char *path, char **label, getcertd_est_op_t *op)
 	}
 	*op = i;
 	return TRUE;
-}
-
-/*
- * Described in header
- */
-bool getcertd_est_base64(chunk_t in, chunk_t *out)
-{
-	char *clean, c;
-	size_t i, len = 0, pad = 0;
-
-	*out = chunk_empty;
-	clean = malloc(in.len + 1);
-	for (i = 0; i < in.len; i++)
-	{
-		c = in.ptr[i];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-		{
-			continue;
-		}
-		if (c == '=')
-		{
-			pad++;
-		}
-		else if (pad || !(isalnum(c) || c == '+' || c == '/') ||
-				 (c & 0x80))
-		{	/* data after padding, or not of the alphabet */
-			free(clean);
-			return FALSE;
-		}
-		clean[len++] = c;
-	}
-	clean[len] = '\0';
-	if (!len || len % 4 || pad > 2 || len == pad)
-	{
-		free(clean);
-		return FALSE;
-	}
-	*out = chunk_from_base64(chunk_create(clean, len), NULL);
-	free(clean);
-	return out->len != 0;
 }
 
 /**
@@ -655,7 +616,7 @@ static void enroll(private_getcertd_est_t *this, ctx_t *ctx,
 		refuse(ctx, response, 405, "POST required");
 		return;
 	}
-	if (!getcertd_est_base64(request->body, &der))
+	if (getcert_est_decode(request->body, NULL, &der) != GETCERT_OK)
 	{
 		refuse(ctx, response, 400, "body is not base64");
 		return;

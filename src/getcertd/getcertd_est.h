@@ -112,17 +112,6 @@ bool getcertd_est_path(char *path);
 bool getcertd_est_route(char *path, char **label, getcertd_est_op_t *op);
 
 /**
- * Decode a base64 body as RFC 8951 allows: the standard alphabet, '='
- * padding only at the end, white space (space, tab, CR, LF) anywhere
- * ignored; anything else refused.
- *
- * @param in			body
- * @param out			receives the allocated binary
- * @return				FALSE if not base64 or empty
- */
-bool getcertd_est_base64(chunk_t in, chunk_t *out);
-
-/**
  * Encode the CSR attributes a policy asks for (RFC 7030 4.5.2, DER): the
  * key types it accepts if it restricts them (rsaEncryption, id-Ed25519,
  * id-ecPublicKey with the curves), and extensionRequest naming

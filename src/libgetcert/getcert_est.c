@@ -41,7 +41,8 @@
  */
 static bool is_b64(u_char c)
 {
-	return isalnum(c) || c == '+' || c == '/';
+	/* ASCII only, whatever the locale says of isalnum() */
+	return c < 0x80 && (isalnum(c) || c == '+' || c == '/');
 }
 
 /*
