@@ -490,7 +490,10 @@ static chunk_t build_request(private_getcert_est_enroll_t *this,
 	hash_algorithm_t digest;
 
 	digest = getcert_key_digest(key);
-	if (this->attrs.digest != HASH_UNKNOWN && digest != HASH_IDENTITY &&
+	/* HASH_IDENTITY asks for Ed25519: meaningless for another key (the
+	 * ephemeral RSA key of /serverkeygen) */
+	if (this->attrs.digest != HASH_UNKNOWN &&
+		this->attrs.digest != HASH_IDENTITY && digest != HASH_IDENTITY &&
 		this->attrs.digest != digest)
 	{
 		DBG2(DBG_LIB, "EST: signing the request with %N as /csrattrs asks",
