@@ -235,6 +235,18 @@ void getcert_failure_reason(getcert_profile_t *profile,
 		case GETCERT_ERR_CANCELLED:
 			snprintf(reason, len, "cancelled, charon is shutting down");
 			break;
+		case GETCERT_ERR_POLICY:
+			if (profile->get_protocol(profile) == GETCERT_PROTOCOL_EST)
+			{	/* the only policy an EST server can fail */
+				snprintf(reason, len, "the EST server asks for a key the "
+						 "profile does not allow (%N, %u bits; 0: any size "
+						 "of RSA 2048-4096, ECDSA P-256-P-521)",
+						 key_type_names, profile->get_key_type(profile),
+						 profile->get_key_size(profile));
+				break;
+			}
+			snprintf(reason, len, "%N", getcert_err_names, err);
+			break;
 		case GETCERT_ERR_REJECTED:
 			fail =
 				engine ? engine->get_fail_info(engine) : GETCERT_SCEP_FAIL_NONE;

@@ -300,26 +300,19 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	key = NULL;
 	if (engine)
-	{
-		key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
-								 BUILD_KEY_SIZE, profile->get_key_size(profile),
-								 BUILD_END);
-	}
-	if (key && engine)
-	{
-		err = engine->enroll(engine, key, current, current_key, &cert);
+	{	/* the key the profile asks for (EST: within /csrattrs) */
+		err = entry->session->generate_key(entry->session, current,
+										   current_key, &key);
+		if (err == GETCERT_OK)
+		{
+			err = engine->enroll(engine, key, current, current_key, &cert);
+		}
 		if (!renewal && getcert_failure_backs_off(err))
 		{	/* as keyed hashes, before they are wiped */
 			password = entry->session->get_password(entry->session);
 			sent = password->remember_sent(password);
 		}
-	}
-	if (engine)
-	{
 		this->running->remove_engine(this->running, engine);
-	}
-	if (key && engine)
-	{
 		entry->session->forget(entry->session);
 		requests = curl->get_requests(curl) - requests;
 		connects = curl->get_connects(curl) - connects;

@@ -46,6 +46,16 @@ struct private_getcert_profile_t {
 	char *url;
 
 	/**
+	 * Enrollment protocol.
+	 */
+	getcert_protocol_t protocol;
+
+	/**
+	 * EST CA label, or NULL.
+	 */
+	char *est_label;
+
+	/**
 	 * Certificate identity.
 	 */
 	identification_t *identity;
@@ -101,7 +111,13 @@ struct private_getcert_profile_t {
 	bool plain_http;
 
 	/**
-	 * RSA key size.
+	 * Key type.
+	 */
+	key_type_t key_type;
+
+	/**
+	 * Key size (RSA bits, ECDSA curve bits), 0 for Ed25519 or the server's
+	 * choice (EST).
 	 */
 	u_int key_size;
 
@@ -121,6 +137,18 @@ METHOD(getcert_profile_t, get_url, char*,
 	private_getcert_profile_t *this)
 {
 	return this->url;
+}
+
+METHOD(getcert_profile_t, get_protocol, getcert_protocol_t,
+	private_getcert_profile_t *this)
+{
+	return this->protocol;
+}
+
+METHOD(getcert_profile_t, get_est_label, char*,
+	private_getcert_profile_t *this)
+{
+	return this->est_label;
 }
 
 METHOD(getcert_profile_t, get_identity, identification_t*,
@@ -165,6 +193,12 @@ METHOD(getcert_profile_t, allows_plain_http, bool,
 	return this->plain_http;
 }
 
+METHOD(getcert_profile_t, get_key_type, key_type_t,
+	private_getcert_profile_t *this)
+{
+	return this->key_type;
+}
+
 METHOD(getcert_profile_t, get_key_size, u_int,
 	private_getcert_profile_t *this)
 {
@@ -190,10 +224,13 @@ METHOD(getcert_profile_t, equals, bool,
 
 	return streq(this->name, other->name) &&
 		   streq(this->url, other->url) &&
+		   this->protocol == other->protocol &&
+		   streq(this->est_label ?: "", other->est_label ?: "") &&
 		   this->identity->equals(this->identity, other->identity) &&
 		   this->user->equals(this->user, other->user) &&
 		   chunk_equals(this->ca_fp, other->ca_fp) &&
 		   this->plain_http == other->plain_http &&
+		   this->key_type == other->key_type &&
 		   this->key_size == other->key_size &&
 		   streq(this->ca_path ?: "", other->ca_path ?: "") &&
 		   streq(this->tls_ca_path ?: "", other->tls_ca_path ?: "") &&
@@ -225,6 +262,7 @@ METHOD(getcert_profile_t, destroy, void,
 		free(this->ca_path);
 		free(this->name);
 		free(this->url);
+		free(this->est_label);
 		free(this);
 	}
 }
@@ -247,6 +285,13 @@ static bool check_url(private_getcert_profile_t *this, char *ns)
 	if (strncaseeq(this->url, "https://", strlen("https://")))
 	{
 		host = this->url + strlen("https://");
+	}
+	else if (this->protocol == GETCERT_PROTOCOL_EST &&
+			 strncaseeq(this->url, "http://", strlen("http://")))
+	{
+		PROFILE_ERROR(ns, this->name, "url", "is plain http://, but EST "
+					  "runs over https:// only (RFC 7030 3.3)");
+		return FALSE;
 	}
 	else if (strncaseeq(this->url, "http://", strlen("http://")))
 	{
@@ -277,6 +322,140 @@ static bool check_url(private_getcert_profile_t *this, char *ns)
 			return FALSE;
 		}
 	}
+	if (this->protocol == GETCERT_PROTOCOL_EST &&
+		(strchr(this->url, '?') || strchr(this->url, '#')))
+	{
+		PROFILE_ERROR(ns, this->name, "url", "has a query or fragment, but "
+					  "is the EST server's base (https://host[:port], "
+					  "/.well-known/est is added)");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * Read the protocol and the EST label
+ */
+static bool load_protocol(private_getcert_profile_t *this,
+						  settings_t *settings, char *ns)
+{
+	char *str;
+
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"protocol", NULL, ns, this->name);
+	if (!str || strcaseeq(str, "scep"))
+	{
+		this->protocol = GETCERT_PROTOCOL_SCEP;
+	}
+	else if (strcaseeq(str, "est"))
+	{
+		this->protocol = GETCERT_PROTOCOL_EST;
+	}
+	else
+	{
+		PROFILE_ERROR(ns, this->name, "protocol", "'%s' is neither scep "
+					  "nor est", str);
+		return FALSE;
+	}
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"est_label", NULL, ns, this->name);
+	if (!str)
+	{
+		return TRUE;
+	}
+	if (this->protocol != GETCERT_PROTOCOL_EST)
+	{
+		PROFILE_ERROR(ns, this->name, "est_label", "is for protocol = est "
+					  "only");
+		return FALSE;
+	}
+	if (!getcert_est_label_valid(str))
+	{
+		PROFILE_ERROR(ns, this->name, "est_label", "'%s' is not an EST CA "
+					  "label (1 to 64 letters, digits, '-', '.', '_', '~')",
+					  str);
+		return FALSE;
+	}
+	this->est_label = strdup(str);
+	return TRUE;
+}
+
+/**
+ * Read the key type and size
+ */
+static bool load_key(private_getcert_profile_t *this, settings_t *settings,
+					 char *ns)
+{
+	uint64_t size = 0;
+	char *str;
+
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"key_type", NULL, ns, this->name);
+	if (!str || strcaseeq(str, "rsa"))
+	{
+		this->key_type = KEY_RSA;
+	}
+	else if (strcaseeq(str, "ecdsa"))
+	{
+		this->key_type = KEY_ECDSA;
+	}
+	else if (strcaseeq(str, "ed25519"))
+	{
+		this->key_type = KEY_ED25519;
+	}
+	else
+	{
+		PROFILE_ERROR(ns, this->name, "key_type", "'%s' is not rsa, ecdsa "
+					  "or ed25519", str);
+		return FALSE;
+	}
+	if (this->key_type != KEY_RSA && this->protocol != GETCERT_PROTOCOL_EST)
+	{
+		PROFILE_ERROR(ns, this->name, "key_type", "is %s, but SCEP "
+					  "transports keys to RSA only (protocol = est for "
+					  "ECDSA and Ed25519 keys)", str);
+		return FALSE;
+	}
+	str = settings->get_str(settings, "%s.plugins.getcert.profiles.%s."
+							"key_size", NULL, ns, this->name);
+	if (str && !getcert_number_from_string(str, 0, UINT_MAX, &size))
+	{
+		size = 1;	/* not a number: refused below, by type */
+	}
+	switch (this->key_type)
+	{
+		case KEY_RSA:
+			if (size != 0 && size != 2048 && size != 3072 && size != 4096)
+			{
+				PROFILE_ERROR(ns, this->name, "key_size", "must be 2048, "
+							  "3072 or 4096 (RSA bits), or 0 for the "
+							  "default");
+				return FALSE;
+			}
+			if (!size && this->protocol != GETCERT_PROTOCOL_EST)
+			{	/* EST: what /csrattrs asks for */
+				size = GETCERT_KEY_SIZE_DEFAULT;
+			}
+			break;
+		case KEY_ECDSA:
+			if (size != 0 && size != 256 && size != 384)
+			{
+				PROFILE_ERROR(ns, this->name, "key_size", "must be 256 or 384 "
+							  "(ECDSA curve P-256 or P-384), or 0 for the "
+							  "default");
+				return FALSE;
+			}
+			break;
+		default:
+			if (size != 0)
+			{
+				PROFILE_ERROR(ns, this->name, "key_size", "must not be set "
+							  "for key_type = ed25519 (or 0)");
+				return FALSE;
+			}
+			break;
+	}
+	this->key_size = size;
 	return TRUE;
 }
 
@@ -524,12 +703,13 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 {
 	private_getcert_profile_t *this;
 	char *str;
-	uint64_t key_size;
 
 	INIT(this,
 		.public = {
 			.get_name = _get_name,
 			.get_url = _get_url,
+			.get_protocol = _get_protocol,
+			.get_est_label = _get_est_label,
 			.get_identity = _get_identity,
 			.get_user = _get_user,
 			.get_ca_cert = _get_ca_cert,
@@ -539,6 +719,7 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 			.get_ra_fingerprints = _get_ra_fingerprints,
 			.get_opts = _get_opts,
 			.allows_plain_http = _allows_plain_http,
+			.get_key_type = _get_key_type,
 			.get_key_size = _get_key_size,
 			.equals = _equals,
 			.get_ref = _get_ref,
@@ -551,6 +732,16 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 		.ref = 1,
 	);
 
+	if (!load_protocol(this, settings, ns))
+	{
+		goto error;
+	}
+	if (this->plain_http && this->protocol == GETCERT_PROTOCOL_EST)
+	{
+		PROFILE_ERROR(ns, name, "plain_http", "is for SCEP only: EST runs "
+					  "over https:// only (RFC 7030 3.3)");
+		goto error;
+	}
 	this->url = strdupnull(settings->get_str(settings,
 							"%s.plugins.getcert.profiles.%s.url", NULL,
 							ns, name));
@@ -589,17 +780,8 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 	this->user = str ? identification_create_from_string(str)
 					 : this->identity->clone(this->identity);
 
-	key_size = get_number(settings, ns, name, "key_size",
-						  GETCERT_KEY_SIZE_DEFAULT);
-	if (key_size != 2048 && key_size != 3072 && key_size != 4096)
-	{
-		PROFILE_ERROR(ns, name, "key_size", "must be 2048, 3072 or 4096 "
-					  "(RSA bits)");
-		goto error;
-	}
-	this->key_size = key_size;
-
-	if (!load_ca(this, settings, ns) ||
+	if (!load_key(this, settings, ns) ||
+		!load_ca(this, settings, ns) ||
 		!load_tls_ca(this, settings, ns) ||
 		!load_opts(this, settings, ns))
 	{

@@ -24,11 +24,14 @@
 #include <credentials/certificates/certificate.h>
 #include <utils/identification.h>
 
+#include <getcert_client.h>
+
 typedef struct getcert_profile_t getcert_profile_t;
 typedef struct getcert_profile_opts_t getcert_profile_opts_t;
 
 /**
- * RSA modulus length used if a profile does not configure one.
+ * RSA modulus length used if a SCEP profile does not configure one (an EST
+ * profile takes what /csrattrs asks for, else this).
  */
 #define GETCERT_KEY_SIZE_DEFAULT 2048
 
@@ -81,11 +84,26 @@ struct getcert_profile_t {
 	char *(*get_name)(getcert_profile_t *this);
 
 	/**
-	 * URL of the GETCERT/SCEP service.
+	 * URL of the GETCERT/SCEP service, or the EST server's base.
 	 *
 	 * @return			URL, https:// unless plain HTTP was explicitly allowed
+	 *					(SCEP only)
 	 */
 	char *(*get_url)(getcert_profile_t *this);
+
+	/**
+	 * Enrollment protocol (option protocol = scep|est).
+	 *
+	 * @return			GETCERT_PROTOCOL_SCEP (default) or GETCERT_PROTOCOL_EST
+	 */
+	getcert_protocol_t (*get_protocol)(getcert_profile_t *this);
+
+	/**
+	 * EST CA label (RFC 7030 3.2.2), EST profiles only.
+	 *
+	 * @return			label, or NULL for none
+	 */
+	char *(*get_est_label)(getcert_profile_t *this);
 
 	/**
 	 * Identity the certificate is issued for (subject or subjectAltName),
@@ -151,9 +169,20 @@ struct getcert_profile_t {
 	bool (*allows_plain_http)(getcert_profile_t *this);
 
 	/**
-	 * RSA modulus length of the keys generated for this profile.
+	 * Type of the keys generated for this profile (option key_type =
+	 * rsa|ecdsa|ed25519; SCEP profiles are RSA only).
 	 *
-	 * @return			key size in bits
+	 * @return			KEY_RSA (default), KEY_ECDSA or KEY_ED25519
+	 */
+	key_type_t (*get_key_type)(getcert_profile_t *this);
+
+	/**
+	 * Size of the keys generated for this profile: RSA modulus bits (2048,
+	 * 3072, 4096), ECDSA curve bits (256, 384), 0 for Ed25519. For an EST
+	 * profile 0 also means "what /csrattrs asks for, within the policy";
+	 * a SCEP profile without key_size has GETCERT_KEY_SIZE_DEFAULT.
+	 *
+	 * @return			key size in bits, or 0
 	 */
 	u_int (*get_key_size)(getcert_profile_t *this);
 

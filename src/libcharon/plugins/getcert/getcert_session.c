@@ -73,6 +73,89 @@ METHOD(getcert_session_t, get_password, getcert_password_t*,
 	return this->password;
 }
 
+/**
+ * Whether the plugin generates keys of a type and size
+ */
+static bool key_supported(getcert_key_spec_t *spec)
+{
+	switch (spec->type)
+	{
+		case KEY_RSA:
+			return spec->bits == 2048 || spec->bits == 3072 ||
+				   spec->bits == 4096;
+		case KEY_ECDSA:
+			return spec->bits == 256 || spec->bits == 384 ||
+				   spec->bits == 521;
+		case KEY_ED25519:
+			return TRUE;
+		default:
+			return FALSE;
+	}
+}
+
+METHOD(getcert_session_t, generate_key, getcert_err_t,
+	private_getcert_session_t *this, certificate_t *current,
+	private_key_t *current_key, private_key_t **key)
+{
+	getcert_est_enroll_t *est;
+	getcert_key_spec_t spec = {
+		.type = this->profile->get_key_type(this->profile),
+		.bits = this->profile->get_key_size(this->profile),
+	};
+	getcert_err_t err;
+
+	*key = NULL;
+	est = this->client->get_est(this->client);
+	if (est)
+	{
+		/* with the current pair, the engine sets up TLS client auth before
+		 * its first request: /cacerts, /csrattrs and /simplereenroll share
+		 * one connection */
+		err = est->get_key_spec(est, current, current_key, &spec);
+		if (err != GETCERT_OK)
+		{
+			return err;
+		}
+		/* what the server leaves open: the defaults */
+		if (spec.type == KEY_RSA && !spec.bits)
+		{
+			spec.bits = GETCERT_KEY_SIZE_DEFAULT;
+		}
+		if (spec.type == KEY_ECDSA && !spec.bits)
+		{
+			spec.bits = 256;
+		}
+		if (!key_supported(&spec))
+		{
+			DBG1(DBG_CFG, "getcert: profile '%s': the EST server asks for a "
+				 "%N key of %u bits, outside what the profile allows (RSA "
+				 "2048/3072/4096, ECDSA P-256/P-384/P-521): refused",
+				 this->profile->get_name(this->profile), key_type_names,
+				 spec.type, spec.bits);
+			return GETCERT_ERR_POLICY;
+		}
+	}
+	if (spec.type == KEY_ED25519)
+	{
+		*key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_ED25519,
+								  BUILD_END);
+	}
+	else
+	{
+		*key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, spec.type,
+								  BUILD_KEY_SIZE, spec.bits, BUILD_END);
+	}
+	if (!*key)
+	{
+		DBG1(DBG_CFG, "getcert: profile '%s': generating a %N key of %u bits "
+			 "failed (is a plugin generating them loaded?)",
+			 this->profile->get_name(this->profile), key_type_names,
+			 spec.type, spec.bits);
+		return GETCERT_ERR_INTERNAL;
+	}
+	return GETCERT_OK;
+}
+
 METHOD(getcert_session_t, forget, void,
 	private_getcert_session_t *this)
 {
@@ -102,7 +185,9 @@ getcert_session_t *getcert_session_create(getcert_profile_t *profile,
 	private_getcert_session_t *this;
 	getcert_profile_opts_t *opts = profile->get_opts(profile);
 	getcert_client_params_t params = {
+		.protocol = profile->get_protocol(profile),
 		.url = profile->get_url(profile),
+		.est_label = profile->get_est_label(profile),
 		.allow_http = profile->allows_plain_http(profile),
 		.identity = profile->get_identity(profile),
 		.ca_cert = profile->get_ca_cert(profile),
@@ -127,6 +212,7 @@ getcert_session_t *getcert_session_create(getcert_profile_t *profile,
 			.is_for = _is_for,
 			.get_client = _get_client,
 			.get_password = _get_password,
+			.generate_key = _generate_key,
 			.forget = _forget,
 			.destroy = _destroy,
 		},

@@ -72,6 +72,28 @@ struct getcert_session_t {
 	getcert_password_t *(*get_password)(getcert_session_t *this);
 
 	/**
+	 * Generate the key of the next enrollment: the profile's key type and
+	 * size. For EST, /csrattrs is fetched first (get_key_spec()) and what
+	 * the server asks for is taken within the profile's policy (a size the
+	 * profile leaves open: RSA 2048, 3072 or 4096 bits, ECDSA P-256, P-384
+	 * or P-521); a server asking for anything else fails the enrollment.
+	 * On an EST renewal the current pair authenticates the TLS connection
+	 * from the first request on, so that the whole renewal can run on one
+	 * connection.
+	 *
+	 * @param current		current certificate (renewal), or NULL
+	 * @param current_key	its key, or NULL
+	 * @param key			receives the new key
+	 * @return				GETCERT_OK, GETCERT_ERR_POLICY (refused key),
+	 *						GETCERT_ERR_INTERNAL (generation failed), or
+	 *						the error of /cacerts or /csrattrs
+	 */
+	getcert_err_t (*generate_key)(getcert_session_t *this,
+								  certificate_t *current,
+								  private_key_t *current_key,
+								  private_key_t **key);
+
+	/**
 	 * Forget the secrets of the enrollment that ended; the session stays.
 	 */
 	void (*forget)(getcert_session_t *this);

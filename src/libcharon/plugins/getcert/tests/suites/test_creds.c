@@ -175,6 +175,53 @@ START_TEST(test_install_lookup)
 }
 END_TEST
 
+/**
+ * Key types of EST profiles, as IKE asks for them
+ */
+static struct {
+	key_type_t type;
+	u_int bits;
+} key_types[] = {
+	{ KEY_ECDSA, 384 },
+	{ KEY_ED25519, 0 },
+};
+
+START_TEST(test_key_types)
+{
+	certificate_t *cert, *found;
+	private_key_t *key, *used;
+	identification_t *id;
+
+	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY,
+							 key_types[_i].type, BUILD_KEY_SIZE,
+							 key_types[_i].bits, BUILD_END);
+	ck_assert(key);
+	cert = gt_cert(key, "O=getcert, CN=erin@example.org", "erin@example.org",
+				   ca_key, ca, FALSE, 600);
+	ck_assert(cert);
+	ck_assert(install("erin", cert, key));
+
+	/* pubkey auth asks for the key type of the certificate */
+	id = identification_create_from_string("erin@example.org");
+	used = lib->credmgr->get_private(lib->credmgr, key_types[_i].type, id,
+									 NULL);
+	ck_assert(used);
+	ck_assert(same_key(used, key));
+	used->destroy(used);
+	ck_assert(!lib->credmgr->get_private(lib->credmgr, KEY_RSA, id, NULL));
+	found = lib->credmgr->get_cert(lib->credmgr, CERT_X509,
+								   key_types[_i].type, id, FALSE);
+	ck_assert(found);
+	ck_assert(found->equals(found, cert));
+	found->destroy(found);
+	id->destroy(id);
+	assert_used_key("erin@example.org", key);
+
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
 START_TEST(test_replace)
 {
 	ck_assert(install("carol", cert1, key1));
@@ -278,6 +325,7 @@ Suite *creds_suite_create()
 	tc = tcase_create("pairs");
 	tcase_add_checked_fixture(tc, setup_creds, teardown_creds);
 	tcase_add_test(tc, test_install_lookup);
+	tcase_add_loop_test(tc, test_key_types, 0, countof(key_types));
 	tcase_add_test(tc, test_replace);
 	tcase_add_test(tc, test_mismatch_keeps_old);
 	tcase_add_test(tc, test_remove);

@@ -57,7 +57,47 @@ typedef struct {
 	getcert_curl_t curl;
 	/** requests sent */
 	u_int requests;
+	/** HTTP authentication of the client: user, callback, its data */
+	identification_t *user;
+	getcert_credential_cb_t cb;
+	void *data;
 } test_curl_t;
+
+/**
+ * Passwords the EST transport asked the credential callback for
+ */
+static u_int password_asks;
+
+METHOD(getcert_transport_t, tc_est_request, getcert_err_t,
+	test_curl_t *this, char *operation, char *content_type, chunk_t message,
+	getcert_http_reply_t *reply)
+{
+	chunk_t secret = chunk_empty;
+	bool ok;
+
+	this->requests++;
+	if (streq(operation, "simpleenroll") ||
+		(streq(operation, "simplereenroll") && !test_ca->est_client))
+	{	/* HTTP Basic, as getcertd answers these with 401 first */
+		password_asks++;
+		ok = this->cb && this->cb(this->data, this->user, NULL, 1, &secret) &&
+			 chunk_equals(secret, chunk_from_str("carol-pw"));
+		chunk_clear(&secret);
+		if (!ok)
+		{
+			*reply = (getcert_http_reply_t){};
+			return GETCERT_ERR_AUTH;
+		}
+	}
+	return test_ca->transport.est_request(&test_ca->transport, operation,
+										  content_type, message, reply);
+}
+
+METHOD(getcert_transport_t, tc_set_client_auth, bool,
+	test_curl_t *this, certificate_t *cert, private_key_t *key)
+{
+	return test_ca->transport.set_client_auth(&test_ca->transport, cert, key);
+}
 
 METHOD(getcert_transport_t, tc_request, getcert_err_t,
 	test_curl_t *this, char *operation, chunk_t message, bool post,
@@ -83,6 +123,7 @@ METHOD(getcert_transport_t, tc_trust_ca, bool,
 METHOD(getcert_transport_t, tc_destroy, void,
 	test_curl_t *this)
 {
+	DESTROY_IF(this->user);
 	free(this);
 }
 
@@ -100,7 +141,11 @@ METHOD(getcert_curl_t, tc_get_connects, u_int,
 
 METHOD(getcert_curl_t, tc_forget, void,
 	test_curl_t *this)
-{
+{	/* as libcurl's: the TLS client credentials are wiped */
+	if (test_ca->transport.set_client_auth)
+	{
+		test_ca->transport.set_client_auth(&test_ca->transport, NULL, NULL);
+	}
 }
 
 /**
@@ -123,7 +168,15 @@ static getcert_client_t *test_client_create(getcert_client_params_t *params)
 			.get_connects = _tc_get_connects,
 			.forget = _tc_forget,
 		},
+		.user = params->user ? params->user->clone(params->user) : NULL,
+		.cb = params->cb,
+		.data = params->data,
 	);
+	if (params->protocol == GETCERT_PROTOCOL_EST)
+	{
+		this->curl.transport.est_request = _tc_est_request;
+		this->curl.transport.set_client_auth = _tc_set_client_auth;
+	}
 	return getcert_client_create_on(params, &this->curl);
 }
 
@@ -267,6 +320,47 @@ START_SETUP(setup_enrollment)
 }
 END_SETUP
 
+/**
+ * Secrets of the EST enrollments
+ */
+static mem_cred_t *secrets;
+
+START_SETUP(setup_est)
+{
+	gtc_charon_init();
+	if (lib->processor->get_total_threads(lib->processor) < 2)
+	{
+		lib->processor->set_threads(lib->processor, 2);
+	}
+	strcpy(dir, "/tmp/getcert-manager-XXXXXX");
+	ck_assert(mkdtemp(dir));
+	test_ca = gt_ca_create(TEST_CA_CAPS);
+	ck_assert(test_ca && test_ca->ca);
+	ca = test_ca->ca->get_ref(test_ca->ca);
+	ca_key = test_ca->key->get_ref(test_ca->key);
+	/* renewal due in about 6s, as in setup_enrollment */
+	config = gtc_config_ca("     protocol = est\n"
+						   "     key_type = ecdsa\n"
+						   "     timeout = 5\n"
+						   "     renew_lead = 1h\n"
+						   "     renew_jitter = 0\n"
+						   "     failure_backoff = 1h", ca, &ca_path);
+	profile = config->get_profile(config, "carol");
+	ck_assert(profile);
+	ck_assert_int_eq(profile->get_protocol(profile), GETCERT_PROTOCOL_EST);
+	creds = getcert_creds_create();
+	secrets = mem_cred_create();
+	gtc_add_secret(secrets, SHARED_EAP, "carol-pw", "carol", NULL);
+	lib->credmgr->add_set(lib->credmgr, &secrets->set);
+	password_asks = 0;
+	messages[0] = '\0';
+	manager = NULL;
+	replaced_count = 0;
+	replaced_cert = NULL;
+	replaced_lock = mutex_create(MUTEX_TYPE_DEFAULT);
+}
+END_SETUP
+
 START_TEARDOWN(teardown_manager)
 {
 	/* as charon: no job runs or fires once the manager is gone */
@@ -292,6 +386,14 @@ START_TEARDOWN(teardown_manager)
 	free(ca_path);
 	remove_dir();
 	gtc_charon_deinit();
+}
+END_TEARDOWN
+
+START_TEARDOWN(teardown_est)
+{
+	lib->credmgr->remove_set(lib->credmgr, &secrets->set);
+	secrets->destroy(secrets);
+	teardown_manager(_i);
 }
 END_TEARDOWN
 
@@ -525,6 +627,139 @@ START_TEST(test_enroll_rejected_backoff)
 }
 END_TEST
 
+/**
+ * Type and size of the key installed for carol, and whether the store
+ * holds the same pair
+ */
+static void assert_pair(key_type_t type, u_int bits, certificate_t *cert)
+{
+	certificate_t *installed = NULL, *loaded;
+	private_key_t *key = NULL, *loaded_key;
+	getcert_store_t *store;
+
+	ck_assert(creds->get_pair(creds, "carol", &installed, &key));
+	ck_assert(installed->equals(installed, cert));
+	ck_assert_int_eq(key->get_type(key), type);
+	ck_assert_int_eq(key->get_keysize(key), bits);
+	/* persisted as PEM, and loads again */
+	store = getcert_store_create(dir);
+	ck_assert(store);
+	ck_assert(store->load(store, "carol", &loaded, &loaded_key));
+	ck_assert(loaded->equals(loaded, cert));
+	ck_assert_int_eq(loaded_key->get_type(loaded_key), type);
+	store->destroy(store);
+	loaded->destroy(loaded);
+	loaded_key->destroy(loaded_key);
+	installed->destroy(installed);
+	key->destroy(key);
+}
+
+START_TEST(test_est_enroll_renew)
+{
+	certificate_t *cert, *renewed;
+	int i;
+
+	create_manager();
+	manager->set_replaced_cb(manager, replaced, NULL);
+	/* an initiation enrolls: /cacerts, /csrattrs (204), /simpleenroll with
+	 * the user's password */
+	ck_assert(manager->acquire(manager, profile, "home", gtc_collect,
+							   messages));
+	ck_assert_int_eq(test_ca->est_count[0], 1);
+	ck_assert_int_eq(test_ca->est_count[1], 1);
+	ck_assert_int_eq(test_ca->est_count[2], 1);
+	ck_assert_int_eq(test_ca->requests, 3);
+	ck_assert_int_eq(password_asks, 1);
+	cert = creds->get_cert(creds, "carol");
+	ck_assert(cert);
+	ck_assert(cert->issued_by(cert, test_ca->ca, NULL));
+	/* the profile's ECDSA key, P-256 by default */
+	assert_pair(KEY_ECDSA, 256, cert);
+	ck_assert(gtc_log_contains("getcert: profile 'carol': enrolled "
+							   "'carol@example.org', serial "));
+	/* the client credentials are not kept between enrollments */
+	ck_assert(!test_ca->est_client);
+
+	/* the scheduled renewal: /simplereenroll, TLS client auth by the
+	 * current pair, the CA and /csrattrs known: one request, no password */
+	for (i = 0; i < 200 && !gtc_log_contains("renewed"); i++)
+	{
+		usleep(100000);
+	}
+	ck_assert(gtc_log_contains("getcert: profile 'carol': renewed "
+							   "'carol@example.org', serial "));
+	ck_assert_int_eq(test_ca->est_count[3], 1);
+	ck_assert_int_eq(test_ca->est_count[2], 1);
+	ck_assert_int_eq(test_ca->requests, 4);
+	ck_assert(test_ca->est_reenroll_client);
+	ck_assert(test_ca->est_reenroll_client->equals(
+										test_ca->est_reenroll_client, cert));
+	ck_assert_int_eq(password_asks, 1);
+	renewed = creds->get_cert(creds, "carol");
+	ck_assert(renewed);
+	ck_assert(!renewed->equals(renewed, cert));
+	assert_pair(KEY_ECDSA, 256, renewed);
+	/* reported replaced: the listener reauthenticates as for SCEP */
+	replaced_lock->lock(replaced_lock);
+	ck_assert_int_eq(replaced_count, 1);
+	ck_assert(replaced_cert->equals(replaced_cert, cert));
+	replaced_lock->unlock(replaced_lock);
+	ck_assert(!test_ca->est_client);
+	renewed->destroy(renewed);
+	cert->destroy(cert);
+}
+END_TEST
+
+START_TEST(test_est_csrattrs_size)
+{
+	certificate_t *cert;
+
+	/* /csrattrs: SEQUENCE { secp384r1 }, within the profile's policy */
+	test_ca->est_csrattrs = chunk_clone(chunk_from_chars(
+								0x30, 0x07, 0x06, 0x05, 0x2b, 0x81, 0x04,
+								0x00, 0x22));
+	create_manager();
+	ck_assert(manager->acquire(manager, profile, "home", gtc_collect,
+							   messages));
+	cert = creds->get_cert(creds, "carol");
+	ck_assert(cert);
+	assert_pair(KEY_ECDSA, 384, cert);
+	cert->destroy(cert);
+}
+END_TEST
+
+START_TEST(test_est_csrattrs_refused)
+{
+	/* /csrattrs: SEQUENCE { rsaEncryption }, the profile allows ECDSA only */
+	test_ca->est_csrattrs = chunk_clone(chunk_from_chars(
+								0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48,
+								0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01));
+	create_manager();
+	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
+								messages));
+	ck_assert(strstr(messages, "enrollment failed, see the log for the "
+					 "reason"));
+	/* no request sent, no password asked */
+	ck_assert_int_eq(test_ca->est_count[2], 0);
+	ck_assert_int_eq(password_asks, 0);
+	ck_assert(!creds->get_cert(creds, "carol"));
+	ck_assert(!saved());
+	ck_assert(gtc_log_contains("the server asks for a RSA key, the profile "
+							   "allows ECDSA only"));
+	ck_assert(gtc_log_contains("getcert: profile 'carol': enrollment of "
+							   "'carol@example.org' failed: the EST server "
+							   "asks for a key the profile does not allow "
+							   "(ECDSA, 0 bits"));
+	/* backed off as other failures */
+	ck_assert(gtc_log_contains("(back-off 3600s)"));
+	messages[0] = '\0';
+	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
+								messages));
+	ck_assert(strstr(messages, "not retrying before"));
+	ck_assert_int_eq(test_ca->est_count[1], 1);
+}
+END_TEST
+
 Suite *manager_suite_create()
 {
 	Suite *s;
@@ -547,6 +782,14 @@ Suite *manager_suite_create()
 	tcase_add_checked_fixture(tc, setup_enrollment, teardown_manager);
 	tcase_add_test(tc, test_enroll_install_renew);
 	tcase_add_test(tc, test_enroll_rejected_backoff);
+	test_case_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("EST");
+	tcase_add_checked_fixture(tc, setup_est, teardown_est);
+	tcase_add_test(tc, test_est_enroll_renew);
+	tcase_add_test(tc, test_est_csrattrs_size);
+	tcase_add_test(tc, test_est_csrattrs_refused);
 	test_case_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

@@ -110,6 +110,66 @@ START_TEST(test_minimal)
 	ck_assert_chunk_eq(profile->get_ca_fingerprint(profile), ca_fp);
 	ck_assert(!profile->allows_plain_http(profile));
 	ck_assert_int_eq(profile->get_key_size(profile), 2048);
+	ck_assert_int_eq(profile->get_key_type(profile), KEY_RSA);
+	ck_assert_int_eq(profile->get_protocol(profile), GETCERT_PROTOCOL_SCEP);
+	ck_assert(!profile->get_est_label(profile));
+	profile->destroy(profile);
+}
+END_TEST
+
+/**
+ * Valid protocol and key options and what they give
+ */
+static struct {
+	char *body;
+	getcert_protocol_t protocol;
+	char *label;
+	key_type_t type;
+	u_int size;
+} keys[] = {
+	{ "protocol = scep", GETCERT_PROTOCOL_SCEP, NULL, KEY_RSA, 2048 },
+	{ "protocol = SCEP\nkey_type = rsa\nkey_size = 3072",
+	  GETCERT_PROTOCOL_SCEP, NULL, KEY_RSA, 3072 },
+	{ "key_type = rsa\nkey_size = 0", GETCERT_PROTOCOL_SCEP, NULL, KEY_RSA,
+	  2048 },
+	{ "protocol = est", GETCERT_PROTOCOL_EST, NULL, KEY_RSA, 0 },
+	{ "protocol = est\nkey_size = 4096", GETCERT_PROTOCOL_EST, NULL, KEY_RSA,
+	  4096 },
+	{ "protocol = est\nest_label = vpn-users_1.x~",
+	  GETCERT_PROTOCOL_EST, "vpn-users_1.x~", KEY_RSA, 0 },
+	{ "protocol = est\nkey_type = ecdsa", GETCERT_PROTOCOL_EST, NULL,
+	  KEY_ECDSA, 0 },
+	{ "protocol = est\nkey_type = ECDSA\nkey_size = 256",
+	  GETCERT_PROTOCOL_EST, NULL, KEY_ECDSA, 256 },
+	{ "protocol = est\nkey_type = ecdsa\nkey_size = 384",
+	  GETCERT_PROTOCOL_EST, NULL, KEY_ECDSA, 384 },
+	{ "protocol = est\nkey_type = ed25519", GETCERT_PROTOCOL_EST, NULL,
+	  KEY_ED25519, 0 },
+	{ "protocol = est\nkey_type = ed25519\nkey_size = 0",
+	  GETCERT_PROTOCOL_EST, NULL, KEY_ED25519, 0 },
+};
+
+START_TEST(test_keys)
+{
+	getcert_profile_t *profile;
+	char body[512];
+
+	snprintf(body, sizeof(body), "url = https://ca.example.org\n"
+			 "identity = carol@example.org\nca_cert = %%1$s\n%s",
+			 keys[_i].body);
+	profile = create(body);
+	ck_assert(profile);
+	ck_assert_int_eq(profile->get_protocol(profile), keys[_i].protocol);
+	if (keys[_i].label)
+	{
+		ck_assert_str_eq(profile->get_est_label(profile), keys[_i].label);
+	}
+	else
+	{
+		ck_assert(!profile->get_est_label(profile));
+	}
+	ck_assert_int_eq(profile->get_key_type(profile), keys[_i].type);
+	ck_assert_int_eq(profile->get_key_size(profile), keys[_i].size);
 	profile->destroy(profile);
 }
 END_TEST
@@ -354,6 +414,44 @@ static struct {
 	  "key_size", "2048, 3072 or 4096" },
 	{ "url = https://ca/scep\nidentity = a@b\nkey_size = 2048x\nca_cert = %1$s",
 	  "key_size", "2048, 3072 or 4096" },
+	{ "url = https://ca/scep\nidentity = a@b\nkey_size = -2048\nca_cert = %1$s",
+	  "key_size", "2048, 3072 or 4096" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = cmp",
+	  "protocol", "'cmp' is neither scep nor est" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = \"\"",
+	  "protocol", "is neither scep nor est" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nest_label = x",
+	  "est_label", "is for protocol = est only" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "est_label = a/b", "est_label", "is not an EST CA label" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "est_label = ..", "est_label", "is not an EST CA label" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "est_label = \"\"", "est_label", "is not an EST CA label" },
+	{ "url = http://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est",
+	  "url", "EST runs over https:// only" },
+	{ "url = http://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "plain_http = yes", "plain_http", "is for SCEP only" },
+	{ "url = https://ca/?x=1\nidentity = a@b\nca_cert = %1$s\n"
+	  "protocol = est", "url", "has a query or fragment" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "key_type = ecdsa", "key_type", "SCEP transports keys to RSA only" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "protocol = scep\nkey_type = ed25519", "key_type",
+	  "SCEP transports keys to RSA only" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "key_type = dsa", "key_type", "'dsa' is not rsa, ecdsa or ed25519" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "key_size = 1024", "key_size", "2048, 3072 or 4096" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "key_type = ecdsa\nkey_size = 2048", "key_size", "256 or 384" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "key_type = ecdsa\nkey_size = 521", "key_size", "256 or 384" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "key_type = ecdsa\nkey_size = p256", "key_size", "256 or 384" },
+	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
+	  "key_type = ed25519\nkey_size = 256", "key_size",
+	  "must not be set for key_type = ed25519" },
 	{ "url = https://ca/scep\nidentity = a@b",
 	  "ca_cert", "is required" },
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = /nonexistent/ca.der",
@@ -447,6 +545,34 @@ START_TEST(test_equals)
 			   "ca_secret_owner = yes");
 	ck_assert(c);
 	ck_assert(!a->equals(a, c));
+	c->destroy(c);
+	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "protocol = est");
+	ck_assert(c);
+	ck_assert(!a->equals(a, c));
+	c->destroy(c);
+	a->destroy(a);
+	a = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "protocol = est\nkey_type = ecdsa");
+	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "protocol = est\nkey_type = ecdsa\nkey_size = 384");
+	ck_assert(a && c);
+	ck_assert(!a->equals(a, c));
+	c->destroy(c);
+	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "protocol = est\nkey_type = ed25519");
+	ck_assert(c);
+	ck_assert(!a->equals(a, c));
+	c->destroy(c);
+	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "protocol = est\nkey_type = ecdsa\nest_label = x");
+	ck_assert(c);
+	ck_assert(!a->equals(a, c));
+	c->destroy(c);
+	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "protocol = est\nkey_type = ecdsa");
+	ck_assert(c);
+	ck_assert(a->equals(a, c));
 	ck_assert(a->get_ref(a) == a);
 	a->destroy(a);
 	ck_assert_str_eq(a->get_name(a), "p");
@@ -473,6 +599,7 @@ Suite *profile_suite_create()
 	tcase_add_test(tc, test_equals);
 	tcase_add_test(tc, test_timing_defaults);
 	tcase_add_test(tc, test_timing_options);
+	tcase_add_loop_test(tc, test_keys, 0, countof(keys));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("renewal time");

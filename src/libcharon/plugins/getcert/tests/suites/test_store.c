@@ -339,6 +339,48 @@ START_TEST(test_round_trip_rsa)
 }
 END_TEST
 
+/**
+ * Key types of EST profiles: SEC1 EC P-384 and PKCS#8 Ed25519
+ */
+static struct {
+	key_type_t type;
+	u_int bits;
+	char *label;
+} key_types[] = {
+	{ KEY_ECDSA, 384, "-----BEGIN EC PRIVATE KEY-----" },
+	{ KEY_ECDSA, 521, "-----BEGIN EC PRIVATE KEY-----" },
+	{ KEY_ED25519, 0, "-----BEGIN PRIVATE KEY-----" },
+};
+
+START_TEST(test_round_trip_types)
+{
+	certificate_t *cert, *loaded_cert = NULL;
+	private_key_t *key, *loaded_key = NULL;
+	chunk_t data;
+
+	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY,
+							 key_types[_i].type, BUILD_KEY_SIZE,
+							 key_types[_i].bits, BUILD_END);
+	ck_assert(key);
+	/* issued by an ECDSA key (an Ed25519 self-signature needs no digest) */
+	cert = gt_cert(key, "O=getcert, CN=dave", NULL, key1, cert1, FALSE, 600);
+	ck_assert(cert);
+	ck_assert(store->save(store, "dave", cert, key));
+	data = read_file(path("dave.pem"));
+	ck_assert(memstr(data.ptr, key_types[_i].label, data.len));
+	chunk_clear(&data);
+	assert_loads("dave", cert, key);
+	ck_assert(store->load(store, "dave", &loaded_cert, &loaded_key));
+	ck_assert_int_eq(loaded_key->get_type(loaded_key), key_types[_i].type);
+	ck_assert_int_eq(loaded_key->get_keysize(loaded_key),
+					 key->get_keysize(key));
+	loaded_cert->destroy(loaded_cert);
+	loaded_key->destroy(loaded_key);
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
 START_TEST(test_file_format)
 {
 	certificate_t *cert;
@@ -1005,6 +1047,7 @@ Suite *store_suite_create()
 	tcase_add_checked_fixture(tc, setup_store, teardown_store);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_round_trip_rsa);
+	tcase_add_loop_test(tc, test_round_trip_types, 0, countof(key_types));
 	tcase_add_test(tc, test_file_format);
 	tcase_add_test(tc, test_modes);
 	tcase_add_test(tc, test_replace);
