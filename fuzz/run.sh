@@ -9,7 +9,8 @@
 #   seconds     time per target (default 10), ignored if FUZZ_RUNS is set
 #   target      fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep
 #               fuzz_www_authenticate fuzz_scep_request fuzz_est_client
-#               fuzz_radius fuzz_getcertd fuzz_est
+#               fuzz_est_keygen
+#               fuzz_radius fuzz_getcertd fuzz_est fuzz_keypkg
 #               (default: all)
 #
 # environment:
@@ -30,7 +31,8 @@ ROOT=$(dirname "$FUZZ_DIR")
 B=${FUZZ_BUILD:-$ROOT/build/fuzzing}
 ALL_TARGETS="fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep"
 ALL_TARGETS+=" fuzz_www_authenticate fuzz_scep_request fuzz_est_client"
-ALL_TARGETS+=" fuzz_radius fuzz_getcertd fuzz_est"
+ALL_TARGETS+=" fuzz_est_keygen"
+ALL_TARGETS+=" fuzz_radius fuzz_getcertd fuzz_est fuzz_keypkg"
 
 seconds=10
 if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then

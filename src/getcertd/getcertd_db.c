@@ -76,7 +76,8 @@ static char *schema[] = {
 	" revoked INTEGER,"
 	" cert BLOB NOT NULL,"
 	" chain_start INTEGER,"
-	" superseded BLOB)",
+	" superseded BLOB,"
+	" server_keygen INTEGER)",
 	"CREATE TABLE IF NOT EXISTS transactions ("
 	" transid TEXT PRIMARY KEY,"
 	" state INTEGER NOT NULL,"
@@ -107,6 +108,7 @@ static struct {
 } added[] = {
 	{ "certificates",	"chain_start",	"INTEGER"	},
 	{ "certificates",	"superseded",	"BLOB"		},
+	{ "certificates",	"server_keygen", "INTEGER"	},
 	{ "transactions",	"nonce",		"BLOB"		},
 	{ "transactions",	"request",		"BLOB"		},
 	{ "transactions",	"chain_start",	"INTEGER"	},
@@ -236,13 +238,14 @@ METHOD(getcertd_db_t, add_issued, bool,
 	if (this->db->execute(this->db, NULL,
 				"INSERT INTO certificates (serial, subject, user, keyid, "
 				"not_before, not_after, client, transid, policy, issued, "
-				"chain_start, cert) "
-				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				"chain_start, cert, server_keygen) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				DB_BLOB, serial, DB_TEXT, subject, DB_TEXT, tx->user,
 				DB_BLOB, tx->keyid, DB_UINT, (u_int)not_before,
 				DB_UINT, (u_int)not_after, DB_TEXT, tx->client,
 				DB_TEXT, tx->transid, DB_TEXT, tx->policy, DB_UINT, (u_int)now,
-				DB_UINT, (u_int)tx->chain_start, DB_BLOB, der) == 1 &&
+				DB_UINT, (u_int)tx->chain_start, DB_BLOB, der,
+				DB_INT, tx->server_keygen ? 1 : 0) == 1 &&
 		/* the renewed certificate must be the newest of its chain: one of
 		 * two concurrent renewals with it fails here */
 		(!tx->renews.len ||
@@ -481,23 +484,25 @@ METHOD(getcertd_db_t, list, void,
 	chunk_t serial;
 	char *subject, *user, *client, *policy, *transid;
 	char b1[512], b2[128], b3[64], b4[129];
-	u_int nb, na, revoked, created;
+	u_int nb, na, revoked, created, skg;
 
 	this->mutex->lock(this->mutex);
 	if (!pending)
 	{
 		enumerator = this->db->query(this->db,
 				"SELECT serial, subject, user, not_before, not_after, client, "
-				"revoked FROM certificates ORDER BY issued",
-				DB_BLOB, DB_TEXT, DB_TEXT, DB_UINT, DB_UINT, DB_TEXT, DB_UINT);
+				"revoked, server_keygen FROM certificates ORDER BY issued",
+				DB_BLOB, DB_TEXT, DB_TEXT, DB_UINT, DB_UINT, DB_TEXT, DB_UINT,
+				DB_UINT);
 		while (enumerator &&
 			   enumerator->enumerate(enumerator, &serial, &subject, &user,
-									 &nb, &na, &client, &revoked))
+									 &nb, &na, &client, &revoked, &skg))
 		{
-			fprintf(out, "%#B  '%s'  user=%s  valid %T..%T  client=%s%s\n",
+			fprintf(out, "%#B  '%s'  user=%s  valid %T..%T  client=%s%s%s\n",
 					&serial, sane(subject, b1, sizeof(b1)),
 					sane(user, b2, sizeof(b2)), &(time_t){nb}, TRUE,
 					&(time_t){na}, TRUE, sane(client, b3, sizeof(b3)),
+					skg ? "  key=server-generated" : "",
 					revoked ? "  REVOKED" : "");
 		}
 		DESTROY_IF(enumerator);

@@ -21,6 +21,7 @@
 
 #include <getcert_cms_signed.h>
 #include <getcert_est.h>
+#include <getcert_keypkg.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -373,16 +374,17 @@ static bool current(private_getcertd_est_t *this, certificate_t *cert)
 }
 
 /**
- * Issue, record and reply
+ * Issue and record a certificate for a key, NULL with the response filled
+ * if that failed
  */
-static void issue(private_getcertd_est_t *this, ctx_t *ctx,
-				  getcertd_response_t *response, certificate_t *csr,
-				  certificate_t *renewed, chunk_t replaces)
+static certificate_t *issue_cert(private_getcertd_est_t *this, ctx_t *ctx,
+								 getcertd_response_t *response,
+								 public_key_t *public, certificate_t *renewed,
+								 chunk_t replaces)
 {
 	identification_t *subject;
 	linked_list_t *sans;
 	certificate_t *cert;
-	public_key_t *public;
 	time_t now = time(NULL), not_before, renewed_nb;
 
 	not_before = now - ctx->policy->backdate;
@@ -393,29 +395,22 @@ static void issue(private_getcertd_est_t *this, ctx_t *ctx,
 	}
 	sans = linked_list_create();
 	subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
-	public = csr->get_public_key(csr);
 	cert = this->issuer->issue(this->issuer, public, subject, sans,
 							   not_before, now + ctx->policy->lifetime,
 							   ctx->policy->ekus);
-	public->destroy(public);
 	subject->destroy(subject);
 	sans->destroy_offset(sans, offsetof(identification_t, destroy));
 	if (!cert)
 	{
 		getcertd_response_plain(response, 500, "issuing failed\n");
 		ctx->result = "issuing failed";
-		return;
+		return NULL;
 	}
 	ctx->tx.user = ctx->user;
 	ctx->tx.policy = ctx->policy->name;
 	ctx->tx.client = ctx->client;
 	/* recorded before it is handed out, or not handed out at all */
-	if (this->db->add_issued(this->db, cert, &ctx->tx, replaces))
-	{
-		reply_cert(response, cert);
-		ctx->result = "issued";
-	}
-	else
+	if (!this->db->add_issued(this->db, cert, &ctx->tx, replaces))
 	{
 		DBG1(DBG_APP, "recording certificate for '%s' failed, not issued",
 			 ctx->user);
@@ -423,8 +418,37 @@ static void issue(private_getcertd_est_t *this, ctx_t *ctx,
 								"not issued, try again later\n");
 		response->retry_after = this->retry_after;
 		ctx->result = "database error";
+		cert->destroy(cert);
+		return NULL;
 	}
-	cert->destroy(cert);
+	ctx->result = "issued";
+	return cert;
+}
+
+/**
+ * Issue, record and reply
+ */
+static void issue(private_getcertd_est_t *this, ctx_t *ctx,
+				  getcertd_response_t *response, certificate_t *csr,
+				  certificate_t *renewed, chunk_t replaces)
+{
+	certificate_t *cert;
+	public_key_t *public;
+
+	public = csr->get_public_key(csr);
+	if (!public)
+	{
+		getcertd_response_plain(response, 500, "issuing failed\n");
+		ctx->result = "issuing failed";
+		return;
+	}
+	cert = issue_cert(this, ctx, response, public, renewed, replaces);
+	public->destroy(public);
+	if (cert)
+	{
+		reply_cert(response, cert);
+		cert->destroy(cert);
+	}
 }
 
 /**
@@ -742,6 +766,353 @@ out:
 }
 
 /**
+ * id-aa-decryptKeyID (1.2.840.113549.1.9.16.2.37, RFC 7030 4.4.1.1): a
+ * symmetric key to encrypt the generated key with, which getcertd has none
+ * of
+ */
+#define OID_DECRYPT_KEY_ID \
+	chunk_from_chars(0x2a,0x86,0x48,0x86,0xf7,0x0d,0x01,0x09,0x10,0x02,0x25)
+
+/**
+ * Boundary of the multipart/mixed answer of serverkeygen: '-' is no base64
+ * character, the parts can not contain it
+ */
+#define SKG_BOUNDARY "getcertd-serverkeygen-part"
+
+/**
+ * The key identifier a CSR asks the generated key be encrypted to: the
+ * single OCTET STRING value of its AsymmetricDecryptKeyIdentifier
+ * attribute. Returns FALSE with a reason if the CSR has a malformed one,
+ * or DecryptKeyIdentifier; id is empty if it has none.
+ */
+static bool decrypt_key_id(certificate_t *csr, chunk_t *id, char **reason)
+{
+	chunk_t der, seq, info, tlv, attrs, attr, oid, values, value;
+	bool ok = FALSE;
+
+	*id = chunk_empty;
+	*reason = "malformed CSR attributes";
+	if (!csr->get_encoding(csr, CERT_ASN1_DER, &der))
+	{
+		return FALSE;
+	}
+	seq = der;
+	if (!getcert_cms_take(&seq, ASN1_SEQUENCE, &seq, NULL) ||
+		!getcert_cms_take(&seq, ASN1_SEQUENCE, &info, NULL) ||
+		!getcert_cms_take(&info, ASN1_INTEGER, &tlv, NULL) ||
+		!getcert_cms_take(&info, ASN1_SEQUENCE, &tlv, NULL) ||
+		!getcert_cms_take(&info, ASN1_SEQUENCE, &tlv, NULL))
+	{
+		goto out;
+	}
+	if (!info.len)
+	{
+		ok = TRUE;
+		goto out;
+	}
+	if (!getcert_cms_take(&info, ASN1_CONTEXT_C_0, &attrs, NULL) || info.len)
+	{
+		goto out;
+	}
+	while (attrs.len)
+	{
+		if (!getcert_cms_take(&attrs, ASN1_SEQUENCE, &attr, NULL) ||
+			!getcert_cms_take(&attr, ASN1_OID, &oid, NULL) ||
+			!getcert_cms_take(&attr, ASN1_SET, &values, NULL) || attr.len)
+		{
+			goto out;
+		}
+		if (chunk_equals(oid, OID_DECRYPT_KEY_ID))
+		{
+			*reason = "DecryptKeyIdentifier (a symmetric key) not supported, "
+					  "use AsymmetricDecryptKeyIdentifier";
+			goto out;
+		}
+		if (!chunk_equals(oid, GETCERT_OID_ASYMM_DECRYPT_KEY_ID))
+		{
+			continue;
+		}
+		if (id->len ||
+			!getcert_cms_take(&values, ASN1_OCTET_STRING, &value, NULL) ||
+			values.len || !value.len)
+		{
+			*reason = "AsymmetricDecryptKeyIdentifier is not a single "
+					  "OCTET STRING";
+			chunk_free(id);
+			goto out;
+		}
+		*id = chunk_clone(value);
+	}
+	ok = TRUE;
+
+out:
+	chunk_free(&der);
+	return ok;
+}
+
+/**
+ * One base64 part of a multipart/mixed body
+ */
+static chunk_t skg_part(char *type, chunk_t der)
+{
+	chunk_t b64, part;
+
+	b64 = chunk_to_base64(der, NULL);
+	if (b64.len && b64.ptr[b64.len - 1] == 0)
+	{
+		b64.len--;
+	}
+	part = chunk_cat("cccsc",
+				chunk_from_str("--" SKG_BOUNDARY "\r\nContent-Type: "),
+				chunk_from_str(type),
+				chunk_from_str("\r\nContent-Transfer-Encoding: base64"
+							   "\r\n\r\n"),
+				b64, chunk_from_str("\r\n"));
+	return part;
+}
+
+/**
+ * Generate the key a policy asks for
+ */
+static private_key_t *skg_generate(getcertd_policy_t *policy)
+{
+	if (policy->skg_bits)
+	{
+		return lib->creds->create(lib->creds, CRED_PRIVATE_KEY,
+								  policy->skg_type, BUILD_KEY_SIZE,
+								  policy->skg_bits, BUILD_END);
+	}
+	return lib->creds->create(lib->creds, CRED_PRIVATE_KEY, policy->skg_type,
+							  BUILD_END);
+}
+
+/**
+ * A transactionID of its own for every serverkeygen request: the key is
+ * never stored, a request sent again gets a new key and certificate
+ */
+static bool skg_transaction_id(ctx_t *ctx)
+{
+	u_char buf[16];
+	chunk_t rnd = chunk_from_thing(buf);
+	rng_t *rng;
+	bool ok;
+
+	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
+	ok = rng && rng->get_bytes(rng, sizeof(buf), buf);
+	DESTROY_IF(rng);
+	if (ok)
+	{
+		snprintf(ctx->transid, sizeof(ctx->transid), "ESTKG-%+B", &rnd);
+		ctx->tx.transid = ctx->transid;
+	}
+	return ok;
+}
+
+/**
+ * serverkeygen (RFC 7030 4.4): authenticated as simpleenroll, the CSR names
+ * the subject and, with AsymmetricDecryptKeyIdentifier, its own RSA key to
+ * encrypt the generated key to; the CSR's key is not certified
+ */
+static void serverkeygen(private_getcertd_est_t *this, ctx_t *ctx,
+						 getcertd_request_t *request,
+						 getcertd_response_t *response)
+{
+	certificate_t *csr = NULL, *cert = NULL;
+	private_key_t *key = NULL;
+	public_key_t *public = NULL, *generated = NULL;
+	identification_t *subject;
+	linked_list_t *sans;
+	chunk_t der, id = chunk_empty, csr_id = chunk_empty, keypart = chunk_empty;
+	chunk_t certpart, keyid, certs;
+	char *reason, *keytype;
+	bool ok;
+
+	if (ctx->policy->server_keygen == GETCERTD_SKG_NO)
+	{
+		refuse(ctx, response, 501, "server-side key generation not offered "
+			   "by this policy");
+		return;
+	}
+	if (!streq(request->method, "POST"))
+	{
+		refuse(ctx, response, 405, "POST required");
+		return;
+	}
+	if (getcert_est_decode(request->body, NULL, &der) != GETCERT_OK)
+	{
+		refuse(ctx, response, 400, "body is not base64");
+		return;
+	}
+	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+							 CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER, der,
+							 BUILD_END);
+	chunk_free(&der);
+	if (!csr)
+	{
+		refuse(ctx, response, 400, "malformed CSR");
+		return;
+	}
+	if (!csr->issued_by(csr, csr, NULL))
+	{
+		refuse(ctx, response, 400, "CSR self-signature invalid");
+		goto out;
+	}
+	if (!decrypt_key_id(csr, &id, &reason))
+	{
+		refuse(ctx, response, 400, reason);
+		goto out;
+	}
+	public = csr->get_public_key(csr);
+	if (!public)
+	{
+		refuse(ctx, response, 400, "CSR key not supported");
+		goto out;
+	}
+	if (id.len)
+	{
+		if (public->get_type(public) != KEY_RSA ||
+			public->get_keysize(public) < 2048)
+		{
+			refuse(ctx, response, 400, "AsymmetricDecryptKeyIdentifier needs "
+				   "the CSR's key to be RSA of at least 2048 bits");
+			goto out;
+		}
+		if (!getcert_keypkg_key_id(public, &csr_id) ||
+			!chunk_equals(id, csr_id))
+		{
+			refuse(ctx, response, 400, "AsymmetricDecryptKeyIdentifier does "
+				   "not name the CSR's key");
+			goto out;
+		}
+	}
+	else if (ctx->policy->server_keygen == GETCERTD_SKG_ENCRYPTED)
+	{
+		refuse(ctx, response, 400, "policy requires the key encrypted: "
+			   "AsymmetricDecryptKeyIdentifier naming the CSR's RSA key "
+			   "missing");
+		goto out;
+	}
+	else if (!request->tls)
+	{
+		refuse(ctx, response, 403, "an unencrypted key only over TLS");
+		goto out;
+	}
+	if (!this->auth->available(this->auth))
+	{
+		refuse(ctx, response, 503, "no RADIUS server configured");
+		goto out;
+	}
+	if (!this->auth->authenticate(this->auth, request, &ctx->user,
+								  &ctx->result, response))
+	{
+		goto out;
+	}
+	sans = linked_list_create();
+	subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
+	ok = getcertd_policy_subject_ok(csr->get_subject(csr), subject, sans,
+									ctx->user) &&
+		 getcertd_policy_sans_ok((pkcs10_t*)csr, sans);
+	subject->destroy(subject);
+	sans->destroy_offset(sans, offsetof(identification_t, destroy));
+	if (!ok)
+	{
+		DBG1(DBG_APP, "CSR of '%s' asks for '%Y', not a name of that user",
+			 ctx->user, csr->get_subject(csr));
+		refuse(ctx, response, 403, "CSR for a name the user does not own");
+		goto out;
+	}
+
+	key = skg_generate(ctx->policy);
+	generated = key ? key->get_public_key(key) : NULL;
+	if (!generated ||
+		!generated->get_fingerprint(generated, KEYID_PUBKEY_SHA1, &keyid))
+	{
+		refuse(ctx, response, 500, "key generation failed");
+		goto out;
+	}
+	ctx->tx.keyid = chunk_clone(keyid);
+	/* the key part first: nothing is issued if it can not be sent */
+	if (id.len)
+	{
+		der = this->issuer->protect_key(this->issuer, key, public, id);
+		keytype = "application/pkcs7-mime; smime-type=server-generated-key";
+	}
+	else
+	{
+		der = getcert_keypkg_build(key);
+		if (der.len)
+		{	/* the package's one OneAsymmetricKey v1, a PrivateKeyInfo */
+			chunk_t rest = der, inner;
+
+			if (asn1_unwrap(&rest, &inner) == ASN1_SEQUENCE)
+			{
+				inner = chunk_clone(inner);
+			}
+			else
+			{
+				inner = chunk_empty;
+			}
+			chunk_clear(&der);
+			der = inner;
+		}
+		keytype = "application/pkcs8";
+	}
+	if (!der.len)
+	{
+		refuse(ctx, response, 500, "protecting the generated key failed");
+		goto out;
+	}
+	keypart = skg_part(keytype, der);
+	chunk_clear(&der);
+
+	ctx->tx.request = getcertd_replay_request_id(csr, csr,
+									this->issuer->get_ca(this->issuer));
+	if (!skg_transaction_id(ctx))
+	{
+		refuse(ctx, response, 500, "random number generation failed");
+		goto out;
+	}
+	ctx->tx.chain_start = time(NULL);
+	ctx->tx.server_keygen = TRUE;
+	cert = issue_cert(this, ctx, response, generated, NULL, chunk_empty);
+	if (!cert)
+	{
+		goto out;
+	}
+	sans = linked_list_create_with_items(cert, NULL);
+	certs = getcert_cms_build_certs_only(sans);
+	sans->destroy(sans);
+	if (!certs.len)
+	{
+		refuse(ctx, response, 500, "encoding failed");
+		goto out;
+	}
+	certpart = skg_part("application/pkcs7-mime; smime-type=certs-only",
+						certs);
+	chunk_free(&certs);
+	response->status = 200;
+	response->type = "multipart/mixed; boundary=" SKG_BOUNDARY;
+	response->secret = !id.len;
+	response->body = chunk_cat("scc", keypart, certpart,
+							   chunk_from_str("--" SKG_BOUNDARY "--\r\n"));
+	keypart = chunk_empty;
+	chunk_free(&certpart);
+	ctx->result = id.len ? "issued, key generated, encrypted"
+						 : "issued, key generated, unencrypted over TLS";
+
+out:
+	chunk_clear(&keypart);
+	chunk_free(&id);
+	chunk_free(&csr_id);
+	DESTROY_IF(cert);
+	DESTROY_IF(generated);
+	/* the generated key is never stored; its destruction wipes it */
+	DESTROY_IF(key);
+	DESTROY_IF(public);
+	DESTROY_IF(csr);
+}
+
+/**
  * cacerts: the CA certificate, certs-only CMS (RFC 7030 4.1.3)
  */
 static void cacerts(private_getcertd_est_t *this, ctx_t *ctx,
@@ -815,6 +1186,9 @@ METHOD(getcertd_est_t, handle, void,
 		case GETCERTD_EST_SIMPLEENROLL:
 		case GETCERTD_EST_SIMPLEREENROLL:
 			enroll(this, &ctx, request, response);
+			break;
+		case GETCERTD_EST_SERVERKEYGEN:
+			serverkeygen(this, &ctx, request, response);
 			break;
 		default:
 			refuse(&ctx, response, 501, "operation not implemented");

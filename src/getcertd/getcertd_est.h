@@ -56,7 +56,10 @@ extern enum_name_t *getcertd_est_op_names;
  * /.well-known/est/<label>/, each served by the policy with that est_label:
  * cacerts, csrattrs, simpleenroll (HTTP Basic checked against RADIUS, as
  * for SCEP), simplereenroll (TLS client authentication with a current
- * certificate getcertd issued). fullcmc and serverkeygen answer 501.
+ * certificate getcertd issued), serverkeygen where the policy offers it
+ * (RFC 7030 4.4: HTTP Basic as simpleenroll, the key generated here,
+ * encrypted to the CSR's key or, where allowed, as PKCS#8 over TLS, never
+ * stored). fullcmc answers 501.
  */
 struct getcertd_est_t {
 

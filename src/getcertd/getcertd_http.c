@@ -148,7 +148,7 @@ static void ctx_destroy(request_ctx_t *ctx)
 	free(ctx->request.state);
 	chunk_free(&ctx->request.peer_cert);
 	DESTROY_IF(ctx->request.client);
-	chunk_free(&ctx->response.body);
+	chunk_clear(&ctx->response.body);
 	free(ctx->response.www_authenticate);
 	free(ctx);
 }
@@ -206,6 +206,17 @@ static job_requeue_t run_request(request_ctx_t *ctx)
 }
 
 /**
+ * Wipe and free a body MHD held (MHD_ContentReaderFreeCallback)
+ */
+static void free_secret(void *cls)
+{
+	chunk_t *body = cls;
+
+	chunk_clear(body);
+	free(body);
+}
+
+/**
  * Queue a simple response
  */
 static enum MHD_Result respond(struct MHD_Connection *connection,
@@ -215,8 +226,23 @@ static enum MHD_Result respond(struct MHD_Connection *connection,
 	enum MHD_Result ret;
 	char buf[16];
 
-	response = MHD_create_response_from_buffer(out->body.len, out->body.ptr,
-											   MHD_RESPMEM_MUST_COPY);
+	if (out->secret)
+	{	/* MHD's copy is wiped, too, when it is done sending it */
+		chunk_t *copy = malloc_thing(chunk_t);
+
+		*copy = chunk_clone(out->body);
+		response = MHD_create_response_from_buffer_with_free_callback_cls(
+						copy->len, copy->ptr, free_secret, copy);
+		if (!response)
+		{
+			free_secret(copy);
+		}
+	}
+	else
+	{
+		response = MHD_create_response_from_buffer(out->body.len,
+									out->body.ptr, MHD_RESPMEM_MUST_COPY);
+	}
 	if (!response)
 	{
 		return MHD_NO;
@@ -256,7 +282,7 @@ static enum MHD_Result respond_free(struct MHD_Connection *connection,
 	enum MHD_Result ret;
 
 	ret = respond(connection, out);
-	chunk_free(&out->body);
+	chunk_clear(&out->body);
 	return ret;
 }
 
@@ -437,6 +463,9 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *connection,
 									   MHD_HTTP_HEADER_AUTHORIZATION);
 	ctx->request.state = value(connection, MHD_HEADER_KIND, "GETCERT-State");
 	ctx->request.peer_cert = peer_cert(connection);
+	info = MHD_get_connection_info(connection,
+								   MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	ctx->request.tls = info && info->tls_session;
 	info = MHD_get_connection_info(connection,
 								   MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (info && info->client_addr)

@@ -52,6 +52,8 @@ struct getcertd_request_t {
 	/** DER of the certificate the client presented in the TLS handshake
 	 * (which proved possession of its key), empty if none; not verified */
 	chunk_t peer_cert;
+	/** the request came over TLS */
+	bool tls;
 };
 
 /**
@@ -70,6 +72,8 @@ struct getcertd_response_t {
 	u_int retry_after;
 	/** Content-Transfer-Encoding, static string or NULL */
 	char *encoding;
+	/** the body holds a secret (a private key): every copy is wiped */
+	bool secret;
 };
 
 /**

@@ -18,6 +18,7 @@
 
 #include <getcert_serial.h>
 #include <getcert_x509.h>
+#include <getcert_keypkg.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -279,6 +280,14 @@ METHOD(getcertd_issuer_t, get_ca, certificate_t*,
 	return this->ca;
 }
 
+METHOD(getcertd_issuer_t, protect_key, chunk_t,
+	private_getcertd_issuer_t *this, private_key_t *key,
+	public_key_t *recipient, chunk_t recipient_id)
+{
+	return getcert_keypkg_protect(key, this->ca, this->key, recipient,
+								  recipient_id);
+}
+
 METHOD(getcertd_issuer_t, destroy, void,
 	private_getcertd_issuer_t *this)
 {
@@ -311,6 +320,7 @@ getcertd_issuer_t *getcertd_issuer_create(certificate_t *ca,
 			.issue = _issue,
 			.issue_crl = _issue_crl,
 			.get_ca = _get_ca,
+			.protect_key = _protect_key,
 			.destroy = _destroy,
 		},
 		.ca = ca,

@@ -96,6 +96,18 @@ struct getcertd_issuer_t {
 	certificate_t *(*get_ca)(getcertd_issuer_t *this);
 
 	/**
+	 * Protect a server-generated key for a client (RFC 7030 4.4.2): the
+	 * key package signed with the CA key, encrypted to the client's key.
+	 *
+	 * @param key			generated private key
+	 * @param recipient		client's RSA public key
+	 * @param recipient_id	its subjectKeyIdentifier, as the CSR named it
+	 * @return				allocated ContentInfo DER, chunk_empty on failure
+	 */
+	chunk_t (*protect_key)(getcertd_issuer_t *this, private_key_t *key,
+						   public_key_t *recipient, chunk_t recipient_id);
+
+	/**
 	 * Destroy the issuer.
 	 */
 	void (*destroy)(getcertd_issuer_t *this);

@@ -214,6 +214,95 @@ static bool parse_est(getcertd_policy_t *policy)
 }
 
 /**
+ * Read the server-side key generation options of a policy: server_keygen,
+ * server_keygen_key
+ */
+static bool parse_skg(getcertd_policy_t *policy)
+{
+	struct {
+		char *name;
+		key_type_t type;
+		u_int bits;
+		u_int flag;
+	} types[] = {
+		{ "ecdsa-256",	KEY_ECDSA,		256,	GETCERTD_KEY_ECDSA		},
+		{ "ecdsa-384",	KEY_ECDSA,		384,	GETCERTD_KEY_ECDSA		},
+		{ "ecdsa-521",	KEY_ECDSA,		521,	GETCERTD_KEY_ECDSA		},
+		{ "ed25519",	KEY_ED25519,	0,		GETCERTD_KEY_ED25519	},
+		{ "rsa-2048",	KEY_RSA,		2048,	GETCERTD_KEY_RSA		},
+		{ "rsa-3072",	KEY_RSA,		3072,	GETCERTD_KEY_RSA		},
+		{ "rsa-4096",	KEY_RSA,		4096,	GETCERTD_KEY_RSA		},
+	};
+	char *value;
+	int i;
+
+	value = lib->settings->get_str(lib->settings,
+								   "%s.policies.%s.server_keygen", "no",
+								   lib->ns, policy->name);
+	if (streq(value, "no"))
+	{
+		policy->server_keygen = GETCERTD_SKG_NO;
+	}
+	else if (streq(value, "encrypted"))
+	{
+		policy->server_keygen = GETCERTD_SKG_ENCRYPTED;
+	}
+	else if (streq(value, "yes"))
+	{
+		policy->server_keygen = GETCERTD_SKG_YES;
+	}
+	else
+	{
+		DBG1(DBG_APP, "%s.policies.%s.server_keygen: '%s' is not no, "
+			 "encrypted or yes", lib->ns, policy->name, value);
+		return FALSE;
+	}
+	value = lib->settings->get_str(lib->settings,
+								   "%s.policies.%s.server_keygen_key",
+								   "ecdsa-256", lib->ns, policy->name);
+	for (i = 0; i < countof(types); i++)
+	{
+		if (streq(value, types[i].name))
+		{
+			break;
+		}
+	}
+	if (i == countof(types))
+	{
+		DBG1(DBG_APP, "%s.policies.%s.server_keygen_key: unknown '%s' "
+			 "(ecdsa-256, ecdsa-384, ecdsa-521, ed25519, rsa-2048, rsa-3072, "
+			 "rsa-4096)", lib->ns, policy->name, value);
+		return FALSE;
+	}
+	policy->skg_type = types[i].type;
+	policy->skg_bits = types[i].bits;
+	if (policy->server_keygen == GETCERTD_SKG_NO)
+	{
+		return TRUE;
+	}
+	if (!policy->est)
+	{
+		DBG1(DBG_APP, "%s.policies.%s: server_keygen needs est = yes",
+			 lib->ns, policy->name);
+		return FALSE;
+	}
+	if (policy->manual)
+	{	/* the generated key is never stored: nothing to hand out later */
+		DBG1(DBG_APP, "%s.policies.%s: server_keygen needs approval = auto",
+			 lib->ns, policy->name);
+		return FALSE;
+	}
+	if (!(policy->key_types & types[i].flag) ||
+		(types[i].type == KEY_RSA && types[i].bits < policy->min_rsa))
+	{
+		DBG1(DBG_APP, "%s.policies.%s: server_keygen_key %s is not allowed "
+			 "by key_types/min_rsa_bits", lib->ns, policy->name, value);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
  * Whether two policies are served on the same EST path
  */
 CALLBACK(same_est_cb, bool,
@@ -352,7 +441,7 @@ linked_list_t *getcertd_policy_load()
 		policy->manual = streq(approval, "manual");
 		policy->radius = streq(auth, "radius");
 		if (!parse_ekus(policy) || !parse_key_types(policy) ||
-			!parse_est(policy))
+			!parse_est(policy) || !parse_skg(policy))
 		{
 			policy->lifetime = 0;
 		}

@@ -26,6 +26,7 @@
 
 typedef struct getcertd_policy_t getcertd_policy_t;
 typedef enum getcertd_key_type_t getcertd_key_type_t;
+typedef enum getcertd_skg_t getcertd_skg_t;
 
 /**
  * Key types a policy accepts in CSRs (flags).
@@ -34,6 +35,19 @@ enum getcertd_key_type_t {
 	GETCERTD_KEY_RSA = (1<<0),
 	GETCERTD_KEY_ECDSA = (1<<1),
 	GETCERTD_KEY_ED25519 = (1<<2),
+};
+
+/**
+ * Server-side key generation (EST /serverkeygen, RFC 7030 4.4) a policy
+ * offers.
+ */
+enum getcertd_skg_t {
+	/** not offered (501) */
+	GETCERTD_SKG_NO,
+	/** only encrypted to the CSR's RSA key (AsymmetricDecryptKeyIdentifier) */
+	GETCERTD_SKG_ENCRYPTED,
+	/** also unencrypted (application/pkcs8) over TLS */
+	GETCERTD_SKG_YES,
 };
 
 /**
@@ -78,6 +92,12 @@ struct getcertd_policy_t {
 	bool est;
 	/** EST label (/.well-known/est/<label>/), NULL for none */
 	char *est_label;
+	/** server-side key generation offered */
+	getcertd_skg_t server_keygen;
+	/** type of the keys generated */
+	key_type_t skg_type;
+	/** size of the keys generated, bits */
+	u_int skg_bits;
 };
 
 /**

@@ -119,6 +119,7 @@ getcert_client_t *getcert_client_create_on(getcert_client_params_t *params,
 		.poll_max = POLL_MAX,
 		.poll_timeout = params->poll_timeout,
 		.max_skew = MAX_SKEW,
+		.allow_plain_key = params->allow_plain_key,
 	};
 
 	INIT(this,

@@ -96,6 +96,9 @@ struct getcert_client_params_t {
 	u_int low_speed_time;
 	/** give up polling a pending request after this many seconds */
 	u_int poll_timeout;
+	/** EST /serverkeygen: ask for and accept a private key protected by
+	 *  TLS alone (application/pkcs8) instead of encrypted to us */
+	bool allow_plain_key;
 };
 
 /**
@@ -105,7 +108,8 @@ struct getcert_client_params_t {
  * With protocol EST, get_engine() returns the EST engine through the same
  * getcert_enroll_t interface (get_crl()/get_cert() fail with
  * GETCERT_ERR_PROTOCOL), and get_est() its extension to choose the key
- * type by /csrattrs before generating the key.
+ * type by /csrattrs before generating the key, or to have the server
+ * generate it (enroll_keygen()).
  */
 struct getcert_client_t {
 
@@ -117,7 +121,7 @@ struct getcert_client_t {
 	getcert_enroll_t *(*get_engine)(getcert_client_t *this);
 
 	/**
-	 * The EST engine, for get_key_spec().
+	 * The EST engine, for get_key_spec() and enroll_keygen().
 	 *
 	 * @return			EST engine (owned by the client), NULL for SCEP
 	 */

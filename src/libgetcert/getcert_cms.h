@@ -35,6 +35,22 @@
  */
 
 /**
+ * id-ct-KP-aKeyPackage (2.16.840.1.101.2.1.2.78.5, RFC 5958 4), the
+ * contents of its encoding: OIDs strongSwan's table does not know are kept
+ * here and compared as encodings.
+ */
+#define GETCERT_OID_KP_AKEYPACKAGE \
+	chunk_from_chars(0x60,0x86,0x48,0x01,0x65,0x02,0x01,0x02,0x4e,0x05)
+
+/**
+ * id-aa-asymmDecryptKeyID (1.2.840.113549.1.9.16.2.54, RFC 7030 4.4.1.2),
+ * the CSR attribute AsymmetricDecryptKeyIdentifier, contents of the OID
+ * encoding.
+ */
+#define GETCERT_OID_ASYMM_DECRYPT_KEY_ID \
+	chunk_from_chars(0x2a,0x86,0x48,0x86,0xf7,0x0d,0x01,0x09,0x10,0x02,0x36)
+
+/**
  * Printable name of an OID.
  *
  * @param oid			known OID (asn1_known_oid()), or OID_UNKNOWN

@@ -118,12 +118,23 @@ static bool unpad(chunk_t *plain, size_t bs)
 	return TRUE;
 }
 
-/*
- * Described in header
+/**
+ * Check whether a recipient identifier is the [0] subjectKeyIdentifier ski
  */
-getcert_err_t getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
-								  private_key_t *key, u_int weak,
-								  chunk_t secret, chunk_t *plain)
+static bool ski_matches(chunk_t ski, chunk_t rid)
+{
+	chunk_t inner;
+
+	return getcert_cms_take(&rid, ASN1_CONTEXT_S_0, &inner, NULL) &&
+		   !rid.len && inner.len && chunk_equals(inner, ski);
+}
+
+/**
+ * Decrypt for a recipient named by certificate, or by key identifier alone
+ */
+static getcert_err_t decrypt(chunk_t blob, certificate_t *cert, chunk_t ski,
+							 private_key_t *key, u_int weak, chunk_t secret,
+							 chunk_t *plain)
 {
 	chunk_t seq, oid, env, version, infos, info, eci, params, iv;
 	chunk_t rid, ekey, encrypted = chunk_empty, cek = chunk_empty;
@@ -223,13 +234,22 @@ getcert_err_t getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
 			DBG1(DBG_LIB, "CMS: malformed KeyTransRecipientInfo");
 			goto out;
 		}
-		found = getcert_cms_id_matches(cert, rid);
+		found = cert ? getcert_cms_id_matches(cert, rid)
+					 : ski_matches(ski, rid);
 	}
 	err = GETCERT_ERR_ENVELOPE;
 	if (!found)
 	{
-		DBG1(DBG_LIB, "CMS: EnvelopedData not addressed to '%Y'",
-			 cert->get_subject(cert));
+		if (cert)
+		{
+			DBG1(DBG_LIB, "CMS: EnvelopedData not addressed to '%Y'",
+				 cert->get_subject(cert));
+		}
+		else
+		{
+			DBG1(DBG_LIB, "CMS: EnvelopedData not addressed to key "
+				 "identifier %#B", &ski);
+		}
 		goto out;
 	}
 	switch (kt_oid)
@@ -301,6 +321,75 @@ out:
 /*
  * Described in header
  */
+getcert_err_t getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
+								  private_key_t *key, u_int weak,
+								  chunk_t secret, chunk_t *plain)
+{
+	return decrypt(blob, cert, chunk_empty, key, weak, secret, plain);
+}
+
+/*
+ * Described in header
+ */
+getcert_err_t getcert_cms_decrypt_ski(chunk_t blob, chunk_t ski,
+									  private_key_t *key, u_int weak,
+									  chunk_t secret, chunk_t *plain)
+{
+	*plain = chunk_empty;
+	if (!ski.len)
+	{
+		return GETCERT_ERR_ENVELOPE;
+	}
+	return decrypt(blob, NULL, ski, key, weak, secret, plain);
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_ktri_ski(chunk_t ski, chunk_t encrypted)
+{
+	/* version 2 for a subjectKeyIdentifier (RFC 5652 6.2.1); RSAES-OAEP
+	 * with the default parameters, an empty SEQUENCE (RFC 4055 4.1) */
+	return asn1_wrap(ASN1_SEQUENCE, "cmmm",
+				ASN1_INTEGER_2,
+				asn1_simple_object(ASN1_CONTEXT_S_0, ski),
+				asn1_wrap(ASN1_SEQUENCE, "mm",
+					asn1_build_known_oid(OID_RSAES_OAEP),
+					asn1_wrap(ASN1_SEQUENCE, "")),
+				asn1_wrap(ASN1_OCTET_STRING, "c", encrypted));
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_enveloped_ski(chunk_t content, public_key_t *public,
+										chunk_t ski)
+{
+	chunk_t cek = chunk_empty, ekey = chunk_empty, ktri, env = chunk_empty;
+	rng_t *rng;
+
+	if (public->get_type(public) != KEY_RSA || !ski.len)
+	{
+		return chunk_empty;
+	}
+	rng = lib->crypto->create_rng(lib->crypto, RNG_STRONG);
+	if (rng && rng->allocate_bytes(rng, 32, &cek) &&
+		public->encrypt(public, ENCRYPT_RSA_OAEP_SHA1, NULL, cek, &ekey))
+	{
+		ktri = getcert_cms_build_ktri_ski(ski, ekey);
+		env = getcert_cms_build_enveloped_with(content, ENCR_AES_CBC, 256,
+											   cek, ktri, TRUE);
+		chunk_free(&ktri);
+	}
+	chunk_clear(&cek);
+	chunk_free(&ekey);
+	DESTROY_IF(rng);
+	return env;
+}
+
+/*
+ * Described in header
+ */
 chunk_t getcert_cms_build_ktri(certificate_t *recipient, chunk_t encrypted)
 {
 	return asn1_wrap(ASN1_SEQUENCE, "cmmm",
@@ -308,6 +397,26 @@ chunk_t getcert_cms_build_ktri(certificate_t *recipient, chunk_t encrypted)
 				getcert_cms_issuer_serial(recipient),
 				asn1_algorithmIdentifier(OID_RSA_ENCRYPTION),
 				asn1_wrap(ASN1_OCTET_STRING, "c", encrypted));
+}
+
+/**
+ * Whether all RecipientInfos are KeyTransRecipientInfos version 0, which
+ * makes the EnvelopedData version 0, else 2 (RFC 5652 6.1)
+ */
+static bool all_v0(chunk_t infos)
+{
+	chunk_t info, version;
+
+	while (infos.len)
+	{
+		if (!getcert_cms_take(&infos, ASN1_SEQUENCE, &info, NULL) ||
+			!getcert_cms_take(&info, ASN1_INTEGER, &version, NULL) ||
+			!chunk_equals(version, chunk_from_chars(0x00)))
+		{
+			return FALSE;
+		}
+	}
+	return TRUE;
 }
 
 /*
@@ -355,7 +464,7 @@ chunk_t getcert_cms_build_enveloped_with(chunk_t content,
 
 	return getcert_cms_wrap(OID_PKCS7_ENVELOPED_DATA,
 				asn1_wrap(ASN1_SEQUENCE, "cmm",
-					ASN1_INTEGER_0,
+					all_v0(ktris) ? ASN1_INTEGER_0 : ASN1_INTEGER_2,
 					asn1_wrap(ASN1_SET, "c", ktris),
 					asn1_wrap(ASN1_SEQUENCE, "mmm",
 						asn1_build_known_oid(OID_PKCS7_DATA),

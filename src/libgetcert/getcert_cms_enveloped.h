@@ -75,6 +75,48 @@ getcert_err_t getcert_cms_decrypt(chunk_t blob, certificate_t *cert,
 								  chunk_t secret, chunk_t *plain);
 
 /**
+ * Decrypt as getcert_cms_decrypt() does, for a recipient without a
+ * certificate: the KeyTransRecipientInfo must name it by the [0]
+ * subjectKeyIdentifier ski.
+ *
+ * @param blob			DER encoding
+ * @param ski			our key identifier, as we gave it to the sender
+ * @param key			our private key
+ * @param weak			getcert_cms_weak_t flags
+ * @param secret		key of the substitute key derivation, or empty
+ * @param plain			receives the allocated plaintext
+ * @return				as getcert_cms_decrypt()
+ */
+getcert_err_t getcert_cms_decrypt_ski(chunk_t blob, chunk_t ski,
+									  private_key_t *key, u_int weak,
+									  chunk_t secret, chunk_t *plain);
+
+/**
+ * Build an EnvelopedData ContentInfo (AES-256-CBC) for an RSA public key
+ * without certificate: a KeyTransRecipientInfo version 2 naming it by [0]
+ * subjectKeyIdentifier, the key encrypted with RSAES-OAEP (default
+ * parameters: SHA-1, MGF1-SHA-1), which, unlike PKCS#1 v1.5, is no
+ * padding oracle (RFC 3218 2.3.2).
+ *
+ * @param content		data to encrypt
+ * @param public		recipient's RSA public key
+ * @param ski			its subjectKeyIdentifier
+ * @return				allocated DER encoding, chunk_empty on failure
+ */
+chunk_t getcert_cms_build_enveloped_ski(chunk_t content, public_key_t *public,
+										chunk_t ski);
+
+/**
+ * Build a KeyTransRecipientInfo version 2 with a [0] subjectKeyIdentifier
+ * and RSAES-OAEP (default parameters).
+ *
+ * @param ski			recipient key identifier
+ * @param encrypted		encrypted content encryption key
+ * @return				allocated DER encoding
+ */
+chunk_t getcert_cms_build_ktri_ski(chunk_t ski, chunk_t encrypted);
+
+/**
  * Build an EnvelopedData ContentInfo with RSA key transport.
  *
  * @param content		data to encrypt

@@ -40,6 +40,11 @@ struct private_getcert_cms_t {
 	int content_type;
 
 	/**
+	 * eContentType OID, contents of the encoding (points into the blob).
+	 */
+	chunk_t content_type_oid;
+
+	/**
 	 * eContent, empty if absent.
 	 */
 	chunk_t content;
@@ -218,6 +223,7 @@ static bool parse_signed_data(private_getcert_cms_t *this, chunk_t blob)
 		return FALSE;
 	}
 	this->content_type = asn1_known_oid(oid);
+	this->content_type_oid = oid;
 	if (encap.len)
 	{
 		if (!getcert_cms_take(&encap, ASN1_CONTEXT_C_0, &explicit, NULL) ||
@@ -273,6 +279,12 @@ METHOD(getcert_cms_t, get_content, chunk_t,
 	private_getcert_cms_t *this)
 {
 	return this->content;
+}
+
+METHOD(getcert_cms_t, get_content_type, chunk_t,
+	private_getcert_cms_t *this)
+{
+	return this->content_type_oid;
 }
 
 METHOD(getcert_cms_t, create_cert_enumerator, enumerator_t*,
@@ -342,9 +354,10 @@ static bool check_digest(private_getcert_cms_t *this)
 	hasher_t *hasher;
 	bool ok;
 
+	/* compared as encodings: two OIDs unknown to strongSwan are not equal */
 	if (!this->public.get_attribute(&this->public, OID_PKCS9_CONTENT_TYPE,
 									ASN1_OID, &value) ||
-		asn1_known_oid(value) != this->content_type)
+		!chunk_equals(value, this->content_type_oid))
 	{
 		DBG1(DBG_LIB, "CMS: contentType attribute missing or not matching");
 		return FALSE;
@@ -504,6 +517,7 @@ getcert_cms_t *getcert_cms_parse(chunk_t blob)
 	INIT(this,
 		.public = {
 			.get_content = _get_content,
+			.get_content_type = _get_content_type,
 			.create_cert_enumerator = _create_cert_enumerator,
 			.create_crl_enumerator = _create_crl_enumerator,
 			.verify = _verify,
@@ -578,6 +592,17 @@ chunk_t getcert_cms_build_certs_only(linked_list_t *certs)
 chunk_t getcert_cms_build_signed_attrs(chunk_t content, hash_algorithm_t digest,
 									   chunk_t attrs)
 {
+	return getcert_cms_build_signed_attrs_type(content, chunk_empty, digest,
+											   attrs);
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_signed_attrs_type(chunk_t content, chunk_t type_oid,
+											hash_algorithm_t digest,
+											chunk_t attrs)
+{
 	chunk_t hash, all, sorted, type, md, st;
 	hasher_t *hasher;
 	time_t now = time(NULL);
@@ -592,7 +617,8 @@ chunk_t getcert_cms_build_signed_attrs(chunk_t content, hash_algorithm_t digest,
 
 	/* chunk_cat() evaluates its arguments twice, build them first */
 	type = getcert_cms_attribute(OID_PKCS9_CONTENT_TYPE,
-								 asn1_build_known_oid(OID_PKCS7_DATA));
+						type_oid.len ? asn1_simple_object(ASN1_OID, type_oid)
+									 : asn1_build_known_oid(OID_PKCS7_DATA));
 	md = getcert_cms_attribute(OID_PKCS9_MESSAGE_DIGEST,
 							   asn1_wrap(ASN1_OCTET_STRING, "m", hash));
 	st = getcert_cms_attribute(OID_PKCS9_SIGNING_TIME,
@@ -642,6 +668,20 @@ chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 								 certificate_t *signer, private_key_t *key,
 								 hash_algorithm_t digest, bool rsa_oid)
 {
+	return getcert_cms_build_signed_type(content, chunk_empty, attrs, signer,
+										 key, digest, rsa_oid);
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_signed_type(chunk_t content, chunk_t type_oid,
+									  chunk_t attrs, certificate_t *signer,
+									  private_key_t *key,
+									  hash_algorithm_t digest, bool rsa_oid)
+{
+	chunk_t encap;
+
 	signature_scheme_t scheme;
 	chunk_t set, signature, cert;
 	int oid;
@@ -652,7 +692,8 @@ chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 	{
 		return chunk_empty;
 	}
-	set = getcert_cms_build_signed_attrs(content, digest, attrs);
+	set = getcert_cms_build_signed_attrs_type(content, type_oid, digest,
+											  attrs);
 	if (!set.len)
 	{
 		return chunk_empty;
@@ -674,13 +715,24 @@ chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 	{
 		oid = OID_RSA_ENCRYPTION;
 	}
+	if (type_oid.len)
+	{
+		encap = asn1_wrap(ASN1_SEQUENCE, "mm",
+					asn1_simple_object(ASN1_OID, type_oid),
+					asn1_wrap(ASN1_CONTEXT_C_0, "m",
+						asn1_wrap(ASN1_OCTET_STRING, "c", content)));
+	}
+	else
+	{
+		encap = getcert_cms_build_encap_data(content);
+	}
 	return getcert_cms_wrap(OID_PKCS7_SIGNED_DATA,
 				asn1_wrap(ASN1_SEQUENCE, "cmmmm",
 					ASN1_INTEGER_1,
 					asn1_wrap(ASN1_SET, "m",
 						asn1_algorithmIdentifier(
 							hasher_algorithm_to_oid(digest))),
-					getcert_cms_build_encap_data(content),
+					encap,
 					asn1_wrap(ASN1_CONTEXT_C_0, "m", cert),
 					asn1_wrap(ASN1_SET, "m",
 						asn1_wrap(ASN1_SEQUENCE, "cmmmmm",

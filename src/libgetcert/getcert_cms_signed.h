@@ -49,6 +49,14 @@ struct getcert_cms_t {
 	chunk_t (*get_content)(getcert_cms_t *this);
 
 	/**
+	 * The eContentType, as the contents of its OID encoding (verify()
+	 * checks the contentType signed attribute is the same).
+	 *
+	 * @return			OID contents, points into the parsed blob
+	 */
+	chunk_t (*get_content_type)(getcert_cms_t *this);
+
+	/**
 	 * Enumerate the certificates the message carries.
 	 *
 	 * These are untrusted: use them only after checking them against a
@@ -151,6 +159,21 @@ chunk_t getcert_cms_build_signed_attrs(chunk_t content, hash_algorithm_t digest,
 									   chunk_t attrs);
 
 /**
+ * Build signed attributes as getcert_cms_build_signed_attrs() does, with
+ * a contentType other than data.
+ *
+ * @param content		encapsulated content, the messageDigest is over it
+ * @param type_oid		contents of the eContentType OID encoding, empty
+ *						for data
+ * @param digest		digest algorithm
+ * @param attrs			further Attribute encodings, concatenated, or empty
+ * @return				allocated SET OF Attribute, chunk_empty on failure
+ */
+chunk_t getcert_cms_build_signed_attrs_type(chunk_t content, chunk_t type_oid,
+											hash_algorithm_t digest,
+											chunk_t attrs);
+
+/**
  * Build the signatureAlgorithm of a SignerInfo: an AlgorithmIdentifier
  * with NULL parameters for RSA, with absent parameters otherwise (ECDSA).
  *
@@ -187,5 +210,25 @@ chunk_t getcert_cms_build_encap_data(chunk_t content);
 chunk_t getcert_cms_build_signed(chunk_t content, chunk_t attrs,
 								 certificate_t *signer, private_key_t *key,
 								 hash_algorithm_t digest, bool rsa_oid);
+
+/**
+ * Build a SignedData ContentInfo as getcert_cms_build_signed() does, with
+ * an eContentType other than data (and the same contentType attribute).
+ *
+ * @param content		content to encapsulate, not empty
+ * @param type_oid		contents of the eContentType OID encoding, empty
+ *						for data
+ * @param attrs			further Attribute encodings, concatenated, or empty
+ * @param signer		signer certificate, included in the message
+ * @param key			signer key
+ * @param digest		digest algorithm
+ * @param rsa_oid		for RSA keys, name the signature algorithm
+ *						rsaEncryption instead of <hash>WithRSAEncryption
+ * @return				allocated DER encoding, chunk_empty on failure
+ */
+chunk_t getcert_cms_build_signed_type(chunk_t content, chunk_t type_oid,
+									  chunk_t attrs, certificate_t *signer,
+									  private_key_t *key,
+									  hash_algorithm_t digest, bool rsa_oid);
 
 #endif /** GETCERT_CMS_SIGNED_H_ @}*/

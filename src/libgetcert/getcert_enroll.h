@@ -69,6 +69,10 @@ struct getcert_enroll_params_t {
 	u_int poll_timeout;
 	/** clock skew in seconds tolerated for the notBefore of the result */
 	u_int max_skew;
+	/** EST /serverkeygen only: ask for the key protected by TLS alone
+	 *  (application/pkcs8, RFC 7030 4.4.2) and accept it; default FALSE:
+	 *  asked for encrypted, an unencrypted key is refused */
+	bool allow_plain_key;
 };
 
 /**

@@ -78,7 +78,7 @@ getcert_err_t getcert_est_decode(chunk_t body, char *encoding, chunk_t *der)
 		{	/* not base64, or data after the padding */
 			DBG1(DBG_LIB, "EST: body is not base64 (byte 0x%02x at offset "
 				 "%zu)", c, i);
-			chunk_free(&clean);
+			chunk_clear(&clean);
 			return GETCERT_ERR_MALFORMED;
 		}
 		clean.ptr[clean.len++] = c;
@@ -87,11 +87,12 @@ getcert_err_t getcert_est_decode(chunk_t body, char *encoding, chunk_t *der)
 	{
 		DBG1(DBG_LIB, "EST: body is not base64 (%zu characters, %zu padding)",
 			 clean.len, pad);
-		chunk_free(&clean);
+		chunk_clear(&clean);
 		return GETCERT_ERR_MALFORMED;
 	}
+	/* wiped: a body may be a private key (application/pkcs8) */
 	*der = chunk_from_base64(clean, NULL);
-	chunk_free(&clean);
+	chunk_clear(&clean);
 	if (!der->len)
 	{
 		chunk_free(der);

@@ -13,12 +13,27 @@
  */
 
 #include "getcert_est_enroll.h"
+#include "getcert_keypkg.h"
+#include "getcert_x509.h"
 
 #include <utils/debug.h>
 #include <threading/mutex.h>
 #include <threading/condvar.h>
 #include <threading/thread.h>
 #include <credentials/certificates/x509.h>
+#include <asn1/asn1.h>
+#include <asn1/oid.h>
+
+/**
+ * Size of the ephemeral RSA key a /serverkeygen request names
+ */
+#define KEYGEN_RSA_BITS 2048
+
+/**
+ * id-aa-asymmDecryptKeyID, 1.2.840.113549.1.9.16.2.54 (RFC 7030 4.4.1.2)
+ */
+static chunk_t asymm_decrypt_key_id_oid = chunk_from_chars(
+	0x2a,0x86,0x48,0x86,0xf7,0x0d,0x01,0x09,0x10,0x02,0x36);
 
 typedef struct private_getcert_est_enroll_t private_getcert_est_enroll_t;
 
@@ -46,6 +61,12 @@ struct private_getcert_est_enroll_t {
 	 * The verified CA certificate, after get_ca().
 	 */
 	certificate_t *ca;
+
+	/**
+	 * RA certificates of /cacerts the verified CA issued (certificate_t*),
+	 * trusted to sign server-generated key packages.
+	 */
+	linked_list_t *ras;
 
 	/**
 	 * What /csrattrs asks for, and whether it was fetched.
@@ -216,6 +237,31 @@ static getcert_err_t get_certs(private_getcert_est_enroll_t *this,
 }
 
 /**
+ * Keep the RA certificates of /cacerts: issued by the verified CA (not the
+ * CA itself), currently valid
+ */
+static void keep_ras(private_getcert_est_enroll_t *this, linked_list_t *certs)
+{
+	enumerator_t *enumerator;
+	certificate_t *cert;
+
+	enumerator = certs->create_enumerator(certs);
+	while (enumerator->enumerate(enumerator, &cert))
+	{
+		if (cert->get_type(cert) == CERT_X509 &&
+			!cert->equals(cert, this->ca) &&
+			cert->get_validity(cert, NULL, NULL, NULL) &&
+			cert->issued_by(cert, this->ca, NULL))
+		{
+			DBG2(DBG_LIB, "EST: RA certificate '%Y' in /cacerts",
+				 cert->get_subject(cert));
+			this->ras->insert_last(this->ras, cert->get_ref(cert));
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
  * GET /cacerts and check it against the pin
  */
 static getcert_err_t fetch_ca(private_getcert_est_enroll_t *this)
@@ -226,6 +272,8 @@ static getcert_err_t fetch_ca(private_getcert_est_enroll_t *this)
 
 	DESTROY_IF(this->ca);
 	this->ca = NULL;
+	this->ras->destroy_offset(this->ras, offsetof(certificate_t, destroy));
+	this->ras = linked_list_create();
 	err = this->transport->est_request(this->transport, "cacerts", NULL,
 									   chunk_empty, &reply);
 	if (err != GETCERT_OK)
@@ -238,6 +286,10 @@ static getcert_err_t fetch_ca(private_getcert_est_enroll_t *this)
 	{
 		err = getcert_match_ca(certs, this->params.ca_cert,
 							   this->params.ca_fingerprint, &this->ca);
+	}
+	if (err == GETCERT_OK)
+	{
+		keep_ras(this, certs);
 	}
 	certs->destroy_offset(certs, offsetof(certificate_t, destroy));
 	getcert_http_reply_clear(&reply);
@@ -429,7 +481,8 @@ static identification_t *request_subject(private_getcert_est_enroll_t *this,
  * The base64 PKCS#10 request (RFC 8951), the DER wiped
  */
 static chunk_t build_request(private_getcert_est_enroll_t *this,
-							 private_key_t *key, certificate_t *current)
+							 private_key_t *key, certificate_t *current,
+							 chunk_t attrs)
 {
 	identification_t *subject, *id = this->params.identity;
 	linked_list_t *sans;
@@ -437,7 +490,10 @@ static chunk_t build_request(private_getcert_est_enroll_t *this,
 	hash_algorithm_t digest;
 
 	digest = getcert_key_digest(key);
-	if (this->attrs.digest != HASH_UNKNOWN && digest != HASH_IDENTITY &&
+	/* HASH_IDENTITY asks for Ed25519: meaningless for another key (the
+	 * ephemeral RSA key of /serverkeygen) */
+	if (this->attrs.digest != HASH_UNKNOWN &&
+		this->attrs.digest != HASH_IDENTITY && digest != HASH_IDENTITY &&
 		this->attrs.digest != digest)
 	{
 		DBG2(DBG_LIB, "EST: signing the request with %N as /csrattrs asks",
@@ -454,7 +510,8 @@ static chunk_t build_request(private_getcert_est_enroll_t *this,
 	{
 		password = chunk_from_str(this->params.challenge_password);
 	}
-	der = getcert_x509_build_csr(key, subject, sans, password, digest);
+	der = getcert_x509_build_csr_attrs(key, subject, sans, password, attrs,
+									   digest);
 	sans->destroy(sans);
 	subject->destroy(subject);
 	if (!der.len)
@@ -548,28 +605,24 @@ static getcert_err_t post_polling(private_getcert_est_enroll_t *this,
 	}
 }
 
-METHOD(getcert_enroll_t, enroll, getcert_err_t,
-	private_getcert_est_enroll_t *this, private_key_t *key,
-	certificate_t *current, private_key_t *current_key,
-	certificate_t **out)
+/**
+ * What every enrollment does first: TLS client authentication for a
+ * renewal (before the first request: one connection for all of them),
+ * the CA, /csrattrs
+ */
+static getcert_err_t prepare(private_getcert_est_enroll_t *this,
+							 certificate_t *current, private_key_t *current_key)
 {
-	getcert_key_spec_t spec;
-	getcert_http_reply_t reply = {};
-	linked_list_t *certs;
-	certificate_t *cert;
 	getcert_err_t err;
-	chunk_t request;
-	char *op;
 	bool renew = current && current_key, authed = FALSE;
 
-	*out = NULL;
 	this->polls = 0;
 	if (is_cancelled(this))
 	{
 		return GETCERT_ERR_CANCELLED;
 	}
 	if (renew)
-	{	/* before the first request: one connection for all of them */
+	{
 		err = client_auth(this, current, current_key, &authed);
 		if (err != GETCERT_OK)
 		{
@@ -594,7 +647,43 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 			return err;
 		}
 	}
-	err = fetch_attrs(this);
+	return fetch_attrs(this);
+}
+
+/**
+ * Check an issued certificate as every issuance is checked
+ */
+static getcert_err_t check_cert(private_getcert_est_enroll_t *this,
+								certificate_t *cert, private_key_t *key,
+								certificate_t *current)
+{
+	getcert_err_t err;
+
+	err = getcert_check_issued(cert, key, this->ca, this->params.identity,
+							   this->params.max_skew);
+	if (err == GETCERT_OK && current && !getcert_is_renewed(cert, current))
+	{
+		err = GETCERT_ERR_NOT_RENEWED;
+	}
+	return err;
+}
+
+METHOD(getcert_enroll_t, enroll, getcert_err_t,
+	private_getcert_est_enroll_t *this, private_key_t *key,
+	certificate_t *current, private_key_t *current_key,
+	certificate_t **out)
+{
+	getcert_key_spec_t spec;
+	getcert_http_reply_t reply = {};
+	linked_list_t *certs;
+	certificate_t *cert;
+	getcert_err_t err;
+	chunk_t request;
+	char *op;
+	bool renew = current && current_key;
+
+	*out = NULL;
+	err = prepare(this, current, current_key);
 	if (err != GETCERT_OK)
 	{
 		return err;
@@ -605,7 +694,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	{
 		return err;
 	}
-	request = build_request(this, key, renew ? current : NULL);
+	request = build_request(this, key, renew ? current : NULL, chunk_empty);
 	if (!request.len)
 	{
 		return GETCERT_ERR_INTERNAL;
@@ -630,14 +719,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 		}
 		else
 		{
-			err = getcert_check_issued(cert, key, this->ca,
-									   this->params.identity,
-									   this->params.max_skew);
-			if (err == GETCERT_OK && current &&
-				!getcert_is_renewed(cert, current))
-			{
-				err = GETCERT_ERR_NOT_RENEWED;
-			}
+			err = check_cert(this, cert, key, current);
 			if (err == GETCERT_OK)
 			{
 				*out = cert;
@@ -650,6 +732,381 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	}
 	certs->destroy_offset(certs, offsetof(certificate_t, destroy));
 	return err;
+}
+
+/**
+ * Kinds of a /serverkeygen reply part
+ */
+typedef enum {
+	PART_OTHER,
+	PART_KEY,
+	PART_PLAIN_KEY,
+	PART_CERTS,
+} part_kind_t;
+
+/**
+ * The smime-type parameter of a Content-Type, case-insensitive, quoted or
+ * not, into buf; FALSE if absent
+ */
+static bool smime_type(char *type, char *buf, size_t len)
+{
+	char *pos = type, *end;
+	size_t n;
+
+	while ((pos = strchr(pos, ';')))
+	{
+		pos++;
+		pos += strspn(pos, " \t");
+		if (strncasecmp(pos, "smime-type", strlen("smime-type")))
+		{
+			continue;
+		}
+		pos += strlen("smime-type");
+		pos += strspn(pos, " \t");
+		if (*pos != '=')
+		{
+			continue;
+		}
+		pos++;
+		pos += strspn(pos, " \t");
+		if (*pos == '"')
+		{
+			pos++;
+			end = strchr(pos, '"');
+			n = end ? end - pos : 0;
+		}
+		else
+		{
+			n = strcspn(pos, " \t;");
+		}
+		if (!n || n >= len)
+		{
+			return FALSE;
+		}
+		memcpy(buf, pos, n);
+		buf[n] = '\0';
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/**
+ * Decode a part and tell its kind; a pkcs7-mime part without smime-type
+ * by its ContentInfo type
+ */
+static part_kind_t part_kind(getcert_est_part_t *part, chunk_t *der)
+{
+	char smime[32];
+	chunk_t blob, inner, oid;
+
+	*der = chunk_empty;
+	if (getcert_est_decode(part->body, part->encoding, der) != GETCERT_OK)
+	{
+		return PART_OTHER;
+	}
+	if (getcert_est_type_is(part->type, "application/pkcs8"))
+	{
+		return PART_PLAIN_KEY;
+	}
+	if (!getcert_est_type_is(part->type, "application/pkcs7-mime"))
+	{
+		DBG1(DBG_LIB, "EST: /serverkeygen reply part of Content-Type '%s'",
+			 part->type ?: "(none)");
+		return PART_OTHER;
+	}
+	if (smime_type(part->type, smime, sizeof(smime)))
+	{
+		if (strcaseeq(smime, "server-generated-key"))
+		{
+			return PART_KEY;
+		}
+		if (strcaseeq(smime, "certs-only"))
+		{
+			return PART_CERTS;
+		}
+		DBG1(DBG_LIB, "EST: /serverkeygen reply part of smime-type '%s'",
+			 smime);
+		return PART_OTHER;
+	}
+	/* ContentInfo ::= SEQUENCE { contentType OID, ... } */
+	blob = *der;
+	if (asn1_unwrap(&blob, &inner) == ASN1_SEQUENCE &&
+		asn1_unwrap(&inner, &oid) == ASN1_OID)
+	{
+		switch (asn1_known_oid(oid))
+		{
+			case OID_PKCS7_ENVELOPED_DATA:
+				return PART_KEY;
+			case OID_PKCS7_SIGNED_DATA:
+				return PART_CERTS;
+			default:
+				break;
+		}
+	}
+	DBG1(DBG_LIB, "EST: /serverkeygen reply part of Content-Type '%s' is "
+		 "neither a key nor certificates", part->type);
+	return PART_OTHER;
+}
+
+/*
+ * Described in header
+ */
+getcert_err_t getcert_est_parse_keygen(getcert_http_reply_t *reply,
+									   private_key_t *decrypt_key,
+									   linked_list_t *signers, bool allow_plain,
+									   private_key_t **key,
+									   linked_list_t *certs)
+{
+	getcert_est_part_t parts[GETCERT_EST_MAX_PARTS];
+	chunk_t der[GETCERT_EST_MAX_PARTS] = {}, key_der = chunk_empty;
+	chunk_t certs_der = chunk_empty;
+	part_kind_t kind, key_kind = PART_OTHER;
+	certificate_t *cert;
+	getcert_err_t err;
+	u_int count = 0, i, keys = 0, certs_parts = 0;
+
+	*key = NULL;
+	if (reply->status != 200)
+	{
+		DBG1(DBG_LIB, "EST: /serverkeygen answered HTTP %u without key and "
+			 "certificate", reply->status);
+		return GETCERT_ERR_MALFORMED;
+	}
+	err = getcert_est_parse_multipart(reply->body, reply->type, parts,
+									  GETCERT_EST_MAX_PARTS, &count);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	for (i = 0; i < count; i++)
+	{
+		kind = part_kind(&parts[i], &der[i]);
+		switch (kind)
+		{
+			case PART_KEY:
+			case PART_PLAIN_KEY:
+				keys++;
+				key_kind = kind;
+				key_der = der[i];
+				break;
+			case PART_CERTS:
+				certs_parts++;
+				certs_der = der[i];
+				break;
+			default:
+				err = GETCERT_ERR_MALFORMED;
+				break;
+		}
+	}
+	getcert_est_parts_free(parts, count);
+	if (err == GETCERT_OK && (count != 2 || keys != 1 || certs_parts != 1))
+	{
+		DBG1(DBG_LIB, "EST: /serverkeygen reply of %u parts (%u keys, %u "
+			 "certificate parts), not one key and one certificate", count,
+			 keys, certs_parts);
+		err = GETCERT_ERR_MALFORMED;
+	}
+	if (err == GETCERT_OK && key_kind == PART_PLAIN_KEY &&
+		!allow_plain)
+	{
+		DBG1(DBG_LIB, "EST: /serverkeygen returned the private key "
+			 "unencrypted (application/pkcs8, protected by TLS only), we "
+			 "asked for it encrypted: refused");
+		err = GETCERT_ERR_POLICY;
+	}
+	if (err == GETCERT_OK)
+	{
+		err = getcert_est_parse_certs(certs_der, certs);
+	}
+	if (err == GETCERT_OK && key_kind == PART_PLAIN_KEY)
+	{
+		err = getcert_keypkg_parse(key_der, TRUE, key);
+	}
+	else if (err == GETCERT_OK)
+	{
+		err = getcert_keypkg_unprotect(key_der, decrypt_key, signers, key);
+		if (err != GETCERT_OK)
+		{
+			DBG1(DBG_LIB, "EST: the key package of /serverkeygen is not "
+				 "acceptable (%N): refused", getcert_err_names, err);
+		}
+	}
+	for (i = 0; i < count; i++)
+	{	/* one of them holds the key */
+		chunk_clear(&der[i]);
+	}
+	if (err != GETCERT_OK)
+	{
+		DESTROY_IF(*key);
+		*key = NULL;
+		while (certs->remove_last(certs, (void**)&cert) == SUCCESS)
+		{
+			cert->destroy(cert);
+		}
+	}
+	return err;
+}
+
+/**
+ * Whether a server-generated key is of the type and size the profile
+ * allows
+ */
+static bool key_allowed(private_key_t *key, getcert_key_spec_t *want,
+						bool fixed)
+{
+	getcert_key_spec_t got;
+
+	getcert_key_get_spec(key, &got);
+	if (got.type != want->type ||
+		(fixed && got.bits != want->bits) ||
+		(got.type == KEY_RSA && got.bits < 2048) ||
+		(got.type == KEY_ECDSA && !getcert_est_curve_bit(got.bits)))
+	{
+		DBG1(DBG_LIB, "EST: /serverkeygen returned a %N key of %u bits, the "
+			 "profile allows %N%s%.0u: refused", key_type_names, got.type,
+			 got.bits, key_type_names, want->type,
+			 fixed ? " of the size set" : "", want->bits);
+		return FALSE;
+	}
+	*want = got;
+	return TRUE;
+}
+
+/**
+ * The AsymmetricDecryptKeyIdentifier attribute naming a key
+ */
+static chunk_t decrypt_key_id_attr(private_key_t *key)
+{
+	public_key_t *public;
+	chunk_t ski;
+	bool ok;
+
+	public = key->get_public_key(key);
+	if (!public)
+	{
+		return chunk_empty;
+	}
+	ok = getcert_keypkg_key_id(public, &ski);
+	public->destroy(public);
+	if (!ok)
+	{
+		return chunk_empty;
+	}
+	return asn1_wrap(ASN1_SEQUENCE, "cm",
+					 asn1_simple_object(ASN1_OID, asymm_decrypt_key_id_oid),
+					 asn1_wrap(ASN1_SET, "m",
+							   asn1_wrap(ASN1_OCTET_STRING, "m", ski)));
+}
+
+METHOD(getcert_est_enroll_t, enroll_keygen, getcert_err_t,
+	private_getcert_est_enroll_t *this, getcert_key_spec_t *spec,
+	certificate_t *current, private_key_t *current_key,
+	private_key_t **out_key, certificate_t **out)
+{
+	getcert_key_spec_t want = *spec;
+	getcert_http_reply_t reply = {};
+	private_key_t *ephemeral, *key = NULL;
+	linked_list_t *certs;
+	certificate_t *cert = NULL;
+	linked_list_t *signers;
+	getcert_err_t err;
+	chunk_t request, attr = chunk_empty;
+	bool renew = current && current_key;
+
+	*out_key = NULL;
+	*out = NULL;
+	err = prepare(this, current, current_key);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	err = meet_attrs(this, &want, FALSE);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	if (!this->transport->is_authenticated(this->transport))
+	{	/* the private key comes back: never from an unknown server */
+		DBG1(DBG_LIB, "EST: server-side key generation needs an "
+			 "authenticated server");
+		return GETCERT_ERR_TLS;
+	}
+	ephemeral = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, KEY_RSA,
+								   BUILD_KEY_SIZE, KEYGEN_RSA_BITS, BUILD_END);
+	if (!ephemeral)
+	{
+		DBG1(DBG_LIB, "EST: generating the ephemeral RSA key of the "
+			 "/serverkeygen request failed");
+		return GETCERT_ERR_INTERNAL;
+	}
+	if (!this->params.allow_plain_key)
+	{	/* ask for the key encrypted to the ephemeral one */
+		attr = decrypt_key_id_attr(ephemeral);
+		if (!attr.len)
+		{
+			ephemeral->destroy(ephemeral);
+			return GETCERT_ERR_INTERNAL;
+		}
+	}
+	request = build_request(this, ephemeral, renew ? current : NULL, attr);
+	chunk_free(&attr);
+	if (!request.len)
+	{
+		ephemeral->destroy(ephemeral);
+		return GETCERT_ERR_INTERNAL;
+	}
+	err = post_polling(this, "serverkeygen", request, &reply);
+	chunk_clear(&request);
+	certs = linked_list_create();
+	if (err == GETCERT_OK)
+	{
+		signers = linked_list_create_from_enumerator(
+									this->ras->create_enumerator(this->ras));
+		signers->insert_first(signers, this->ca);
+		err = getcert_est_parse_keygen(&reply, ephemeral, signers,
+									   this->params.allow_plain_key, &key,
+									   certs);
+		signers->destroy(signers);
+	}
+	/* the body may hold the key in clear (application/pkcs8) */
+	chunk_clear(&reply.body);
+	getcert_http_reply_clear(&reply);
+	ephemeral->destroy(ephemeral);
+	if (err == GETCERT_OK && !key_allowed(key, &want, spec->bits != 0))
+	{
+		err = GETCERT_ERR_POLICY;
+	}
+	if (err == GETCERT_OK)
+	{
+		cert = pick_cert(certs, key);
+		if (!cert)
+		{
+			DBG1(DBG_LIB, "EST: /serverkeygen reply holds no end-entity "
+				 "certificate");
+			err = GETCERT_ERR_MALFORMED;
+		}
+	}
+	if (err == GETCERT_OK && !getcert_key_matches(cert, key))
+	{
+		DBG1(DBG_LIB, "EST: the key /serverkeygen returned does not match "
+			 "the certificate '%Y': refused", cert->get_subject(cert));
+		err = GETCERT_ERR_CERT_KEY;
+	}
+	if (err == GETCERT_OK)
+	{
+		err = check_cert(this, cert, key, current);
+	}
+	certs->destroy_offset(certs, offsetof(certificate_t, destroy));
+	if (err != GETCERT_OK)
+	{
+		DESTROY_IF(cert);
+		DESTROY_IF(key);
+		return err;
+	}
+	*spec = want;
+	*out_key = key;
+	*out = cert;
+	return GETCERT_OK;
 }
 
 METHOD(getcert_enroll_t, get_crl, getcert_err_t,
@@ -698,6 +1155,7 @@ METHOD(getcert_enroll_t, destroy, void,
 	private_getcert_est_enroll_t *this)
 {
 	DESTROY_IF(this->ca);
+	this->ras->destroy_offset(this->ras, offsetof(certificate_t, destroy));
 	DESTROY_IF(this->client);
 	DESTROY_IF(this->params.identity);
 	DESTROY_IF(this->params.subject);
@@ -741,7 +1199,9 @@ getcert_est_enroll_t *getcert_est_enroll_create(getcert_transport_t *transport,
 				.destroy = _destroy,
 			},
 			.get_key_spec = _get_key_spec,
+			.enroll_keygen = _enroll_keygen,
 		},
+		.ras = linked_list_create(),
 		.transport = transport,
 		.params = *params,
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),

@@ -59,6 +59,8 @@ struct getcert_key_spec_t {
  *   of poll_timeout gives up at once (GETCERT_ERR_PENDING). The issued
  *   certificate goes through getcert_check_issued() and, for a renewal,
  *   getcert_is_renewed().
+ * - enroll_keygen(): POST /serverkeygen (RFC 7030 4.4), the server
+ *   generates the key, see there.
  * - get_crl() and get_cert() do not exist in EST: GETCERT_ERR_PROTOCOL.
  */
 struct getcert_est_enroll_t {
@@ -88,6 +90,56 @@ struct getcert_est_enroll_t {
 								  certificate_t *current,
 								  private_key_t *current_key,
 								  getcert_key_spec_t *spec);
+
+	/**
+	 * Enroll with server-side key generation (RFC 7030 4.4): the server
+	 * generates the key pair, issues the certificate and returns both.
+	 *
+	 * The request is a CSR with the subject/SAN of enroll() (on renewal
+	 * the current certificate's subject), signed with an ephemeral
+	 * RSA-2048 key generated for this request only, always, also on
+	 * renewal and whatever the current key is: the current key only
+	 * authenticates TLS, a copy of it never decrypts the new key, and an
+	 * ECDSA/Ed25519 current key could not be encrypted to (key transport).
+	 * The CSR carries AsymmetricDecryptKeyIdentifier (1.2.840.113549.1.9.
+	 * 16.2.54) = getcert_keypkg_key_id() of that key: the server encrypts
+	 * the key package to it. It goes to an authenticated server only, with
+	 * the same 401 rounds as /simpleenroll, or on renewal (current and
+	 * current_key) with TLS client authentication as /simplereenroll; 202
+	 * is polled as for enroll().
+	 *
+	 * The reply must be multipart/mixed with exactly two parts, in either
+	 * order: the key (application/pkcs7-mime; smime-type=
+	 * server-generated-key: EnvelopedData, unprotected with
+	 * getcert_keypkg_unprotect() against the pinned CA or an RA
+	 * certificate in /cacerts the CA issued) and the certificate
+	 * (application/pkcs7-mime; smime-type=certs-only); a pkcs7-mime part
+	 * without smime-type is told by its ContentInfo type. A key as
+	 * application/pkcs8 (protected by TLS alone) is refused with
+	 * GETCERT_ERR_POLICY unless params.allow_plain_key is set (then the
+	 * CSR does not ask for encryption and either form is accepted).
+	 * Anything else is GETCERT_ERR_MALFORMED.
+	 *
+	 * The returned key must be of the type the profile allows (spec, met
+	 * against /csrattrs as get_key_spec() does; a fixed size must match),
+	 * the certificate must certify it (GETCERT_ERR_CERT_KEY otherwise) and
+	 * pass getcert_check_issued() and, on renewal, getcert_is_renewed().
+	 * Only then are both returned; the ephemeral key and every
+	 * intermediate plaintext are wiped, on every path.
+	 *
+	 * @param spec		the profile's key policy in, the returned key's
+	 *					type and size out
+	 * @param current	current certificate of a renewal, or NULL
+	 * @param current_key its key, or NULL
+	 * @param key		receives the server-generated private key
+	 * @param cert		receives the issued certificate
+	 * @return			GETCERT_OK or the error (nothing returned then)
+	 */
+	getcert_err_t (*enroll_keygen)(getcert_est_enroll_t *this,
+								   getcert_key_spec_t *spec,
+								   certificate_t *current,
+								   private_key_t *current_key,
+								   private_key_t **key, certificate_t **cert);
 };
 
 /**
@@ -101,6 +153,29 @@ struct getcert_est_enroll_t {
  */
 getcert_est_enroll_t *getcert_est_enroll_create(getcert_transport_t *transport,
 												getcert_enroll_params_t *params);
+
+/**
+ * Parse a /serverkeygen reply (RFC 7030 4.4.2), as enroll_keygen() does:
+ * multipart/mixed with exactly one key part and one certs-only part, in
+ * either order (a pkcs7-mime part without smime-type told by its
+ * ContentInfo type); the key unprotected with getcert_keypkg_unprotect(),
+ * or an application/pkcs8 key taken as it is if allow_plain is set (else
+ * GETCERT_ERR_POLICY). The key is not checked against the certificates.
+ * Every decoded part is wiped.
+ *
+ * @param reply			the reply (status, Content-Type, body)
+ * @param decrypt_key	the RSA key the request named
+ * @param signers		trusted signers of the key package (certificate_t*)
+ * @param allow_plain	accept an unencrypted application/pkcs8 key
+ * @param key			receives the key
+ * @param certs			receives the certificates (certificate_t*)
+ * @return				GETCERT_OK, or the error with nothing returned
+ */
+getcert_err_t getcert_est_parse_keygen(getcert_http_reply_t *reply,
+									   private_key_t *decrypt_key,
+									   linked_list_t *signers, bool allow_plain,
+									   private_key_t **key,
+									   linked_list_t *certs);
 
 /**
  * The digest a CSR for a key is signed with: none (HASH_IDENTITY) for

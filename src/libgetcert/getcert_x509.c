@@ -212,6 +212,18 @@ chunk_t getcert_x509_build_csr(private_key_t *key, identification_t *subject,
 							   linked_list_t *sans, chunk_t password,
 							   hash_algorithm_t digest)
 {
+	return getcert_x509_build_csr_attrs(key, subject, sans, password,
+										chunk_empty, digest);
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_x509_build_csr_attrs(private_key_t *key,
+									 identification_t *subject,
+									 linked_list_t *sans, chunk_t password,
+									 chunk_t more, hash_algorithm_t digest)
+{
 	signature_params_t params = {};
 	public_key_t *public;
 	chunk_t spki, ext_req, challenge = chunk_empty, attrs, sorted, info;
@@ -242,7 +254,7 @@ chunk_t getcert_x509_build_csr(private_key_t *key, identification_t *subject,
 							asn1_wrap(ASN1_UTF8STRING, "c", password)));
 	}
 	/* Attributes is a SET OF: sorted, whatever the attributes are */
-	attrs = chunk_cat("ms", ext_req, challenge);
+	attrs = chunk_cat("msc", ext_req, challenge, more);
 	sorted = getcert_cms_sort_set(attrs);
 	if (attrs.len && !sorted.len)
 	{

@@ -121,6 +121,28 @@ chunk_t getcert_x509_build_csr(private_key_t *key, identification_t *subject,
 							   hash_algorithm_t digest);
 
 /**
+ * Build and sign a PKCS#10 certification request as
+ * getcert_x509_build_csr() does, with more attributes (sorted into the
+ * SET OF with the others), e.g. AsymmetricDecryptKeyIdentifier for EST's
+ * /serverkeygen (RFC 7030 4.4.1.2).
+ *
+ * @param key			key to certify and sign with
+ * @param subject		subject DN
+ * @param sans			identification_t* for a subjectAltName extension
+ *						request, or NULL
+ * @param password		challengePassword (UTF8String), or chunk_empty
+ * @param attrs			further DER Attribute encodings, concatenated, or
+ *						chunk_empty
+ * @param digest		digest algorithm of the signature
+ * @return				allocated DER encoding (wipe it with
+ *						chunk_clear()), chunk_empty on failure
+ */
+chunk_t getcert_x509_build_csr_attrs(private_key_t *key,
+									 identification_t *subject,
+									 linked_list_t *sans, chunk_t password,
+									 chunk_t attrs, hash_algorithm_t digest);
+
+/**
  * Get the extendedKeyUsage of an X.509 certificate.
  *
  * @param cert			certificate

@@ -21,6 +21,7 @@
 #include <getcert_cms_signed.h>
 #include <getcert_cms_enveloped.h>
 #include <getcert_x509.h>
+#include <getcert_keypkg.h>
 
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
@@ -81,7 +82,8 @@ struct private_gt_ca_t {
 /**
  * Issue a certificate for a CSR
  */
-static certificate_t *issue(private_gt_ca_t *this, certificate_t *csr)
+static certificate_t *issue_for(private_gt_ca_t *this, certificate_t *csr,
+								public_key_t *key_to_certify)
 {
 	pkcs10_t *req = (pkcs10_t*)csr;
 	enumerator_t *enumerator;
@@ -95,7 +97,8 @@ static certificate_t *issue(private_gt_ca_t *this, certificate_t *csr)
 	chunk_t serial = chunk_from_thing(this->serial);
 
 	this->serial++;
-	public = csr->get_public_key(csr);
+	public = key_to_certify ? key_to_certify->get_ref(key_to_certify)
+							: csr->get_public_key(csr);
 	subject = csr->get_subject(csr)->clone(csr->get_subject(csr));
 	sans = linked_list_create();
 	enumerator = req->create_subjectAltName_enumerator(req);
@@ -154,6 +157,14 @@ static certificate_t *issue(private_gt_ca_t *this, certificate_t *csr)
 	DESTROY_IF(this->issued);
 	this->issued = cert ? cert->get_ref(cert) : NULL;
 	return cert;
+}
+
+/**
+ * Issue a certificate for the key of a CSR
+ */
+static certificate_t *issue(private_gt_ca_t *this, certificate_t *csr)
+{
+	return issue_for(this, csr, NULL);
 }
 
 /**
@@ -617,6 +628,272 @@ static getcert_err_t est_enroll(private_gt_ca_t *this, chunk_t message,
 	return GETCERT_OK;
 }
 
+/**
+ * AsymmetricDecryptKeyIdentifier attribute type and its SET { OCTET
+ * STRING (20) } header
+ */
+static u_char adki_attr[] = {
+	0x06,0x0b,0x2a,0x86,0x48,0x86,0xf7,0x0d,0x01,0x09,0x10,0x02,0x36,
+	0x31,0x16,0x04,0x14,
+};
+
+/**
+ * Find the AsymmetricDecryptKeyIdentifier in a CSR
+ */
+static chunk_t csr_key_id(chunk_t der)
+{
+	size_t i;
+
+	for (i = 0; i + sizeof(adki_attr) + 20 <= der.len; i++)
+	{
+		if (memeq(der.ptr + i, adki_attr, sizeof(adki_attr)))
+		{
+			return chunk_clone(chunk_create(der.ptr + i + sizeof(adki_attr),
+											20));
+		}
+	}
+	return chunk_empty;
+}
+
+/**
+ * An EnvelopedData of an AsymmetricKeyPackage without signature: bare, or
+ * in a SignedData without SignerInfo; encrypted to a key named by its
+ * subjectKeyIdentifier
+ */
+static chunk_t unsigned_package(private_key_t *key, public_key_t *recipient,
+								chunk_t id, bool signed_data)
+{
+	chunk_t pkg, cek, enc, ktri, out = chunk_empty;
+	rng_t *rng;
+
+	pkg = getcert_keypkg_build(key);
+	if (signed_data)
+	{	/* id-ct-KP-aKeyPackage, 2.16.840.1.101.2.1.2.78.5 */
+		pkg = asn1_wrap(ASN1_SEQUENCE, "mm",
+				asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
+				asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					asn1_wrap(ASN1_SEQUENCE, "mmmm",
+						asn1_integer("c", chunk_from_chars(0x03)),
+						asn1_wrap(ASN1_SET, ""),
+						asn1_wrap(ASN1_SEQUENCE, "mm",
+							asn1_simple_object(ASN1_OID, chunk_from_chars(
+								0x60,0x86,0x48,0x01,0x65,0x02,0x01,0x02,
+								0x4e,0x05)),
+							asn1_wrap(ASN1_CONTEXT_C_0, "m",
+								asn1_wrap(ASN1_OCTET_STRING, "s", pkg))),
+						asn1_wrap(ASN1_SET, ""))));
+	}
+	rng = lib->crypto->create_rng(lib->crypto, RNG_STRONG);
+	if (!rng || !rng->allocate_bytes(rng, 16, &cek))
+	{
+		DESTROY_IF(rng);
+		chunk_clear(&pkg);
+		return chunk_empty;
+	}
+	rng->destroy(rng);
+	if (recipient->encrypt(recipient, ENCRYPT_RSA_PKCS1, NULL, cek, &enc))
+	{
+		ktri = asn1_wrap(ASN1_SEQUENCE, "mmmm",
+						 asn1_integer("c", chunk_from_chars(0x02)),
+						 asn1_wrap(ASN1_CONTEXT_S_0, "c", id),
+						 asn1_algorithmIdentifier(OID_RSA_ENCRYPTION),
+						 asn1_wrap(ASN1_OCTET_STRING, "m", enc));
+		out = getcert_cms_build_enveloped_with(pkg, ENCR_AES_CBC, 128, cek,
+											   ktri, TRUE);
+		chunk_free(&ktri);
+	}
+	chunk_clear(&cek);
+	chunk_clear(&pkg);
+	return out;
+}
+
+/**
+ * The PrivateKeyInfo of a key (the OneAsymmetricKey v1 of its package)
+ */
+static chunk_t pkcs8(private_key_t *key)
+{
+	chunk_t pkg, blob, inner, out = chunk_empty;
+
+	pkg = getcert_keypkg_build(key);
+	blob = pkg;
+	if (asn1_unwrap(&blob, &inner) == ASN1_SEQUENCE)
+	{
+		out = chunk_clone(inner);
+	}
+	chunk_clear(&pkg);
+	return out;
+}
+
+/**
+ * Append one part to a multipart body
+ */
+static chunk_t add_part(chunk_t body, char *type, chunk_t der, bool bare)
+{
+	chunk_t b64, head;
+	char buf[256];
+
+	if (bare)
+	{
+		snprintf(buf, sizeof(buf), "--skg-boundary\r\nContent-Type: %s\r\n\r\n",
+				 type);
+	}
+	else
+	{
+		snprintf(buf, sizeof(buf), "--skg-boundary\r\nContent-Type: %s\r\n"
+				 "Content-Transfer-Encoding: base64\r\n\r\n", type);
+	}
+	head = chunk_from_str(buf);
+	b64 = chunk_to_base64(der, NULL);
+	body = chunk_cat("mccc", body, head, b64, chunk_from_str("\r\n"));
+	chunk_clear(&b64);
+	return body;
+}
+
+/**
+ * Answer serverkeygen
+ */
+static getcert_err_t est_keygen(private_gt_ca_t *this, chunk_t message,
+								getcert_http_reply_t *reply)
+{
+	gt_keygen_t mode = this->public.est_keygen;
+	certificate_t *csr, *cert;
+	private_key_t *key, *other = NULL;
+	public_key_t *public, *recipient;
+	linked_list_t *list;
+	chunk_t der, id, keypart = chunk_empty, certs, body = chunk_empty;
+	char *keytype = "application/pkcs7-mime; smime-type=server-generated-key";
+	char *certtype = "application/pkcs7-mime; smime-type=certs-only";
+	key_type_t type = this->public.est_keygen_type ?: KEY_ECDSA;
+	u_int bits = this->public.est_keygen_bits;
+	bool bare = mode == GT_KEYGEN_BARE_TYPES;
+
+	if (this->public.est_pending > 0)
+	{
+		this->public.est_pending--;
+		reply->status = 202;
+		reply->retry_after = this->public.est_retry_after;
+		return GETCERT_OK;
+	}
+	der = chunk_from_base64(message, NULL);
+	chunk_free(&this->public.est_last_csr);
+	this->public.est_last_csr = der;
+	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_PKCS10_REQUEST,
+							 BUILD_BLOB_ASN1_DER, der, BUILD_END);
+	if (!csr || !csr->issued_by(csr, csr, NULL))
+	{
+		DESTROY_IF(csr);
+		return GETCERT_ERR_HTTP;
+	}
+	recipient = csr->get_public_key(csr);
+	chunk_free(&this->public.est_keygen_key_id);
+	this->public.est_keygen_key_id = csr_key_id(der);
+	this->public.est_keygen_key_id_ok = FALSE;
+	if (this->public.est_keygen_key_id.len &&
+		getcert_keypkg_key_id(recipient, &id))
+	{
+		this->public.est_keygen_key_id_ok =
+				chunk_equals(id, this->public.est_keygen_key_id);
+		chunk_free(&id);
+	}
+	if (!bits)
+	{
+		bits = type == KEY_RSA ? 2048 : type == KEY_ECDSA ? 256 : 0;
+	}
+	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, type,
+							 BUILD_KEY_SIZE, bits, BUILD_END);
+	public = key ? key->get_public_key(key) : NULL;
+	cert = public ? issue_for(this, csr, public) : NULL;
+	csr->destroy(csr);
+	DESTROY_IF(public);
+	DESTROY_IF(this->public.est_keygen_key);
+	this->public.est_keygen_key = key;
+	if (!cert)
+	{
+		recipient->destroy(recipient);
+		return GETCERT_ERR_HTTP;
+	}
+	if (mode == GT_KEYGEN_OTHER_KEY)
+	{
+		other = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, type,
+								   BUILD_KEY_SIZE, bits, BUILD_END);
+		key = other;
+	}
+	id = this->public.est_keygen_key_id;
+	if (mode == GT_KEYGEN_PLAIN || !id.len)
+	{
+		keytype = "application/pkcs8";
+		keypart = pkcs8(key);
+	}
+	else if (mode == GT_KEYGEN_UNSIGNED)
+	{
+		keypart = unsigned_package(key, recipient, id, FALSE);
+	}
+	else if (mode == GT_KEYGEN_NO_SIGNER)
+	{
+		keypart = unsigned_package(key, recipient, id, TRUE);
+	}
+	else if (mode == GT_KEYGEN_WRONG_SIGNER)
+	{
+		keypart = getcert_keypkg_protect(key, this->other, this->other_key,
+										 recipient, id);
+	}
+	else
+	{
+		keypart = getcert_keypkg_protect(key, signer_cert(this),
+										 signer_key(this), recipient, id);
+	}
+	DESTROY_IF(other);
+	recipient->destroy(recipient);
+	list = linked_list_create_with_items(cert, this->public.ca, NULL);
+	certs = getcert_cms_build_certs_only(list);
+	list->destroy(list);
+	cert->destroy(cert);
+	if (!keypart.len || !certs.len)
+	{
+		chunk_clear(&keypart);
+		chunk_free(&certs);
+		return GETCERT_ERR_HTTP;
+	}
+	if (bare)
+	{
+		keytype = streq(keytype, "application/pkcs8") ? keytype
+													: "application/pkcs7-mime";
+		certtype = "application/pkcs7-mime";
+	}
+	body = chunk_clone(chunk_from_str("preamble\r\n"));
+	if (mode == GT_KEYGEN_CERTS_FIRST)
+	{
+		body = add_part(body, certtype, certs, bare);
+		body = add_part(body, keytype, keypart, bare);
+	}
+	else
+	{
+		body = add_part(body, keytype, keypart, bare);
+		if (mode == GT_KEYGEN_TWO_KEYS)
+		{
+			body = add_part(body, keytype, keypart, bare);
+		}
+		if (mode != GT_KEYGEN_NO_CERTS)
+		{
+			body = add_part(body, certtype, certs, bare);
+		}
+		if (mode == GT_KEYGEN_EXTRA_PART)
+		{
+			body = add_part(body, "text/plain", chunk_from_str("hello"), bare);
+		}
+	}
+	if (mode != GT_KEYGEN_UNTERMINATED)
+	{
+		body = chunk_cat("mc", body, chunk_from_str("--skg-boundary--\r\n"));
+	}
+	chunk_clear(&keypart);
+	chunk_free(&certs);
+	reply->status = 200;
+	reply->type = strdup("multipart/mixed; boundary=skg-boundary");
+	reply->body = body;
+	return GETCERT_OK;
+}
+
 METHOD(getcert_transport_t, est_request, getcert_err_t,
 	private_gt_ca_t *this, char *operation, char *content_type,
 	chunk_t message, getcert_http_reply_t *reply)
@@ -632,7 +909,8 @@ METHOD(getcert_transport_t, est_request, getcert_err_t,
 		reply->status = 200;
 		reply->type = strdup("application/pkcs7-mime");
 		reply->body = est_certs(this, this->public.est_wrong_ca ? this->other
-													: this->public.ca, NULL);
+													: this->public.ca,
+						this->public.est_ra_in_cacerts ? this->public.ra : NULL);
 	}
 	else if (streq(operation, "csrattrs") && !content_type)
 	{
@@ -663,6 +941,12 @@ METHOD(getcert_transport_t, est_request, getcert_err_t,
 		this->public.est_reenroll_client =
 				this->public.est_client->get_ref(this->public.est_client);
 		err = est_enroll(this, message, reply);
+	}
+	else if (streq(operation, "serverkeygen") && content_type &&
+			 streq(content_type, "application/pkcs10"))
+	{
+		this->public.est_count[4]++;
+		err = est_keygen(this, message, reply);
 	}
 	else
 	{
@@ -707,6 +991,8 @@ METHOD(gt_ca_t, destroy, void,
 	DESTROY_IF(this->public.est_reenroll_client);
 	chunk_free(&this->public.est_csrattrs);
 	chunk_free(&this->public.est_last_csr);
+	chunk_free(&this->public.est_keygen_key_id);
+	DESTROY_IF(this->public.est_keygen_key);
 	free(this->caps);
 	free(this);
 }

@@ -29,6 +29,39 @@
 
 typedef struct gt_ca_t gt_ca_t;
 typedef enum gt_ca_mode_t gt_ca_mode_t;
+typedef enum gt_keygen_t gt_keygen_t;
+
+/**
+ * How the test CA answers /serverkeygen.
+ */
+enum gt_keygen_t {
+	/** the key package encrypted to the CSR's key, signed by the CA (or
+	 *  the RA with use_ra); application/pkcs8 if the CSR does not ask for
+	 *  encryption */
+	GT_KEYGEN_OK,
+	/** application/pkcs8 whatever the CSR asks for */
+	GT_KEYGEN_PLAIN,
+	/** the certs-only part first */
+	GT_KEYGEN_CERTS_FIRST,
+	/** parts without smime-type and Content-Transfer-Encoding */
+	GT_KEYGEN_BARE_TYPES,
+	/** an AsymmetricKeyPackage in EnvelopedData without SignedData */
+	GT_KEYGEN_UNSIGNED,
+	/** the key package in a SignedData without SignerInfo */
+	GT_KEYGEN_NO_SIGNER,
+	/** the key package signed by another CA of the same name */
+	GT_KEYGEN_WRONG_SIGNER,
+	/** the key package holds another key than the certificate */
+	GT_KEYGEN_OTHER_KEY,
+	/** the key part twice */
+	GT_KEYGEN_TWO_KEYS,
+	/** a third, unknown part */
+	GT_KEYGEN_EXTRA_PART,
+	/** the key part only */
+	GT_KEYGEN_NO_CERTS,
+	/** no closing delimiter */
+	GT_KEYGEN_UNTERMINATED,
+};
 
 /**
  * How the test CA answers PKIOperation requests.
@@ -233,9 +266,37 @@ struct gt_ca_t {
 
 	/**
 	 * EST: requests per operation: cacerts, csrattrs, simpleenroll,
-	 * simplereenroll.
+	 * simplereenroll, serverkeygen.
 	 */
-	int est_count[4];
+	int est_count[5];
+
+	/**
+	 * EST: how /serverkeygen answers.
+	 */
+	gt_keygen_t est_keygen;
+
+	/**
+	 * EST: type and size (0: default) of the keys /serverkeygen generates.
+	 */
+	key_type_t est_keygen_type;
+	u_int est_keygen_bits;
+
+	/**
+	 * EST: /cacerts also returns the RA certificate.
+	 */
+	bool est_ra_in_cacerts;
+
+	/**
+	 * EST: the AsymmetricDecryptKeyIdentifier of the last /serverkeygen
+	 * CSR (owned), empty if it had none; whether it named the CSR's key.
+	 */
+	chunk_t est_keygen_key_id;
+	bool est_keygen_key_id_ok;
+
+	/**
+	 * EST: the last key /serverkeygen generated (a reference), or NULL.
+	 */
+	private_key_t *est_keygen_key;
 
 	/**
 	 * EST: TLS client certificate set by set_client_auth(), or NULL, and

@@ -41,6 +41,7 @@
  * signature verifies with the given certificate.
  *
  *   scep_probe emit <dir>
+ *   scep_probe emit-keygen <dir>
  *
  * runs the client's enrollment engine against the in-process test CA
  * (getcert_test_ca, with an RA) and keeps every request it sends in dir
@@ -49,6 +50,12 @@
  * subjectAltName only, GetCert, GetCRL, a PKCSReq with a DN identity and
  * challengePassword only, and one with a 200 character challengePassword
  * (an attribute longer than the extensionRequest).
+ *
+ * emit-keygen runs the EST engine's enroll_keygen() against the test CA's
+ * /serverkeygen and keeps the CSR it sends (signed by the ephemeral RSA
+ * key, with subjectAltName, challengePassword and
+ * AsymmetricDecryptKeyIdentifier) as serverkeygen-csr.der, the one of the
+ * renewal as serverkeygen-renew-csr.der.
  *
  * Environment, for requests that are not probes:
  *   PROBE_KEY=file     the requester's RSA key, read if the file exists,
@@ -62,6 +69,7 @@
 
 #include <stdio.h>
 #include <unistd.h>
+#include <limits.h>
 
 #include <library.h>
 #include <asn1/asn1.h>
@@ -71,6 +79,7 @@
 #include <getcert_cms_enveloped.h>
 #include <getcert_scep.h>
 #include <getcert_enroll.h>
+#include <getcert_est_enroll.h>
 #include <getcert_x509.h>
 #include <getcert_test_ca.h>
 #include <getcert_test_certs.h>
@@ -477,6 +486,69 @@ out:
 	return ok ? 0 : 1;
 }
 
+/**
+ * Write a chunk to dir/name
+ */
+static bool emit_file(char *dir, char *name, chunk_t data)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!chunk_write(data, path, 022, TRUE))
+	{
+		fprintf(stderr, "writing %s failed\n", path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * Have the EST engine send /serverkeygen requests, keep their CSRs in dir
+ */
+static int emit_keygen(char *dir)
+{
+	getcert_enroll_params_t params;
+	getcert_est_enroll_t *est;
+	getcert_key_spec_t spec = { .type = KEY_ECDSA };
+	identification_t *carol;
+	certificate_t *cert = NULL, *renewed = NULL;
+	private_key_t *key = NULL, *key2 = NULL;
+	bool ok = FALSE;
+	gt_ca_t *ca;
+
+	ca = gt_ca_create("");
+	carol = identification_create_from_string("carol@strongswan.org");
+	params = (getcert_enroll_params_t){
+		.identity = carol,
+		.ca_cert = ca->ca,
+		.challenge_password = "secret",
+		.poll_timeout = 10,
+		.max_skew = 300,
+	};
+	est = getcert_est_enroll_create(&ca->transport, &params);
+	if (est->enroll_keygen(est, &spec, NULL, NULL, &key, &cert) !=
+			GETCERT_OK ||
+		!emit_file(dir, "serverkeygen-csr.der", ca->est_last_csr) ||
+		est->enroll_keygen(est, &spec, cert, key, &key2, &renewed) !=
+			GETCERT_OK ||
+		!emit_file(dir, "serverkeygen-renew-csr.der", ca->est_last_csr))
+	{
+		fprintf(stderr, "serverkeygen failed\n");
+	}
+	else
+	{
+		ok = TRUE;
+	}
+	est->enroll.destroy(&est->enroll);
+	DESTROY_IF(cert);
+	DESTROY_IF(renewed);
+	DESTROY_IF(key);
+	DESTROY_IF(key2);
+	carol->destroy(carol);
+	ca->destroy(ca);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char *argv[])
 {
 	int status = 1;
@@ -502,12 +574,17 @@ int main(int argc, char *argv[])
 	{
 		status = emit(argv[2]);
 	}
+	else if (argc == 3 && streq(argv[1], "emit-keygen"))
+	{
+		status = emit_keygen(argv[2]);
+	}
 	else
 	{
 		fprintf(stderr, "usage: scep_probe build <kind> <recipient.pem> "
 				"<out.der> [transactionID]\n"
 				"       scep_probe decode <signer.pem> <reply.der>\n"
-				"       scep_probe emit <dir>\n");
+				"       scep_probe emit <dir>\n"
+				"       scep_probe emit-keygen <dir>\n");
 	}
 	return status;
 }

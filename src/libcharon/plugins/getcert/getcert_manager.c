@@ -300,13 +300,10 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	key = NULL;
 	if (engine)
-	{	/* the key the profile asks for (EST: within /csrattrs) */
-		err = entry->session->generate_key(entry->session, current,
-										   current_key, &key);
-		if (err == GETCERT_OK)
-		{
-			err = engine->enroll(engine, key, current, current_key, &cert);
-		}
+	{	/* the key the profile asks for (EST: within /csrattrs), generated
+		 * here or, with server_keygen, by the EST server */
+		err = entry->session->enroll(entry->session, current, current_key,
+									 &key, &cert);
 		if (!renewal && getcert_failure_backs_off(err))
 		{	/* as keyed hashes, before they are wiped */
 			password = entry->session->get_password(entry->session);

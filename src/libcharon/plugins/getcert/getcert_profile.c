@@ -122,6 +122,11 @@ struct private_getcert_profile_t {
 	u_int key_size;
 
 	/**
+	 * The EST server generates the key (/serverkeygen).
+	 */
+	bool server_keygen;
+
+	/**
 	 * Reference count.
 	 */
 	refcount_t ref;
@@ -205,6 +210,12 @@ METHOD(getcert_profile_t, get_key_size, u_int,
 	return this->key_size;
 }
 
+METHOD(getcert_profile_t, server_keygen, bool,
+	private_getcert_profile_t *this)
+{
+	return this->server_keygen;
+}
+
 METHOD(getcert_profile_t, get_tls_pin, char*,
 	private_getcert_profile_t *this)
 {
@@ -232,6 +243,7 @@ METHOD(getcert_profile_t, equals, bool,
 		   this->plain_http == other->plain_http &&
 		   this->key_type == other->key_type &&
 		   this->key_size == other->key_size &&
+		   this->server_keygen == other->server_keygen &&
 		   streq(this->ca_path ?: "", other->ca_path ?: "") &&
 		   streq(this->tls_ca_path ?: "", other->tls_ca_path ?: "") &&
 		   streq(this->tls_pin ?: "", other->tls_pin ?: "") &&
@@ -456,6 +468,16 @@ static bool load_key(private_getcert_profile_t *this, settings_t *settings,
 			break;
 	}
 	this->key_size = size;
+
+	this->server_keygen = settings->get_bool(settings,
+							"%s.plugins.getcert.profiles.%s.server_keygen",
+							FALSE, ns, this->name);
+	if (this->server_keygen && this->protocol != GETCERT_PROTOCOL_EST)
+	{
+		PROFILE_ERROR(ns, this->name, "server_keygen", "is for protocol = "
+					  "est only: SCEP has no server-side key generation");
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -721,6 +743,7 @@ getcert_profile_t *getcert_profile_create(settings_t *settings, char *ns,
 			.allows_plain_http = _allows_plain_http,
 			.get_key_type = _get_key_type,
 			.get_key_size = _get_key_size,
+			.server_keygen = _server_keygen,
 			.equals = _equals,
 			.get_ref = _get_ref,
 			.destroy = _destroy,

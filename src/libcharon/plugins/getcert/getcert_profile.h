@@ -187,6 +187,17 @@ struct getcert_profile_t {
 	u_int (*get_key_size)(getcert_profile_t *this);
 
 	/**
+	 * Whether the EST server generates the key (option server_keygen,
+	 * EST profiles only): enrollments and renewals go to /serverkeygen
+	 * (RFC 7030 4.4) and always ask for the key encrypted to an ephemeral
+	 * key of the request; key type and size are the policy the returned
+	 * key must meet.
+	 *
+	 * @return			TRUE if the server generates the key
+	 */
+	bool (*server_keygen)(getcert_profile_t *this);
+
+	/**
 	 * Check whether two profiles are configured identically.
 	 *
 	 * @param other		profile to compare with

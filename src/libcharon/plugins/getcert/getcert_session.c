@@ -156,6 +156,82 @@ METHOD(getcert_session_t, generate_key, getcert_err_t,
 	return GETCERT_OK;
 }
 
+/**
+ * Enroll with a key the EST server generates (/serverkeygen)
+ */
+static getcert_err_t enroll_keygen(private_getcert_session_t *this,
+								   getcert_est_enroll_t *est,
+								   certificate_t *current,
+								   private_key_t *current_key,
+								   private_key_t **key, certificate_t **cert)
+{
+	getcert_key_spec_t spec = {
+		.type = this->profile->get_key_type(this->profile),
+		.bits = this->profile->get_key_size(this->profile),
+	};
+	getcert_err_t err;
+
+	/* the engine meets /csrattrs and the profile's policy, asks for the
+	 * key encrypted to an ephemeral key of the request, and, on renewal,
+	 * authenticates TLS with the current pair */
+	err = est->enroll_keygen(est, &spec, current, current_key, key, cert);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	if (!key_supported(&spec))
+	{
+		DBG1(DBG_CFG, "getcert: profile '%s': the EST server generated a "
+			 "%N key of %u bits, outside what the profile allows (RSA "
+			 "2048/3072/4096, ECDSA P-256/P-384/P-521): refused",
+			 this->profile->get_name(this->profile), key_type_names,
+			 spec.type, spec.bits);
+		(*key)->destroy(*key);
+		(*cert)->destroy(*cert);
+		*key = NULL;
+		*cert = NULL;
+		return GETCERT_ERR_POLICY;
+	}
+	DBG1(DBG_CFG, "getcert: profile '%s': the EST server generated the "
+		 "%N key of %u bits", this->profile->get_name(this->profile),
+		 key_type_names, spec.type, spec.bits);
+	return GETCERT_OK;
+}
+
+METHOD(getcert_session_t, enroll, getcert_err_t,
+	private_getcert_session_t *this, certificate_t *current,
+	private_key_t *current_key, private_key_t **key, certificate_t **cert)
+{
+	getcert_enroll_t *engine;
+	getcert_est_enroll_t *est;
+	getcert_err_t err;
+
+	*key = NULL;
+	*cert = NULL;
+	if (this->profile->server_keygen(this->profile))
+	{
+		est = this->client->get_est(this->client);
+		if (!est)
+		{	/* the profile refuses server_keygen without protocol = est */
+			return GETCERT_ERR_INTERNAL;
+		}
+		return enroll_keygen(this, est, current, current_key, key, cert);
+	}
+	err = generate_key(this, current, current_key, key);
+	if (err != GETCERT_OK)
+	{
+		return err;
+	}
+	engine = this->client->get_engine(this->client);
+	err = engine->enroll(engine, *key, current, current_key, cert);
+	if (err != GETCERT_OK)
+	{
+		(*key)->destroy(*key);
+		*key = NULL;
+	}
+	return err;
+}
+
 METHOD(getcert_session_t, forget, void,
 	private_getcert_session_t *this)
 {
@@ -213,6 +289,7 @@ getcert_session_t *getcert_session_create(getcert_profile_t *profile,
 			.get_client = _get_client,
 			.get_password = _get_password,
 			.generate_key = _generate_key,
+			.enroll = _enroll,
 			.forget = _forget,
 			.destroy = _destroy,
 		},

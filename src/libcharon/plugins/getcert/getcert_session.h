@@ -94,6 +94,27 @@ struct getcert_session_t {
 								  private_key_t **key);
 
 	/**
+	 * Run one enrollment or renewal on the session's client.
+	 *
+	 * Without server_keygen: generate_key(), then the engine's enroll().
+	 * With server_keygen (EST only): the engine's enroll_keygen() with
+	 * the profile's key type and size as policy; the server generates the
+	 * key and returns it encrypted to an ephemeral key of the request
+	 * (never as plain application/pkcs8), and a key outside what
+	 * generate_key() would accept is refused. On renewal the current pair
+	 * authenticates TLS, but /serverkeygen may still ask for the password.
+	 *
+	 * @param current		current certificate (renewal), or NULL
+	 * @param current_key	its key, or NULL
+	 * @param key			receives the new key
+	 * @param cert			receives the issued certificate
+	 * @return				GETCERT_OK (both returned), or the error (none)
+	 */
+	getcert_err_t (*enroll)(getcert_session_t *this, certificate_t *current,
+							private_key_t *current_key, private_key_t **key,
+							certificate_t **cert);
+
+	/**
 	 * Forget the secrets of the enrollment that ended; the session stays.
 	 */
 	void (*forget)(getcert_session_t *this);

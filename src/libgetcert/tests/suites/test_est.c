@@ -783,6 +783,299 @@ START_TEST(test_est_client_params)
 }
 END_TEST
 
+/*******************************************************************************
+ * /serverkeygen (RFC 7030 4.4)
+ */
+
+/**
+ * Enroll with server-side key generation
+ */
+static getcert_err_t est_keygen(getcert_key_spec_t *spec,
+								certificate_t *current,
+								private_key_t *current_key,
+								private_key_t **key, certificate_t **cert)
+{
+	getcert_est_enroll_t *est;
+	getcert_err_t err;
+
+	est = getcert_est_enroll_create(&ca->transport, &params);
+	ck_assert(est);
+	*key = (private_key_t*)1;
+	*cert = (certificate_t*)1;
+	err = est->enroll_keygen(est, spec, current, current_key, key, cert);
+	est->enroll.destroy(&est->enroll);
+	if (err != GETCERT_OK)
+	{	/* nothing returned */
+		ck_assert(!*key);
+		ck_assert(!*cert);
+	}
+	return err;
+}
+
+/**
+ * The public key of the CSR the CA received
+ */
+static public_key_t *last_csr_key()
+{
+	certificate_t *csr;
+	public_key_t *public;
+
+	csr = lib->creds->create(lib->creds, CRED_CERTIFICATE, CERT_PKCS10_REQUEST,
+							 BUILD_BLOB_ASN1_DER, ca->est_last_csr, BUILD_END);
+	ck_assert(csr);
+	public = csr->get_public_key(csr);
+	csr->destroy(csr);
+	ck_assert(public);
+	return public;
+}
+
+/**
+ * Whether two keys are the same pair
+ */
+static bool same_key(private_key_t *a, private_key_t *b)
+{
+	public_key_t *pa, *pb;
+	bool same;
+
+	pa = a->get_public_key(a);
+	pb = b->get_public_key(b);
+	same = pa && pb && pa->equals(pa, pb);
+	DESTROY_IF(pa);
+	DESTROY_IF(pb);
+	return same;
+}
+
+static struct {
+	key_type_t type;
+	u_int bits;
+} keygen_types[] = {
+	{ KEY_ECDSA, 256 },
+	{ KEY_ECDSA, 384 },
+	{ KEY_ED25519, 0 },
+	{ KEY_RSA, 2048 },
+};
+
+START_TEST(test_est_keygen)
+{
+	getcert_key_spec_t spec = { .type = keygen_types[_i].type };
+	private_key_t *key;
+	certificate_t *cert;
+	public_key_t *csr_key;
+
+	ca->est_keygen_type = keygen_types[_i].type;
+	ca->est_keygen_bits = keygen_types[_i].bits;
+	ca->est_line = 64;
+	if (keygen_types[_i].type == KEY_ED25519)
+	{	/* /csrattrs asks for Ed25519 (and its signature), which the CSR's
+		 * ephemeral RSA key can not follow */
+		ca->est_csrattrs = chunk_clone(chunk_from_chars(
+										0x30,0x05,0x06,0x03,0x2b,0x65,0x70));
+	}
+	ck_assert(est_keygen(&spec, NULL, NULL, &key, &cert) == GETCERT_OK);
+	ck_assert(getcert_key_matches(cert, key));
+	ck_assert(same_key(key, ca->est_keygen_key));
+	ck_assert_int_eq(spec.type, keygen_types[_i].type);
+	ck_assert_int_eq(spec.bits, keygen_types[_i].bits);
+	ck_assert_int_eq(ca->est_count[2], 0);
+	ck_assert_int_eq(ca->est_count[4], 1);
+	ck_assert(!ca->est_client);
+	/* the CSR is signed by an ephemeral RSA-2048 key it names as
+	 * AsymmetricDecryptKeyIdentifier */
+	csr_key = last_csr_key();
+	ck_assert_int_eq(csr_key->get_type(csr_key), KEY_RSA);
+	ck_assert_int_eq(csr_key->get_keysize(csr_key), 2048);
+	csr_key->destroy(csr_key);
+	ck_assert_int_eq(ca->est_keygen_key_id.len, HASH_SIZE_SHA1);
+	ck_assert(ca->est_keygen_key_id_ok);
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
+START_TEST(test_est_keygen_forms)
+{
+	getcert_key_spec_t spec = { .type = KEY_ECDSA };
+	private_key_t *key;
+	certificate_t *cert;
+	gt_keygen_t modes[] = { GT_KEYGEN_CERTS_FIRST, GT_KEYGEN_BARE_TYPES };
+	int i;
+
+	/* either order; smime-type and Content-Transfer-Encoding optional */
+	for (i = 0; i < countof(modes); i++)
+	{
+		ca->est_keygen = modes[i];
+		ck_assert(est_keygen(&spec, NULL, NULL, &key, &cert) == GETCERT_OK);
+		ck_assert(getcert_key_matches(cert, key));
+		cert->destroy(cert);
+		key->destroy(key);
+	}
+	/* signed by an RA the CA issued, found in /cacerts */
+	ca->est_keygen = GT_KEYGEN_OK;
+	ca->use_ra = TRUE;
+	ca->est_ra_in_cacerts = TRUE;
+	ck_assert(est_keygen(&spec, NULL, NULL, &key, &cert) == GETCERT_OK);
+	ck_assert(same_key(key, ca->est_keygen_key));
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
+START_TEST(test_est_keygen_renew)
+{
+	getcert_key_spec_t spec = { .type = KEY_ED25519 };
+	private_key_t *key, *new_key;
+	certificate_t *cert, *renewed;
+	public_key_t *csr_key, *current;
+
+	ca->est_keygen_type = KEY_ED25519;
+	ck_assert(est_keygen(&spec, NULL, NULL, &key, &cert) == GETCERT_OK);
+	ck_assert(est_keygen(&spec, cert, key, &new_key, &renewed) == GETCERT_OK);
+	ck_assert(getcert_key_matches(renewed, new_key));
+	ck_assert(!same_key(key, new_key));
+	ck_assert_int_eq(ca->est_count[4], 2);
+	ck_assert_int_eq(ca->est_count[3], 0);
+	/* TLS client authentication with the current certificate, and the
+	 * request signed with a new ephemeral key, not the current one */
+	ck_assert(ca->est_client && ca->est_client->equals(ca->est_client, cert));
+	csr_key = last_csr_key();
+	current = key->get_public_key(key);
+	ck_assert(!csr_key->equals(csr_key, current));
+	ck_assert(ca->est_keygen_key_id_ok);
+	current->destroy(current);
+	csr_key->destroy(csr_key);
+	renewed->destroy(renewed);
+	new_key->destroy(new_key);
+
+	/* the CA returning an older certificate is no renewal */
+	ca->mode = GT_CA_OLDER;
+	ck_assert(est_keygen(&spec, cert, key, &new_key, &renewed) ==
+			  GETCERT_ERR_NOT_RENEWED);
+	/* never from a server that is not authenticated */
+	ca->mode = GT_CA_ISSUE;
+	ca->unauthenticated = TRUE;
+	ck_assert(est_keygen(&spec, cert, key, &new_key, &renewed) ==
+			  GETCERT_ERR_TLS);
+	ck_assert_int_eq(ca->est_count[4], 3);
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
+START_TEST(test_est_keygen_plain)
+{
+	getcert_key_spec_t spec = { .type = KEY_ECDSA };
+	private_key_t *key;
+	certificate_t *cert;
+
+	/* by default a key protected by TLS alone is refused */
+	ca->est_keygen = GT_KEYGEN_PLAIN;
+	ck_assert(est_keygen(&spec, NULL, NULL, &key, &cert) ==
+			  GETCERT_ERR_POLICY);
+	ck_assert(gt_log_contains("unencrypted (application/pkcs8"));
+	ck_assert(ca->est_keygen_key_id_ok);
+
+	/* allowed: the CSR does not ask for encryption, pkcs8 accepted */
+	params.allow_plain_key = TRUE;
+	ca->est_keygen = GT_KEYGEN_OK;
+	ck_assert(est_keygen(&spec, NULL, NULL, &key, &cert) == GETCERT_OK);
+	ck_assert_int_eq(ca->est_keygen_key_id.len, 0);
+	ck_assert(same_key(key, ca->est_keygen_key));
+	ck_assert(getcert_key_matches(cert, key));
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
+START_TEST(test_est_keygen_pending)
+{
+	getcert_key_spec_t spec = { .type = KEY_ECDSA };
+	private_key_t *key;
+	certificate_t *cert;
+
+	ca->est_pending = 1;
+	ca->est_retry_after = 1;
+	ck_assert(est_keygen(&spec, NULL, NULL, &key, &cert) == GETCERT_OK);
+	ck_assert_int_eq(ca->est_count[4], 2);
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
+static struct {
+	/** what the CA does */
+	gt_keygen_t keygen;
+	gt_ca_mode_t mode;
+	bool wrong_ca;
+	bool ra;
+	size_t max_size;
+	key_type_t generates;
+	/** the error expected */
+	getcert_err_t err;
+	char *log;
+} bad_keygen[] = {
+	/* wrong CA in /cacerts */
+	{ .wrong_ca = TRUE, .err = GETCERT_ERR_CA_MISMATCH,
+	  .log = "does not match the pinned CA" },
+	/* a certificate for another key */
+	{ .mode = GT_CA_WRONG_KEY, .err = GETCERT_ERR_CERT_KEY,
+	  .log = "does not match the certificate" },
+	/* a key package that does not match the certificate */
+	{ .keygen = GT_KEYGEN_OTHER_KEY, .err = GETCERT_ERR_CERT_KEY,
+	  .log = "does not match the certificate" },
+	/* unsigned key package: no SignedData, or one without signer */
+	{ .keygen = GT_KEYGEN_UNSIGNED, .err = GETCERT_ERR_MALFORMED,
+	  .log = "key package of /serverkeygen is not acceptable" },
+	{ .keygen = GT_KEYGEN_NO_SIGNER, .err = GETCERT_ERR_SIGNATURE,
+	  .log = "key package of /serverkeygen is not acceptable" },
+	/* wrongly signed: another CA of the same name */
+	{ .keygen = GT_KEYGEN_WRONG_SIGNER, .err = GETCERT_ERR_SIGNATURE,
+	  .log = "key package of /serverkeygen is not acceptable" },
+	/* wrongly signed: an RA that is not in /cacerts */
+	{ .ra = TRUE, .err = GETCERT_ERR_SIGNATURE,
+	  .log = "key package of /serverkeygen is not acceptable" },
+	/* malformed multipart */
+	{ .keygen = GT_KEYGEN_TWO_KEYS, .err = GETCERT_ERR_MALFORMED,
+	  .log = "not one key and one certificate" },
+	{ .keygen = GT_KEYGEN_EXTRA_PART, .err = GETCERT_ERR_MALFORMED,
+	  .log = "Content-Type 'text/plain'" },
+	{ .keygen = GT_KEYGEN_NO_CERTS, .err = GETCERT_ERR_MALFORMED,
+	  .log = "not one key and one certificate" },
+	{ .keygen = GT_KEYGEN_UNTERMINATED, .err = GETCERT_ERR_MALFORMED,
+	  .log = "multipart/mixed" },
+	/* oversized body */
+	{ .max_size = 1024, .err = GETCERT_ERR_TOO_LARGE },
+	/* the usual issuance checks */
+	{ .mode = GT_CA_WRONG_IDENTITY, .err = GETCERT_ERR_CERT_IDENTITY },
+	{ .mode = GT_CA_WRONG_CHAIN, .err = GETCERT_ERR_CERT_CHAIN },
+	{ .mode = GT_CA_EXPIRED, .err = GETCERT_ERR_CERT_VALIDITY },
+	/* a key of a type the profile does not allow */
+	{ .generates = KEY_ED25519, .err = GETCERT_ERR_POLICY,
+	  .log = "the profile allows ECDSA" },
+};
+
+START_TEST(test_est_keygen_bad)
+{
+	getcert_key_spec_t spec = { .type = KEY_ECDSA };
+	private_key_t *key;
+	certificate_t *cert;
+	getcert_err_t err;
+
+	ca->est_keygen = bad_keygen[_i].keygen;
+	ca->mode = bad_keygen[_i].mode ?: GT_CA_ISSUE;
+	ca->est_wrong_ca = bad_keygen[_i].wrong_ca;
+	ca->use_ra = bad_keygen[_i].ra;
+	ca->est_max_size = bad_keygen[_i].max_size;
+	ca->est_keygen_type = bad_keygen[_i].generates;
+	err = est_keygen(&spec, NULL, NULL, &key, &cert);
+	ck_assert_int_eq(err, bad_keygen[_i].err);
+	if (bad_keygen[_i].log)
+	{
+		ck_assert(gt_log_contains(bad_keygen[_i].log));
+	}
+	ck_assert_int_eq(spec.type, KEY_ECDSA);
+}
+END_TEST
+
 Suite *est_suite_create()
 {
 	Suite *s;
@@ -821,6 +1114,17 @@ Suite *est_suite_create()
 	tcase_add_checked_fixture(tc, setup_est, teardown_est);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_est_pending);
+	tcase_add_test(tc, test_est_keygen_pending);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("serverkeygen");
+	tcase_add_checked_fixture(tc, setup_est, teardown_est);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_est_keygen, 0, countof(keygen_types));
+	tcase_add_test(tc, test_est_keygen_forms);
+	tcase_add_test(tc, test_est_keygen_renew);
+	tcase_add_test(tc, test_est_keygen_plain);
+	tcase_add_loop_test(tc, test_est_keygen_bad, 0, countof(bad_keygen));
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -77,8 +77,10 @@ METHOD(getcert_transport_t, tc_est_request, getcert_err_t,
 
 	this->requests++;
 	if (streq(operation, "simpleenroll") ||
+		streq(operation, "serverkeygen") ||
 		(streq(operation, "simplereenroll") && !test_ca->est_client))
-	{	/* HTTP Basic, as getcertd answers these with 401 first */
+	{	/* HTTP Basic, as getcertd answers these with 401 first (its
+		 * /serverkeygen also on renewal, with a TLS client certificate) */
 		password_asks++;
 		ok = this->cb && this->cb(this->data, this->user, NULL, 1, &secret) &&
 			 chunk_equals(secret, chunk_from_str("carol-pw"));
@@ -325,8 +327,13 @@ END_SETUP
  */
 static mem_cred_t *secrets;
 
-START_SETUP(setup_est)
+/**
+ * Set up an EST profile with the given option lines added
+ */
+static void est_setup(char *options)
 {
+	char body[512];
+
 	gtc_charon_init();
 	if (lib->processor->get_total_threads(lib->processor) < 2)
 	{
@@ -339,12 +346,13 @@ START_SETUP(setup_est)
 	ca = test_ca->ca->get_ref(test_ca->ca);
 	ca_key = test_ca->key->get_ref(test_ca->key);
 	/* renewal due in about 6s, as in setup_enrollment */
-	config = gtc_config_ca("     protocol = est\n"
-						   "     key_type = ecdsa\n"
-						   "     timeout = 5\n"
-						   "     renew_lead = 1h\n"
-						   "     renew_jitter = 0\n"
-						   "     failure_backoff = 1h", ca, &ca_path);
+	snprintf(body, sizeof(body), "     protocol = est\n"
+			 "     key_type = ecdsa\n"
+			 "     timeout = 5\n"
+			 "     renew_lead = 1h\n"
+			 "     renew_jitter = 0\n"
+			 "     failure_backoff = 1h%s", options);
+	config = gtc_config_ca(body, ca, &ca_path);
 	profile = config->get_profile(config, "carol");
 	ck_assert(profile);
 	ck_assert_int_eq(profile->get_protocol(profile), GETCERT_PROTOCOL_EST);
@@ -358,6 +366,19 @@ START_SETUP(setup_est)
 	replaced_count = 0;
 	replaced_cert = NULL;
 	replaced_lock = mutex_create(MUTEX_TYPE_DEFAULT);
+}
+
+START_SETUP(setup_est)
+{
+	est_setup("");
+	ck_assert(!profile->server_keygen(profile));
+}
+END_SETUP
+
+START_SETUP(setup_est_keygen)
+{
+	est_setup("\n     server_keygen = yes");
+	ck_assert(profile->server_keygen(profile));
 }
 END_SETUP
 
@@ -760,6 +781,117 @@ START_TEST(test_est_csrattrs_refused)
 }
 END_TEST
 
+/**
+ * Whether two private keys are the same key
+ */
+static bool same_key(private_key_t *a, private_key_t *b)
+{
+	return a && b && private_key_equals(a, b);
+}
+
+START_TEST(test_est_keygen_enroll_renew)
+{
+	certificate_t *cert, *renewed;
+	private_key_t *key = NULL;
+	int i;
+
+	create_manager();
+	manager->set_replaced_cb(manager, replaced, NULL);
+	/* an initiation enrolls: /cacerts, /csrattrs (204), /serverkeygen with
+	 * the user's password; no key generated here, no /simpleenroll */
+	ck_assert(manager->acquire(manager, profile, "home", gtc_collect,
+							   messages));
+	ck_assert_int_eq(test_ca->est_count[0], 1);
+	ck_assert_int_eq(test_ca->est_count[1], 1);
+	ck_assert_int_eq(test_ca->est_count[2], 0);
+	ck_assert_int_eq(test_ca->est_count[4], 1);
+	ck_assert_int_eq(test_ca->requests, 3);
+	ck_assert_int_eq(password_asks, 1);
+	/* the request asked for the key encrypted to its own key */
+	ck_assert(test_ca->est_keygen_key_id.len);
+	ck_assert(test_ca->est_keygen_key_id_ok);
+	cert = creds->get_cert(creds, "carol");
+	ck_assert(cert);
+	ck_assert(cert->issued_by(cert, test_ca->ca, NULL));
+	/* the server's ECDSA P-256 key is installed and persisted */
+	assert_pair(KEY_ECDSA, 256, cert);
+	ck_assert(creds->get_pair(creds, "carol", &renewed, &key));
+	ck_assert(same_key(key, test_ca->est_keygen_key));
+	renewed->destroy(renewed);
+	key->destroy(key);
+	ck_assert(gtc_log_contains("getcert: profile 'carol': the EST server "
+							   "generated the ECDSA key of 256 bits"));
+	ck_assert(gtc_log_contains("getcert: profile 'carol': enrolled "
+							   "'carol@example.org', serial "));
+	ck_assert(!test_ca->est_client);
+
+	/* the scheduled renewal: /serverkeygen again, TLS client auth by the
+	 * current pair, and the password again (as getcertd asks for it) */
+	for (i = 0; i < 200 && !gtc_log_contains("renewed"); i++)
+	{
+		usleep(100000);
+	}
+	ck_assert(gtc_log_contains("getcert: profile 'carol': renewed "
+							   "'carol@example.org', serial "));
+	ck_assert_int_eq(test_ca->est_count[4], 2);
+	ck_assert_int_eq(test_ca->est_count[3], 0);
+	ck_assert_int_eq(test_ca->est_count[2], 0);
+	ck_assert_int_eq(test_ca->est_count[0], 1);
+	ck_assert_int_eq(test_ca->requests, 4);
+	ck_assert_int_eq(password_asks, 2);
+	ck_assert(test_ca->est_keygen_key_id_ok);
+	renewed = creds->get_cert(creds, "carol");
+	ck_assert(renewed);
+	ck_assert(!renewed->equals(renewed, cert));
+	assert_pair(KEY_ECDSA, 256, renewed);
+	ck_assert(creds->get_pair(creds, "carol", &renewed, &key));
+	ck_assert(same_key(key, test_ca->est_keygen_key));
+	renewed->destroy(renewed);
+	key->destroy(key);
+	/* reported replaced: the listener reauthenticates as for SCEP */
+	replaced_lock->lock(replaced_lock);
+	ck_assert_int_eq(replaced_count, 1);
+	ck_assert(replaced_cert->equals(replaced_cert, cert));
+	replaced_lock->unlock(replaced_lock);
+	ck_assert(!test_ca->est_client);
+	cert->destroy(cert);
+	renewed = creds->get_cert(creds, "carol");
+	renewed->destroy(renewed);
+}
+END_TEST
+
+START_TEST(test_est_keygen_plain_refused)
+{
+	/* the server returns the key as application/pkcs8: never accepted */
+	test_ca->est_keygen = GT_KEYGEN_PLAIN;
+	create_manager();
+	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
+								messages));
+	ck_assert_int_eq(test_ca->est_count[4], 1);
+	ck_assert_int_eq(test_ca->est_count[2], 0);
+	/* it was asked for encrypted */
+	ck_assert(test_ca->est_keygen_key_id_ok);
+	ck_assert(gtc_log_contains("returned the private key unencrypted"));
+	ck_assert(!creds->get_cert(creds, "carol"));
+	ck_assert(!saved());
+}
+END_TEST
+
+START_TEST(test_est_keygen_type_refused)
+{
+	/* the server generates an RSA key, the profile allows ECDSA only */
+	test_ca->est_keygen_type = KEY_RSA;
+	create_manager();
+	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
+								messages));
+	ck_assert_int_eq(test_ca->est_count[4], 1);
+	ck_assert(gtc_log_contains("/serverkeygen returned a RSA key of 2048 "
+							   "bits, the profile allows ECDSA"));
+	ck_assert(!creds->get_cert(creds, "carol"));
+	ck_assert(!saved());
+}
+END_TEST
+
 Suite *manager_suite_create()
 {
 	Suite *s;
@@ -790,6 +922,14 @@ Suite *manager_suite_create()
 	tcase_add_test(tc, test_est_enroll_renew);
 	tcase_add_test(tc, test_est_csrattrs_size);
 	tcase_add_test(tc, test_est_csrattrs_refused);
+	test_case_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("EST server-side key generation");
+	tcase_add_checked_fixture(tc, setup_est_keygen, teardown_est);
+	tcase_add_test(tc, test_est_keygen_enroll_renew);
+	tcase_add_test(tc, test_est_keygen_plain_refused);
+	tcase_add_test(tc, test_est_keygen_type_refused);
 	test_case_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

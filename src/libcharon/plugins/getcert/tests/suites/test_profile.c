@@ -113,6 +113,7 @@ START_TEST(test_minimal)
 	ck_assert_int_eq(profile->get_key_type(profile), KEY_RSA);
 	ck_assert_int_eq(profile->get_protocol(profile), GETCERT_PROTOCOL_SCEP);
 	ck_assert(!profile->get_est_label(profile));
+	ck_assert(!profile->server_keygen(profile));
 	profile->destroy(profile);
 }
 END_TEST
@@ -126,6 +127,7 @@ static struct {
 	char *label;
 	key_type_t type;
 	u_int size;
+	bool skg;
 } keys[] = {
 	{ "protocol = scep", GETCERT_PROTOCOL_SCEP, NULL, KEY_RSA, 2048 },
 	{ "protocol = SCEP\nkey_type = rsa\nkey_size = 3072",
@@ -147,6 +149,14 @@ static struct {
 	  KEY_ED25519, 0 },
 	{ "protocol = est\nkey_type = ed25519\nkey_size = 0",
 	  GETCERT_PROTOCOL_EST, NULL, KEY_ED25519, 0 },
+	{ "protocol = est\nkey_type = ecdsa\nserver_keygen = yes",
+	  GETCERT_PROTOCOL_EST, NULL, KEY_ECDSA, 0, TRUE },
+	{ "protocol = est\nkey_size = 3072\nserver_keygen = yes",
+	  GETCERT_PROTOCOL_EST, NULL, KEY_RSA, 3072, TRUE },
+	{ "protocol = est\nkey_type = ed25519\nserver_keygen = no",
+	  GETCERT_PROTOCOL_EST, NULL, KEY_ED25519, 0, FALSE },
+	{ "protocol = scep\nserver_keygen = no", GETCERT_PROTOCOL_SCEP, NULL,
+	  KEY_RSA, 2048, FALSE },
 };
 
 START_TEST(test_keys)
@@ -170,6 +180,7 @@ START_TEST(test_keys)
 	}
 	ck_assert_int_eq(profile->get_key_type(profile), keys[_i].type);
 	ck_assert_int_eq(profile->get_key_size(profile), keys[_i].size);
+	ck_assert(profile->server_keygen(profile) == keys[_i].skg);
 	profile->destroy(profile);
 }
 END_TEST
@@ -452,6 +463,11 @@ static struct {
 	{ "url = https://ca\nidentity = a@b\nca_cert = %1$s\nprotocol = est\n"
 	  "key_type = ed25519\nkey_size = 256", "key_size",
 	  "must not be set for key_type = ed25519" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "server_keygen = yes", "server_keygen", "is for protocol = est only" },
+	{ "url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+	  "protocol = scep\nserver_keygen = yes", "server_keygen",
+	  "SCEP has no server-side key generation" },
 	{ "url = https://ca/scep\nidentity = a@b",
 	  "ca_cert", "is required" },
 	{ "url = https://ca/scep\nidentity = a@b\nca_cert = /nonexistent/ca.der",
@@ -561,6 +577,11 @@ START_TEST(test_equals)
 	c->destroy(c);
 	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
 			   "protocol = est\nkey_type = ed25519");
+	ck_assert(c);
+	ck_assert(!a->equals(a, c));
+	c->destroy(c);
+	c = create("url = https://ca/scep\nidentity = a@b\nca_cert = %1$s\n"
+			   "protocol = est\nkey_type = ecdsa\nserver_keygen = yes");
 	ck_assert(c);
 	ck_assert(!a->equals(a, c));
 	c->destroy(c);

@@ -56,6 +56,15 @@ static struct {
 	certificate_t *auth_cert;
 	/** the transport's server is authenticated */
 	bool authenticated;
+	/** enroll_keygen() calls, the policy it got, whether with the
+	 *  current pair */
+	u_int keygen_calls;
+	getcert_key_spec_t keygen_policy;
+	bool keygen_current;
+	/** the key enroll_keygen() returns: type and size */
+	getcert_key_spec_t keygen;
+	/** enroll() calls */
+	u_int enroll_calls;
 } fake;
 
 METHOD(getcert_client_t, fc_get_engine, getcert_enroll_t*,
@@ -129,6 +138,41 @@ METHOD(getcert_est_enroll_t, fc_get_key_spec, getcert_err_t,
 }
 
 /**
+ * A certificate for a key, as an issued one
+ */
+static certificate_t *fake_cert(private_key_t *key)
+{
+	return gt_cert(key, "CN=carol@example.org", NULL, NULL, NULL, FALSE,
+				   600);
+}
+
+METHOD(getcert_est_enroll_t, fc_enroll_keygen, getcert_err_t,
+	void *this, getcert_key_spec_t *spec, certificate_t *current,
+	private_key_t *current_key, private_key_t **key, certificate_t **cert)
+{
+	fake.keygen_calls++;
+	fake.keygen_policy = *spec;
+	fake.keygen_current = current && current_key;
+	*key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY,
+							  fake.keygen.type, BUILD_KEY_SIZE,
+							  fake.keygen.bits, BUILD_END);
+	ck_assert(*key);
+	*cert = fake_cert(*key);
+	ck_assert(*cert);
+	getcert_key_get_spec(*key, spec);
+	return GETCERT_OK;
+}
+
+METHOD(getcert_enroll_t, fc_enroll, getcert_err_t,
+	void *this, private_key_t *key, certificate_t *current,
+	private_key_t *current_key, certificate_t **cert)
+{
+	fake.enroll_calls++;
+	*cert = fake_cert(key);
+	return *cert ? GETCERT_OK : GETCERT_ERR_INTERNAL;
+}
+
+/**
  * Client constructor of the session
  */
 static getcert_client_t *fake_create(getcert_client_params_t *params)
@@ -154,7 +198,11 @@ static getcert_client_t *fake_create(getcert_client_params_t *params)
 		.forget = (void*)_fc_forget,
 	};
 	fake.est = (getcert_est_enroll_t){
+		.enroll = {
+			.enroll = (void*)_fc_enroll,
+		},
 		.get_key_spec = (void*)_fc_get_key_spec,
+		.enroll_keygen = (void*)_fc_enroll_keygen,
 	};
 	return &fake.client;
 }
@@ -410,6 +458,79 @@ START_TEST(test_renewal_client_auth)
 }
 END_TEST
 
+START_TEST(test_enroll_keygen)
+{
+	getcert_session_t *session;
+	private_key_t *key, *current_key;
+	certificate_t *cert, *current;
+
+	current_key = gt_key();
+	ck_assert(current_key);
+	current = fake_cert(current_key);
+	ck_assert(current);
+
+	/* server_keygen: enroll_keygen() with the profile's policy, no key
+	 * generated here, no /csrattrs of our own, no enroll() */
+	fake.keygen = (getcert_key_spec_t){ .type = KEY_ECDSA, .bits = 384 };
+	session = create("https://ca.example.org", "protocol = est\n"
+					 "key_type = ecdsa\nserver_keygen = yes");
+	ck_assert_int_eq(session->enroll(session, NULL, NULL, &key, &cert),
+					 GETCERT_OK);
+	ck_assert(key && cert);
+	ck_assert_int_eq(fake.keygen_calls, 1);
+	ck_assert_int_eq(fake.keygen_policy.type, KEY_ECDSA);
+	ck_assert_int_eq(fake.keygen_policy.bits, 0);
+	ck_assert(!fake.keygen_current);
+	ck_assert_int_eq(fake.spec_calls, 0);
+	ck_assert_int_eq(fake.enroll_calls, 0);
+	ck_assert_int_eq(key->get_type(key), KEY_ECDSA);
+	ck_assert_int_eq(key->get_keysize(key), 384);
+	ck_assert(gt_log_contains("getcert: profile 'p': the EST server "
+							  "generated the ECDSA key of 384 bits"));
+	key->destroy(key);
+	cert->destroy(cert);
+	/* renewal: the current pair goes to the engine */
+	ck_assert_int_eq(session->enroll(session, current, current_key, &key,
+									 &cert), GETCERT_OK);
+	ck_assert_int_eq(fake.keygen_calls, 2);
+	ck_assert(fake.keygen_current);
+	ck_assert_int_eq(fake.enroll_calls, 0);
+	key->destroy(key);
+	cert->destroy(cert);
+	session->destroy(session);
+
+	/* a key the plugin would not generate is refused, nothing returned */
+	fake.keygen = (getcert_key_spec_t){ .type = KEY_RSA, .bits = 1024 };
+	session = create("https://ca.example.org", "protocol = est\n"
+					 "server_keygen = yes");
+	key = (void*)1;
+	cert = (void*)1;
+	ck_assert_int_eq(session->enroll(session, NULL, NULL, &key, &cert),
+					 GETCERT_ERR_POLICY);
+	ck_assert(!key && !cert);
+	ck_assert(gt_log_contains("generated a RSA key of 1024 bits, outside "
+							  "what the profile allows"));
+	session->destroy(session);
+
+	/* without server_keygen: generate_key() and enroll() */
+	fake.keygen_calls = 0;
+	session = create("https://ca.example.org", "protocol = est\n"
+					 "key_type = ecdsa");
+	ck_assert_int_eq(session->enroll(session, NULL, NULL, &key, &cert),
+					 GETCERT_OK);
+	ck_assert(key && cert);
+	ck_assert_int_eq(fake.keygen_calls, 0);
+	ck_assert_int_eq(fake.spec_calls, 1);
+	ck_assert_int_eq(fake.enroll_calls, 1);
+	key->destroy(key);
+	cert->destroy(cert);
+	session->destroy(session);
+
+	current->destroy(current);
+	current_key->destroy(current_key);
+}
+END_TEST
+
 Suite *session_suite_create()
 {
 	Suite *s;
@@ -430,6 +551,12 @@ Suite *session_suite_create()
 	tcase_add_loop_test(tc, test_refused, 0, countof(refused));
 	tcase_add_test(tc, test_spec_error);
 	tcase_add_test(tc, test_renewal_client_auth);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("enrollment");
+	tcase_add_checked_fixture(tc, setup_session, teardown_session);
+	test_case_set_timeout(tc, 60);
+	tcase_add_test(tc, test_enroll_keygen);
 	suite_add_tcase(s, tc);
 
 	return s;
