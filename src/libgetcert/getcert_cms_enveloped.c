@@ -346,50 +346,6 @@ getcert_err_t getcert_cms_decrypt_ski(chunk_t blob, chunk_t ski,
 /*
  * Described in header
  */
-chunk_t getcert_cms_build_ktri_ski(chunk_t ski, chunk_t encrypted)
-{
-	/* version 2 for a subjectKeyIdentifier (RFC 5652 6.2.1); RSAES-OAEP
-	 * with the default parameters, an empty SEQUENCE (RFC 4055 4.1) */
-	return asn1_wrap(ASN1_SEQUENCE, "cmmm",
-				ASN1_INTEGER_2,
-				asn1_simple_object(ASN1_CONTEXT_S_0, ski),
-				asn1_wrap(ASN1_SEQUENCE, "mm",
-					asn1_build_known_oid(OID_RSAES_OAEP),
-					asn1_wrap(ASN1_SEQUENCE, "")),
-				asn1_wrap(ASN1_OCTET_STRING, "c", encrypted));
-}
-
-/*
- * Described in header
- */
-chunk_t getcert_cms_build_enveloped_ski(chunk_t content, public_key_t *public,
-										chunk_t ski)
-{
-	chunk_t cek = chunk_empty, ekey = chunk_empty, ktri, env = chunk_empty;
-	rng_t *rng;
-
-	if (public->get_type(public) != KEY_RSA || !ski.len)
-	{
-		return chunk_empty;
-	}
-	rng = lib->crypto->create_rng(lib->crypto, RNG_STRONG);
-	if (rng && rng->allocate_bytes(rng, 32, &cek) &&
-		public->encrypt(public, ENCRYPT_RSA_OAEP_SHA1, NULL, cek, &ekey))
-	{
-		ktri = getcert_cms_build_ktri_ski(ski, ekey);
-		env = getcert_cms_build_enveloped_with(content, ENCR_AES_CBC, 256,
-											   cek, ktri, TRUE);
-		chunk_free(&ktri);
-	}
-	chunk_clear(&cek);
-	chunk_free(&ekey);
-	DESTROY_IF(rng);
-	return env;
-}
-
-/*
- * Described in header
- */
 chunk_t getcert_cms_build_ktri(certificate_t *recipient, chunk_t encrypted)
 {
 	return asn1_wrap(ASN1_SEQUENCE, "cmmm",
@@ -419,13 +375,12 @@ static bool all_v0(chunk_t infos)
 	return TRUE;
 }
 
-/*
- * Described in header
+/**
+ * Build an EnvelopedData ContentInfo, its content of the given type
  */
-chunk_t getcert_cms_build_enveloped_with(chunk_t content,
-										 encryption_algorithm_t alg,
-										 size_t key_size, chunk_t cek,
-										 chunk_t ktris, bool pad)
+static chunk_t build_enveloped(int type, chunk_t content,
+							   encryption_algorithm_t alg, size_t key_size,
+							   chunk_t cek, chunk_t ktris, bool pad)
 {
 	chunk_t iv = chunk_empty, padded, encrypted;
 	crypter_t *crypter;
@@ -467,11 +422,23 @@ chunk_t getcert_cms_build_enveloped_with(chunk_t content,
 					all_v0(ktris) ? ASN1_INTEGER_0 : ASN1_INTEGER_2,
 					asn1_wrap(ASN1_SET, "c", ktris),
 					asn1_wrap(ASN1_SEQUENCE, "mmm",
-						asn1_build_known_oid(OID_PKCS7_DATA),
+						asn1_build_known_oid(type),
 						asn1_wrap(ASN1_SEQUENCE, "mm",
 							asn1_build_known_oid(oid),
 							asn1_wrap(ASN1_OCTET_STRING, "m", iv)),
 						asn1_wrap(ASN1_CONTEXT_S_0, "m", encrypted))));
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_enveloped_with(chunk_t content,
+										 encryption_algorithm_t alg,
+										 size_t key_size, chunk_t cek,
+										 chunk_t ktris, bool pad)
+{
+	return build_enveloped(OID_PKCS7_DATA, content, alg, key_size, cek, ktris,
+						   pad);
 }
 
 /*
@@ -500,5 +467,51 @@ chunk_t getcert_cms_build_enveloped(chunk_t content, certificate_t *recipient,
 	chunk_free(&ekey);
 	DESTROY_IF(rng);
 	DESTROY_IF(public);
+	return env;
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_ktri_ski(chunk_t ski, chunk_t encrypted)
+{
+	/* version 2 for a subjectKeyIdentifier (RFC 5652 6.2.1); RSAES-OAEP
+	 * with the default parameters, an empty SEQUENCE (RFC 4055 4.1) */
+	return asn1_wrap(ASN1_SEQUENCE, "cmmm",
+				ASN1_INTEGER_2,
+				asn1_simple_object(ASN1_CONTEXT_S_0, ski),
+				asn1_wrap(ASN1_SEQUENCE, "mm",
+					asn1_build_known_oid(OID_RSAES_OAEP),
+					asn1_wrap(ASN1_SEQUENCE, "")),
+				asn1_wrap(ASN1_OCTET_STRING, "c", encrypted));
+}
+
+/*
+ * Described in header
+ */
+chunk_t getcert_cms_build_enveloped_ski(chunk_t content, public_key_t *public,
+										chunk_t ski)
+{
+	chunk_t cek = chunk_empty, ekey = chunk_empty, ktri, env = chunk_empty;
+	rng_t *rng;
+
+	if (public->get_type(public) != KEY_RSA || !ski.len)
+	{
+		return chunk_empty;
+	}
+	rng = lib->crypto->create_rng(lib->crypto, RNG_STRONG);
+	if (rng && rng->allocate_bytes(rng, 32, &cek) &&
+		public->encrypt(public, ENCRYPT_RSA_OAEP_SHA1, NULL, cek, &ekey))
+	{
+		ktri = getcert_cms_build_ktri_ski(ski, ekey);
+		/* the content is a SignedData (RFC 5652 6.1: contentType is the
+		 * type of the content encrypted) */
+		env = build_enveloped(OID_PKCS7_SIGNED_DATA, content, ENCR_AES_CBC,
+							  256, cek, ktri, TRUE);
+		chunk_free(&ktri);
+	}
+	chunk_clear(&cek);
+	chunk_free(&ekey);
+	DESTROY_IF(rng);
 	return env;
 }

@@ -92,13 +92,14 @@ getcert_err_t getcert_cms_decrypt_ski(chunk_t blob, chunk_t ski,
 									  chunk_t secret, chunk_t *plain);
 
 /**
- * Build an EnvelopedData ContentInfo (AES-256-CBC) for an RSA public key
- * without certificate: a KeyTransRecipientInfo version 2 naming it by [0]
+ * Build an EnvelopedData ContentInfo (AES-256-CBC) of a SignedData (the
+ * encryptedContentInfo's contentType says id-signedData) for an RSA public
+ * key without certificate: a KeyTransRecipientInfo version 2 naming it by [0]
  * subjectKeyIdentifier, the key encrypted with RSAES-OAEP (default
  * parameters: SHA-1, MGF1-SHA-1), which, unlike PKCS#1 v1.5, is no
  * padding oracle (RFC 3218 2.3.2).
  *
- * @param content		data to encrypt
+ * @param content		SignedData ContentInfo to encrypt
  * @param public		recipient's RSA public key
  * @param ski			its subjectKeyIdentifier
  * @return				allocated DER encoding, chunk_empty on failure

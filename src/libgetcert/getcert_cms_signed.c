@@ -715,19 +715,23 @@ chunk_t getcert_cms_build_signed_type(chunk_t content, chunk_t type_oid,
 	{
 		oid = OID_RSA_ENCRYPTION;
 	}
+	/* the content may be secret (a key package): every intermediate copy
+	 * of it is wiped ("s") */
 	if (type_oid.len)
 	{
-		encap = asn1_wrap(ASN1_SEQUENCE, "mm",
+		encap = asn1_wrap(ASN1_SEQUENCE, "ms",
 					asn1_simple_object(ASN1_OID, type_oid),
-					asn1_wrap(ASN1_CONTEXT_C_0, "m",
+					asn1_wrap(ASN1_CONTEXT_C_0, "s",
 						asn1_wrap(ASN1_OCTET_STRING, "c", content)));
 	}
 	else
 	{
 		encap = getcert_cms_build_encap_data(content);
 	}
-	return getcert_cms_wrap(OID_PKCS7_SIGNED_DATA,
-				asn1_wrap(ASN1_SEQUENCE, "cmmmm",
+	return asn1_wrap(ASN1_SEQUENCE, "ms",
+				asn1_build_known_oid(OID_PKCS7_SIGNED_DATA),
+				asn1_wrap(ASN1_CONTEXT_C_0, "s",
+				asn1_wrap(ASN1_SEQUENCE, "cmsmm",
 					ASN1_INTEGER_1,
 					asn1_wrap(ASN1_SET, "m",
 						asn1_algorithmIdentifier(
@@ -743,7 +747,7 @@ chunk_t getcert_cms_build_signed_type(chunk_t content, chunk_t type_oid,
 							set,
 							getcert_cms_build_sig_alg(key->get_type(key), oid),
 							asn1_wrap(ASN1_OCTET_STRING, "m",
-									  signature)))));
+									  signature))))));
 }
 
 /*
