@@ -13,6 +13,7 @@
  */
 
 #include "getcert_enroll.h"
+#include "getcert_wait.h"
 #include "getcert_x509.h"
 #include "getcert_cms_signed.h"
 #include "getcert_cms_enveloped.h"
@@ -24,9 +25,6 @@
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
 #include <collections/linked_list.h>
-#include <threading/mutex.h>
-#include <threading/condvar.h>
-#include <threading/thread.h>
 #include <credentials/certificates/x509.h>
 
 typedef struct private_getcert_enroll_t private_getcert_enroll_t;
@@ -94,19 +92,9 @@ struct private_getcert_enroll_t {
 	u_int polls;
 
 	/**
-	 * Protects cancelled, for the wait between polls.
+	 * The wait between polls, ended by cancel().
 	 */
-	mutex_t *mutex;
-
-	/**
-	 * Signalled by cancel().
-	 */
-	condvar_t *condvar;
-
-	/**
-	 * cancel() was called, every operation ends.
-	 */
-	bool cancelled;
+	getcert_wait_t *wait;
 };
 
 /**
@@ -448,49 +436,6 @@ static getcert_err_t transact(private_getcert_enroll_t *this,
 }
 
 /**
- * Whether cancel() was called
- */
-static bool is_cancelled(private_getcert_enroll_t *this)
-{
-	bool cancelled;
-
-	this->mutex->lock(this->mutex);
-	cancelled = this->cancelled;
-	this->mutex->unlock(this->mutex);
-	return cancelled;
-}
-
-/**
- * Wait for a number of milliseconds, or until cancel() is called; returns
- * FALSE if cancelled. A thread cancellation point that releases the mutex if the
- * thread is cancelled in the wait.
- */
-static bool wait_ms(private_getcert_enroll_t *this, u_int ms)
-{
-	timeval_t until;
-	bool timed_out = FALSE, cancelled;
-
-	time_monotonic(&until);
-	until.tv_sec += ms / 1000;
-	until.tv_usec += (ms % 1000) * 1000;
-	if (until.tv_usec >= 1000000)
-	{
-		until.tv_sec++;
-		until.tv_usec -= 1000000;
-	}
-	this->mutex->lock(this->mutex);
-	thread_cleanup_push((thread_cleanup_t)this->mutex->unlock, this->mutex);
-	while (!this->cancelled && !timed_out)
-	{
-		timed_out = this->condvar->timed_wait_abs(this->condvar, this->mutex,
-												  until);
-	}
-	cancelled = this->cancelled;
-	thread_cleanup_pop(TRUE);
-	return !cancelled;
-}
-
-/**
  * Extract the certificate for our key from a certs-only SignedData
  */
 static getcert_err_t extract_cert(private_getcert_enroll_t *this,
@@ -576,7 +521,7 @@ static getcert_err_t request_polling(private_getcert_enroll_t *this,
 		wait = min(delay * 1000ULL, timeout - elapsed);
 		DBG1(DBG_LIB, "SCEP: request PENDING at the CA, polling in %us",
 			 (u_int)((wait + 999) / 1000));
-		if (!wait_ms(this, wait))
+		if (!this->wait->wait(this->wait, wait))
 		{
 			return GETCERT_ERR_CANCELLED;
 		}
@@ -719,7 +664,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	*out = NULL;
 	this->fail = GETCERT_SCEP_FAIL_NONE;
 	this->polls = 0;
-	if (is_cancelled(this))
+	if (this->wait->is_cancelled(this->wait))
 	{
 		return GETCERT_ERR_CANCELLED;
 	}
@@ -961,10 +906,7 @@ METHOD(getcert_enroll_t, get_polls, u_int,
 METHOD(getcert_enroll_t, cancel, void,
 	private_getcert_enroll_t *this)
 {
-	this->mutex->lock(this->mutex);
-	this->cancelled = TRUE;
-	this->condvar->broadcast(this->condvar);
-	this->mutex->unlock(this->mutex);
+	this->wait->cancel(this->wait);
 	if (this->transport->cancel)
 	{
 		this->transport->cancel(this->transport);
@@ -990,8 +932,7 @@ METHOD(getcert_enroll_t, destroy, void,
 				strlen(this->params.challenge_password));
 		free(this->params.challenge_password);
 	}
-	this->condvar->destroy(this->condvar);
-	this->mutex->destroy(this->mutex);
+	this->wait->destroy(this->wait);
 	free(this);
 }
 
@@ -1019,8 +960,7 @@ getcert_enroll_t *getcert_enroll_create(getcert_transport_t *transport,
 		.params = *params,
 		.trusted = linked_list_create(),
 		.fail = GETCERT_SCEP_FAIL_NONE,
-		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
-		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
+		.wait = getcert_wait_create(),
 	);
 	this->params.identity = params->identity->clone(params->identity);
 	this->params.subject = params->subject ?

@@ -13,13 +13,11 @@
  */
 
 #include "getcert_est_enroll.h"
+#include "getcert_wait.h"
 #include "getcert_keypkg.h"
 #include "getcert_x509.h"
 
 #include <utils/debug.h>
-#include <threading/mutex.h>
-#include <threading/condvar.h>
-#include <threading/thread.h>
 #include <credentials/certificates/x509.h>
 #include <asn1/asn1.h>
 #include <asn1/oid.h>
@@ -85,19 +83,9 @@ struct private_getcert_est_enroll_t {
 	u_int polls;
 
 	/**
-	 * Protects cancelled, for the wait between retries.
+	 * The wait between polls, ended by cancel().
 	 */
-	mutex_t *mutex;
-
-	/**
-	 * Signalled by cancel().
-	 */
-	condvar_t *condvar;
-
-	/**
-	 * cancel() was called, every operation ends.
-	 */
-	bool cancelled;
+	getcert_wait_t *wait;
 };
 
 /*
@@ -132,41 +120,6 @@ void getcert_key_get_spec(private_key_t *key, getcert_key_spec_t *spec)
 {
 	spec->type = key->get_type(key);
 	spec->bits = spec->type == KEY_ED25519 ? 0 : key->get_keysize(key);
-}
-
-/**
- * Whether cancel() was called
- */
-static bool is_cancelled(private_getcert_est_enroll_t *this)
-{
-	bool cancelled;
-
-	this->mutex->lock(this->mutex);
-	cancelled = this->cancelled;
-	this->mutex->unlock(this->mutex);
-	return cancelled;
-}
-
-/**
- * Wait for a number of seconds, or until cancel(); FALSE if cancelled
- */
-static bool wait_s(private_getcert_est_enroll_t *this, u_int s)
-{
-	timeval_t until;
-	bool timed_out = FALSE, cancelled;
-
-	time_monotonic(&until);
-	until.tv_sec += s;
-	this->mutex->lock(this->mutex);
-	thread_cleanup_push((thread_cleanup_t)this->mutex->unlock, this->mutex);
-	while (!this->cancelled && !timed_out)
-	{
-		timed_out = this->condvar->timed_wait_abs(this->condvar, this->mutex,
-												  until);
-	}
-	cancelled = this->cancelled;
-	thread_cleanup_pop(TRUE);
-	return !cancelled;
 }
 
 /**
@@ -305,7 +258,7 @@ METHOD(getcert_enroll_t, get_ca, getcert_err_t,
 	{
 		return GETCERT_OK;
 	}
-	if (is_cancelled(this))
+	if (this->wait->is_cancelled(this->wait))
 	{
 		return GETCERT_ERR_CANCELLED;
 	}
@@ -595,7 +548,7 @@ static getcert_err_t post_polling(private_getcert_est_enroll_t *this,
 		getcert_http_reply_clear(reply);
 		DBG1(DBG_LIB, "EST: %s pending at the CA (202), retrying in %us", op,
 			 wait);
-		if (!wait_s(this, wait))
+		if (!this->wait->wait(this->wait, wait * 1000))
 		{
 			return GETCERT_ERR_CANCELLED;
 		}
@@ -617,7 +570,7 @@ static getcert_err_t prepare(private_getcert_est_enroll_t *this,
 	bool renew = current && current_key, authed = FALSE;
 
 	this->polls = 0;
-	if (is_cancelled(this))
+	if (this->wait->is_cancelled(this->wait))
 	{
 		return GETCERT_ERR_CANCELLED;
 	}
@@ -1141,10 +1094,7 @@ METHOD(getcert_enroll_t, get_polls, u_int,
 METHOD(getcert_enroll_t, cancel, void,
 	private_getcert_est_enroll_t *this)
 {
-	this->mutex->lock(this->mutex);
-	this->cancelled = TRUE;
-	this->condvar->broadcast(this->condvar);
-	this->mutex->unlock(this->mutex);
+	this->wait->cancel(this->wait);
 	if (this->transport->cancel)
 	{
 		this->transport->cancel(this->transport);
@@ -1167,8 +1117,7 @@ METHOD(getcert_enroll_t, destroy, void,
 				strlen(this->params.challenge_password));
 		free(this->params.challenge_password);
 	}
-	this->condvar->destroy(this->condvar);
-	this->mutex->destroy(this->mutex);
+	this->wait->destroy(this->wait);
 	free(this);
 }
 
@@ -1204,8 +1153,7 @@ getcert_est_enroll_t *getcert_est_enroll_create(getcert_transport_t *transport,
 		.ras = linked_list_create(),
 		.transport = transport,
 		.params = *params,
-		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
-		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
+		.wait = getcert_wait_create(),
 	);
 	this->params.identity = params->identity->clone(params->identity);
 	this->params.subject = params->subject ?
