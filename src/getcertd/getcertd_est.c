@@ -168,14 +168,16 @@ static chunk_t oid(int known)
  */
 chunk_t getcertd_est_csrattrs(getcertd_policy_t *policy)
 {
-	chunk_t attrs = chunk_empty, curves;
+	chunk_t attrs = chunk_empty, part, curves;
 	u_int all = GETCERTD_KEY_RSA | GETCERTD_KEY_ECDSA | GETCERTD_KEY_ED25519;
 
 	if ((policy->key_types & all) != all)
 	{
 		if (policy->key_types & GETCERTD_KEY_RSA)
 		{
-			attrs = chunk_cat("mm", attrs, oid(OID_RSA_ENCRYPTION));
+			/* chunk_cat() evaluates its arguments twice: never a call in it */
+			part = oid(OID_RSA_ENCRYPTION);
+			attrs = chunk_cat("mm", attrs, part);
 		}
 		if (policy->key_types & GETCERTD_KEY_ECDSA)
 		{
@@ -183,20 +185,22 @@ chunk_t getcertd_est_csrattrs(getcertd_policy_t *policy)
 			 * before prime256v1 (06 08 ...) */
 			curves = asn1_wrap(ASN1_SET, "mmm", oid(OID_SECT384R1),
 							   oid(OID_SECT521R1), oid(OID_PRIME256V1));
-			attrs = chunk_cat("mm", attrs, asn1_wrap(ASN1_SEQUENCE, "mm",
-							  oid(OID_EC_PUBLICKEY), curves));
+			part = asn1_wrap(ASN1_SEQUENCE, "mm", oid(OID_EC_PUBLICKEY),
+							 curves);
+			attrs = chunk_cat("mm", attrs, part);
 		}
 		if (policy->key_types & GETCERTD_KEY_ED25519)
 		{
-			attrs = chunk_cat("mm", attrs, oid(OID_ED25519));
+			part = oid(OID_ED25519);
+			attrs = chunk_cat("mm", attrs, part);
 		}
 	}
 	if (policy->san)
 	{	/* as in RFC 7030 4.5.2's example: the extensions to request */
-		attrs = chunk_cat("mm", attrs, asn1_wrap(ASN1_SEQUENCE, "mm",
-						  oid(OID_EXTENSION_REQUEST),
-						  asn1_wrap(ASN1_SET, "m",
-									oid(OID_SUBJECT_ALT_NAME))));
+		part = asn1_wrap(ASN1_SET, "m", oid(OID_SUBJECT_ALT_NAME));
+		part = asn1_wrap(ASN1_SEQUENCE, "mm", oid(OID_EXTENSION_REQUEST),
+						 part);
+		attrs = chunk_cat("mm", attrs, part);
 	}
 	if (!attrs.len)
 	{

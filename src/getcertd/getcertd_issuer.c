@@ -227,7 +227,7 @@ METHOD(getcertd_issuer_t, issue_crl, certificate_t*,
 	identification_t *issuer;
 	x509_t *ca = (x509_t*)this->ca;
 	time_t now = time(NULL);
-	chunk_t list = chunk_empty, item, exts, tbs, sig, der;
+	chunk_t list = chunk_empty, item, exts, akid, crl_number, tbs, sig, der;
 	certificate_t *crl;
 
 	enumerator = revoked->create_enumerator(revoked);
@@ -242,13 +242,14 @@ METHOD(getcertd_issuer_t, issue_crl, certificate_t*,
 	{
 		list = asn1_wrap(ASN1_SEQUENCE, "m", list);
 	}
-	exts = chunk_cat("mm",
-			extension(OID_AUTHORITY_KEY_ID, FALSE,
+	/* chunk_cat() evaluates its arguments twice: build them first */
+	akid = extension(OID_AUTHORITY_KEY_ID, FALSE,
 				asn1_wrap(ASN1_SEQUENCE, "m",
 					asn1_wrap(ASN1_CONTEXT_S_0, "c",
-							  ca->get_subjectKeyIdentifier(ca)))),
-			extension(OID_CRL_NUMBER, FALSE,
-					  asn1_integer("m", asn1_integer_from_uint64(number))));
+							  ca->get_subjectKeyIdentifier(ca))));
+	crl_number = extension(OID_CRL_NUMBER, FALSE,
+					asn1_integer("m", asn1_integer_from_uint64(number)));
+	exts = chunk_cat("mm", akid, crl_number);
 	issuer = this->ca->get_subject(this->ca);
 	tbs = asn1_wrap(ASN1_SEQUENCE, "cmcmmmm",
 			chunk_from_chars(0x02,0x01,0x01),

@@ -210,7 +210,8 @@ static chunk_t bad_csrattrs(int i)
 		case 0:	/* not a SEQUENCE */
 			return asn1_wrap(ASN1_SET, "m", asn1_build_known_oid(OID_ED25519));
 		case 1:	/* trailing data */
-			return chunk_cat("mc", asn1_wrap(ASN1_SEQUENCE, ""),
+			/* chunk_cat() evaluates its arguments twice */
+			return chunk_cat("cc", chunk_from_chars(0x30, 0x00),
 							 chunk_from_chars(0x00));
 		case 2:	/* attribute without values */
 			return asn1_wrap(ASN1_SEQUENCE, "m",
