@@ -519,48 +519,45 @@ static bool known(private_getcertd_est_t *this, ctx_t *ctx,
 }
 
 /**
- * simplereenroll: the TLS client certificate authenticates, renewal rules
- * as for SCEP. Returns the renewed certificate with ctx->user, policy and
- * chain set, or NULL with the response filled.
+ * The certificate a TLS client renews with (simplereenroll, serverkeygen):
+ * issued by getcertd and recorded, valid, not revoked, the CSR's subject
+ * and subjectAltNames those of the certificate (RFC 7030 4.2.2), its policy
+ * still configured. Sets ctx->policy to the certificate's policy and
+ * ctx->tx.renews. Whether it is the newest of its chain is left to the
+ * caller (info->superseded). Returns NULL with a static reason if refused.
  */
-static certificate_t *reenroll_auth(private_getcertd_est_t *this, ctx_t *ctx,
-									getcertd_request_t *request,
-									getcertd_response_t *response,
-									certificate_t *csr,
-									getcertd_cert_info_t *info)
+static certificate_t *renewal_cert(private_getcertd_est_t *this, ctx_t *ctx,
+								   getcertd_request_t *request,
+								   certificate_t *csr,
+								   getcertd_cert_info_t *info, char **reason)
 {
 	certificate_t *cert;
 	getcertd_policy_t *policy;
-	time_t now = time(NULL);
-	char *reason;
 
 	if (!request->peer_cert.len)
 	{
-		refuse(ctx, response, 403, "simplereenroll without a TLS client "
-			   "certificate");
+		*reason = "no TLS client certificate";
 		return NULL;
 	}
 	cert = getcertd_est_client_cert(this->db,
 						this->issuer->get_ca(this->issuer), request->peer_cert,
-						info, &reason);
+						info, reason);
 	if (!cert)
 	{
-		refuse(ctx, response, 403, reason);
 		return NULL;
 	}
 	if (!csr->get_subject(csr)->equals(csr->get_subject(csr),
 									   cert->get_subject(cert)) ||
 		!same_sans((pkcs10_t*)csr, (x509_t*)cert))
 	{
-		refuse(ctx, response, 403, "CSR names differ from the certificate "
-			   "renewed");
+		*reason = "CSR names differ from the certificate renewed";
 		cert->destroy(cert);
 		return NULL;
 	}
 	policy = getcertd_policy_named(this->policies, info->policy);
 	if (!policy)
 	{
-		refuse(ctx, response, 403, "renewal under a removed policy");
+		*reason = "renewal under a removed policy";
 		cert->destroy(cert);
 		return NULL;
 	}
@@ -571,7 +568,24 @@ static certificate_t *reenroll_auth(private_getcertd_est_t *this, ctx_t *ctx,
 		ctx->policy = policy;
 	}
 	ctx->tx.renews = ((x509_t*)cert)->get_serial((x509_t*)cert);
-	if (now - info->chain_start <= policy->max_renewal_age)
+	return cert;
+}
+
+/**
+ * The renewal chain of a certificate renewal_cert() accepted: within
+ * max_renewal_age the certificate authenticates alone, beyond it HTTP Basic
+ * of the same user is required too. Returns cert with ctx->user and chain
+ * set, or NULL with the response filled and cert destroyed.
+ */
+static certificate_t *renewal_chain(private_getcertd_est_t *this, ctx_t *ctx,
+									getcertd_request_t *request,
+									getcertd_response_t *response,
+									certificate_t *cert,
+									getcertd_cert_info_t *info)
+{
+	time_t now = time(NULL);
+
+	if (now - info->chain_start <= ctx->policy->max_renewal_age)
 	{
 		ctx->user = info->user;
 		info->user = NULL;
@@ -584,18 +598,50 @@ static certificate_t *reenroll_auth(private_getcertd_est_t *this, ctx_t *ctx,
 	if (!this->auth->authenticate(this->auth, request, &ctx->user,
 								  &ctx->result, response))
 	{
-		cert->destroy(cert);
-		return NULL;
+		goto refused;
 	}
 	if (!info->user || !streq(ctx->user, info->user))
 	{
 		refuse(ctx, response, 403, "renewal with the credentials of another "
 			   "user");
-		cert->destroy(cert);
-		return NULL;
+		goto refused;
 	}
 	ctx->tx.chain_start = now;
 	return cert;
+
+refused:
+	ctx->tx.renews = chunk_empty;
+	cert->destroy(cert);
+	return NULL;
+}
+
+/**
+ * simplereenroll: the TLS client certificate authenticates, renewal rules
+ * as for SCEP. Returns the renewed certificate with ctx->user, policy and
+ * chain set, or NULL with the response filled.
+ */
+static certificate_t *reenroll_auth(private_getcertd_est_t *this, ctx_t *ctx,
+									getcertd_request_t *request,
+									getcertd_response_t *response,
+									certificate_t *csr,
+									getcertd_cert_info_t *info)
+{
+	certificate_t *cert;
+	char *reason;
+
+	if (!request->peer_cert.len)
+	{
+		refuse(ctx, response, 403, "simplereenroll without a TLS client "
+			   "certificate");
+		return NULL;
+	}
+	cert = renewal_cert(this, ctx, request, csr, info, &reason);
+	if (!cert)
+	{
+		refuse(ctx, response, 403, reason);
+		return NULL;
+	}
+	return renewal_chain(this, ctx, request, response, cert, info);
 }
 
 /**
@@ -891,6 +937,113 @@ static private_key_t *skg_generate(getcertd_policy_t *policy)
 }
 
 /**
+ * Whether the policy in ctx serves a serverkeygen request asking the key
+ * encrypted to the CSR's key identified by id (empty: unencrypted), fills
+ * the response if not
+ */
+static bool skg_protection_ok(ctx_t *ctx, getcertd_request_t *request,
+							  getcertd_response_t *response,
+							  public_key_t *public, chunk_t id)
+{
+	chunk_t csr_id = chunk_empty;
+	bool ok;
+
+	if (ctx->policy->server_keygen == GETCERTD_SKG_NO)
+	{
+		refuse(ctx, response, 501, "server-side key generation not offered "
+			   "by this policy");
+		return FALSE;
+	}
+	if (id.len)
+	{
+		if (public->get_type(public) != KEY_RSA ||
+			public->get_keysize(public) < 2048)
+		{
+			refuse(ctx, response, 400, "AsymmetricDecryptKeyIdentifier needs "
+				   "the CSR's key to be RSA of at least 2048 bits");
+			return FALSE;
+		}
+		ok = getcert_keypkg_key_id(public, &csr_id) &&
+			 chunk_equals(id, csr_id);
+		chunk_free(&csr_id);
+		if (!ok)
+		{
+			refuse(ctx, response, 400, "AsymmetricDecryptKeyIdentifier does "
+				   "not name the CSR's key");
+			return FALSE;
+		}
+	}
+	else if (ctx->policy->server_keygen == GETCERTD_SKG_ENCRYPTED)
+	{
+		refuse(ctx, response, 400, "policy requires the key encrypted: "
+			   "AsymmetricDecryptKeyIdentifier naming the CSR's RSA key "
+			   "missing");
+		return FALSE;
+	}
+	else if (!request->tls)
+	{
+		refuse(ctx, response, 403, "an unencrypted key only over TLS");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * serverkeygen renewal (RFC 7030 4.4 "as in 4.2.2"): the TLS client
+ * certificate authenticates as for simplereenroll, if renewal_cert() accepts
+ * it and it is the newest of its chain; the policy switched to the
+ * certificate's is checked again. Returns the renewed certificate, or NULL
+ * with ctx->policy unchanged if the certificate does not renew (HTTP Basic
+ * then, as a first enrollment), or NULL with *refused and the response
+ * filled.
+ */
+static certificate_t *skg_renewal(private_getcertd_est_t *this, ctx_t *ctx,
+								  getcertd_request_t *request,
+								  getcertd_response_t *response,
+								  certificate_t *csr, public_key_t *public,
+								  chunk_t id, getcertd_cert_info_t *info,
+								  bool *refused)
+{
+	getcertd_policy_t *label_policy = ctx->policy;
+	certificate_t *cert;
+	char *reason;
+
+	*refused = FALSE;
+	if (!request->peer_cert.len)
+	{
+		return NULL;
+	}
+	cert = renewal_cert(this, ctx, request, csr, info, &reason);
+	if (cert && info->superseded)
+	{
+		reason = "superseded (only the newest of a chain renews)";
+		DESTROY_IF(cert);
+		cert = NULL;
+	}
+	if (!cert)
+	{
+		DBG1(DBG_APP, "serverkeygen: TLS client certificate does not renew: "
+			 "%s; HTTP Basic required", reason);
+		ctx->policy = label_policy;
+		ctx->tx.renews = chunk_empty;
+		getcertd_cert_info_clear(info);
+		*info = (getcertd_cert_info_t){};
+		return NULL;
+	}
+	if (ctx->policy != label_policy &&
+		!skg_protection_ok(ctx, request, response, public, id))
+	{
+		ctx->tx.renews = chunk_empty;
+		cert->destroy(cert);
+		*refused = TRUE;
+		return NULL;
+	}
+	cert = renewal_chain(this, ctx, request, response, cert, info);
+	*refused = !cert;
+	return cert;
+}
+
+/**
  * A transactionID of its own for every serverkeygen request: the key is
  * never stored, a request sent again gets a new key and certificate
  */
@@ -913,23 +1066,26 @@ static bool skg_transaction_id(ctx_t *ctx)
 }
 
 /**
- * serverkeygen (RFC 7030 4.4): authenticated as simpleenroll, the CSR names
- * the subject and, with AsymmetricDecryptKeyIdentifier, its own RSA key to
- * encrypt the generated key to; the CSR's key is not certified
+ * serverkeygen (RFC 7030 4.4): authenticated as simplereenroll by a TLS
+ * client certificate that renews (the issued certificate supersedes it),
+ * otherwise as simpleenroll; the CSR names the subject and, with
+ * AsymmetricDecryptKeyIdentifier, its own RSA key to encrypt the generated
+ * key to; the CSR's key is not certified
  */
 static void serverkeygen(private_getcertd_est_t *this, ctx_t *ctx,
 						 getcertd_request_t *request,
 						 getcertd_response_t *response)
 {
-	certificate_t *csr = NULL, *cert = NULL;
+	certificate_t *csr = NULL, *cert = NULL, *renewed = NULL;
+	getcertd_cert_info_t info = {};
 	private_key_t *key = NULL;
 	public_key_t *public = NULL, *generated = NULL;
 	identification_t *subject;
 	linked_list_t *sans;
-	chunk_t der, id = chunk_empty, csr_id = chunk_empty, keypart = chunk_empty;
+	chunk_t der, id = chunk_empty, keypart = chunk_empty;
 	chunk_t certpart, keyid, certs;
 	char *reason, *keytype;
-	bool ok;
+	bool ok, refused;
 
 	if (ctx->policy->server_keygen == GETCERTD_SKG_NO)
 	{
@@ -972,44 +1128,29 @@ static void serverkeygen(private_getcertd_est_t *this, ctx_t *ctx,
 		refuse(ctx, response, 400, "CSR key not supported");
 		goto out;
 	}
-	if (id.len)
+	if (!skg_protection_ok(ctx, request, response, public, id))
 	{
-		if (public->get_type(public) != KEY_RSA ||
-			public->get_keysize(public) < 2048)
+		goto out;
+	}
+	renewed = skg_renewal(this, ctx, request, response, csr, public, id,
+						  &info, &refused);
+	if (refused)
+	{
+		goto out;
+	}
+	if (!renewed)
+	{
+		if (!this->auth->available(this->auth))
 		{
-			refuse(ctx, response, 400, "AsymmetricDecryptKeyIdentifier needs "
-				   "the CSR's key to be RSA of at least 2048 bits");
+			refuse(ctx, response, 503, "no RADIUS server configured");
 			goto out;
 		}
-		if (!getcert_keypkg_key_id(public, &csr_id) ||
-			!chunk_equals(id, csr_id))
+		if (!this->auth->authenticate(this->auth, request, &ctx->user,
+									  &ctx->result, response))
 		{
-			refuse(ctx, response, 400, "AsymmetricDecryptKeyIdentifier does "
-				   "not name the CSR's key");
 			goto out;
 		}
-	}
-	else if (ctx->policy->server_keygen == GETCERTD_SKG_ENCRYPTED)
-	{
-		refuse(ctx, response, 400, "policy requires the key encrypted: "
-			   "AsymmetricDecryptKeyIdentifier naming the CSR's RSA key "
-			   "missing");
-		goto out;
-	}
-	else if (!request->tls)
-	{
-		refuse(ctx, response, 403, "an unencrypted key only over TLS");
-		goto out;
-	}
-	if (!this->auth->available(this->auth))
-	{
-		refuse(ctx, response, 503, "no RADIUS server configured");
-		goto out;
-	}
-	if (!this->auth->authenticate(this->auth, request, &ctx->user,
-								  &ctx->result, response))
-	{
-		goto out;
+		ctx->tx.chain_start = time(NULL);
 	}
 	sans = linked_list_create();
 	subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
@@ -1069,16 +1210,15 @@ static void serverkeygen(private_getcertd_est_t *this, ctx_t *ctx,
 	keypart = skg_part(keytype, der);
 	chunk_clear(&der);
 
-	ctx->tx.request = getcertd_replay_request_id(csr, csr,
+	ctx->tx.request = getcertd_replay_request_id(csr, renewed ?: csr,
 									this->issuer->get_ca(this->issuer));
 	if (!skg_transaction_id(ctx))
 	{
 		refuse(ctx, response, 500, "random number generation failed");
 		goto out;
 	}
-	ctx->tx.chain_start = time(NULL);
 	ctx->tx.server_keygen = TRUE;
-	cert = issue_cert(this, ctx, response, generated, NULL, chunk_empty);
+	cert = issue_cert(this, ctx, response, generated, renewed, chunk_empty);
 	if (!cert)
 	{
 		goto out;
@@ -1107,7 +1247,8 @@ static void serverkeygen(private_getcertd_est_t *this, ctx_t *ctx,
 out:
 	chunk_clear(&keypart);
 	chunk_free(&id);
-	chunk_free(&csr_id);
+	getcertd_cert_info_clear(&info);
+	DESTROY_IF(renewed);
 	DESTROY_IF(cert);
 	DESTROY_IF(generated);
 	/* the generated key is never stored; its destruction wipes it */

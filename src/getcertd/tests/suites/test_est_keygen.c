@@ -14,6 +14,7 @@
 
 #define _GNU_SOURCE /* memmem */
 #include <string.h>
+#include <time.h>
 
 #include <test_suite.h>
 
@@ -28,13 +29,21 @@
 #include <asn1/oid.h>
 
 /**
- * Records: what add_issued() got
+ * Records: what add_issued() got, and the one certificate a TLS client
+ * may renew with (current), as issued under a policy, revoked, superseded
  */
 static struct {
 	getcertd_db_t db;
 	certificate_t *cert;
 	bool server_keygen;
 	int issued;
+	chunk_t renews;
+	char *user;
+	certificate_t *current;
+	char *policy;
+	time_t chain_start;
+	bool revoked;
+	bool superseded;
 } db;
 
 static bool add_issued(getcertd_db_t *this, certificate_t *cert,
@@ -43,16 +52,52 @@ static bool add_issued(getcertd_db_t *this, certificate_t *cert,
 	DESTROY_IF(db.cert);
 	db.cert = cert->get_ref(cert);
 	db.server_keygen = tx->server_keygen;
+	chunk_free(&db.renews);
+	db.renews = chunk_clone(tx->renews);
+	free(db.user);
+	db.user = strdup(tx->user);
 	db.issued++;
 	return TRUE;
 }
 
+static certificate_t *get_cert(getcertd_db_t *this, chunk_t serial)
+{
+	x509_t *x509 = (x509_t*)db.current;
+
+	if (db.current && chunk_equals(serial, x509->get_serial(x509)))
+	{
+		return db.current->get_ref(db.current);
+	}
+	return NULL;
+}
+
+static bool get_info(getcertd_db_t *this, chunk_t serial,
+					 getcertd_cert_info_t *info)
+{
+	x509_t *x509 = (x509_t*)db.current;
+
+	if (db.current && chunk_equals(serial, x509->get_serial(x509)))
+	{
+		*info = (getcertd_cert_info_t){
+			.user = strdup("alice"),
+			.policy = strdup(db.policy),
+			.chain_start = db.chain_start,
+			.revoked = db.revoked,
+			.superseded = db.superseded,
+		};
+		return TRUE;
+	}
+	return FALSE;
+}
+
 /**
- * Authentication: RADIUS accepts alice, counted
+ * Authentication: RADIUS accepts alice (or, if refuse is set, nobody: 401),
+ * counted
  */
 static struct {
 	getcertd_auth_t auth;
 	int asked;
+	bool refuse;
 } auth;
 
 static bool available(getcertd_auth_t *this)
@@ -65,6 +110,12 @@ static bool authenticate(getcertd_auth_t *this, getcertd_request_t *request,
 						 getcertd_response_t *response)
 {
 	auth.asked++;
+	if (auth.refuse)
+	{
+		getcertd_response_plain(response, 401, "authentication required\n");
+		*result = "no credentials";
+		return FALSE;
+	}
 	*user = strdup("alice");
 	return TRUE;
 }
@@ -72,7 +123,7 @@ static bool authenticate(getcertd_auth_t *this, getcertd_request_t *request,
 static private_key_t *ca_key, *client;
 static certificate_t *ca;
 static getcertd_issuer_t *issuer;
-static getcertd_policy_t policy;
+static getcertd_policy_t policy, noskg;
 static linked_list_t *policies, *signers;
 static getcertd_est_t *est;
 
@@ -96,12 +147,23 @@ START_SETUP(setup_keygen)
 		.server_keygen = GETCERTD_SKG_ENCRYPTED,
 		.skg_type = KEY_ECDSA,
 		.skg_bits = 256,
+		.max_renewal_age = 86400,
 	};
-	policies = linked_list_create_with_items(&policy, NULL);
+	noskg = policy;
+	noskg.name = "noskg";
+	noskg.est_label = "noskg";
+	noskg.server_keygen = GETCERTD_SKG_NO;
+	policies = linked_list_create_with_items(&policy, &noskg, NULL);
 	signers = linked_list_create_with_items(ca, NULL);
 	db.db.add_issued = add_issued;
+	db.db.get_cert = get_cert;
+	db.db.get_info = get_info;
 	db.issued = 0;
 	db.server_keygen = FALSE;
+	db.policy = "keygen";
+	db.chain_start = time(NULL);
+	db.revoked = db.superseded = FALSE;
+	auth.refuse = FALSE;
 	auth.auth.available = available;
 	auth.auth.authenticate = authenticate;
 	auth.asked = 0;
@@ -114,6 +176,11 @@ START_TEARDOWN(teardown_keygen)
 	est->destroy(est);
 	DESTROY_IF(db.cert);
 	db.cert = NULL;
+	DESTROY_IF(db.current);
+	db.current = NULL;
+	chunk_free(&db.renews);
+	free(db.user);
+	db.user = NULL;
 	signers->destroy(signers);
 	policies->destroy(policies);
 	client->destroy(client);
@@ -184,13 +251,19 @@ static bool body_has(getcertd_response_t *response, char *text)
 /**
  * Send a CSR to serverkeygen
  */
-static void request(chunk_t csr, bool tls, getcertd_response_t *response)
+static void request_cert(chunk_t csr, bool tls, certificate_t *peer,
+						 getcertd_response_t *response)
 {
 	getcertd_request_t req = {
 		.method = "POST",
 		.path = "/.well-known/est/serverkeygen",
 		.tls = tls,
 	};
+
+	if (peer)
+	{
+		ck_assert(peer->get_encoding(peer, CERT_ASN1_DER, &req.peer_cert));
+	}
 
 	req.body = chunk_to_base64(csr, NULL);
 	if (req.body.len && req.body.ptr[req.body.len - 1] == 0)
@@ -200,6 +273,15 @@ static void request(chunk_t csr, bool tls, getcertd_response_t *response)
 	*response = (getcertd_response_t){};
 	est->handle(est, &req, response);
 	chunk_free(&req.body);
+	chunk_free(&req.peer_cert);
+}
+
+/**
+ * Send a CSR to serverkeygen without a TLS client certificate
+ */
+static void request(chunk_t csr, bool tls, getcertd_response_t *response)
+{
+	request_cert(csr, tls, NULL, response);
 }
 
 /**
@@ -403,6 +485,180 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/*******************************************************************************
+ * renewal with a TLS client certificate
+ */
+
+/**
+ * alice's current certificate, recorded as issued by getcertd
+ */
+static certificate_t *current_cert(char *subject, char *san)
+{
+	private_key_t *key;
+	certificate_t *cert;
+
+	key = gt_key();
+	cert = gt_cert(key, subject, san, ca_key, ca, FALSE, 3600);
+	key->destroy(key);
+	ck_assert(cert);
+	return cert;
+}
+
+/**
+ * Check that the answer renews cert: issued without asking RADIUS, the
+ * serial of cert recorded as renewed (superseded by add_issued)
+ */
+static void check_renewal(getcertd_response_t *response, certificate_t *cert)
+{
+	x509_t *x509 = (x509_t*)cert;
+
+	check_answer(response, TRUE);
+	ck_assert_chunk_eq(db.renews, x509->get_serial(x509));
+	ck_assert_str_eq(db.user, "alice");
+}
+
+START_TEST(test_renew)
+{
+	getcertd_response_t response;
+	chunk_t csr, id;
+
+	auth.refuse = TRUE;
+	db.current = current_cert("CN=alice", NULL);
+	id = client_id();
+	csr = build_csr(client, id);
+	request_cert(csr, TRUE, db.current, &response);
+	check_renewal(&response, db.current);
+	ck_assert_int_eq(auth.asked, 0);
+	chunk_clear(&response.body);
+	chunk_free(&csr);
+	chunk_free(&id);
+}
+END_TEST
+
+START_TEST(test_renew_old_chain)
+{
+	getcertd_response_t response;
+	chunk_t csr, id;
+
+	/* beyond max_renewal_age: the password of the same user too */
+	policy.max_renewal_age = 60;
+	db.chain_start = time(NULL) - 120;
+	db.current = current_cert("CN=alice", NULL);
+	id = client_id();
+	csr = build_csr(client, id);
+	auth.refuse = TRUE;
+	request_cert(csr, TRUE, db.current, &response);
+	ck_assert_int_eq(response.status, 401);
+	ck_assert_int_eq(db.issued, 0);
+	chunk_free(&response.body);
+	auth.refuse = FALSE;
+	request_cert(csr, TRUE, db.current, &response);
+	check_renewal(&response, db.current);
+	ck_assert_int_eq(auth.asked, 2);
+	chunk_clear(&response.body);
+	chunk_free(&csr);
+	chunk_free(&id);
+}
+END_TEST
+
+/**
+ * Certificates that do not renew: HTTP Basic then, as a first enrollment
+ */
+START_TEST(test_renew_refused)
+{
+	getcertd_response_t response;
+	private_key_t *other_key, *key;
+	certificate_t *other_ca = NULL, *peer;
+	chunk_t csr, id;
+
+	db.current = current_cert("CN=alice", NULL);
+	peer = db.current->get_ref(db.current);
+	switch (_i)
+	{
+		case 0:
+			/* foreign: another CA of the same name */
+			other_key = gt_key();
+			other_ca = gt_cert(other_key, "CN=EST CA", NULL, NULL, NULL, TRUE,
+							   3600);
+			key = gt_key();
+			peer->destroy(peer);
+			peer = gt_cert(key, "CN=alice", NULL, other_key, other_ca, FALSE,
+						   3600);
+			key->destroy(key);
+			other_key->destroy(other_key);
+			break;
+		case 1:
+			db.revoked = TRUE;
+			break;
+		case 2:
+			db.superseded = TRUE;
+			break;
+		case 3:
+			/* signed with the CA key but not recorded */
+			peer->destroy(peer);
+			peer = current_cert("CN=alice", NULL);
+			break;
+		case 4:
+			/* the CSR's names are not the certificate's */
+			DESTROY_IF(db.current);
+			db.current = current_cert("CN=alice", "alice@strongswan.org");
+			peer->destroy(peer);
+			peer = db.current->get_ref(db.current);
+			break;
+		case 5:
+			/* expired */
+			DESTROY_IF(db.current);
+			key = gt_key();
+			db.current = gt_cert(key, "CN=alice", NULL, ca_key, ca, FALSE, -60);
+			key->destroy(key);
+			peer->destroy(peer);
+			peer = db.current->get_ref(db.current);
+			break;
+	}
+	id = client_id();
+	csr = build_csr(client, id);
+	/* without a password: 401, nothing issued */
+	auth.refuse = TRUE;
+	request_cert(csr, TRUE, peer, &response);
+	ck_assert_int_eq(response.status, 401);
+	ck_assert_int_eq(auth.asked, 1);
+	ck_assert_int_eq(db.issued, 0);
+	chunk_free(&response.body);
+	/* with it: a first enrollment, renewing nothing */
+	auth.refuse = FALSE;
+	request_cert(csr, TRUE, peer, &response);
+	check_answer(&response, TRUE);
+	ck_assert_int_eq(auth.asked, 2);
+	ck_assert(db.renews.len == 0);
+	chunk_clear(&response.body);
+	chunk_free(&csr);
+	chunk_free(&id);
+	peer->destroy(peer);
+	DESTROY_IF(other_ca);
+}
+END_TEST
+
+START_TEST(test_renew_policy_no)
+{
+	getcertd_response_t response;
+	chunk_t csr, id;
+
+	/* the certificate's policy offers no server-side key generation */
+	db.policy = "noskg";
+	db.current = current_cert("CN=alice", NULL);
+	id = client_id();
+	csr = build_csr(client, id);
+	request_cert(csr, TRUE, db.current, &response);
+	ck_assert_int_eq(response.status, 501);
+	ck_assert(body_has(&response, "not offered"));
+	ck_assert_int_eq(auth.asked, 0);
+	ck_assert_int_eq(db.issued, 0);
+	chunk_free(&response.body);
+	chunk_free(&csr);
+	chunk_free(&id);
+}
+END_TEST
+
 Suite *est_keygen_suite_create()
 {
 	Suite *s;
@@ -417,6 +673,15 @@ Suite *est_keygen_suite_create()
 	tcase_add_test(tc, test_plain);
 	tcase_add_test(tc, test_policy_no);
 	tcase_add_test(tc, test_refused);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("serverkeygen renewal");
+	tcase_add_checked_fixture(tc, setup_keygen, teardown_keygen);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_renew);
+	tcase_add_test(tc, test_renew_old_chain);
+	tcase_add_loop_test(tc, test_renew_refused, 0, 6);
+	tcase_add_test(tc, test_renew_policy_no);
 	suite_add_tcase(s, tc);
 
 	return s;

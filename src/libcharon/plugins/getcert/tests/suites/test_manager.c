@@ -826,7 +826,8 @@ START_TEST(test_est_keygen_enroll_renew)
 	ck_assert(!test_ca->est_client);
 
 	/* the scheduled renewal: /serverkeygen again, TLS client auth by the
-	 * current pair, and the password again (as getcertd asks for it) */
+	 * current pair, and the password again (as this test CA asks for it,
+	 * a server authenticating /serverkeygen by password only) */
 	for (i = 0; i < 200 && !gtc_log_contains("renewed"); i++)
 	{
 		usleep(100000);
