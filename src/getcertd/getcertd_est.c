@@ -671,6 +671,55 @@ static bool transaction_id(ctx_t *ctx)
 }
 
 /**
+ * HTTP Basic against RADIUS for simpleenroll and serverkeygen; FALSE with
+ * the response filled if the client is not authenticated
+ */
+static bool basic_auth(private_getcertd_est_t *this, ctx_t *ctx,
+					   getcertd_request_t *request,
+					   getcertd_response_t *response)
+{
+	if (!this->auth->available(this->auth))
+	{
+		refuse(ctx, response, 503, "no RADIUS server configured");
+		return FALSE;
+	}
+	if (!this->auth->authenticate(this->auth, request, &ctx->user,
+								  &ctx->result, response))
+	{
+		return FALSE;
+	}
+	ctx->tx.chain_start = time(NULL);
+	return TRUE;
+}
+
+/**
+ * The CSR asks only for names the policy grants the authenticated user;
+ * FALSE with the response filled (403) otherwise
+ */
+static bool csr_names_ok(ctx_t *ctx, getcertd_response_t *response,
+						 certificate_t *csr)
+{
+	identification_t *subject;
+	linked_list_t *sans;
+	bool ok;
+
+	sans = linked_list_create();
+	subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
+	ok = getcertd_policy_subject_ok(csr->get_subject(csr), subject, sans,
+									ctx->user) &&
+		 getcertd_policy_sans_ok((pkcs10_t*)csr, sans);
+	subject->destroy(subject);
+	sans->destroy_offset(sans, offsetof(identification_t, destroy));
+	if (!ok)
+	{
+		DBG1(DBG_APP, "CSR of '%s' asks for '%Y', not a name of that user",
+			 ctx->user, csr->get_subject(csr));
+		refuse(ctx, response, 403, "CSR for a name the user does not own");
+	}
+	return ok;
+}
+
+/**
  * simpleenroll and simplereenroll
  */
 static void enroll(private_getcertd_est_t *this, ctx_t *ctx,
@@ -678,9 +727,7 @@ static void enroll(private_getcertd_est_t *this, ctx_t *ctx,
 {
 	certificate_t *csr = NULL, *renewed = NULL;
 	getcertd_cert_info_t info = {};
-	identification_t *subject;
 	public_key_t *public;
-	linked_list_t *sans;
 	chunk_t der, keyid, replaces = chunk_empty;
 	bool renew = ctx->op == GETCERTD_EST_SIMPLEREENROLL, ok;
 	char *reason;
@@ -736,30 +783,13 @@ static void enroll(private_getcertd_est_t *this, ctx_t *ctx,
 	}
 	else
 	{
-		if (!this->auth->available(this->auth))
-		{
-			refuse(ctx, response, 503, "no RADIUS server configured");
-			goto out;
-		}
-		if (!this->auth->authenticate(this->auth, request, &ctx->user,
-									  &ctx->result, response))
+		if (!basic_auth(this, ctx, request, response))
 		{
 			goto out;
 		}
-		ctx->tx.chain_start = time(NULL);
 	}
-	sans = linked_list_create();
-	subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
-	ok = getcertd_policy_subject_ok(csr->get_subject(csr), subject, sans,
-									ctx->user) &&
-		 getcertd_policy_sans_ok((pkcs10_t*)csr, sans);
-	subject->destroy(subject);
-	sans->destroy_offset(sans, offsetof(identification_t, destroy));
-	if (!ok)
+	if (!csr_names_ok(ctx, response, csr))
 	{
-		DBG1(DBG_APP, "CSR of '%s' asks for '%Y', not a name of that user",
-			 ctx->user, csr->get_subject(csr));
-		refuse(ctx, response, 403, "CSR for a name the user does not own");
 		goto out;
 	}
 	ctx->tx.request = getcertd_replay_request_id(csr, renewed ?: csr,
@@ -1080,12 +1110,11 @@ static void serverkeygen(private_getcertd_est_t *this, ctx_t *ctx,
 	getcertd_cert_info_t info = {};
 	private_key_t *key = NULL;
 	public_key_t *public = NULL, *generated = NULL;
-	identification_t *subject;
 	linked_list_t *sans;
 	chunk_t der, id = chunk_empty, keypart = chunk_empty;
 	chunk_t certpart, keyid, certs;
 	char *reason, *keytype;
-	bool ok, refused;
+	bool refused;
 
 	if (ctx->policy->server_keygen == GETCERTD_SKG_NO)
 	{
@@ -1140,30 +1169,13 @@ static void serverkeygen(private_getcertd_est_t *this, ctx_t *ctx,
 	}
 	if (!renewed)
 	{
-		if (!this->auth->available(this->auth))
-		{
-			refuse(ctx, response, 503, "no RADIUS server configured");
-			goto out;
-		}
-		if (!this->auth->authenticate(this->auth, request, &ctx->user,
-									  &ctx->result, response))
+		if (!basic_auth(this, ctx, request, response))
 		{
 			goto out;
 		}
-		ctx->tx.chain_start = time(NULL);
 	}
-	sans = linked_list_create();
-	subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
-	ok = getcertd_policy_subject_ok(csr->get_subject(csr), subject, sans,
-									ctx->user) &&
-		 getcertd_policy_sans_ok((pkcs10_t*)csr, sans);
-	subject->destroy(subject);
-	sans->destroy_offset(sans, offsetof(identification_t, destroy));
-	if (!ok)
+	if (!csr_names_ok(ctx, response, csr))
 	{
-		DBG1(DBG_APP, "CSR of '%s' asks for '%Y', not a name of that user",
-			 ctx->user, csr->get_subject(csr));
-		refuse(ctx, response, 403, "CSR for a name the user does not own");
 		goto out;
 	}
 
