@@ -102,7 +102,7 @@ struct getcertd_cert_info_t {
 };
 
 /**
- * The CA's records in SQLite (strongSwan's database interface): every
+ * The CA's records (storage interface, one implementation per backend): every
  * issued certificate is recorded before it is handed out, transactions
  * make retransmissions answer with the same certificate, chains of
  * renewals are tracked, revocations feed the CRL.
@@ -238,9 +238,20 @@ void getcertd_tx_clear(getcertd_tx_t *tx);
 void getcertd_cert_info_clear(getcertd_cert_info_t *info);
 
 /**
- * Open (and create) the database.
+ * A copy of a recorded string for the operator's terminal: printable
+ * characters only, "-" for none.
  *
- * @param uri			strongSwan database URI, e.g. sqlite:///var/lib/x.db
+ * @param str			string, NULL for none
+ * @param buf			buffer for the copy
+ * @param len			size of buf
+ * @return				buf or "-"
+ */
+char *getcertd_db_sane(char *str, char *buf, size_t len);
+
+/**
+ * Open (and create) the database, the backend chosen by the URI's scheme.
+ *
+ * @param uri			database URI, e.g. sqlite:///var/lib/x.db
  * @return				database, NULL on error (logged)
  */
 getcertd_db_t *getcertd_db_create(char *uri);
