@@ -218,6 +218,50 @@ struct getcertd_db_t {
 	void (*list)(getcertd_db_t *this, FILE *out, bool pending);
 
 	/**
+	 * Whether several getcertd may share these records (a database
+	 * server): state kept in memory elsewhere, like the failure counters
+	 * of the login throttle, must then live here.
+	 *
+	 * @return			TRUE if shared between instances
+	 */
+	bool (*is_shared)(getcertd_db_t *this);
+
+	/**
+	 * Count the recent failed logins recorded under a throttle key.
+	 *
+	 * @param key		counter key (user and/or client address)
+	 * @param since		failures before this time (ms since the epoch) do
+	 *					not count
+	 * @param limit		count at most this many, the newest
+	 * @param count		receives the failures counted, at most limit
+	 * @param oldest	receives the time of the oldest of them (ms), since
+	 *					if none
+	 * @return			FALSE on database errors
+	 */
+	bool (*get_failures)(getcertd_db_t *this, char *key, uint64_t since,
+						 u_int limit, u_int *count, uint64_t *oldest);
+
+	/**
+	 * Record a failed login under a throttle key, and forget the failures
+	 * of every key that are too old to count.
+	 *
+	 * @param key		counter key
+	 * @param now		time of the failure (ms since the epoch)
+	 * @param expired	failures before this time are removed
+	 * @return			FALSE on database errors
+	 */
+	bool (*add_failure)(getcertd_db_t *this, char *key, uint64_t now,
+						uint64_t expired);
+
+	/**
+	 * Forget the failed logins of a throttle key (a successful login).
+	 *
+	 * @param key		counter key
+	 * @return			FALSE on database errors
+	 */
+	bool (*clear_failures)(getcertd_db_t *this, char *key);
+
+	/**
 	 * Destroy the database connection.
 	 */
 	void (*destroy)(getcertd_db_t *this);

@@ -105,6 +105,43 @@ static struct {
 	{ "transactions",	"chain_start",	"INTEGER"	},
 };
 
+/**
+ * Begin a transaction. strongSwan 5.9.8's sqlite database_t commits on
+ * rollback() of an outermost transaction (its rollback flag is only kept
+ * for nested ones): hold a second reference, so that rollback() marks the
+ * transaction and end() then really rolls it back.
+ */
+static bool begin(private_getcertd_db_t *this)
+{
+	if (!this->db->transaction(this->db, TRUE))
+	{
+		return FALSE;
+	}
+	if (!this->db->transaction(this->db, TRUE))
+	{
+		this->db->commit(this->db);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * End a transaction begun with begin(): commit if ok, else roll back.
+ * Returns TRUE if committed.
+ */
+static bool end(private_getcertd_db_t *this, bool ok)
+{
+	if (ok)
+	{
+		this->db->commit(this->db);
+	}
+	else
+	{
+		this->db->rollback(this->db);
+	}
+	return this->db->commit(this->db) && ok;
+}
+
 METHOD(getcertd_db_t, get_transaction, getcertd_tx_state_t,
 	private_getcertd_db_t *this, char *transid, getcertd_tx_t *tx)
 {
@@ -202,13 +239,13 @@ METHOD(getcertd_db_t, add_issued, bool,
 	cert->get_validity(cert, NULL, &not_before, &not_after);
 	snprintf(subject, sizeof(subject), "%Y", cert->get_subject(cert));
 	this->mutex->lock(this->mutex);
-	if (!this->db->transaction(this->db, TRUE))
+	if (!begin(this))
 	{
 		this->mutex->unlock(this->mutex);
 		chunk_free(&der);
 		return FALSE;
 	}
-	if (this->db->execute(this->db, NULL,
+	ok = this->db->execute(this->db, NULL,
 				"INSERT INTO certificates (serial, subject, user, keyid, "
 				"not_before, not_after, client, transid, policy, issued, "
 				"chain_start, cert, server_keygen) "
@@ -255,14 +292,8 @@ METHOD(getcertd_db_t, add_issued, bool,
 				DB_BLOB, tx->keyid, DB_BLOB, tx->nonce, DB_BLOB, tx->request,
 				DB_TEXT, tx->user, DB_TEXT, tx->policy, DB_TEXT, tx->client,
 				DB_BLOB, serial, DB_UINT, (u_int)tx->chain_start,
-				DB_UINT, (u_int)now) == 1)))
-	{
-		ok = this->db->commit(this->db);
-	}
-	else
-	{
-		this->db->rollback(this->db);
-	}
+				DB_UINT, (u_int)now) == 1));
+	ok = end(this, ok);
 	this->mutex->unlock(this->mutex);
 	chunk_free(&der);
 	return ok;
@@ -398,7 +429,7 @@ METHOD(getcertd_db_t, next_crl_number, u_int,
 	u_int number = 0, last = 0;
 
 	this->mutex->lock(this->mutex);
-	if (!this->db->transaction(this->db, TRUE))
+	if (!begin(this))
 	{
 		this->mutex->unlock(this->mutex);
 		return 0;
@@ -415,15 +446,10 @@ METHOD(getcertd_db_t, next_crl_number, u_int,
 		enumerator->destroy(enumerator);
 	}
 	/* 0 on any error: a CRL number is never used twice */
-	if (!number ||
-		this->db->execute(this->db, NULL,
+	if (!end(this, number &&
+			 this->db->execute(this->db, NULL,
 				"INSERT OR REPLACE INTO counters (name, value) VALUES "
-				"('crl', ?)", DB_UINT, number) != 1)
-	{
-		this->db->rollback(this->db);
-		number = 0;
-	}
-	else if (!this->db->commit(this->db))
+				"('crl', ?)", DB_UINT, number) == 1))
 	{
 		number = 0;
 	}
@@ -482,6 +508,69 @@ METHOD(getcertd_db_t, list, void,
 	this->mutex->unlock(this->mutex);
 }
 
+METHOD(getcertd_db_t, is_shared, bool,
+	private_getcertd_db_t *this)
+{	/* a file of one getcertd */
+	return FALSE;
+}
+
+METHOD(getcertd_db_t, get_failures, bool,
+	private_getcertd_db_t *this, char *key, uint64_t since, u_int limit,
+	u_int *count, uint64_t *oldest)
+{
+	enumerator_t *enumerator;
+	double first;
+	int n;
+	bool ok = FALSE;
+
+	/* times in ms as REAL: strongSwan's database_t has no 64-bit integer,
+	 * a double holds them exactly */
+	this->mutex->lock(this->mutex);
+	enumerator = this->db->query(this->db,
+				"SELECT count(*), coalesce(min(at), ?) FROM (SELECT at FROM "
+				"failures WHERE key = ? AND at >= ? ORDER BY at DESC LIMIT ?)",
+				DB_DOUBLE, (double)since, DB_TEXT, key, DB_DOUBLE,
+				(double)since, DB_INT, (int)min(limit, INT_MAX),
+				DB_INT, DB_DOUBLE);
+	if (enumerator && enumerator->enumerate(enumerator, &n, &first))
+	{
+		*count = n;
+		*oldest = first;
+		ok = TRUE;
+	}
+	DESTROY_IF(enumerator);
+	this->mutex->unlock(this->mutex);
+	return ok;
+}
+
+METHOD(getcertd_db_t, add_failure, bool,
+	private_getcertd_db_t *this, char *key, uint64_t now, uint64_t expired)
+{
+	bool ok;
+
+	this->mutex->lock(this->mutex);
+	ok = this->db->execute(this->db, NULL,
+				"DELETE FROM failures WHERE at < ?",
+				DB_DOUBLE, (double)expired) >= 0 &&
+		 this->db->execute(this->db, NULL,
+				"INSERT INTO failures (key, at) VALUES (?, ?)",
+				DB_TEXT, key, DB_DOUBLE, (double)now) == 1;
+	this->mutex->unlock(this->mutex);
+	return ok;
+}
+
+METHOD(getcertd_db_t, clear_failures, bool,
+	private_getcertd_db_t *this, char *key)
+{
+	bool ok;
+
+	this->mutex->lock(this->mutex);
+	ok = this->db->execute(this->db, NULL,
+				"DELETE FROM failures WHERE key = ?", DB_TEXT, key) >= 0;
+	this->mutex->unlock(this->mutex);
+	return ok;
+}
+
 METHOD(getcertd_db_t, destroy, void,
 	private_getcertd_db_t *this)
 {
@@ -527,13 +616,119 @@ static bool add_columns(private_getcertd_db_t *this)
 	return TRUE;
 }
 
+/**
+ * Version of the schema getcertd_db_sqlite_create() brings a database to
+ */
+#define SCHEMA_VERSION 2
+
+/**
+ * Schema version 2: the login throttle's failure counters
+ */
+static char *schema_v2[] = {
+	"CREATE TABLE IF NOT EXISTS failures ("
+	" key TEXT NOT NULL,"
+	" at REAL NOT NULL)",
+	"CREATE INDEX IF NOT EXISTS failures_key ON failures (key, at)",
+	"CREATE INDEX IF NOT EXISTS failures_at ON failures (at)",
+};
+
+/**
+ * Version of the schema, 0 for a database of before versioning (or a new
+ * one), -1 on errors
+ */
+static int get_version(private_getcertd_db_t *this)
+{
+	enumerator_t *enumerator;
+	int version = -1;
+
+	if (this->db->execute(this->db, NULL,
+				"CREATE TABLE IF NOT EXISTS schema_version ("
+				" version INTEGER NOT NULL)") < 0)
+	{
+		return -1;
+	}
+	enumerator = this->db->query(this->db,
+				"SELECT coalesce(max(version), 0) FROM schema_version",
+				DB_INT);
+	if (!enumerator || !enumerator->enumerate(enumerator, &version))
+	{
+		version = -1;
+	}
+	DESTROY_IF(enumerator);
+	return version;
+}
+
+/**
+ * Run one step of the migration and record its version, all or nothing
+ */
+static bool migrate_step(private_getcertd_db_t *this, char **sql, int count,
+						 bool columns, int version)
+{
+	bool ok = TRUE;
+	int i;
+
+	if (!begin(this))
+	{
+		return FALSE;
+	}
+	for (i = 0; ok && i < count; i++)
+	{
+		ok = this->db->execute(this->db, NULL, sql[i]) >= 0;
+	}
+	ok = ok && (!columns || add_columns(this)) &&
+		 this->db->execute(this->db, NULL, "DELETE FROM schema_version") >= 0 &&
+		 this->db->execute(this->db, NULL,
+				"INSERT INTO schema_version (version) VALUES (?)",
+				DB_INT, version) == 1;
+	if (!end(this, ok))
+	{
+		return FALSE;
+	}
+	DBG1(DBG_APP, "database: schema version %d", version);
+	return TRUE;
+}
+
+/**
+ * Create the schema or bring an older one to SCHEMA_VERSION. Version 1 is
+ * the schema of before versioning with every column added since (a
+ * database without schema_version gets the columns it lacks); version 2
+ * adds the failure counters.
+ */
+static bool migrate(private_getcertd_db_t *this, char *uri)
+{
+	int version;
+
+	version = get_version(this);
+	if (version < 0)
+	{
+		DBG1(DBG_APP, "reading the schema version of '%s' failed", uri);
+		return FALSE;
+	}
+	if (version > SCHEMA_VERSION)
+	{
+		DBG1(DBG_APP, "database '%s' has schema version %d, this getcertd "
+			 "knows up to %d: refusing to use it", uri, version,
+			 SCHEMA_VERSION);
+		return FALSE;
+	}
+	if ((version < 1 &&
+		 !migrate_step(this, schema, countof(schema), TRUE, 1)) ||
+		(version < 2 &&
+		 !migrate_step(this, schema_v2, countof(schema_v2), FALSE, 2)))
+	{
+		DBG1(DBG_APP, "updating the database schema in '%s' from version %d "
+			 "failed", uri, version);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /*
  * Described in header
  */
 getcertd_db_t *getcertd_db_sqlite_create(char *uri)
 {
 	private_getcertd_db_t *this;
-	int i;
 
 	INIT(this,
 		.public = {
@@ -548,6 +743,10 @@ getcertd_db_t *getcertd_db_sqlite_create(char *uri)
 			.get_revoked = _get_revoked,
 			.next_crl_number = _next_crl_number,
 			.list = _list,
+			.is_shared = _is_shared,
+			.get_failures = _get_failures,
+			.add_failure = _add_failure,
+			.clear_failures = _clear_failures,
 			.destroy = _destroy,
 		},
 		.db = lib->db->create(lib->db, uri),
@@ -560,18 +759,8 @@ getcertd_db_t *getcertd_db_sqlite_create(char *uri)
 		free(this);
 		return NULL;
 	}
-	for (i = 0; i < countof(schema); i++)
+	if (!migrate(this, uri))
 	{
-		if (this->db->execute(this->db, NULL, schema[i]) < 0)
-		{
-			DBG1(DBG_APP, "creating the database schema in '%s' failed", uri);
-			destroy(this);
-			return NULL;
-		}
-	}
-	if (!add_columns(this))
-	{
-		DBG1(DBG_APP, "updating the database schema in '%s' failed", uri);
 		destroy(this);
 		return NULL;
 	}
