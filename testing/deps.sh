@@ -25,6 +25,7 @@ PACKAGES=(
 	clang libclang-rt-14-dev
 	openssl ca-certificates curl
 	freeradius freeradius-utils scep nginx
+	postgresql libpq-dev haproxy
 	iproute2 iputils-ping util-linux procps tmux expect
 )
 

@@ -100,6 +100,10 @@ static getcertd_db_t *open_db()
 
 	path = lib->settings->get_str(lib->settings, "%s.database",
 								  "/var/lib/getcertd/getcertd.db", lib->ns);
+	if (strstr(path, "://"))
+	{	/* a URI: sqlite://, postgresql:// */
+		return getcertd_db_create(path);
+	}
 	snprintf(uri, sizeof(uri), "sqlite://%s", path);
 	return getcertd_db_create(uri);
 }

@@ -532,7 +532,7 @@ METHOD(getcertd_auth_t, destroy, void,
 /*
  * Described in header
  */
-getcertd_auth_t *getcertd_auth_create()
+getcertd_auth_t *getcertd_auth_create(getcertd_db_t *db)
 {
 	private_getcertd_auth_t *this;
 	getcertd_throttle_conf_t conf;
@@ -554,6 +554,7 @@ getcertd_auth_t *getcertd_auth_create()
 		return NULL;
 	}
 	this->window = conf.window;
+	conf.shared = db && db->is_shared(db) ? db : NULL;
 	this->throttle = getcertd_throttle_create(&conf);
 	return &this->public;
 }

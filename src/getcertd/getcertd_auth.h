@@ -21,6 +21,7 @@
 #define GETCERTD_AUTH_H_
 
 #include "getcertd_http.h"
+#include "getcertd_db.h"
 
 typedef struct getcertd_auth_t getcertd_auth_t;
 
@@ -71,9 +72,12 @@ struct getcertd_auth_t {
 /**
  * Create the authenticator from getcertd.radius and getcertd.realm.
  *
+ * @param db			records; if shared by several getcertd, the login
+ *						throttle's failure counters are kept there; NULL
+ *						to keep them in memory
  * @return				authenticator, NULL on configuration errors (logged)
  */
-getcertd_auth_t *getcertd_auth_create();
+getcertd_auth_t *getcertd_auth_create(getcertd_db_t *db);
 
 /**
  * Decode strict base64 (RFC 4648 4): the standard alphabet, padded to a

@@ -14,6 +14,7 @@
 
 #include "getcertd_db.h"
 #include "getcertd_db_sqlite.h"
+#include "getcertd_db_pgsql.h"
 #include "getcertd_auth.h"
 
 #include <utils/debug.h>
@@ -67,11 +68,20 @@ char *getcertd_db_sane(char *str, char *buf, size_t len)
  */
 getcertd_db_t *getcertd_db_create(char *uri)
 {
+	char *colon;
+
 	if (strpfx(uri, "sqlite://"))
 	{
 		return getcertd_db_sqlite_create(uri);
 	}
-	DBG1(DBG_APP, "database URI '%s' names no supported backend (sqlite://)",
+	if (strpfx(uri, "postgresql://") || strpfx(uri, "postgres://"))
+	{
+		return getcertd_db_pgsql_create(uri);
+	}
+	/* only the scheme: the rest may hold a password */
+	colon = strchr(uri, ':');
+	DBG1(DBG_APP, "database URI of scheme '%.*s' names no supported backend "
+		 "(sqlite://, postgresql://)", colon ? (int)min(colon - uri, 32) : 0,
 		 uri);
 	return NULL;
 }

@@ -1136,7 +1136,7 @@ getcertd_scep_t *getcertd_scep_create(getcertd_db_t *db)
 		return NULL;
 	}
 	rng->destroy(rng);
-	this->auth = getcertd_auth_create();
+	this->auth = getcertd_auth_create(db);
 	this->policies = getcertd_policy_load();
 	if (!check_keys(this) || !this->auth || !this->policies)
 	{

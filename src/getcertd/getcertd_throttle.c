@@ -19,6 +19,9 @@
 
 #include <getcert_settings.h>
 
+#include <sys/time.h>
+#include <utils/debug.h>
+
 #include <collections/hashtable.h>
 #include <threading/mutex.h>
 
@@ -96,7 +99,8 @@ typedef struct {
 } inflight_t;
 
 /**
- * Milliseconds on the monotonic clock
+ * Milliseconds on the monotonic clock, or on the wall clock if the
+ * counters are shared with other hosts
  */
 static uint64_t now_ms(private_getcertd_throttle_t *this)
 {
@@ -106,7 +110,14 @@ static uint64_t now_ms(private_getcertd_throttle_t *this)
 	{
 		return this->conf.now();
 	}
-	time_monotonic(&tv);
+	if (this->conf.shared)
+	{
+		gettimeofday(&tv, NULL);
+	}
+	else
+	{
+		time_monotonic(&tv);
+	}
 	return (uint64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
@@ -154,6 +165,36 @@ static char *make_key(char *kind, char *user, char *client)
 }
 
 /**
+ * Check one counter in the shared records, TRUE if under the limit; a
+ * database error throttles for a second
+ */
+static bool check_shared(private_getcertd_throttle_t *this, char *key,
+						 u_int limit, uint64_t now, u_int *failures,
+						 u_int *retry_after)
+{
+	getcertd_db_t *db = this->conf.shared;
+	uint64_t since, oldest;
+	u_int count;
+
+	since = now > window_ms(this) ? now - window_ms(this) + 1 : 0;
+	if (!db->get_failures(db, key, since, limit, &count, &oldest))
+	{
+		DBG1(DBG_APP, "reading the shared failure counters failed, login "
+			 "throttled");
+		*failures = 0;
+		*retry_after = 1;
+		return FALSE;
+	}
+	if (count < limit)
+	{
+		return TRUE;
+	}
+	*failures = count;
+	*retry_after = max(1, (oldest + window_ms(this) - now + 999) / 1000);
+	return FALSE;
+}
+
+/**
  * Check one counter, TRUE if under the limit
  */
 static bool check_one(private_getcertd_throttle_t *this, char *key,
@@ -167,6 +208,10 @@ static bool check_one(private_getcertd_throttle_t *this, char *key,
 	if (!limit || !key)
 	{
 		return TRUE;
+	}
+	if (this->conf.shared)
+	{
+		return check_shared(this, key, limit, now, failures, retry_after);
 	}
 	entry = this->failures->get(this->failures, key);
 	if (!entry)
@@ -194,7 +239,11 @@ METHOD(getcertd_throttle_t, check, bool,
 	ua = make_key("ua", user, client);
 	a = make_key("a", NULL, client);
 	u = make_key("u", user, NULL);
-	this->mutex->lock(this->mutex);
+	/* shared counters are the database's to protect */
+	if (!this->conf.shared)
+	{
+		this->mutex->lock(this->mutex);
+	}
 	now = now_ms(this);
 	ok = check_one(this, ua, this->conf.max_per_user_address, now,
 				   failures, retry_after) &&
@@ -202,7 +251,10 @@ METHOD(getcertd_throttle_t, check, bool,
 				   failures, retry_after) &&
 		 check_one(this, u, this->conf.max_per_user, now,
 				   failures, retry_after);
-	this->mutex->unlock(this->mutex);
+	if (!this->conf.shared)
+	{
+		this->mutex->unlock(this->mutex);
+	}
 	free(ua);
 	free(a);
 	free(u);
@@ -264,6 +316,17 @@ static void count_one(private_getcertd_throttle_t *this, char *key,
 		free(key);
 		return;
 	}
+	if (this->conf.shared)
+	{
+		if (!this->conf.shared->add_failure(this->conf.shared, key, now,
+							now > window_ms(this) ? now - window_ms(this) : 0))
+		{
+			DBG1(DBG_APP, "recording a failed login in the shared failure "
+				 "counters failed");
+		}
+		free(key);
+		return;
+	}
 	entry = this->failures->get(this->failures, key);
 	if (!entry)
 	{
@@ -293,7 +356,10 @@ METHOD(getcertd_throttle_t, failure, void,
 {
 	uint64_t now;
 
-	this->mutex->lock(this->mutex);
+	if (!this->conf.shared)
+	{
+		this->mutex->lock(this->mutex);
+	}
 	now = now_ms(this);
 	count_one(this, make_key("ua", user, client),
 			  this->conf.max_per_user_address, now);
@@ -301,7 +367,10 @@ METHOD(getcertd_throttle_t, failure, void,
 			  this->conf.max_per_address, now);
 	count_one(this, make_key("u", user, NULL),
 			  this->conf.max_per_user, now);
-	this->mutex->unlock(this->mutex);
+	if (!this->conf.shared)
+	{
+		this->mutex->unlock(this->mutex);
+	}
 }
 
 METHOD(getcertd_throttle_t, success, void,
@@ -313,6 +382,15 @@ METHOD(getcertd_throttle_t, success, void,
 	key = make_key("ua", user, client);
 	if (!key)
 	{
+		return;
+	}
+	if (this->conf.shared)
+	{
+		if (!this->conf.shared->clear_failures(this->conf.shared, key))
+		{
+			DBG1(DBG_APP, "clearing a shared failure counter failed");
+		}
+		free(key);
 		return;
 	}
 	this->mutex->lock(this->mutex);

@@ -22,6 +22,8 @@
 
 #include <library.h>
 
+#include "getcertd_db.h"
+
 typedef struct getcertd_throttle_t getcertd_throttle_t;
 typedef struct getcertd_throttle_conf_t getcertd_throttle_conf_t;
 typedef enum getcertd_throttle_result_t getcertd_throttle_result_t;
@@ -62,8 +64,13 @@ struct getcertd_throttle_conf_t {
 	double radius_rate;
 	/** Access-Requests sent at once after a quiet time (bucket size) */
 	u_int radius_burst;
-	/** clock in ms (tests), NULL for the monotonic clock */
+	/** clock in ms (tests), NULL for the monotonic clock, or the wall
+	 * clock with shared counters */
 	uint64_t (*now)(void);
+	/** records shared by several getcertd: the failure counters are kept
+	 * there instead of in memory, so N instances allow no more guesses
+	 * than one; NULL to keep them in memory (not owned) */
+	getcertd_db_t *shared;
 };
 
 /**
@@ -74,6 +81,13 @@ struct getcertd_throttle_conf_t {
  *
  * Clients are identified by the text of their address, users by name;
  * both are only used as keys.
+ *
+ * The failure counters are in memory, or, with several getcertd on one
+ * database (conf.shared), in the database, with times of the wall clock
+ * (the instances' clocks are assumed synchronized). A database error
+ * counts as throttled: no RADIUS guess goes uncounted. The RADIUS
+ * concurrency bounds and the Access-Request rate stay per instance: they
+ * protect this instance's workers and RADIUS from its own load.
  */
 struct getcertd_throttle_t {
 

@@ -245,7 +245,7 @@ START_TEST(test_radius)
 					   radius_tests[_i].client) > 0);
 	set_conf(conf);
 	free(conf);
-	auth = getcertd_auth_create();
+	auth = getcertd_auth_create(NULL);
 	ck_assert(!auth == !radius_tests[_i].ok);
 	DESTROY_IF(auth);
 }
@@ -256,11 +256,11 @@ START_TEST(test_auth_retry_after)
 	getcertd_auth_t *auth;
 
 	set_conf("retry_after = soon");
-	ck_assert(!getcertd_auth_create());
+	ck_assert(!getcertd_auth_create(NULL));
 	set_conf("throttle {\n window = 1x\n}");
-	ck_assert(!getcertd_auth_create());
+	ck_assert(!getcertd_auth_create(NULL));
 	set_conf("retry_after = 1m");
-	auth = getcertd_auth_create();
+	auth = getcertd_auth_create(NULL);
 	ck_assert(auth);
 	auth->destroy(auth);
 }
