@@ -182,12 +182,12 @@ static void log_error(char *what, char *message)
 }
 
 /**
- * libpq's notices (NOTICE, WARNING of the server) go to the log, not to
- * stderr
+ * libpq's notices (NOTICE, WARNING of the server) go to the log at level
+ * 2, not to stderr
  */
 static void notice_cb(void *arg, const char *message)
 {
-	log_error("notice", (char*)message);
+	DBG2(DBG_APP, "PostgreSQL: %s", message);
 }
 
 /**
