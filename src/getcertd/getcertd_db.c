@@ -14,7 +14,9 @@
 
 #include "getcertd_db.h"
 #include "getcertd_db_sqlite.h"
+#ifndef GETCERTD_DB_NO_PGSQL
 #include "getcertd_db_pgsql.h"
+#endif
 #include "getcertd_auth.h"
 
 #include <utils/debug.h>
@@ -74,10 +76,12 @@ getcertd_db_t *getcertd_db_create(char *uri)
 	{
 		return getcertd_db_sqlite_create(uri);
 	}
+#ifndef GETCERTD_DB_NO_PGSQL	/* the fuzz targets' build */
 	if (strpfx(uri, "postgresql://") || strpfx(uri, "postgres://"))
 	{
 		return getcertd_db_pgsql_create(uri);
 	}
+#endif
 	/* only the scheme: the rest may hold a password */
 	colon = strchr(uri, ':');
 	DBG1(DBG_APP, "database URI of scheme '%.*s' names no supported backend "
