@@ -595,6 +595,47 @@ START_TEST(test_throttle_shared)
 END_TEST
 
 /**
+ * Records whose failure counters cannot be read or written (database down)
+ */
+static bool failures_broken(getcertd_db_t *this, char *key, uint64_t since,
+							u_int limit, u_int *count, uint64_t *oldest)
+{
+	return FALSE;
+}
+
+static bool add_failure_broken(getcertd_db_t *this, char *key, uint64_t now,
+							   uint64_t expired)
+{
+	return FALSE;
+}
+
+START_TEST(test_throttle_shared_error)
+{
+	getcertd_db_t broken = {
+		.get_failures = failures_broken,
+		.add_failure = add_failure_broken,
+	};
+	getcertd_throttle_conf_t conf = {
+		.window = 60,
+		.max_per_user_address = 5,
+		.now = clock_cb,
+		.shared = &broken,
+	};
+	getcertd_throttle_t *t;
+	u_int failures = 7, retry_after = 0;
+
+	/* no guess goes uncounted: unreadable counts throttle */
+	fake_now = 1700000000000ULL;
+	t = getcertd_throttle_create(&conf);
+	ck_assert(!t->check(t, "carol", "10.0.0.1", &failures, &retry_after));
+	ck_assert_int_eq(failures, 0);
+	ck_assert_int_eq(retry_after, 1);
+	t->failure(t, "carol", "10.0.0.1");
+	t->destroy(t);
+}
+END_TEST
+
+/**
  * Old SQLite schema: the tables before versioning and before the columns
  * added since (chain_start, superseded, server_keygen, nonce, request)
  */
@@ -754,6 +795,10 @@ Suite *db_suite_create()
 	tcase_add_checked_fixture(tc, setup_db, teardown_db);
 	tcase_add_loop_test(tc, test_sqlite_migrate, BACKEND_SQLITE,
 						BACKEND_SQLITE + 1);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shared throttle, database errors");
+	tcase_add_test(tc, test_throttle_shared_error);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("database URIs");
