@@ -14,6 +14,18 @@
 #                                   FreeRADIUS 3.2 (auth, UDP 1812) with PAP
 #                                   users carol, dave and challenge user otp
 #                                   (sets TB_RADIUS_LOG, TB_RADIUS_HOST)
+#   tb_postgres_start <host> <db> <user> <password>
+#                                   Debian's PostgreSQL server (TCP 5432 on
+#                                   the host's address), a database and its
+#                                   owner (sets TB_PG_HOST, TB_PG_URI)
+#   tb_postgres_stop <host> [keep]  end it by PID, remove its data (unless
+#                                   keep: the next start runs on it)
+#   tb_psql <host> <db> <sql>       a query as the superuser (Unix socket),
+#                                   unaligned rows
+#   tb_haproxy_start <host> <port> <server:port...>
+#                                   haproxy in TCP mode on the host's first
+#                                   address, balancing over the servers
+#                                   (sets TB_HAPROXY_LOG)
 #   tb_srv_alive <pid>              the process runs (not gone, no zombie)
 #   tb_srv_host_ips <host>          the host's addresses, one a line
 #
@@ -48,6 +60,12 @@ tb_srv_alive()
 		""|Z*) return 1 ;;
 	esac
 	return 0
+}
+
+# the process is gone (or a zombie)
+tb_srv_gone()
+{
+	! tb_srv_alive "$1"
 }
 
 # succeed when the command does or the process is gone: lets tb_wait stop
@@ -303,4 +321,185 @@ $(tb_install_conf "$client" - "$host" CLIENT="$name" ADDRESS="$addr" \
 	pid=$!
 	echo $pid > "$dir/freeradius.pid"
 	tb_srv_wait "freeradius on $host" "$pid" "$log" tb_freeradius_ping "$host"
+}
+
+# directory of the PostgreSQL server of a host: its data, socket and log,
+# under $TB_DIR/<host>/postgres if the postgres user can reach it, else a
+# directory of its own in /tmp (named in $TB_DIR/<host>/postgres.dir)
+tb_postgres_dir()
+{
+	local dir=$TB_DIR/$1
+	if [ -f "$dir/postgres.dir" ]; then
+		cat "$dir/postgres.dir"
+	elif setpriv --reuid=postgres --regid=postgres --init-groups \
+			test -x "$dir" 2>/dev/null; then
+		echo "$dir/postgres"
+	else
+		mktemp -d /tmp/getcert-postgres.XXXXXX
+	fi
+}
+
+# tb_postgres_start <host> <db> <user> <password>: Debian's PostgreSQL
+# server (the newest /usr/lib/postgresql/*/bin), a cluster made by initdb
+# for the occasion, run as the unprivileged user postgres in the host's
+# namespaces (no pg_ctlcluster, no systemd), listening on the host's
+# address and a Unix socket in its directory; <user> owns <db> and logs in
+# over TCP with <password> (scram-sha-256), the superuser only over the
+# socket. A cluster kept by tb_postgres_stop <host> keep is started again
+# as it is (a server restart). Sets TB_PG_HOST (the socket directory) and
+# TB_PG_URI (postgresql://<user>:<password>@<address>/<db>).
+tb_postgres_start()
+{
+	local host=$1 db=$2 user=$3 password=$4 dir=$TB_DIR/$1 pgdir bin ip pid
+	if [ -z "$host" ] || [ -z "$db" ] || [ -z "$user" ] || [ -z "$password" ]; then
+		tb_log "usage: tb_postgres_start <host> <db> <user> <password>"
+		return 1
+	fi
+	if ! [[ "$db$user$password" =~ ^[A-Za-z0-9_-]+$ ]]; then
+		tb_log "tb_postgres_start: names and password must be [A-Za-z0-9_-]"
+		return 1
+	fi
+	bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	if [ ! -x "$bin/initdb" ] || ! id postgres >/dev/null 2>&1; then
+		tb_log "PostgreSQL server not installed (testing/deps.sh)"
+		return 1
+	fi
+	tb_srv_port_free "$host" 5432 "postgres" || return 1
+	mkdir -p "$dir"
+	pgdir=$(tb_postgres_dir "$host") || return 1
+	echo "$pgdir" > "$dir/postgres.dir"
+	ip=$(tb_srv_host_ips "$host" | head -1)
+	TB_PG_HOST=$pgdir
+	TB_PG_URI="postgresql://$user:$password@$ip/$db"
+	export TB_PG_HOST TB_PG_URI
+	if [ -f "$pgdir/data/PG_VERSION" ] && [ -f "$dir/postgres.kept" ]; then
+		rm -f "$dir/postgres.kept"
+		tb_postgres_run "$host" "$bin" "$pgdir" "$ip"
+		return
+	fi
+	rm -rf "$pgdir/data"
+	mkdir -p "$pgdir" && chown postgres: "$pgdir" && chmod 0700 "$pgdir" ||
+		return 1
+	if ! timeout "$TB_CMD_TIMEOUT" setpriv --reuid=postgres --regid=postgres \
+			--init-groups "$bin/initdb" -D "$pgdir/data" -U postgres \
+			-A peer -E UTF8 --no-sync > "$dir/initdb.log" 2>&1; then
+		tb_log "initdb for $host failed"
+		tail -20 "$dir/initdb.log" >&2
+		return 1
+	fi
+	# the superuser over the socket only; the owner of the database from
+	# the test bed's networks, with a password
+	cat > "$pgdir/data/pg_hba.conf" <<-EOF_HBA
+	local all postgres trust
+	host $db $user 10.1.0.0/16 scram-sha-256
+	host $db $user 192.168.0.0/24 scram-sha-256
+	EOF_HBA
+	tb_postgres_run "$host" "$bin" "$pgdir" "$ip" || return 1
+	tb_psql "$host" postgres "CREATE ROLE \"$user\" LOGIN PASSWORD '$password'" \
+		> "$dir/postgres-setup.log" 2>&1 &&
+	tb_psql "$host" postgres "CREATE DATABASE \"$db\" OWNER \"$user\"" \
+		>> "$dir/postgres-setup.log" 2>&1 ||
+		{ tb_log "creating $db on $host failed"; cat "$dir/postgres-setup.log" >&2;
+		  return 1; }
+}
+
+# run the server of tb_postgres_start on its cluster, wait until it
+# accepts connections
+tb_postgres_run()
+{
+	local host=$1 bin=$2 pgdir=$3 ip=$4 dir=$TB_DIR/$1 pid
+	nsenter -t "$(cat "$dir/keeper.pid")" -m -n -- \
+		setpriv --reuid=postgres --regid=postgres --init-groups \
+		"$bin/postgres" -D "$pgdir/data" -k "$pgdir" \
+		-c listen_addresses="$ip" -c max_connections=100 \
+		-c fsync=off -c synchronous_commit=off -c log_connections=off \
+		</dev/null >>"$dir/postgres.log" 2>&1 &
+	pid=$!
+	echo $pid > "$dir/postgres.pid"
+	tb_srv_wait "postgres on $host" "$pid" "$dir/postgres.log" \
+		tb_exec "$host" "$bin/pg_isready" -q -h "$pgdir" -U postgres
+}
+
+# tb_psql <host> <db> <sql>: run SQL as the superuser over the socket of
+# tb_postgres_start, rows unaligned ("|" between columns), no headers
+tb_psql()
+{
+	local host=$1 db=$2 sql=$3 pgdir
+	pgdir=$(cat "$TB_DIR/$host/postgres.dir") || return 1
+	tb_exec "$host" timeout "$TB_CMD_TIMEOUT" setpriv --reuid=postgres \
+		--regid=postgres --init-groups psql -X -q -v ON_ERROR_STOP=1 \
+		-h "$pgdir" -U postgres -d "$db" -A -t -c "$sql"
+}
+
+# tb_postgres_stop <host> [keep]: end the server by PID (fast shutdown:
+# its sessions end), wait until it is gone; remove its data unless keep
+tb_postgres_stop()
+{
+	local dir=$TB_DIR/$1 pid pgdir
+	pid=$(cat "$dir/postgres.pid" 2>/dev/null)
+	if [ -n "$pid" ]; then
+		kill -INT "$pid" 2>/dev/null
+		tb_wait 20 tb_srv_gone "$pid" || kill -KILL "$pid" 2>/dev/null
+		rm -f "$dir/postgres.pid"
+	fi
+	if [ "${2:-}" = keep ]; then
+		touch "$dir/postgres.kept"
+		return 0
+	fi
+	rm -f "$dir/postgres.kept"
+	pgdir=$(cat "$dir/postgres.dir" 2>/dev/null)
+	case "$pgdir" in
+		"$dir/postgres"|/tmp/getcert-postgres.*) rm -rf "$pgdir" ;;
+	esac
+	rm -f "$dir/postgres.dir"
+}
+
+# tb_haproxy_start <host> <port> <server:port...>: haproxy in TCP mode
+# (TLS passes through to the servers and ends there) on the host's first
+# address, round robin over the servers with health checks every 500 ms;
+# a connection that cannot be made to one server is redispatched to
+# another. Configuration from the host's haproxy.cfg (tb_conf_file:
+# testing/hosts/default/haproxy.cfg unless the scenario has its own) into
+# $TB_DIR/<host>/haproxy/, checked with haproxy -c, run in the foreground
+# (-db) in the background; its log (TB_HAPROXY_LOG) has a line per
+# connection: client, server chosen, bytes, termination state.
+tb_haproxy_start()
+{
+	local host=$1 port=$2 dir=$TB_DIR/$1 hdir conf servers="" n=0 s ip pid
+	if [ -z "$host" ] || [ -z "$port" ] || [ $# -lt 3 ]; then
+		tb_log "usage: tb_haproxy_start <host> <port> <server:port...>"
+		return 1
+	fi
+	shift 2
+	for s in "$@"; do
+		if ! [[ "$s" =~ ^[0-9.]+:[0-9]+$ ]]; then
+			tb_log "tb_haproxy_start: bad server '$s' (address:port)"
+			return 1
+		fi
+		n=$((n + 1))
+		servers="$servers	server gc$n $s check inter 500ms fall 1 rise 2
+"
+	done
+	tb_srv_port_free "$host" "$port" "haproxy" || return 1
+	hdir=$dir/haproxy
+	mkdir -p "$hdir"
+	ip=$(tb_srv_host_ips "$host" | head -1)
+	TB_HAPROXY_LOG=$hdir/haproxy.log
+	export TB_HAPROXY_LOG
+	conf=$(tb_conf_file "$host" haproxy.cfg) &&
+		tb_install_conf "$conf" "$hdir/haproxy.cfg" "$host" \
+			BIND="$ip:$port" SERVERS="${servers%$'\n'}" || return 1
+	if ! tb_exec "$host" timeout "$TB_CMD_TIMEOUT" haproxy -c -q \
+			-f "$hdir/haproxy.cfg" > "$hdir/haproxy-c.log" 2>&1; then
+		tb_log "haproxy configuration for $host is invalid ($hdir/haproxy.cfg)"
+		cat "$hdir/haproxy-c.log" >&2
+		return 1
+	fi
+	nsenter -t "$(cat "$dir/keeper.pid")" -m -n -- \
+		haproxy -db -f "$hdir/haproxy.cfg" \
+		</dev/null >"$TB_HAPROXY_LOG" 2>&1 &
+	pid=$!
+	echo $pid > "$dir/haproxy.pid"
+	tb_srv_wait "haproxy on $host" "$pid" "$TB_HAPROXY_LOG" \
+		tb_exec "$host" bash -c "exec 3<>/dev/tcp/$ip/$port"
 }

@@ -7,6 +7,7 @@
 #   moon      192.168.0.1    10.1.0.1        gateway (charon), forwards
 #   winnetou  192.168.0.150  10.1.0.150      enrollment CA (getcertd / scepserver)
 #   alice     10.1.0.10                      RADIUS server, ping target
+#   db        10.1.0.20                      PostgreSQL server (when started)
 #
 # 192.168.0.0/24 ("internet") and 10.1.0.0/16 (behind moon) are bridges in a
 # switch namespace. carol has no route to 10.1.0.0/16 but through a tunnel. Every host has a keeper process holding its mount
@@ -38,7 +39,7 @@
 #   tb_swanctl <host> <args...>     swanctl against the host's charon
 #   tb_log <message>                a line on stderr
 
-TB_HOSTS="moon carol winnetou alice"
+TB_HOSTS="moon carol winnetou alice db"
 TB_ID=${TB_ID:-$$}
 TB_PREFIX="gc${TB_ID}-"
 TB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -74,13 +75,14 @@ tb_host_addrs()
 		carol)    echo "eth0 192.168.0.100/24" ;;
 		winnetou) echo "eth0 192.168.0.150/24"; echo "eth1 10.1.0.150/16" ;;
 		alice)    echo "eth0 10.1.0.10/16" ;;
+		db)       echo "eth0 10.1.0.20/16" ;;
 	esac
 }
 
 tb_host_gateway()
 {
 	case "$1" in
-		alice) echo 10.1.0.1 ;;
+		alice|db) echo 10.1.0.1 ;;
 	esac
 }
 
