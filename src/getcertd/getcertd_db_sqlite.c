@@ -617,6 +617,39 @@ static bool add_columns(private_getcertd_db_t *this)
 }
 
 /**
+ * Write-ahead logging: a commit appends to the -wal file and syncs it once
+ * (synchronous = FULL keeps every recorded certificate across a power
+ * loss), where the default rollback journal creates, syncs and deletes a
+ * journal and syncs the database for each issuance. Readers (the operator's
+ * getcertd --list) no longer block the writer. An in-memory database (tests,
+ * fuzzing) has no file to log to and stays in journal_mode "memory".
+ */
+static bool use_wal(private_getcertd_db_t *this, char *uri)
+{
+	enumerator_t *enumerator;
+	char *mode = NULL;
+	bool ok = FALSE;
+
+	enumerator = this->db->query(this->db, "PRAGMA journal_mode = WAL",
+								 DB_TEXT);
+	if (enumerator)
+	{
+		ok = enumerator->enumerate(enumerator, &mode) && mode &&
+			 (strcaseeq(mode, "wal") ||
+			  (streq(uri, "sqlite://:memory:") && strcaseeq(mode, "memory")));
+		enumerator->destroy(enumerator);
+	}
+	if (!ok || this->db->execute(this->db, NULL,
+								 "PRAGMA synchronous = FULL") < 0)
+	{
+		DBG1(DBG_APP, "switching the database '%s' to write-ahead logging "
+			 "failed", uri);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
  * Version of the schema getcertd_db_sqlite_create() brings a database to
  */
 #define SCHEMA_VERSION 2
@@ -759,7 +792,7 @@ getcertd_db_t *getcertd_db_sqlite_create(char *uri)
 		free(this);
 		return NULL;
 	}
-	if (!migrate(this, uri))
+	if (!use_wal(this, uri) || !migrate(this, uri))
 	{
 		destroy(this);
 		return NULL;
