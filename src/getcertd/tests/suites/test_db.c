@@ -28,6 +28,9 @@
 #include <libpq-fe.h>
 
 #include <credentials/certificates/x509.h>
+#include <threading/thread.h>
+
+#include <sched.h>
 
 /**
  * Backends the storage tests run against: SQLite always; PostgreSQL in a
@@ -201,7 +204,7 @@ START_SETUP(setup_db)
 	ee_key = gt_key();
 	ca = gt_cert(ca_key, "CN=DB CA", NULL, NULL, NULL, TRUE, 3600);
 	ck_assert(ca_key && ee_key && ca);
-	db = open_backend(_i);
+	db = open_backend(_i % BACKEND_COUNT);
 }
 END_SETUP
 
@@ -534,6 +537,112 @@ START_TEST(test_failures)
 END_TEST
 
 /**
+ * Racers of test_race: each records its own certificate for the same
+ * transaction (or renewing the same certificate) through one of two
+ * database objects, as two getcertd would
+ */
+#define RACERS 8
+
+typedef struct {
+	getcertd_db_t *db;
+	certificate_t *cert;
+	getcertd_tx_t tx;
+	bool ok;
+} racer_t;
+
+static volatile bool race_start;
+
+static void *race(racer_t *racer)
+{
+	while (!race_start)
+	{
+		sched_yield();
+	}
+	racer->ok = racer->db->add_issued(racer->db, racer->cert, &racer->tx,
+									  chunk_empty);
+	return NULL;
+}
+
+START_TEST(test_race)
+{
+	racer_t racers[RACERS];
+	thread_t *threads[RACERS];
+	certificate_t *old = NULL, *winner = NULL;
+	getcertd_db_t *other;
+	getcertd_tx_t tx;
+	char transid[RACERS][16];
+	int i, wins = 0, recorded_count = 0;
+	bool renewal = _i >= BACKEND_COUNT;
+
+	/* a second object on the same records: another getcertd on
+	 * PostgreSQL, the same one for SQLite (a file of one getcertd) */
+	other = (_i % BACKEND_COUNT) == BACKEND_PGSQL ? getcertd_db_create(pg_uri)
+												  : db;
+	ck_assert(other);
+	if (renewal)
+	{	/* concurrent renewals of one certificate, new transactions */
+		old = issue(3600);
+		tx = tx_of("tx-renewed");
+		ck_assert(db->add_issued(db, old, &tx, chunk_empty));
+	}
+	race_start = FALSE;
+	for (i = 0; i < RACERS; i++)
+	{
+		snprintf(transid[i], sizeof(transid[i]), "tx-race-%d", i);
+		racers[i] = (racer_t){
+			.db = i % 2 ? other : db,
+			.cert = issue(3600),
+			.tx = tx_of(renewal ? transid[i] : "tx-race"),
+		};
+		if (renewal)
+		{
+			racers[i].tx.renews = serial_of(old);
+		}
+		threads[i] = thread_create((void*)race, &racers[i]);
+		ck_assert(threads[i]);
+	}
+	race_start = TRUE;
+	for (i = 0; i < RACERS; i++)
+	{
+		threads[i]->join(threads[i]);
+	}
+	for (i = 0; i < RACERS; i++)
+	{
+		if (racers[i].ok)
+		{
+			wins++;
+			winner = racers[i].cert;
+		}
+		if (recorded(racers[i].cert))
+		{
+			recorded_count++;
+		}
+	}
+	/* one certificate: the winner's, recorded, its transaction's */
+	ck_assert_int_eq(wins, 1);
+	ck_assert_int_eq(recorded_count, 1);
+	ck_assert(recorded(winner));
+	for (i = 0; i < RACERS; i++)
+	{
+		if (racers[i].ok)
+		{
+			check_tx(racers[i].tx.transid, GETCERTD_TX_ISSUED, winner);
+		}
+		else if (renewal)
+		{
+			check_tx(racers[i].tx.transid, GETCERTD_TX_NONE, NULL);
+		}
+		racers[i].cert->destroy(racers[i].cert);
+	}
+	DESTROY_IF(old);
+	if (other != db)
+	{
+		other->destroy(other);
+	}
+}
+END_TEST
+
+/**
  * Clock of the throttles sharing a database
  */
 static uint64_t fake_now;
@@ -773,7 +882,7 @@ Suite *db_suite_create()
 {
 	Suite *s;
 	TCase *tc;
-	int backends = pg_wanted() ? BACKEND_COUNT : BACKEND_SQLITE + 1;
+	int i, backends = pg_wanted() ? BACKEND_COUNT : BACKEND_SQLITE + 1;
 
 	s = suite_create("getcertd db");
 
@@ -789,6 +898,18 @@ Suite *db_suite_create()
 	tcase_add_loop_test(tc, test_crl_number, 0, backends);
 	tcase_add_loop_test(tc, test_failures, 0, backends);
 	tcase_add_loop_test(tc, test_throttle_shared, 0, backends);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("concurrent issuance, one certificate");
+	tcase_add_checked_fixture(tc, setup_db, teardown_db);
+	tcase_set_timeout(tc, 60);
+	/* 0..backends-1: one transaction, BACKEND_COUNT..: one renewal */
+	for (i = 0; i < backends; i++)
+	{
+		tcase_add_loop_test(tc, test_race, i, i + 1);
+		tcase_add_loop_test(tc, test_race, BACKEND_COUNT + i,
+							BACKEND_COUNT + i + 1);
+	}
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("SQLite schema versions");
