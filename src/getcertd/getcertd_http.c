@@ -603,7 +603,7 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 	host_t *host;
 	u_int flags, queue_timeout, connection_timeout;
 	uint64_t max_size, max_buffered, max_queued, connection_limit, backlog;
-	uint64_t port;
+	uint64_t port, threads;
 
 	INIT(this,
 		.public = {
@@ -630,7 +630,9 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 					&connection_timeout, "%s.connection_timeout",
 					lib->ns) ||
 		!getcert_settings_number(lib->settings, "", 4096, 1, 1000000,
-					&backlog, "%s.listen_backlog", lib->ns))
+					&backlog, "%s.listen_backlog", lib->ns) ||
+		!getcert_settings_number(lib->settings, "", getcertd_conf_cpus(), 1,
+					256, &threads, "%s.http_threads", lib->ns))
 	{
 		destroy(this);
 		return NULL;
@@ -710,6 +712,7 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)
 					(this->max_size + 32 * 1024),
 				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)backlog,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
 				cert ? MHD_OPTION_HTTPS_CERT_CALLBACK : MHD_OPTION_END,
 				retrieve_cert,
 				this->tls_trust.len ? MHD_OPTION_HTTPS_MEM_TRUST
