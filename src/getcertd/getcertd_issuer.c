@@ -127,7 +127,7 @@ static bool subject_key(public_key_t *public, chunk_t spki_in, chunk_t *spki,
 {
 	chunk_t fp;
 
-	if (spki_in.len && getcert_x509_spki_matches(spki_in, public) &&
+	if (spki_in.len && getcert_x509_spki_usable(spki_in, public) &&
 		getcert_x509_spki_keyid(spki_in, keyid))
 	{
 		*spki = chunk_clone(spki_in);

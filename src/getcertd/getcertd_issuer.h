@@ -65,13 +65,14 @@ struct getcertd_issuer_t {
 	 * Issue a certificate.
 	 *
 	 * The subject's SubjectPublicKeyInfo is taken as the client encoded
-	 * it in its request if spki is given and getcert_x509_spki_matches()
-	 * accepts it for public (the key identifiers are then hashed from it);
-	 * otherwise the key is encoded anew.
+	 * it in its request if spki is given and getcert_x509_spki_usable()
+	 * accepts it for public (the subjectKeyIdentifier is then hashed from
+	 * it); otherwise the key is encoded anew.
 	 *
 	 * @param public		subject's public key
-	 * @param spki			its SubjectPublicKeyInfo from the request
-	 *						(getcert_x509_csr_spki()), or chunk_empty
+	 * @param spki			the SubjectPublicKeyInfo public was parsed from,
+	 *						of the same request (getcert_x509_csr_spki()),
+	 *						or chunk_empty
 	 * @param subject		subject DN
 	 * @param sans			subjectAltNames, identification_t*
 	 * @param not_before	start of validity

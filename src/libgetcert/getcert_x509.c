@@ -686,7 +686,7 @@ bool getcert_x509_der_canonical(chunk_t der)
 }
 
 /**
- * OIDs (contents of the encoding) of the keys getcert_x509_spki_matches()
+ * OIDs (contents of the encoding) of the keys getcert_x509_spki_usable()
  * checks: rsaEncryption, id-ecPublicKey and its named curves, id-Ed25519
  * and id-Ed448. Compared whole: asn1_known_oid() also matches OIDs that
  * merely start with a known one.
@@ -795,7 +795,7 @@ static bool ec_key_ok(chunk_t params, chunk_t key, int keysize)
 /*
  * Described in header
  */
-bool getcert_x509_spki_matches(chunk_t spki, public_key_t *public)
+bool getcert_x509_spki_usable(chunk_t spki, public_key_t *public)
 {
 	chunk_t oid, params, key;
 
@@ -851,7 +851,7 @@ bool getcert_x509_csr_spki(certificate_t *csr, chunk_t *spki)
 		getcert_cms_take(&info, ASN1_SEQUENCE, &elem, &tlv))
 	{
 		public = csr->get_public_key(csr);
-		if (public && getcert_x509_spki_matches(tlv, public))
+		if (public && getcert_x509_spki_usable(tlv, public))
 		{
 			*spki = chunk_clone(tlv);
 			ok = TRUE;

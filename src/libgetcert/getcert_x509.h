@@ -252,25 +252,29 @@ certificate_t *getcert_self_signed(identification_t *subject,
 bool getcert_x509_der_canonical(chunk_t der);
 
 /**
- * Check that a SubjectPublicKeyInfo is canonical DER
- * (getcert_x509_der_canonical()) of a public key as strongSwan parsed it:
- * rsaEncryption with NULL parameters and a canonical RSAPublicKey of
- * positive INTEGERs whose modulus has the key's size; id-ecPublicKey on
- * the named curve P-256, P-384 or P-521 of the key's size with an
- * uncompressed point; id-Ed25519 or id-Ed448 without parameters and with a
- * key of 32 or 57 octets. The subjectPublicKey BIT STRING has no unused
- * bits. Other key types and curves are not checked here (FALSE).
+ * Check that the SubjectPublicKeyInfo strongSwan parsed a key from may
+ * stand for the key as it is: canonical DER (getcert_x509_der_canonical())
+ * and consistent with the key: rsaEncryption with NULL parameters and a
+ * canonical RSAPublicKey of positive INTEGERs whose modulus has the key's
+ * size; id-ecPublicKey on the named curve P-256, P-384 or P-521 of the
+ * key's size with an uncompressed point; id-Ed25519 or id-Ed448 without
+ * parameters and with a key of 32 or 57 octets. The subjectPublicKey BIT
+ * STRING has no unused bits. Other key types and curves are refused.
+ *
+ * The key material is not compared (that would take encoding the key):
+ * an SPKI of another key of the same type and size passes. Pass only the
+ * encoding the key was parsed from, e.g. both from one CSR.
  *
  * @param spki			DER encoding of the SubjectPublicKeyInfo (untrusted)
- * @param public		the key parsed from it
+ * @param public		the key strongSwan parsed from it
  * @return				TRUE if spki may stand for the key
  */
-bool getcert_x509_spki_matches(chunk_t spki, public_key_t *public);
+bool getcert_x509_spki_usable(chunk_t spki, public_key_t *public);
 
 /**
  * Get the SubjectPublicKeyInfo of a PKCS#10 certification request exactly
  * as the client encoded it (certificationRequestInfo.subjectPKInfo), if
- * getcert_x509_spki_matches() accepts it for the request's public key.
+ * getcert_x509_spki_usable() accepts it for the request's public key.
  * Using it spares encoding the key again.
  *
  * @param csr			certification request (CERT_PKCS10_REQUEST)
@@ -283,7 +287,7 @@ bool getcert_x509_csr_spki(certificate_t *csr, chunk_t *spki);
 /**
  * Calculate the key identifier of a SubjectPublicKeyInfo, the SHA-1 hash
  * of the subjectPublicKey BIT STRING's bits (RFC 5280 4.2.1.2, method 1).
- * For an SPKI accepted by getcert_x509_spki_matches() this is strongSwan's
+ * For an SPKI accepted by getcert_x509_spki_usable() this is strongSwan's
  * KEYID_PUBKEY_SHA1 of the key (SHA-1 of the PKCS#1 RSAPublicKey, of the
  * EC point, of the raw EdDSA key).
  *

@@ -358,7 +358,7 @@ START_TEST(test_issue_key_types)
 			spki_rsa = spki;
 		}
 		else
-		{	/* the RSA key's SPKI is not taken for another key */
+		{	/* the RSA key's SPKI is not taken for a key of another type */
 			cert2 = issuer->issue(issuer, public, spki_rsa, subject, sans,
 								  now - 60, now + 3600, 0);
 			ck_assert(cert2);
