@@ -127,9 +127,11 @@ static void start(private_getcert_nextkey_t *this, u_int delay)
 	}
 	this->running = TRUE;
 	ref_get(&this->ref);
-	job = (job_t*)callback_job_create((callback_job_cb_t)generate_job, this,
+	/* low priority: IKE and enrollment jobs go first */
+	job = (job_t*)callback_job_create_with_prio(
+								(callback_job_cb_t)generate_job, this,
 								(callback_job_cleanup_t)this->public.destroy,
-								(callback_job_cancel_t)cancel_job);
+								(callback_job_cancel_t)cancel_job, JOB_PRIO_LOW);
 	if (delay)
 	{
 		lib->scheduler->schedule_job_ms(lib->scheduler, job, delay);
