@@ -698,8 +698,7 @@ static identification_t *default_subject(private_getcert_enroll_t *this)
  * current certificate
  */
 static getcert_err_t renew_or_enroll(private_getcert_enroll_t *this,
-									 getcert_scep_request_t *req,
-									 certificate_t *current,
+									 getcert_scep_request_t *req, bool renew,
 									 identification_t *subject,
 									 getcert_scep_reply_t *reply)
 {
@@ -709,7 +708,7 @@ static getcert_err_t renew_or_enroll(private_getcert_enroll_t *this,
 	req->enc_alg = this->enc_alg;
 	req->enc_key_size = this->enc_key_size;
 	req->digest = this->digest;
-	req->type = (current && (this->caps & GETCERT_SCEP_CAP_RENEWAL))
+	req->type = (renew && (this->caps & GETCERT_SCEP_CAP_RENEWAL))
 		? GETCERT_SCEP_RENEWAL_REQ : GETCERT_SCEP_PKCS_REQ;
 	err = request_polling(this, req, subject->get_encoding(subject), reply);
 	if (err == GETCERT_OK && reply->status == GETCERT_SCEP_FAILURE &&
@@ -758,7 +757,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	getcert_scep_request_t req = {};
 	getcert_scep_reply_t reply = {};
 	getcert_err_t err;
-	bool cached;
+	bool cached, renew = current && current_key;
 
 	*out = NULL;
 	this->fail = GETCERT_SCEP_FAIL_NONE;
@@ -787,7 +786,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 		err = GETCERT_ERR_INTERNAL;
 		goto out;
 	}
-	if (current && current_key)
+	if (renew)
 	{
 		req.signer = current;
 		req.key = current_key;
@@ -811,22 +810,31 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 			this->transport->preauth(this->transport);
 		}
 	}
-	err = renew_or_enroll(this, &req, current, subject, &reply);
-	if (cached && current && stale_ca(err, &reply))
+	err = renew_or_enroll(this, &req, renew, subject, &reply);
+	if (cached && renew && stale_ca(err, &reply))
 	{	/* the renewal went out with what an earlier enrollment fetched: a
 		 * new RA (or caps) shows as a reply we can't verify or a request
 		 * the server can't decrypt; no password is involved, so fetch
 		 * everything again and send it once more */
-		DBG1(DBG_LIB, "SCEP: renewal with the CA and RA certificates "
-			 "fetched before failed (%N), fetching them again",
-			 getcert_err_names, err);
+		if (err == GETCERT_OK)
+		{
+			DBG1(DBG_LIB, "SCEP: the CA could not check the renewal sent "
+				 "with the CA and RA certificates fetched before "
+				 "(badMessageCheck), fetching them again");
+		}
+		else
+		{
+			DBG1(DBG_LIB, "SCEP: renewal with the CA and RA certificates "
+				 "fetched before failed (%N), fetching them again",
+				 getcert_err_names, err);
+		}
 		chunk_clear(&reply.data);
 		reply = (getcert_scep_reply_t){};
 		reset_ca(this);
 		err = get_ca(this);
 		if (err == GETCERT_OK)
 		{
-			err = renew_or_enroll(this, &req, current, subject, &reply);
+			err = renew_or_enroll(this, &req, renew, subject, &reply);
 		}
 	}
 	if (err != GETCERT_OK)
