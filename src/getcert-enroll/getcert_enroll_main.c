@@ -41,7 +41,7 @@
  * Plugins loaded unless strongswan.conf's getcert-enroll.load says otherwise
  */
 #define GETCERT_ENROLL_PLUGINS \
-	"random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints"
+	"random nonce x509 pkcs1 pubkey openssl pem pkcs8 constraints"
 
 /**
  * Command line options
