@@ -222,6 +222,19 @@ static struct {
 	  GNUTLS_SIGN_EDDSA_ED25519 },
 };
 
+/**
+ * Destroy the credentials under test, remove and free the files' paths
+ */
+static void done(char *cert, char *key)
+{
+	tls->destroy(tls);
+	tls = NULL;
+	unlink(cert);
+	unlink(key);
+	free(cert);
+	free(key);
+}
+
 START_TEST(test_handshake)
 {
 	char *cert, *key;
@@ -231,12 +244,7 @@ START_TEST(test_handshake)
 	tls = getcertd_tls_create(cert, key);
 	ck_assert(tls);
 	ck_assert_int_eq(handshake(handshakes[_i].priority), handshakes[_i].sig);
-	tls->destroy(tls);
-	tls = NULL;
-	unlink(cert);
-	unlink(key);
-	free(cert);
-	free(key);
+	done(cert, key);
 }
 END_TEST
 
@@ -269,12 +277,7 @@ START_TEST(test_refused)
 	/* the right pair is accepted */
 	tls = getcertd_tls_create(cert, key);
 	ck_assert(tls);
-	tls->destroy(tls);
-	tls = NULL;
-	unlink(cert);
-	unlink(key);
-	free(cert);
-	free(key);
+	done(cert, key);
 }
 END_TEST
 
