@@ -77,7 +77,7 @@ install_packages()
 	fi
 	# Debian starts the packaged daemons; the test bed runs its own instances
 	# in network namespaces, so the system-wide ones are not wanted.
-	for p in freeradius nginx; do
+	for p in freeradius nginx postgresql haproxy; do
 		if [ -x /etc/init.d/$p ]; then
 			/etc/init.d/$p stop >/dev/null 2>&1 || true
 		fi
