@@ -304,11 +304,15 @@ Suite *tls_suite_create()
 
 	tc = tcase_create("handshake");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	/* key generation and handshakes, on a loaded machine */
+	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_handshake, 0, countof(handshakes));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("refused");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	/* key generation and handshakes, on a loaded machine */
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_refused);
 	suite_add_tcase(s, tc);
 

@@ -491,6 +491,8 @@ Suite *keypkg_suite_create()
 
 	tc = tcase_create("AsymmetricKeyPackage");
 	tcase_add_checked_fixture(tc, setup_keypkg, teardown_keypkg);
+	/* RSA key generation, on a loaded machine */
+	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_build_parse, 0, 4);
 	tcase_add_loop_test(tc, test_garbage, 0, countof(garbage));
 	tcase_add_test(tc, test_two_keys);
@@ -498,6 +500,8 @@ Suite *keypkg_suite_create()
 
 	tc = tcase_create("protected");
 	tcase_add_checked_fixture(tc, setup_keypkg, teardown_keypkg);
+	/* RSA key generation, on a loaded machine */
+	tcase_set_timeout(tc, 30);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_round_trip, 0, 4);
 	tcase_add_test(tc, test_rsa_signer);
@@ -507,6 +511,8 @@ Suite *keypkg_suite_create()
 
 	tc = tcase_create("refused");
 	tcase_add_checked_fixture(tc, setup_keypkg, teardown_keypkg);
+	/* RSA key generation, on a loaded machine */
+	tcase_set_timeout(tc, 30);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_wrong_recipient);
 	tcase_add_test(tc, test_unsigned);
