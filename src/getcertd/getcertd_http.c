@@ -581,6 +581,42 @@ static bool read_ca_pem(char *path, chunk_t *pem)
 	return TRUE;
 }
 
+/**
+ * Log how many connections are accepted at a time and how many more the
+ * kernel queues: the listen queue is capped by net.core.somaxconn (of the
+ * network namespace), which a burst of clients beyond both finds full (their
+ * SYNs are dropped and retransmitted after 1, 3, 7, ... s)
+ */
+static void log_limits(uint64_t connection_limit, uint64_t backlog)
+{
+	char buf[32] = "";
+	FILE *file;
+	long somaxconn = 0;
+
+	file = fopen("/proc/sys/net/core/somaxconn", "r");
+	if (file)
+	{
+		if (fgets(buf, sizeof(buf), file))
+		{
+			somaxconn = strtol(buf, NULL, 10);
+		}
+		fclose(file);
+	}
+	if (somaxconn > 0 && somaxconn < backlog)
+	{
+		DBG1(DBG_APP, "accepting %llu connections at a time, the kernel "
+			 "queues %ld more (listen_backlog %llu is capped by "
+			 "net.core.somaxconn %ld)", (unsigned long long)connection_limit,
+			 somaxconn, (unsigned long long)backlog, somaxconn);
+	}
+	else
+	{
+		DBG1(DBG_APP, "accepting %llu connections at a time, the kernel "
+			 "queues %llu more", (unsigned long long)connection_limit,
+			 (unsigned long long)backlog);
+	}
+}
+
 /*
  * Described in header
  */
@@ -613,12 +649,12 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 		!getcert_settings_duration(lib->settings, "", 30, 1, 86400,
 					&queue_timeout, "%s.queue_timeout", lib->ns) ||
 		!getcertd_conf_retry_after(&this->retry_after) ||
-		!getcert_settings_number(lib->settings, "", 8192, 1, 1000000,
+		!getcert_settings_number(lib->settings, "", 1024, 1, 1000000,
 					&connection_limit, "%s.connection_limit", lib->ns) ||
 		!getcert_settings_duration(lib->settings, "", 30, 1, 86400,
 					&connection_timeout, "%s.connection_timeout",
 					lib->ns) ||
-		!getcert_settings_number(lib->settings, "", 4096, 1, 1000000,
+		!getcert_settings_number(lib->settings, "", 16384, 1, 1000000,
 					&backlog, "%s.listen_backlog", lib->ns))
 	{
 		destroy(this);
@@ -701,5 +737,6 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 	}
 	DBG1(DBG_APP, "listening on %#H (%s)", host, cert ? "HTTPS" : "HTTP");
 	host->destroy(host);
+	log_limits(connection_limit, backlog);
 	return &this->public;
 }
