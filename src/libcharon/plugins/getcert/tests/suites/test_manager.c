@@ -141,6 +141,12 @@ METHOD(getcert_curl_t, tc_get_connects, u_int,
 	return 0;
 }
 
+METHOD(getcert_curl_t, tc_get_retry_after, u_int,
+	test_curl_t *this)
+{
+	return 0;
+}
+
 METHOD(getcert_curl_t, tc_forget, void,
 	test_curl_t *this)
 {	/* as libcurl's: the TLS client credentials are wiped */
@@ -168,6 +174,7 @@ static getcert_client_t *test_client_create(getcert_client_params_t *params)
 			},
 			.get_requests = _tc_get_requests,
 			.get_connects = _tc_get_connects,
+			.get_retry_after = _tc_get_retry_after,
 			.forget = _tc_forget,
 		},
 		.user = params->user ? params->user->clone(params->user) : NULL,
