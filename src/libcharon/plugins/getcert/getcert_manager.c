@@ -383,12 +383,15 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 								retry_after, getcert_renewal_random(this->rng));
 			}
 			entry->retry_at = time(NULL) + retry;
-			DBG1(DBG_CFG, "getcert: profile '%s': next attempt at %T, in %us "
-				 "(back-off %us, Retry-After %us)", name, &entry->retry_at,
-				 FALSE, retry, entry->backoff, retry_after);
 		}
 		getcert_failure_reason(profile, engine, err, reason, sizeof(reason));
 		getcert_failure_log(profile, reason, current, retry);
+		if (retry)
+		{
+			DBG1(DBG_CFG, "getcert: profile '%s': next attempt at %T, in %us "
+				 "(interval %us, Retry-After %us)", name, &entry->retry_at,
+				 FALSE, retry, entry->backoff, retry_after);
+		}
 		if (!renewal && getcert_failure_backs_off(err))
 		{	/* a final answer: the back-off below decides, no retry */
 			entry->backoff = 0;

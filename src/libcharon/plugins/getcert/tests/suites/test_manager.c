@@ -505,8 +505,11 @@ START_TEST(test_enroll_ca_down)
 	ck_assert(gtc_log_contains("getcert: profile 'carol': enrollment of "
 							   "'carol@example.org' failed: "));
 	ck_assert(!creds->get_cert(creds, "carol"));
-	/* a transport error starts no back-off: the next one tries again */
+	/* a transport error starts no back-off: the next one tries again;
+	 * a background retry is scheduled within [interval/2, interval] */
 	ck_assert(!gtc_log_contains("back-off"));
+	ck_assert(gtc_log_contains("getcert: profile 'carol': next attempt at "));
+	ck_assert(gtc_log_contains(", Retry-After 0s)"));
 	messages[0] = '\0';
 	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
 								messages));
