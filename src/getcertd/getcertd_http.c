@@ -16,6 +16,7 @@
 #include "getcertd_conf.h"
 
 #include <errno.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include <gnutls/gnutls.h>
@@ -582,6 +583,48 @@ static bool read_ca_pem(char *path, chunk_t *pem)
 }
 
 /**
+ * Open files getcertd needs besides its connections: listening socket,
+ * epoll and signalling, database, RADIUS sockets, logs, the CA's files
+ */
+#define FD_RESERVE 64
+
+/**
+ * Raise the soft limit of open files to what connection_limit needs, up to
+ * the hard limit (the soft limit is 1024 under systemd by default); lower
+ * connection_limit (logged) if even the hard limit does not suffice, so
+ * that accept() never fails for lack of descriptors
+ */
+static void fit_fd_limit(uint64_t *connection_limit)
+{
+	struct rlimit rl;
+	rlim_t want, soft, fit;
+
+	want = *connection_limit + FD_RESERVE;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+		rl.rlim_cur >= want)
+	{
+		return;
+	}
+	soft = rl.rlim_cur;
+	rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want)
+				  ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+	{
+		rl.rlim_cur = soft;
+	}
+	if (rl.rlim_cur < want)
+	{
+		fit = rl.rlim_cur > 2 * FD_RESERVE ? rl.rlim_cur - FD_RESERVE
+										   : max(rl.rlim_cur / 2, 1);
+		DBG1(DBG_APP, "open files are limited to %ju: accepting at most %ju "
+			 "connections at a time, not %llu (raise LimitNOFILE or ulimit "
+			 "-n)", (uintmax_t)rl.rlim_cur, (uintmax_t)fit,
+			 (unsigned long long)*connection_limit);
+		*connection_limit = fit;
+	}
+}
+
+/**
  * Log how many connections are accepted at a time and how many more the
  * kernel queues: the listen queue is capped by net.core.somaxconn (of the
  * network namespace), which a burst of clients beyond both finds full (their
@@ -660,6 +703,7 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 		destroy(this);
 		return NULL;
 	}
+	fit_fd_limit(&connection_limit);
 	this->max_size = max_size;
 	this->max_buffered = max_buffered;
 	this->max_queued = max_queued;
