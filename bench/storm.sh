@@ -28,8 +28,9 @@
 # environment: STORM (10000), RAMP (1, seconds), NKEYS (32 client keys),
 #   TIMEOUT (300, client limit per request), MAX_RSS_MIB (128),
 #   STORM_SETTINGS (extra getcertd settings lines, separated by ';'),
-#   SOMAXCONN (net.core.somaxconn for winnetou's namespace; default: the
-#   namespace's own), LIMITS (see above)
+#   SOMAXCONN (net.core.somaxconn for winnetou's namespace, 16384 as
+#   conf/getcertd.opt recommends for bursts beyond connection_limit + 4096;
+#   empty: the namespace's own, 4096), LIMITS (see above)
 # Run as root after testing/build.sh (getcertd and scep_load must be built).
 # Starts no charon.
 
@@ -41,7 +42,7 @@ NKEYS=${NKEYS:-32}
 TIMEOUT=${TIMEOUT:-300}
 MAX_RSS_MIB=${MAX_RSS_MIB:-128}
 STORM_SETTINGS=${STORM_SETTINGS:-}
-SOMAXCONN=${SOMAXCONN:-}
+SOMAXCONN=${SOMAXCONN-16384}
 LIMITS=${LIMITS:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TB_DIR=${GETCERT_LOGDIR:-$ROOT/build}/bench-storm

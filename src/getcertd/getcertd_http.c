@@ -692,7 +692,7 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 		!getcert_settings_duration(lib->settings, "", 30, 1, 86400,
 					&queue_timeout, "%s.queue_timeout", lib->ns) ||
 		!getcertd_conf_retry_after(&this->retry_after) ||
-		!getcert_settings_number(lib->settings, "", 1024, 1, 1000000,
+		!getcert_settings_number(lib->settings, "", 512, 1, 1000000,
 					&connection_limit, "%s.connection_limit", lib->ns) ||
 		!getcert_settings_duration(lib->settings, "", 30, 1, 86400,
 					&connection_timeout, "%s.connection_timeout",

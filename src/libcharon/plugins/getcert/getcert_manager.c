@@ -366,14 +366,18 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	else if (err != GETCERT_OK)
 	{
 		if ((renewal && installed_valid_at(this, name, time(NULL))) ||
-			(!renewal && getcert_err_is_transient(err)))
+			(!renewal && getcert_err_is_transient(err) &&
+			 err != GETCERT_ERR_PENDING))
 		{	/* keep the old pair while it is valid, retry with backoff; a
 			 * rejected renewal is retried only after retry_max, so a
 			 * refusing CA does not get the same request again and again.
 			 * A first enrollment the CA did not answer (down, 503) is
-			 * retried in the background. Transient retries are spread
-			 * (jitter), so that the clients of a CA outage do not all
-			 * come back in the same second, never before Retry-After */
+			 * retried in the background (not one still pending after
+			 * polling: that would queue new requests for approval at
+			 * the CA; the next initiation asks again). Transient retries
+			 * are spread (jitter), so that the clients of a CA outage do
+			 * not all come back in the same second, never before
+			 * Retry-After */
 			entry->backoff = getcert_renewal_retry(opts, entry->backoff,
 										getcert_err_is_transient(err));
 			retry = entry->backoff;
@@ -384,6 +388,11 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 			}
 			entry->retry_at = time(NULL) + retry;
 		}
+		else if (!renewal)
+		{	/* no background retry of this first enrollment */
+			entry->backoff = 0;
+			entry->retry_at = 0;
+		}
 		getcert_failure_reason(profile, engine, err, reason, sizeof(reason));
 		getcert_failure_log(profile, reason, current, retry);
 		if (retry)
@@ -393,9 +402,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 				 FALSE, retry, entry->backoff, retry_after);
 		}
 		if (!renewal && getcert_failure_backs_off(err))
-		{	/* a final answer: the back-off below decides, no retry */
-			entry->backoff = 0;
-			entry->retry_at = 0;
+		{	/* a final answer: this back-off decides, no retry */
 			entry->failure->start(entry->failure, profile, err, reason, sent,
 								  time(NULL));
 		}
