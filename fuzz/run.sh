@@ -10,7 +10,7 @@
 #   target      fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep
 #               fuzz_www_authenticate fuzz_scep_request fuzz_est_client
 #               fuzz_est_keygen
-#               fuzz_radius fuzz_getcertd fuzz_est fuzz_keypkg
+#               fuzz_radius fuzz_getcertd fuzz_est fuzz_keypkg fuzz_spki
 #               (default: all)
 #
 # environment:
@@ -32,7 +32,7 @@ B=${FUZZ_BUILD:-$ROOT/build/fuzzing}
 ALL_TARGETS="fuzz_caps fuzz_ca_certs fuzz_cms fuzz_certrep"
 ALL_TARGETS+=" fuzz_www_authenticate fuzz_scep_request fuzz_est_client"
 ALL_TARGETS+=" fuzz_est_keygen"
-ALL_TARGETS+=" fuzz_radius fuzz_getcertd fuzz_est fuzz_keypkg"
+ALL_TARGETS+=" fuzz_radius fuzz_getcertd fuzz_est fuzz_keypkg fuzz_spki"
 
 seconds=10
 if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then

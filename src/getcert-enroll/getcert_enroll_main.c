@@ -41,7 +41,7 @@
  * Plugins loaded unless strongswan.conf's getcert-enroll.load says otherwise
  */
 #define GETCERT_ENROLL_PLUGINS \
-	"random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints"
+	"random nonce x509 pkcs1 pubkey openssl pem pkcs8 constraints"
 
 /**
  * Command line options
@@ -70,6 +70,8 @@ static struct {
 	char *curve;
 	int key_size;
 	bool plain_http;
+	/** wait for the server's 401 before sending the password */
+	bool no_preemptive_auth;
 	bool allow_des3;
 	bool allow_sha1;
 	bool allow_des;
@@ -98,6 +100,7 @@ static void usage(FILE *out)
 "         [--protocol scep|est] [--est-label LABEL]\n"
 "         [--server-keygen [--allow-plain-key]]\n"
 "         [--renew-cert FILE --renew-key FILE] [--replace] [--plain-http]\n"
+"         [--no-preemptive-auth]\n"
 "         [--allow-des3] [--allow-sha1] [--allow-des]\n"
 "         [--timeout S] [--poll-timeout S]\n"
 "         [--stats] [--debug LEVEL]\n"
@@ -113,7 +116,12 @@ static void usage(FILE *out)
 "  --ra-fingerprint. --allow-des3/--allow-sha1 also accept them in replies,\n"
 "  --allow-des accepts DES-CBC in replies only. The HTTP password comes\n"
 "  from --password-file or GETCERT_PASSWORD; server challenges are shown\n"
-"  on stderr and answered from stdin. SCEP's challengePassword comes from\n"
+"  on stderr and answered from stdin. The password goes with the request\n"
+"  that enrolls (PKCSReq, /simpleenroll, /serverkeygen; never with a\n"
+"  renewal) without waiting for the server's 401, over authenticated\n"
+"  HTTPS only; a 401 to it is answered as usual (a challenge, or a\n"
+"  rejection); --no-preemptive-auth waits for the 401 instead.\n"
+"  SCEP's challengePassword comes from\n"
 "  --challenge-file (one line, \"-\" reads stdin) or GETCERT_CHALLENGE,\n"
 "  never from the command line. --get-crl fetches the CA's CRL (GetCRL,\n"
 "  signed with the current certificate) instead of enrolling.\n"
@@ -657,6 +665,7 @@ static int run()
 		.allow_des = opt.allow_des,
 		.cb = credential_cb,
 		.max_tries = 1,
+		.preemptive_auth = !opt.no_preemptive_auth,
 		.connect_timeout = 10,
 		.timeout = opt.timeout,
 		.low_speed_time = 10,
@@ -942,6 +951,7 @@ int main(int argc, char *argv[])
 		{ "out-key", required_argument, NULL, 'K' },
 		{ "out-cert", required_argument, NULL, 'O' },
 		{ "plain-http", no_argument, NULL, 'H' },
+		{ "no-preemptive-auth", no_argument, NULL, 'N' },
 		{ "allow-des3", no_argument, NULL, '3' },
 		{ "allow-sha1", no_argument, NULL, '1' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -1015,6 +1025,7 @@ int main(int argc, char *argv[])
 			case 'K': opt.out_key = optarg; break;
 			case 'O': opt.out_cert = optarg; break;
 			case 'H': opt.plain_http = TRUE; break;
+			case 'N': opt.no_preemptive_auth = TRUE; break;
 			case '3': opt.allow_des3 = TRUE; break;
 			case '1': opt.allow_sha1 = TRUE; break;
 			case 'T':

@@ -364,7 +364,7 @@ int main(int argc, char *argv[])
 	}
 	if (!lib->plugins->load(lib->plugins,
 			lib->settings->get_str(lib->settings, "%s.load",
-				"random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints "
+				"random nonce x509 pkcs1 pubkey openssl pem pkcs8 constraints "
 				"sqlite", lib->ns)))
 	{
 		fprintf(stderr, "loading plugins failed\n");

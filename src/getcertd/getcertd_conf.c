@@ -12,6 +12,9 @@
  * for more details.
  */
 
+#define _GNU_SOURCE
+#include <sched.h>
+
 #include "getcertd_conf.h"
 
 #include <getcert_settings.h>
@@ -23,4 +26,24 @@ bool getcertd_conf_retry_after(u_int *retry_after)
 {
 	return getcert_settings_duration(lib->settings, "", 10, 1, 86400,
 									 retry_after, "%s.retry_after", lib->ns);
+}
+
+/*
+ * Described in header
+ */
+u_int getcertd_conf_cpus()
+{
+	cpu_set_t set;
+	int count;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+	{
+		count = CPU_COUNT(&set);
+		if (count > 0)
+		{
+			return count;
+		}
+	}
+	count = sysconf(_SC_NPROCESSORS_ONLN);
+	return count > 0 ? count : 1;
 }

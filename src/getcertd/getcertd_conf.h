@@ -34,4 +34,13 @@
  */
 bool getcertd_conf_retry_after(u_int *retry_after);
 
+/**
+ * Processors this process may run on (its CPU affinity, which containers
+ * and systemd's CPUAffinity= narrow), at least 1: the default of the
+ * thread counts that should follow the cores.
+ *
+ * @return					number of processors
+ */
+u_int getcertd_conf_cpus();
+
 #endif /** GETCERTD_CONF_H_ @}*/

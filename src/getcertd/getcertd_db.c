@@ -570,6 +570,38 @@ static bool add_columns(private_getcertd_db_t *this)
 	return TRUE;
 }
 
+/**
+ * Write-ahead logging: a commit appends to the -wal file and syncs it once
+ * (synchronous = FULL keeps every recorded certificate across a power
+ * loss), where the default rollback journal creates, syncs and deletes a
+ * journal and syncs the database for each issuance. Readers (the operator's
+ * getcertd --list) no longer block the writer.
+ */
+static bool use_wal(private_getcertd_db_t *this, char *uri)
+{
+	enumerator_t *enumerator;
+	char *mode = NULL;
+	bool ok = FALSE;
+
+	enumerator = this->db->query(this->db, "PRAGMA journal_mode = WAL",
+								 DB_TEXT);
+	if (enumerator)
+	{
+		/* an in-memory database (tests, fuzzing) has no journal file */
+		ok = enumerator->enumerate(enumerator, &mode) && mode &&
+			 (strcaseeq(mode, "wal") || strcaseeq(mode, "memory"));
+		enumerator->destroy(enumerator);
+	}
+	if (!ok || this->db->execute(this->db, NULL,
+								 "PRAGMA synchronous = FULL") < 0)
+	{
+		DBG1(DBG_APP, "switching the database '%s' to write-ahead logging "
+			 "failed", uri);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /*
  * Described in header
  */
@@ -601,6 +633,11 @@ getcertd_db_t *getcertd_db_create(char *uri)
 		DBG1(DBG_APP, "opening database '%s' failed", uri);
 		this->mutex->destroy(this->mutex);
 		free(this);
+		return NULL;
+	}
+	if (!use_wal(this, uri))
+	{
+		destroy(this);
 		return NULL;
 	}
 	for (i = 0; i < countof(schema); i++)

@@ -22,6 +22,7 @@
 #include <getcert_cms_signed.h>
 #include <getcert_est.h>
 #include <getcert_keypkg.h>
+#include <getcert_x509.h>
 
 #include <utils/debug.h>
 #include <asn1/asn1.h>
@@ -378,13 +379,13 @@ static bool current(private_getcertd_est_t *this, certificate_t *cert)
 }
 
 /**
- * Issue and record a certificate for a key, NULL with the response filled
- * if that failed
+ * Issue and record a certificate for a key (with its SubjectPublicKeyInfo
+ * from the CSR, if usable), NULL with the response filled if that failed
  */
 static certificate_t *issue_cert(private_getcertd_est_t *this, ctx_t *ctx,
 								 getcertd_response_t *response,
-								 public_key_t *public, certificate_t *renewed,
-								 chunk_t replaces)
+								 public_key_t *public, chunk_t spki,
+								 certificate_t *renewed, chunk_t replaces)
 {
 	identification_t *subject;
 	linked_list_t *sans;
@@ -399,7 +400,7 @@ static certificate_t *issue_cert(private_getcertd_est_t *this, ctx_t *ctx,
 	}
 	sans = linked_list_create();
 	subject = getcertd_policy_granted(ctx->policy, ctx->user, sans);
-	cert = this->issuer->issue(this->issuer, public, subject, sans,
+	cert = this->issuer->issue(this->issuer, public, spki, subject, sans,
 							   not_before, now + ctx->policy->lifetime,
 							   ctx->policy->ekus);
 	subject->destroy(subject);
@@ -438,6 +439,7 @@ static void issue(private_getcertd_est_t *this, ctx_t *ctx,
 {
 	certificate_t *cert;
 	public_key_t *public;
+	chunk_t spki;
 
 	public = csr->get_public_key(csr);
 	if (!public)
@@ -446,8 +448,11 @@ static void issue(private_getcertd_est_t *this, ctx_t *ctx,
 		ctx->result = "issuing failed";
 		return;
 	}
-	cert = issue_cert(this, ctx, response, public, renewed, replaces);
+	/* the client's encoding of the key if it is canonical, else none */
+	getcert_x509_csr_spki(csr, &spki);
+	cert = issue_cert(this, ctx, response, public, spki, renewed, replaces);
 	public->destroy(public);
+	chunk_free(&spki);
 	if (cert)
 	{
 		reply_cert(response, cert);
@@ -763,9 +768,9 @@ static void enroll(private_getcertd_est_t *this, ctx_t *ctx,
 		goto out;
 	}
 	ok = getcertd_policy_key_ok(ctx->policy, public, &reason);
-	if (ok && public->get_fingerprint(public, KEYID_PUBKEY_SHA1, &keyid))
-	{
-		ctx->tx.keyid = chunk_clone(keyid);
+	if (ok && getcert_x509_key_id(csr, &keyid))
+	{	/* from the CSR's subjectPublicKeyInfo if canonical */
+		ctx->tx.keyid = keyid;
 	}
 	public->destroy(public);
 	if (!ok)
@@ -1230,7 +1235,8 @@ static void serverkeygen(private_getcertd_est_t *this, ctx_t *ctx,
 		goto out;
 	}
 	ctx->tx.server_keygen = TRUE;
-	cert = issue_cert(this, ctx, response, generated, renewed, chunk_empty);
+	cert = issue_cert(this, ctx, response, generated, chunk_empty, renewed,
+					  chunk_empty);
 	if (!cert)
 	{
 		goto out;

@@ -14,6 +14,7 @@
 
 #include "getcertd_http.h"
 #include "getcertd_conf.h"
+#include "getcertd_tls.h"
 
 #include <errno.h>
 #include <sys/resource.h>
@@ -29,6 +30,11 @@
 #include <threading/condvar.h>
 
 typedef struct private_getcertd_http_t private_getcertd_http_t;
+
+/**
+ * The TLS credentials of the HTTPS server, for retrieve_cert()
+ */
+static getcertd_tls_t *tls_creds;
 
 /**
  * Private data of a getcertd_http_t object.
@@ -83,10 +89,9 @@ struct private_getcertd_http_t {
 	size_t buffered;
 
 	/**
-	 * TLS key and certificate (PEM), must live as long as the daemon.
+	 * TLS certificate chain and key, must live as long as the daemon.
 	 */
-	chunk_t tls_key;
-	chunk_t tls_cert;
+	getcertd_tls_t *tls;
 
 	/**
 	 * Issuer named in TLS certificate requests (PEM), or empty.
@@ -533,8 +538,11 @@ METHOD(getcertd_http_t, destroy, void,
 		this->mutex->unlock(this->mutex);
 		MHD_stop_daemon(this->daemon);
 	}
-	chunk_clear(&this->tls_key);
-	chunk_free(&this->tls_cert);
+	if (this->tls)
+	{
+		tls_creds = NULL;
+		this->tls->destroy(this->tls);
+	}
 	chunk_free(&this->tls_trust);
 	this->mutex->destroy(this->mutex);
 	this->condvar->destroy(this->condvar);
@@ -542,21 +550,24 @@ METHOD(getcertd_http_t, destroy, void,
 }
 
 /**
- * Read a PEM file into a NUL-terminated chunk
+ * gnutls_certificate_retrieve_function2 for MHD_OPTION_HTTPS_CERT_CALLBACK
+ * (which passes no user data; one HTTPS server per process): the chain and
+ * the key of tls_creds
  */
-static bool read_pem(char *path, chunk_t *pem)
+static int retrieve_cert(gnutls_session_t session,
+						 const gnutls_datum_t *req_ca_dn, int nreqs,
+						 const gnutls_pk_algorithm_t *pk_algos,
+						 int pk_algos_length, gnutls_pcert_st **pcert,
+						 unsigned int *pcert_length, gnutls_privkey_t *key)
 {
-	chunk_t *map;
+	getcertd_tls_t *tls = tls_creds;
 
-	map = chunk_map(path, FALSE);
-	if (!map)
+	if (!tls)
 	{
-		DBG1(DBG_APP, "reading '%s' failed: %s", path, strerror(errno));
-		return FALSE;
+		return -1;
 	}
-	*pem = chunk_cat("cc", *map, chunk_from_chars('\0'));
-	chunk_unmap(map);
-	return TRUE;
+	tls->get(tls, pcert, pcert_length, key);
+	return 0;
 }
 
 /**
@@ -671,7 +682,7 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 	host_t *host;
 	u_int flags, queue_timeout, connection_timeout;
 	uint64_t max_size, max_buffered, max_queued, connection_limit, backlog;
-	uint64_t port;
+	uint64_t port, threads;
 
 	INIT(this,
 		.public = {
@@ -698,7 +709,9 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 					&connection_timeout, "%s.connection_timeout",
 					lib->ns) ||
 		!getcert_settings_number(lib->settings, "", 16384, 1, 1000000,
-					&backlog, "%s.listen_backlog", lib->ns))
+					&backlog, "%s.listen_backlog", lib->ns) ||
+		!getcert_settings_number(lib->settings, "", getcertd_conf_cpus(), 1,
+					256, &threads, "%s.http_threads", lib->ns))
 	{
 		destroy(this);
 		return NULL;
@@ -712,13 +725,28 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 	cert = lib->settings->get_str(lib->settings, "%s.tls.cert", NULL,
 								  lib->ns);
 	key = lib->settings->get_str(lib->settings, "%s.tls.key", NULL, lib->ns);
-	if ((cert || key) &&
-		(!cert || !key || !read_pem(cert, &this->tls_cert) ||
-		 !read_pem(key, &this->tls_key)))
+	if (cert || key)
 	{
-		DBG1(DBG_APP, "%s.tls needs a readable cert and key", lib->ns);
-		destroy(this);
-		return NULL;
+		if (!cert || !key)
+		{
+			DBG1(DBG_APP, "%s.tls needs a readable cert and key", lib->ns);
+			destroy(this);
+			return NULL;
+		}
+		if (tls_creds)
+		{
+			DBG1(DBG_APP, "only one HTTPS server per process");
+			destroy(this);
+			return NULL;
+		}
+		this->tls = getcertd_tls_create(cert, key);
+		if (!this->tls)
+		{
+			DBG1(DBG_APP, "%s.tls needs a readable cert and key", lib->ns);
+			destroy(this);
+			return NULL;
+		}
+		tls_creds = this->tls;
 	}
 	/* a client certificate is requested naming our CA as issuer (and
 	 * verified by the handler, not by GnuTLS) */
@@ -764,9 +792,9 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)
 					(this->max_size + 32 * 1024),
 				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)backlog,
-				cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END,
-				this->tls_key.ptr,
-				MHD_OPTION_HTTPS_MEM_CERT, this->tls_cert.ptr,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+				cert ? MHD_OPTION_HTTPS_CERT_CALLBACK : MHD_OPTION_END,
+				retrieve_cert,
 				this->tls_trust.len ? MHD_OPTION_HTTPS_MEM_TRUST
 									: MHD_OPTION_END,
 				this->tls_trust.ptr,

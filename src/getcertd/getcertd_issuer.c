@@ -116,8 +116,38 @@ static chunk_t signature_alg(private_getcertd_issuer_t *this)
 					 asn1_build_known_oid(signature_oid(this)));
 }
 
+/**
+ * The subject's SubjectPublicKeyInfo and its key identifier: the client's
+ * encoding if it stands for the key, else encoded anew (the openssl
+ * plugin's keys call OpenSSL 3's encoders for that, each encoding costing
+ * a good part of the certificate)
+ */
+static bool subject_key(public_key_t *public, chunk_t spki_in, chunk_t *spki,
+						chunk_t *keyid)
+{
+	chunk_t fp;
+
+	if (spki_in.len && getcert_x509_spki_usable(spki_in, public) &&
+		getcert_x509_spki_keyid(spki_in, keyid))
+	{
+		*spki = chunk_clone(spki_in);
+		return TRUE;
+	}
+	if (!public->get_encoding(public, PUBKEY_SPKI_ASN1_DER, spki))
+	{
+		return FALSE;
+	}
+	if (!public->get_fingerprint(public, KEYID_PUBKEY_SHA1, &fp))
+	{
+		chunk_free(spki);
+		return FALSE;
+	}
+	*keyid = chunk_clone(fp);
+	return TRUE;
+}
+
 METHOD(getcertd_issuer_t, issue, certificate_t*,
-	private_getcertd_issuer_t *this, public_key_t *public,
+	private_getcertd_issuer_t *this, public_key_t *public, chunk_t spki_in,
 	identification_t *subject, linked_list_t *sans, time_t not_before,
 	time_t not_after, u_int ekus)
 {
@@ -128,23 +158,17 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	chunk_t bc, ku, ski, aki, client;
 	x509_t *ca = (x509_t*)this->ca;
 
+	if (!subject_key(public, spki_in, &spki, &keyid))
+	{
+		return NULL;
+	}
 	names = getcert_x509_general_names(sans);
-	if (!public->get_encoding(public, PUBKEY_SPKI_ASN1_DER, &spki))
-	{
-		chunk_free(&names);
-		return NULL;
-	}
-	if (!public->get_fingerprint(public, KEYID_PUBKEY_SHA1, &keyid))
-	{
-		chunk_free(&names);
-		chunk_free(&spki);
-		return NULL;
-	}
 	serial = getcert_serial_create();
 	if (!serial.len)
 	{
 		chunk_free(&names);
 		chunk_free(&spki);
+		chunk_free(&keyid);
 		return NULL;
 	}
 	if (names.len)
@@ -167,7 +191,7 @@ METHOD(getcertd_issuer_t, issue, certificate_t*,
 	ku = extension(OID_KEY_USAGE, TRUE,
 				asn1_wrap(ASN1_BIT_STRING, "c", chunk_from_chars(0x07,0x80)));
 	ski = extension(OID_SUBJECT_KEY_ID, FALSE,
-				asn1_wrap(ASN1_OCTET_STRING, "c", keyid));
+				asn1_wrap(ASN1_OCTET_STRING, "m", keyid));
 	aki = extension(OID_AUTHORITY_KEY_ID, FALSE,
 				asn1_wrap(ASN1_SEQUENCE, "m",
 						  asn1_wrap(ASN1_CONTEXT_S_0, "c", ca_keyid)));

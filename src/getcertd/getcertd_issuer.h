@@ -64,7 +64,15 @@ struct getcertd_issuer_t {
 	/**
 	 * Issue a certificate.
 	 *
+	 * The subject's SubjectPublicKeyInfo is taken as the client encoded
+	 * it in its request if spki is given and getcert_x509_spki_usable()
+	 * accepts it for public (the subjectKeyIdentifier is then hashed from
+	 * it); otherwise the key is encoded anew.
+	 *
 	 * @param public		subject's public key
+	 * @param spki			the SubjectPublicKeyInfo public was parsed from,
+	 *						of the same request (getcert_x509_csr_spki()),
+	 *						or chunk_empty
 	 * @param subject		subject DN
 	 * @param sans			subjectAltNames, identification_t*
 	 * @param not_before	start of validity
@@ -73,8 +81,9 @@ struct getcertd_issuer_t {
 	 * @return				certificate, NULL on failure
 	 */
 	certificate_t *(*issue)(getcertd_issuer_t *this, public_key_t *public,
-							identification_t *subject, linked_list_t *sans,
-							time_t not_before, time_t not_after, u_int ekus);
+							chunk_t spki, identification_t *subject,
+							linked_list_t *sans, time_t not_before,
+							time_t not_after, u_int ekus);
 
 	/**
 	 * Issue a CRL.

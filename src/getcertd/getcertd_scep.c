@@ -239,22 +239,14 @@ static bool csr_ok(private_getcertd_scep_t *this, ctx_t *ctx,
 }
 
 /**
- * Key id of a CSR's or certificate's public key
+ * Key id of a CSR's or certificate's public key; of a CSR from the
+ * subjectPublicKeyInfo as the client encoded it, if canonical
  */
 static chunk_t key_id(certificate_t *cert)
 {
-	public_key_t *public;
-	chunk_t keyid = chunk_empty;
+	chunk_t keyid;
 
-	public = cert->get_public_key(cert);
-	if (public)
-	{
-		if (public->get_fingerprint(public, KEYID_PUBKEY_SHA1, &keyid))
-		{
-			keyid = chunk_clone(keyid);
-		}
-		public->destroy(public);
-	}
+	getcert_x509_key_id(cert, &keyid);
 	return keyid;
 }
 
@@ -364,7 +356,7 @@ static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 	certificate_t *cert;
 	public_key_t *public;
 	time_t now = time(NULL), not_before, signed_nb;
-	chunk_t none = chunk_empty;
+	chunk_t none = chunk_empty, spki;
 	bool superseded;
 
 	not_before = now - ctx->policy->backdate;
@@ -376,10 +368,13 @@ static void issue(private_getcertd_scep_t *this, ctx_t *ctx,
 		not_before = max(not_before, signed_nb + 1);
 	}
 	public = csr->get_public_key(csr);
-	cert = this->issuer->issue(this->issuer, public, subject, sans,
+	/* the client's encoding of the key if it is canonical, else none */
+	getcert_x509_csr_spki(csr, &spki);
+	cert = this->issuer->issue(this->issuer, public, spki, subject, sans,
 							   not_before, now + ctx->policy->lifetime,
 							   ctx->policy->ekus);
 	public->destroy(public);
+	chunk_free(&spki);
 	if (!cert)
 	{
 		getcertd_response_plain(response, 500, "issuing failed\n");

@@ -170,6 +170,7 @@ getcert_client_t *getcert_client_create(getcert_client_params_t *params)
 		.max_size = MAX_SIZE,
 		.max_tries = params->max_tries,
 		.max_rounds = MAX_ROUNDS,
+		.preemptive_auth = params->preemptive_auth,
 		.est = params->protocol == GETCERT_PROTOCOL_EST,
 		.est_label = params->est_label,
 	};

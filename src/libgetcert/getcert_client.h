@@ -88,6 +88,10 @@ struct getcert_client_params_t {
 	void *data;
 	/** how often a rejected password is asked again */
 	u_int max_tries;
+	/** send the password with the enrolling request (SCEP PKCSReq, EST
+	 *  /simpleenroll, /serverkeygen) without waiting for the server's 401,
+	 *  towards an authenticated server only (getcert_transport_t.preauth) */
+	bool preemptive_auth;
 	/** connect timeout, seconds */
 	u_int connect_timeout;
 	/** total timeout of one request, seconds */

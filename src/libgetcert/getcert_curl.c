@@ -94,6 +94,11 @@ struct private_getcert_curl_t {
 	getcert_http_auth_t *auth;
 
 	/**
+	 * preauth() sends the password without waiting for a 401.
+	 */
+	bool preemptive;
+
+	/**
 	 * Response of the current request.
 	 */
 	chunk_t body;
@@ -820,6 +825,26 @@ METHOD(getcert_transport_t, is_authenticated, bool,
 	return !this->plain && (this->anchor || this->pin);
 }
 
+METHOD(getcert_transport_t, preauth, bool,
+	private_getcert_curl_t *this)
+{
+	if (!this->auth || !this->preemptive || is_cancelled(this))
+	{
+		return FALSE;
+	}
+	if (!is_authenticated(this))
+	{	/* plain HTTP, or a fingerprint-only CA that did not match yet:
+		 * credentials only ever answer a 401 there (which is refused) */
+		DBG2(DBG_LIB, "getcert: %s is not authenticated, no credentials "
+			 "without a 401", this->url);
+		return FALSE;
+	}
+	/* every connection, a reused or a new one, is verified against the
+	 * anchor or pin in its TLS handshake before the request is sent, and
+	 * no redirect is followed: the credentials reach this server only */
+	return this->auth->preempt(this->auth);
+}
+
 METHOD(getcert_transport_t, trust_ca, bool,
 	private_getcert_curl_t *this, certificate_t *ca)
 {
@@ -1108,6 +1133,7 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 				.request = _request,
 				.est_request = _est_request,
 				.set_client_auth = _set_client_auth,
+				.preauth = _preauth,
 				.is_authenticated = _is_authenticated,
 				.trust_ca = _trust_ca,
 				.cancel = _cancel,
@@ -1124,6 +1150,7 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 		.host = url_host(params->url),
 		.pin = strdupnull(params->tls_pin),
 		.max_size = params->max_size,
+		.preemptive = params->preemptive_auth,
 	);
 	if (params->est)
 	{

@@ -62,6 +62,9 @@ struct getcert_curl_params_t {
 	u_int max_tries;
 	/** how many server challenges are answered at most */
 	u_int max_rounds;
+	/** preauth(): send the password with the enrolling request without
+	 *  waiting for a 401 (Basic, authenticated server only) */
+	bool preemptive_auth;
 	/** EST (RFC 7030): HTTPS only, est_request() on the EST base; url is
 	 *  https://host[:port] (for /.well-known/est) or the base itself */
 	bool est;
@@ -73,8 +76,9 @@ struct getcert_curl_params_t {
  * SCEP transport on libcurl: one handle, hence one kept-alive connection,
  * for all requests of one enrollment.
  *
- * Redirects are never followed. Credentials are sent only after a 401 on
- * a connection whose server was authenticated, never over plain HTTP, and
+ * Redirects are never followed. Credentials are sent only after a 401, or
+ * with preemptive_auth when the engine calls preauth(), on a connection
+ * whose server was authenticated, never over plain HTTP, and
  * are wiped after use: with the CA pinned by fingerprint only, not before
  * the engine reported the matching CA (trust_ca()) and TLS is anchored.
  *

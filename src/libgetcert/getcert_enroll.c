@@ -60,6 +60,11 @@ struct private_getcert_enroll_t {
 	bool have_ca;
 
 	/**
+	 * When get_ca() fetched what it holds (monotonic seconds).
+	 */
+	time_t fetched;
+
+	/**
 	 * The verified CA certificate.
 	 */
 	certificate_t *ca;
@@ -339,12 +344,47 @@ static getcert_err_t fetch_ca(private_getcert_enroll_t *this)
 	return err;
 }
 
+/**
+ * Whether what get_ca() fetched may still be used: not older than
+ * GETCERT_CA_CACHE_TIME, the CA and every RA certificate valid now
+ */
+static bool ca_cache_valid(private_getcert_enroll_t *this)
+{
+	enumerator_t *enumerator;
+	certificate_t *cert;
+	bool valid;
+
+	if (!this->have_ca)
+	{
+		return FALSE;
+	}
+	if (time_monotonic(NULL) - this->fetched >= GETCERT_CA_CACHE_TIME)
+	{
+		DBG2(DBG_LIB, "SCEP: capabilities and CA certificates fetched %us "
+			 "ago, fetching them again", GETCERT_CA_CACHE_TIME);
+		return FALSE;
+	}
+	valid = this->recipient->get_validity(this->recipient, NULL, NULL, NULL);
+	enumerator = this->trusted->create_enumerator(this->trusted);
+	while (valid && enumerator->enumerate(enumerator, &cert))
+	{
+		valid = cert->get_validity(cert, NULL, NULL, NULL);
+	}
+	enumerator->destroy(enumerator);
+	if (!valid)
+	{
+		DBG1(DBG_LIB, "SCEP: a CA or RA certificate fetched before expired, "
+			 "fetching them again");
+	}
+	return valid;
+}
+
 METHOD(getcert_enroll_t, get_ca, getcert_err_t,
 	private_getcert_enroll_t *this)
 {
 	getcert_err_t err;
 
-	if (this->have_ca)
+	if (ca_cache_valid(this))
 	{
 		return GETCERT_OK;
 	}
@@ -367,6 +407,7 @@ METHOD(getcert_enroll_t, get_ca, getcert_err_t,
 		err = choose_algorithms(this);
 	}
 	this->have_ca = err == GETCERT_OK;
+	this->fetched = time_monotonic(NULL);
 	return err;
 }
 /**
@@ -650,6 +691,62 @@ static identification_t *default_subject(private_getcert_enroll_t *this)
 	return identification_create_from_string(buf);
 }
 
+/**
+ * Send the request (RenewalReq with a current certificate if the server
+ * offers Renewal, else PKCSReq), with the recipient and algorithms get_ca()
+ * chose; a rejected RenewalReq is retried as PKCSReq signed with the
+ * current certificate
+ */
+static getcert_err_t renew_or_enroll(private_getcert_enroll_t *this,
+									 getcert_scep_request_t *req, bool renew,
+									 identification_t *subject,
+									 getcert_scep_reply_t *reply)
+{
+	getcert_err_t err;
+
+	req->recipient = this->recipient;
+	req->enc_alg = this->enc_alg;
+	req->enc_key_size = this->enc_key_size;
+	req->digest = this->digest;
+	req->type = (renew && (this->caps & GETCERT_SCEP_CAP_RENEWAL))
+		? GETCERT_SCEP_RENEWAL_REQ : GETCERT_SCEP_PKCS_REQ;
+	err = request_polling(this, req, subject->get_encoding(subject), reply);
+	if (err == GETCERT_OK && reply->status == GETCERT_SCEP_FAILURE &&
+		req->type == GETCERT_SCEP_RENEWAL_REQ)
+	{
+		DBG1(DBG_LIB, "SCEP: RenewalReq rejected, retrying as PKCSReq signed "
+			 "with the current certificate");
+		req->type = GETCERT_SCEP_PKCS_REQ;
+		chunk_clear(&reply->data);
+		err = request_polling(this, req, subject->get_encoding(subject),
+							  reply);
+	}
+	return err;
+}
+
+/**
+ * Whether a renewal's outcome may be due to outdated CA/RA certificates or
+ * caps: a reply not verifiable or decryptable with them, an HTTP error or
+ * a badMessageCheck (the server could not decrypt or verify the request)
+ */
+static bool stale_ca(getcert_err_t err, getcert_scep_reply_t *reply)
+{
+	switch (err)
+	{
+		case GETCERT_ERR_HTTP:
+		case GETCERT_ERR_SIGNATURE:
+		case GETCERT_ERR_ENVELOPE:
+		case GETCERT_ERR_DECRYPT:
+		case GETCERT_ERR_CERT_CHAIN:
+			return TRUE;
+		case GETCERT_OK:
+			return reply->status == GETCERT_SCEP_FAILURE &&
+				   reply->fail == GETCERT_SCEP_BAD_MESSAGE_CHECK;
+		default:
+			return FALSE;
+	}
+}
+
 METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	private_getcert_enroll_t *this, private_key_t *key,
 	certificate_t *current, private_key_t *current_key,
@@ -660,6 +757,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	getcert_scep_request_t req = {};
 	getcert_scep_reply_t reply = {};
 	getcert_err_t err;
+	bool cached, renew = current && current_key;
 
 	*out = NULL;
 	this->fail = GETCERT_SCEP_FAIL_NONE;
@@ -668,6 +766,7 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 	{
 		return GETCERT_ERR_CANCELLED;
 	}
+	cached = ca_cache_valid(this);
 	err = get_ca(this);
 	if (err != GETCERT_OK)
 	{
@@ -687,13 +786,10 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 		err = GETCERT_ERR_INTERNAL;
 		goto out;
 	}
-	if (current && current_key)
+	if (renew)
 	{
 		req.signer = current;
 		req.key = current_key;
-		req.type = (this->caps & GETCERT_SCEP_CAP_RENEWAL)
-			? GETCERT_SCEP_RENEWAL_REQ
-			: GETCERT_SCEP_PKCS_REQ;
 	}
 	else
 	{
@@ -706,16 +802,40 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 		req.signer = self;
 		req.key = key;
 		req.type = GETCERT_SCEP_PKCS_REQ;
+		/* the PKCSReq of a first enrollment is the request a server
+		 * answers with 401: send the password with it (if configured,
+		 * authenticated servers only) instead of a round trip for the 401 */
+		if (this->transport->preauth)
+		{
+			this->transport->preauth(this->transport);
+		}
 	}
-	err = request_polling(this, &req, subject->get_encoding(subject), &reply);
-	if (err == GETCERT_OK && reply.status == GETCERT_SCEP_FAILURE &&
-		req.type == GETCERT_SCEP_RENEWAL_REQ)
-	{
-		DBG1(DBG_LIB, "SCEP: RenewalReq rejected, retrying as PKCSReq signed "
-			 "with the current certificate");
-		req.type = GETCERT_SCEP_PKCS_REQ;
-		err = request_polling(this, &req, subject->get_encoding(subject),
-							  &reply);
+	err = renew_or_enroll(this, &req, renew, subject, &reply);
+	if (cached && renew && stale_ca(err, &reply))
+	{	/* the renewal went out with what an earlier enrollment fetched: a
+		 * new RA (or caps) shows as a reply we can't verify or a request
+		 * the server can't decrypt; no password is involved, so fetch
+		 * everything again and send it once more */
+		if (err == GETCERT_OK)
+		{
+			DBG1(DBG_LIB, "SCEP: the CA could not check the renewal sent "
+				 "with the CA and RA certificates fetched before "
+				 "(badMessageCheck), fetching them again");
+		}
+		else
+		{
+			DBG1(DBG_LIB, "SCEP: renewal with the CA and RA certificates "
+				 "fetched before failed (%N), fetching them again",
+				 getcert_err_names, err);
+		}
+		chunk_clear(&reply.data);
+		reply = (getcert_scep_reply_t){};
+		reset_ca(this);
+		err = get_ca(this);
+		if (err == GETCERT_OK)
+		{
+			err = renew_or_enroll(this, &req, renew, subject, &reply);
+		}
 	}
 	if (err != GETCERT_OK)
 	{

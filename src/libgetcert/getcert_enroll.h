@@ -31,6 +31,15 @@
 #include <credentials/certificates/certificate.h>
 #include <credentials/keys/private_key.h>
 
+/**
+ * How long the engine keeps the capabilities and CA/RA certificates of
+ * get_ca() for later enrollments (renewals), in seconds: they are fetched
+ * again after this time, when one of them expired, and when a renewal sent
+ * with them fails as outdated ones would make it fail (then it is sent
+ * again once).
+ */
+#define GETCERT_CA_CACHE_TIME (24 * 60 * 60)
+
 typedef struct getcert_enroll_t getcert_enroll_t;
 typedef struct getcert_enroll_params_t getcert_enroll_params_t;
 

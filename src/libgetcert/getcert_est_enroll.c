@@ -67,6 +67,11 @@ struct private_getcert_est_enroll_t {
 	linked_list_t *ras;
 
 	/**
+	 * When /cacerts was fetched (monotonic seconds).
+	 */
+	time_t fetched;
+
+	/**
 	 * What /csrattrs asks for, and whether it was fetched.
 	 */
 	getcert_est_csrattrs_t attrs;
@@ -255,13 +260,21 @@ METHOD(getcert_enroll_t, get_ca, getcert_err_t,
 	getcert_err_t err;
 
 	if (this->ca)
-	{
-		return GETCERT_OK;
+	{	/* kept from an earlier enrollment of this engine (a renewal) for
+		 * GETCERT_CA_CACHE_TIME while the CA is valid, with /csrattrs */
+		if (time_monotonic(NULL) - this->fetched < GETCERT_CA_CACHE_TIME &&
+			this->ca->get_validity(this->ca, NULL, NULL, NULL))
+		{
+			return GETCERT_OK;
+		}
+		DBG2(DBG_LIB, "EST: fetching /cacerts and /csrattrs again");
+		this->have_attrs = FALSE;
 	}
 	if (this->wait->is_cancelled(this->wait))
 	{
 		return GETCERT_ERR_CANCELLED;
 	}
+	this->fetched = time_monotonic(NULL);
 	err = fetch_ca(this);
 	if (err == GETCERT_OK &&
 		this->transport->trust_ca(this->transport, this->ca))
@@ -509,6 +522,20 @@ static certificate_t *pick_cert(linked_list_t *certs, private_key_t *key)
 }
 
 /**
+ * Send the password with the enrolling request of a first enrollment,
+ * without a round trip for the 401 (if the transport is configured to and
+ * the server is authenticated); never on a renewal, whose TLS client
+ * certificate authenticates it
+ */
+static void preauth(private_getcert_est_enroll_t *this)
+{
+	if (this->transport->preauth)
+	{
+		this->transport->preauth(this->transport);
+	}
+}
+
+/**
  * POST the request, retrying on 202 within the polling bounds
  */
 static getcert_err_t post_polling(private_getcert_est_enroll_t *this,
@@ -653,6 +680,10 @@ METHOD(getcert_enroll_t, enroll, getcert_err_t,
 		return GETCERT_ERR_INTERNAL;
 	}
 	op = renew ? "simplereenroll" : "simpleenroll";
+	if (!renew)
+	{
+		preauth(this);
+	}
 	err = post_polling(this, op, request, &reply);
 	chunk_clear(&request);
 	if (err != GETCERT_OK)
@@ -1007,6 +1038,10 @@ METHOD(getcert_est_enroll_t, enroll_keygen, getcert_err_t,
 	{
 		ephemeral->destroy(ephemeral);
 		return GETCERT_ERR_INTERNAL;
+	}
+	if (!renew)
+	{
+		preauth(this);
 	}
 	err = post_polling(this, "serverkeygen", request, &reply);
 	chunk_clear(&request);

@@ -363,7 +363,7 @@ static void forget(private_getcert_http_auth_t *this)
  * Ask the callback and build the Authorization header
  */
 static getcert_err_t ask(private_getcert_http_auth_t *this, char *challenge,
-						 u_int attempt)
+						 u_int attempt, level_t level)
 {
 	chunk_t secret = chunk_empty, plain, b64;
 	char user[256];
@@ -378,7 +378,7 @@ static getcert_err_t ask(private_getcert_http_auth_t *this, char *challenge,
 	}
 	if (!this->cb(this->data, this->user, challenge, attempt, &secret))
 	{
-		DBG1(DBG_LIB, "HTTP auth: no %s%s available for '%Y'",
+		dbg(DBG_LIB, level, "HTTP auth: no %s%s available for '%Y'",
 			 challenge ? "answer to the challenge" : "password",
 			 attempt > 1 ? " other than the rejected one" : "", this->user);
 		/* after a rejection the credentials were what failed */
@@ -431,7 +431,7 @@ METHOD(getcert_http_auth_t, challenge, getcert_err_t,
 		DBG1(DBG_LIB, "HTTP auth: server challenge for '%Y'", this->user);
 		state = parsed.state;
 		parsed.state = NULL;
-		err = ask(this, parsed.challenge, 1);
+		err = ask(this, parsed.challenge, 1, LEVEL_CTRL);
 		this->state = state;
 		this->answered_challenge = TRUE;
 	}
@@ -453,7 +453,7 @@ METHOD(getcert_http_auth_t, challenge, getcert_err_t,
 		}
 		this->tries++;
 		this->answered_challenge = FALSE;
-		err = ask(this, NULL, this->tries);
+		err = ask(this, NULL, this->tries, LEVEL_CTRL);
 	}
 	getcert_http_challenge_free(&parsed);
 	if (err != GETCERT_OK)
@@ -461,6 +461,29 @@ METHOD(getcert_http_auth_t, challenge, getcert_err_t,
 		forget(this);
 	}
 	return err;
+}
+
+METHOD(getcert_http_auth_t, preempt, bool,
+	private_getcert_http_auth_t *this)
+{
+	if (this->authorization)
+	{	/* sent already (after a 401 or pre-emptively) */
+		return TRUE;
+	}
+	if (this->tries || this->rounds)
+	{	/* a password was rejected or a challenge is pending: 401s lead */
+		return FALSE;
+	}
+	if (ask(this, NULL, 1, LEVEL_DIAG) != GETCERT_OK)
+	{
+		forget(this);
+		return FALSE;
+	}
+	this->tries = 1;
+	this->answered_challenge = FALSE;
+	DBG2(DBG_LIB, "HTTP auth: sending the password of '%Y' without "
+		 "waiting for a 401", this->user);
+	return TRUE;
 }
 
 METHOD(getcert_http_auth_t, get_authorization, char*,
@@ -505,6 +528,7 @@ getcert_http_auth_t *getcert_http_auth_create(identification_t *user,
 	INIT(this,
 		.public = {
 			.challenge = _challenge,
+			.preempt = _preempt,
 			.get_authorization = _get_authorization,
 			.get_state = _get_state,
 			.reset = _reset,

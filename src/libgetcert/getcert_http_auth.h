@@ -128,7 +128,22 @@ struct getcert_http_auth_t {
 	getcert_err_t (*challenge)(getcert_http_auth_t *this, char *header);
 
 	/**
-	 * Value of the Authorization header to send, NULL before any 401.
+	 * Obtain the password before the server asked for it (pre-emptive
+	 * Basic authentication), so the next request carries it. It counts as
+	 * the first password sent: a 401 to it is handled as a 401 to the
+	 * password sent after the first 401 (a challenge is answered, a 401
+	 * without one is a rejection). The caller decides whether the server
+	 * may get it (authenticated, Basic known to be accepted). Without a
+	 * secret nothing is set and nothing counted (logged at level 2 only):
+	 * a later 401 is handled as if preempt() had not been called.
+	 *
+	 * @return			TRUE if credentials are set for the next request
+	 */
+	bool (*preempt)(getcert_http_auth_t *this);
+
+	/**
+	 * Value of the Authorization header to send, NULL before any 401 or
+	 * preempt().
 	 *
 	 * @return			header value (internal, wiped on destroy)
 	 */

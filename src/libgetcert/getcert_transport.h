@@ -120,6 +120,22 @@ struct getcert_transport_t {
 							private_key_t *key);
 
 	/**
+	 * Send the HTTP credentials with the next request already, without
+	 * waiting for a 401 (pre-emptive Basic authentication), then with
+	 * every later one, as after a 401. Called by the engines before the
+	 * request that enrolls with a password (SCEP PKCSReq without a current
+	 * certificate, EST /simpleenroll and /serverkeygen without TLS client
+	 * authentication), never before another one. Only done if configured,
+	 * only towards an authenticated server (is_authenticated(); a
+	 * fingerprint-only profile after trust_ca()), never over plain HTTP;
+	 * no redirect is ever followed. A 401 to them is answered as any 401.
+	 * Optional: NULL if unsupported.
+	 *
+	 * @return				TRUE if the next request carries credentials
+	 */
+	bool (*preauth)(getcert_transport_t *this);
+
+	/**
 	 * Whether the server is authenticated: replies come over TLS whose
 	 * server certificate verified against the configured trust anchor or
 	 * public key pin. Never over plain HTTP, and not before a transport

@@ -559,3 +559,370 @@ certificate_t *getcert_self_signed(identification_t *subject,
 	return getcert_x509_self_signed(subject, key, now - 300,
 									now + 7 * 24 * 3600);
 }
+
+/**
+ * Deepest nesting of SEQUENCEs getcert_x509_der_canonical() accepts
+ */
+#define DER_MAX_DEPTH 16
+
+/**
+ * Take the next element of a blob if its header is canonical: a definite
+ * length in the fewest octets (X.690 10.1), within the blob
+ */
+static bool der_take(chunk_t *blob, u_char *tag, chunk_t *content)
+{
+	size_t len, i, n;
+
+	if (blob->len < 2)
+	{
+		return FALSE;
+	}
+	*tag = blob->ptr[0];
+	len = blob->ptr[1];
+	i = 2;
+	if (len & 0x80)
+	{	/* 0x80 is the indefinite form; four octets are plenty here */
+		n = len & 0x7f;
+		if (n == 0 || n > 4 || blob->len - 2 < n || blob->ptr[2] == 0)
+		{
+			return FALSE;
+		}
+		for (len = 0; i < 2 + n; i++)
+		{
+			len = (len << 8) | blob->ptr[i];
+		}
+		if (len < 0x80)
+		{	/* the short form is the only DER one */
+			return FALSE;
+		}
+	}
+	if (blob->len - i < len)
+	{
+		return FALSE;
+	}
+	*content = chunk_create(blob->ptr + i, len);
+	*blob = chunk_skip(*blob, i + len);
+	return TRUE;
+}
+
+/**
+ * Whether the contents of an element are canonical for its tag
+ */
+static bool der_contents(u_char tag, chunk_t content, int depth)
+{
+	chunk_t inner;
+	u_char unused;
+	size_t i;
+
+	switch (tag)
+	{
+		case ASN1_SEQUENCE:
+			if (depth >= DER_MAX_DEPTH)
+			{
+				return FALSE;
+			}
+			while (content.len)
+			{
+				if (!der_take(&content, &tag, &inner) ||
+					!der_contents(tag, inner, depth + 1))
+				{
+					return FALSE;
+				}
+			}
+			return TRUE;
+		case ASN1_INTEGER:
+			/* X.690 8.3.2: the first nine bits are never all equal */
+			return content.len == 1 ||
+				   (content.len > 1 &&
+					!(content.ptr[0] == 0x00 && !(content.ptr[1] & 0x80)) &&
+					!(content.ptr[0] == 0xff && (content.ptr[1] & 0x80)));
+		case ASN1_BIT_STRING:
+			/* X.690 8.6.2.2, 8.6.2.3, 11.2.1 */
+			if (!content.len || content.ptr[0] > 7)
+			{
+				return FALSE;
+			}
+			unused = content.ptr[0];
+			if (content.len == 1)
+			{
+				return unused == 0;
+			}
+			return !(content.ptr[content.len - 1] & ((1 << unused) - 1));
+		case ASN1_OCTET_STRING:
+			return TRUE;
+		case ASN1_NULL:
+			return content.len == 0;
+		case ASN1_OID:
+			/* X.690 8.19.2: subidentifiers in the fewest octets, each
+			 * ending with an octet without bit 8 */
+			if (!content.len || (content.ptr[content.len - 1] & 0x80))
+			{
+				return FALSE;
+			}
+			for (i = 0; i < content.len; i++)
+			{
+				if (content.ptr[i] == 0x80 &&
+					(i == 0 || !(content.ptr[i - 1] & 0x80)))
+				{
+					return FALSE;
+				}
+			}
+			return TRUE;
+		default:
+			return FALSE;
+	}
+}
+
+/*
+ * Described in header
+ */
+bool getcert_x509_der_canonical(chunk_t der)
+{
+	chunk_t content;
+	u_char tag;
+
+	return der_take(&der, &tag, &content) && !der.len &&
+		   der_contents(tag, content, 0);
+}
+
+/**
+ * OIDs (contents of the encoding) of the keys getcert_x509_spki_usable()
+ * checks: rsaEncryption, id-ecPublicKey and its named curves, id-Ed25519
+ * and id-Ed448. Compared whole: asn1_known_oid() also matches OIDs that
+ * merely start with a known one.
+ */
+static const chunk_t oid_rsa = chunk_from_chars(
+	0x2a,0x86,0x48,0x86,0xf7,0x0d,0x01,0x01,0x01);
+static const chunk_t oid_ec = chunk_from_chars(
+	0x2a,0x86,0x48,0xce,0x3d,0x02,0x01);
+static const chunk_t oid_ed25519 = chunk_from_chars(0x2b,0x65,0x70);
+static const chunk_t oid_ed448 = chunk_from_chars(0x2b,0x65,0x71);
+
+/**
+ * Named curves with the key size strongSwan reports for them
+ */
+static const struct {
+	chunk_t oid;
+	int keysize;
+} curves[] = {
+	{ chunk_from_chars(0x2a,0x86,0x48,0xce,0x3d,0x03,0x01,0x07), 256 },
+	{ chunk_from_chars(0x2b,0x81,0x04,0x00,0x22), 384 },
+	{ chunk_from_chars(0x2b,0x81,0x04,0x00,0x23), 521 },
+};
+
+/**
+ * Split a SubjectPublicKeyInfo into algorithm OID, parameters (the
+ * encodings after the OID, empty if absent) and the subjectPublicKey's
+ * octets; FALSE if the BIT STRING has unused bits
+ */
+static bool spki_parts(chunk_t spki, chunk_t *oid, chunk_t *params,
+					   chunk_t *key)
+{
+	chunk_t seq, alg;
+
+	if (!getcert_cms_take(&spki, ASN1_SEQUENCE, &seq, NULL) || spki.len ||
+		!getcert_cms_take(&seq, ASN1_SEQUENCE, &alg, NULL) ||
+		!getcert_cms_take(&alg, ASN1_OID, oid, NULL) ||
+		!getcert_cms_take(&seq, ASN1_BIT_STRING, key, NULL) || seq.len ||
+		!key->len || key->ptr[0] != 0)
+	{
+		return FALSE;
+	}
+	*params = alg;
+	*key = chunk_skip(*key, 1);
+	return TRUE;
+}
+
+/**
+ * Whether a subjectPublicKey is a canonical RSAPublicKey (RFC 8017 A.1.1)
+ * of positive INTEGERs with a modulus of the key size
+ */
+static bool rsa_key_ok(chunk_t key, int keysize)
+{
+	chunk_t seq, n, e;
+	int bits;
+	u_char top;
+
+	if (!getcert_x509_der_canonical(key) ||
+		!getcert_cms_take(&key, ASN1_SEQUENCE, &seq, NULL) ||
+		!getcert_cms_take(&seq, ASN1_INTEGER, &n, NULL) ||
+		!getcert_cms_take(&seq, ASN1_INTEGER, &e, NULL) || seq.len ||
+		(n.ptr[0] & 0x80) || (e.ptr[0] & 0x80))
+	{
+		return FALSE;
+	}
+	if (n.ptr[0] == 0)
+	{	/* minimal, hence followed by an octet with bit 8 set */
+		n = chunk_skip(n, 1);
+	}
+	if (!n.len || !n.ptr[0])
+	{
+		return FALSE;
+	}
+	bits = (n.len - 1) * 8;
+	for (top = n.ptr[0]; top; top >>= 1)
+	{
+		bits++;
+	}
+	return bits == keysize;
+}
+
+/**
+ * Whether EC parameters name a curve of the key size and the point is
+ * uncompressed with coordinates of its length (SEC 1 2.3.3)
+ */
+static bool ec_key_ok(chunk_t params, chunk_t key, int keysize)
+{
+	chunk_t curve;
+	int i;
+
+	if (!getcert_cms_take(&params, ASN1_OID, &curve, NULL) || params.len)
+	{
+		return FALSE;
+	}
+	for (i = 0; i < countof(curves); i++)
+	{
+		if (chunk_equals(curve, curves[i].oid))
+		{
+			return curves[i].keysize == keysize &&
+				   key.len == 1 + 2 * ((keysize + 7) / 8) &&
+				   key.ptr[0] == 0x04;
+		}
+	}
+	return FALSE;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_x509_spki_usable(chunk_t spki, public_key_t *public)
+{
+	chunk_t oid, params, key;
+
+	if (!getcert_x509_der_canonical(spki) ||
+		!spki_parts(spki, &oid, &params, &key))
+	{
+		return FALSE;
+	}
+	switch (public->get_type(public))
+	{
+		case KEY_RSA:
+			/* RFC 3279 2.3.1: the parameters MUST be NULL */
+			return chunk_equals(oid, oid_rsa) &&
+				   chunk_equals(params, chunk_from_chars(0x05,0x00)) &&
+				   rsa_key_ok(key, public->get_keysize(public));
+		case KEY_ECDSA:
+			return chunk_equals(oid, oid_ec) &&
+				   ec_key_ok(params, key, public->get_keysize(public));
+		case KEY_ED25519:
+			/* RFC 8410 3: the parameters MUST be absent */
+			return chunk_equals(oid, oid_ed25519) && !params.len &&
+				   key.len == 32;
+		case KEY_ED448:
+			return chunk_equals(oid, oid_ed448) && !params.len &&
+				   key.len == 57;
+		default:
+			return FALSE;
+	}
+}
+
+/*
+ * Described in header
+ */
+bool getcert_x509_csr_spki(certificate_t *csr, chunk_t *spki)
+{
+	public_key_t *public;
+	chunk_t der, blob, info, elem, tlv;
+	bool ok = FALSE;
+
+	*spki = chunk_empty;
+	if (csr->get_type(csr) != CERT_PKCS10_REQUEST ||
+		!csr->get_encoding(csr, CERT_ASN1_DER, &der))
+	{
+		return FALSE;
+	}
+	/* CertificationRequest: certificationRequestInfo: version, subject,
+	 * subjectPKInfo (RFC 2986 4) */
+	blob = der;
+	if (getcert_cms_take(&blob, ASN1_SEQUENCE, &blob, NULL) &&
+		getcert_cms_take(&blob, ASN1_SEQUENCE, &info, NULL) &&
+		getcert_cms_take(&info, ASN1_INTEGER, &elem, NULL) &&
+		getcert_cms_take(&info, ASN1_SEQUENCE, &elem, NULL) &&
+		getcert_cms_take(&info, ASN1_SEQUENCE, &elem, &tlv))
+	{
+		public = csr->get_public_key(csr);
+		if (public && getcert_x509_spki_usable(tlv, public))
+		{
+			*spki = chunk_clone(tlv);
+			ok = TRUE;
+		}
+		DESTROY_IF(public);
+	}
+	if (!ok)
+	{
+		DBG2(DBG_LIB, "subjectPublicKeyInfo of CSR '%Y' not taken as is",
+			 csr->get_subject(csr));
+	}
+	chunk_free(&der);
+	return ok;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_x509_spki_keyid(chunk_t spki, chunk_t *keyid)
+{
+	hasher_t *hasher;
+	chunk_t oid, params, key;
+	bool ok;
+
+	*keyid = chunk_empty;
+	if (!spki_parts(spki, &oid, &params, &key))
+	{
+		return FALSE;
+	}
+	hasher = lib->crypto->create_hasher(lib->crypto, HASH_SHA1);
+	if (!hasher)
+	{
+		return FALSE;
+	}
+	ok = hasher->allocate_hash(hasher, key, keyid);
+	hasher->destroy(hasher);
+	if (!ok)
+	{
+		*keyid = chunk_empty;
+	}
+	return ok;
+}
+
+/*
+ * Described in header
+ */
+bool getcert_x509_key_id(certificate_t *cert, chunk_t *keyid)
+{
+	public_key_t *public;
+	chunk_t spki, fp;
+	bool ok = FALSE;
+
+	*keyid = chunk_empty;
+	if (getcert_x509_csr_spki(cert, &spki))
+	{
+		ok = getcert_x509_spki_keyid(spki, keyid);
+		chunk_free(&spki);
+		if (ok)
+		{
+			return TRUE;
+		}
+	}
+	public = cert->get_public_key(cert);
+	if (public)
+	{
+		if (public->get_fingerprint(public, KEYID_PUBKEY_SHA1, &fp))
+		{
+			*keyid = chunk_clone(fp);
+			ok = TRUE;
+		}
+		public->destroy(public);
+	}
+	return ok;
+}

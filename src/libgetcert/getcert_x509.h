@@ -231,4 +231,83 @@ certificate_t *getcert_x509_self_signed(identification_t *subject,
 certificate_t *getcert_self_signed(identification_t *subject,
 								   private_key_t *key);
 
+/**
+ * Check that an encoding is one element of canonical DER (X.690 10) made
+ * only of the universal types a SubjectPublicKeyInfo (RFC 5280 4.1,
+ * RFC 3279, RFC 5480, RFC 8410) is built from: SEQUENCE, OBJECT
+ * IDENTIFIER, NULL, INTEGER, BIT STRING and OCTET STRING.
+ *
+ * Refused: indefinite lengths, lengths not in the fewest octets (the long
+ * form for less than 128 octets, leading zero octets), lengths beyond the
+ * data, any other tag (constructed strings included), a non-empty NULL,
+ * an empty or non-minimal INTEGER (leading 0x00 or 0xff octet), an empty
+ * OID or one with a non-minimal or unterminated subidentifier, a BIT
+ * STRING without its unused-bits octet, with more than 7 unused bits,
+ * unused bits in an empty string or non-zero padding bits, nesting deeper
+ * than 16 levels, and anything after the element.
+ *
+ * @param der			encoding (untrusted)
+ * @return				TRUE if canonical
+ */
+bool getcert_x509_der_canonical(chunk_t der);
+
+/**
+ * Check that the SubjectPublicKeyInfo strongSwan parsed a key from may
+ * stand for the key as it is: canonical DER (getcert_x509_der_canonical())
+ * and consistent with the key: rsaEncryption with NULL parameters and a
+ * canonical RSAPublicKey of positive INTEGERs whose modulus has the key's
+ * size; id-ecPublicKey on the named curve P-256, P-384 or P-521 of the
+ * key's size with an uncompressed point; id-Ed25519 or id-Ed448 without
+ * parameters and with a key of 32 or 57 octets. The subjectPublicKey BIT
+ * STRING has no unused bits. Other key types and curves are refused.
+ *
+ * The key material is not compared (that would take encoding the key):
+ * an SPKI of another key of the same type and size passes. Pass only the
+ * encoding the key was parsed from, e.g. both from one CSR.
+ *
+ * @param spki			DER encoding of the SubjectPublicKeyInfo (untrusted)
+ * @param public		the key strongSwan parsed from it
+ * @return				TRUE if spki may stand for the key
+ */
+bool getcert_x509_spki_usable(chunk_t spki, public_key_t *public);
+
+/**
+ * Get the SubjectPublicKeyInfo of a PKCS#10 certification request exactly
+ * as the client encoded it (certificationRequestInfo.subjectPKInfo), if
+ * getcert_x509_spki_usable() accepts it for the request's public key.
+ * Using it spares encoding the key again.
+ *
+ * @param csr			certification request (CERT_PKCS10_REQUEST)
+ * @param spki			receives the allocated DER encoding, chunk_empty if
+ *						not usable
+ * @return				TRUE if usable
+ */
+bool getcert_x509_csr_spki(certificate_t *csr, chunk_t *spki);
+
+/**
+ * Calculate the key identifier of a SubjectPublicKeyInfo, the SHA-1 hash
+ * of the subjectPublicKey BIT STRING's bits (RFC 5280 4.2.1.2, method 1).
+ * For an SPKI accepted by getcert_x509_spki_usable() this is strongSwan's
+ * KEYID_PUBKEY_SHA1 of the key (SHA-1 of the PKCS#1 RSAPublicKey, of the
+ * EC point, of the raw EdDSA key).
+ *
+ * @param spki			DER encoding of the SubjectPublicKeyInfo
+ * @param keyid			receives the allocated identifier
+ * @return				FALSE if spki is not a SubjectPublicKeyInfo with a
+ *						whole number of octets in its key, or hashing failed
+ */
+bool getcert_x509_spki_keyid(chunk_t spki, chunk_t *keyid);
+
+/**
+ * Key identifier (KEYID_PUBKEY_SHA1) of the public key of a PKCS#10
+ * certification request or a certificate: of a request from the client's
+ * SubjectPublicKeyInfo if getcert_x509_csr_spki() accepts it, otherwise
+ * the fingerprint strongSwan computes from the key.
+ *
+ * @param cert			certification request or certificate
+ * @param keyid			receives the allocated identifier
+ * @return				FALSE if the key is not supported
+ */
+bool getcert_x509_key_id(certificate_t *cert, chunk_t *keyid);
+
 #endif /** GETCERT_X509_H_ @}*/

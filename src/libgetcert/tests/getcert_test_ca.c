@@ -464,10 +464,41 @@ out:
 	return reply;
 }
 
+/**
+ * http_auth: a request that needs a password; without credentials the
+ * server's 401 and the transport's answer cost a request more
+ */
+static void http_auth(private_gt_ca_t *this)
+{
+	if (this->public.http_auth && !this->public.credentials)
+	{
+		this->public.requests++;
+		this->public.auth_401s++;
+		this->public.credentials = TRUE;
+	}
+}
+
+METHOD(getcert_transport_t, preauth, bool,
+	private_gt_ca_t *this)
+{
+	if (!this->public.http_auth || this->public.unauthenticated)
+	{
+		return FALSE;
+	}
+	if (!this->public.credentials)
+	{
+		this->public.preauths++;
+		this->public.credentials = TRUE;
+	}
+	return TRUE;
+}
+
 METHOD(getcert_transport_t, request, getcert_err_t,
 	private_gt_ca_t *this, char *operation, chunk_t message, bool post,
 	chunk_t *body, char **type)
 {
+	int pkcsreqs;
+
 	this->public.requests++;
 	this->public.posts += post;
 	if (type)
@@ -513,7 +544,14 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 	}
 	if (streq(operation, "PKIOperation"))
 	{
+		pkcsreqs = this->public.count[GETCERT_SCEP_PKCS_REQ];
 		*body = pki_operation(this, message);
+		if (this->public.count[GETCERT_SCEP_PKCS_REQ] > pkcsreqs &&
+			this->public.last_signer && this->public.last_signer->issued_by(
+					this->public.last_signer, this->public.last_signer, NULL))
+		{	/* self-signed: a first enrollment, authenticated by password */
+			http_auth(this);
+		}
 		if (type)
 		{
 			*type = strdup("application/x-pki-message");
@@ -927,6 +965,7 @@ METHOD(getcert_transport_t, est_request, getcert_err_t,
 			 streq(content_type, "application/pkcs10"))
 	{
 		this->public.est_count[2]++;
+		http_auth(this);
 		err = est_enroll(this, message, reply);
 	}
 	else if (streq(operation, "simplereenroll") && content_type &&
@@ -946,6 +985,10 @@ METHOD(getcert_transport_t, est_request, getcert_err_t,
 			 streq(content_type, "application/pkcs10"))
 	{
 		this->public.est_count[4]++;
+		if (!this->public.est_client)
+		{
+			http_auth(this);
+		}
 		err = est_keygen(this, message, reply);
 	}
 	else
@@ -1034,6 +1077,7 @@ gt_ca_t *gt_ca_create(char *caps)
 				.request = _request,
 				.est_request = _est_request,
 				.set_client_auth = _set_client_auth,
+				.preauth = _preauth,
 				.is_authenticated = _is_authenticated,
 				.trust_ca = _trust_ca,
 				.destroy = _transport_destroy,

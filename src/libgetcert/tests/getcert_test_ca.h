@@ -299,6 +299,24 @@ struct gt_ca_t {
 	private_key_t *est_keygen_key;
 
 	/**
+	 * Ask for HTTP authentication as getcertd does: a PKCSReq without a
+	 * current certificate (SCEP), /simpleenroll and /serverkeygen without
+	 * a TLS client certificate (EST) that arrive without credentials cost
+	 * one more HTTP request (the 401 the transport answers), counted in
+	 * requests and auth_401s; credentials are sent from then on, or from
+	 * a preauth() on (the transport offers preauth() only if this is set).
+	 */
+	bool http_auth;
+
+	/**
+	 * http_auth: 401s answered, preauth() calls that set credentials, and
+	 * whether credentials are being sent.
+	 */
+	int auth_401s;
+	int preauths;
+	bool credentials;
+
+	/**
 	 * EST: TLS client certificate set by set_client_auth(), or NULL, and
 	 * the one that was set when the last simplereenroll arrived.
 	 */

@@ -301,11 +301,12 @@ END_TEST
 START_TEST(test_issue_key_types)
 {
 	private_key_t *ca_key, *keys[3];
-	certificate_t *ca, *cert;
+	certificate_t *ca, *cert, *cert2, *csr;
 	getcertd_issuer_t *issuer;
 	identification_t *subject;
 	linked_list_t *sans;
 	public_key_t *public;
+	chunk_t der, spki, spki_rsa = chunk_empty, keyid;
 	time_t now = time(NULL);
 	int i;
 
@@ -323,15 +324,54 @@ START_TEST(test_issue_key_types)
 	for (i = 0; i < countof(keys); i++)
 	{
 		public = keys[i]->get_public_key(keys[i]);
-		cert = issuer->issue(issuer, public, subject, sans, now - 60,
-							 now + 3600, GETCERTD_EKU_CLIENT_AUTH);
+		cert = issuer->issue(issuer, public, chunk_empty, subject, sans,
+							 now - 60, now + 3600, GETCERTD_EKU_CLIENT_AUTH);
 		ck_assert(cert);
 		ck_assert(cert->issued_by(cert, ca, NULL));
 		ck_assert(getcert_key_matches(cert, keys[i]));
+
+		/* the same with the SubjectPublicKeyInfo of a CSR, as it is */
+		der = getcert_x509_build_csr(keys[i], subject, NULL, chunk_empty,
+							i == 2 ? HASH_IDENTITY : HASH_SHA256);
+		csr = lib->creds->create(lib->creds, CRED_CERTIFICATE,
+								 CERT_PKCS10_REQUEST, BUILD_BLOB_ASN1_DER,
+								 der, BUILD_END);
+		ck_assert(csr);
+		chunk_free(&der);
+		ck_assert(getcert_x509_csr_spki(csr, &spki));
+		cert2 = issuer->issue(issuer, public, spki, subject, sans,
+							  now - 60, now + 3600, GETCERTD_EKU_CLIENT_AUTH);
+		ck_assert(cert2);
+		ck_assert(cert2->issued_by(cert2, ca, NULL));
+		ck_assert(getcert_key_matches(cert2, keys[i]));
+		ck_assert_chunk_eq(((x509_t*)cert)->get_subjectKeyIdentifier(
+								(x509_t*)cert),
+						   ((x509_t*)cert2)->get_subjectKeyIdentifier(
+								(x509_t*)cert2));
+		ck_assert(getcert_x509_key_id(csr, &keyid));
+		ck_assert_chunk_eq(keyid, ((x509_t*)cert2)->get_subjectKeyIdentifier(
+								(x509_t*)cert2));
+		chunk_free(&keyid);
+		cert2->destroy(cert2);
+		if (i == 0)
+		{
+			spki_rsa = spki;
+		}
+		else
+		{	/* the RSA key's SPKI is not taken for a key of another type */
+			cert2 = issuer->issue(issuer, public, spki_rsa, subject, sans,
+								  now - 60, now + 3600, 0);
+			ck_assert(cert2);
+			ck_assert(getcert_key_matches(cert2, keys[i]));
+			cert2->destroy(cert2);
+			chunk_free(&spki);
+		}
+		csr->destroy(csr);
 		cert->destroy(cert);
 		public->destroy(public);
 		keys[i]->destroy(keys[i]);
 	}
+	chunk_free(&spki_rsa);
 	sans->destroy_offset(sans, offsetof(identification_t, destroy));
 	subject->destroy(subject);
 	issuer->destroy(issuer);

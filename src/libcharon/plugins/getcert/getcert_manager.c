@@ -149,6 +149,8 @@ typedef struct {
 	bool stale;
 	/** failures of the first enrollment and their back-off */
 	getcert_failure_t *failure;
+	/** the key of the next enrollment, generated ahead, or NULL */
+	getcert_nextkey_t *nextkey;
 } entry_t;
 
 /**
@@ -196,9 +198,46 @@ static void session_end(entry_t *entry)
 static void entry_destroy(entry_t *entry)
 {
 	session_end(entry);
+	DESTROY_IF(entry->nextkey);
 	entry->failure->destroy(entry->failure);
 	free(entry->name);
 	free(entry);
+}
+
+/**
+ * Keep the next key of a profile generated ahead, with the mutex held:
+ * started for a profile that generates its keys, replaced if the key type
+ * or size changed, none for server_keygen or a removed profile (NULL)
+ */
+static void prepare_nextkey(entry_t *entry, getcert_profile_t *profile)
+{
+	key_type_t type;
+	u_int bits = 0;
+
+	if (!profile || profile->server_keygen(profile))
+	{
+		DESTROY_IF(entry->nextkey);
+		entry->nextkey = NULL;
+		return;
+	}
+	type = profile->get_key_type(profile);
+	switch (type)
+	{
+		case KEY_RSA:
+			bits = profile->get_key_size(profile) ?: GETCERT_KEY_SIZE_DEFAULT;
+			break;
+		case KEY_ECDSA:
+			bits = profile->get_key_size(profile) ?: 256;
+			break;
+		default:
+			break;
+	}
+	if (entry->nextkey && entry->nextkey->generates(entry->nextkey, type, bits))
+	{
+		return;
+	}
+	DESTROY_IF(entry->nextkey);
+	entry->nextkey = getcert_nextkey_create(entry->name, type, bits);
 }
 
 /**
@@ -278,9 +317,10 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	if (!entry->session || !entry->session->is_for(entry->session, profile))
 	{	/* first enrollment, or the profile changed */
 		session_end(entry);
+		prepare_nextkey(entry, profile);
 		entry->session = getcert_session_create(profile,
 								entry->failure->get_rejected(entry->failure),
-								this->client_create);
+								this->client_create, entry->nextkey);
 	}
 	if (entry->session)
 	{
@@ -816,6 +856,27 @@ static void persisted_loaded(private_getcert_manager_t *this,
 	this->mutex->unlock(this->mutex);
 }
 
+/**
+ * Start generating the next key of every loaded profile (those with an
+ * entry got theirs replaced or dropped by reload())
+ */
+static void prepare_nextkeys(private_getcert_manager_t *this)
+{
+	enumerator_t *enumerator;
+	getcert_profile_t *profile;
+	entry_t *entry;
+
+	this->mutex->lock(this->mutex);
+	enumerator = this->config->create_enumerator(this->config);
+	while (enumerator->enumerate(enumerator, &profile))
+	{
+		entry = get_entry(this, profile->get_name(profile));
+		prepare_nextkey(entry, profile);
+	}
+	enumerator->destroy(enumerator);
+	this->mutex->unlock(this->mutex);
+}
+
 METHOD(getcert_manager_t, reload, void,
 	private_getcert_manager_t *this)
 {
@@ -844,6 +905,7 @@ METHOD(getcert_manager_t, reload, void,
 				session_end(entry);
 			}
 		}
+		prepare_nextkey(entry, profile);
 		if (profile)
 		{
 			if (cert && !cert->has_subject(cert,
@@ -866,6 +928,7 @@ METHOD(getcert_manager_t, reload, void,
 	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
 	drop_pairs(this, drops);
+	prepare_nextkeys(this);
 	this->renewal->trigger(this->renewal, 0);
 }
 
@@ -972,6 +1035,7 @@ getcert_manager_t *getcert_manager_create(getcert_config_t *config,
 						(getcert_persisted_cb_t)persisted_loaded, this);
 		}
 	}
+	prepare_nextkeys(this);
 	this->renewal->trigger(this->renewal, 0);
 	return &this->public;
 }

@@ -662,6 +662,9 @@ static bool load_opts(private_getcert_profile_t *this, settings_t *settings,
 		return FALSE;
 	}
 	o->max_tries = tries;
+	o->preemptive_auth = settings->get_bool(settings,
+							"%s.plugins.getcert.profiles.%s.preemptive_auth",
+							TRUE, ns, this->name);
 	o->allow_sha1 = settings->get_bool(settings, "%s.plugins.getcert.profiles."
 							"%s.allow_sha1", FALSE, ns, this->name);
 	o->allow_des3 = settings->get_bool(settings, "%s.plugins.getcert.profiles."

@@ -53,6 +53,8 @@ struct getcert_profile_opts_t {
 	u_int retry_max;
 	/** password attempts per enrollment */
 	u_int max_tries;
+	/** send the password with the enrolling request, not after a 401 */
+	bool preemptive_auth;
 	/** SHA-1 in requests if the server lacks SHA-256, and in CertReps */
 	bool allow_sha1;
 	/** DES-EDE3-CBC in requests if the server lacks AES, and in CertReps */

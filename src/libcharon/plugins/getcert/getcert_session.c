@@ -41,6 +41,11 @@ struct private_getcert_session_t {
 	 * Password source of the session.
 	 */
 	getcert_password_t *password;
+
+	/**
+	 * The profile's pre-generated key, or NULL.
+	 */
+	getcert_nextkey_t *nextkey;
 };
 
 /**
@@ -133,6 +138,17 @@ METHOD(getcert_session_t, generate_key, getcert_err_t,
 				 this->profile->get_name(this->profile), key_type_names,
 				 spec.type, spec.bits);
 			return GETCERT_ERR_POLICY;
+		}
+	}
+	if (this->nextkey)
+	{
+		*key = this->nextkey->take(this->nextkey, spec.type, spec.bits);
+		if (*key)
+		{
+			DBG2(DBG_CFG, "getcert: profile '%s': using the %N key of %u "
+				 "bits generated ahead", this->profile->get_name(this->profile),
+				 key_type_names, spec.type, spec.bits);
+			return GETCERT_OK;
 		}
 	}
 	if (spec.type == KEY_ED25519)
@@ -246,6 +262,7 @@ METHOD(getcert_session_t, destroy, void,
 	private_getcert_session_t *this)
 {
 	DESTROY_IF(this->client);
+	DESTROY_IF(this->nextkey);
 	this->password->destroy(this->password);
 	this->profile->destroy(this->profile);
 	free(this);
@@ -256,7 +273,8 @@ METHOD(getcert_session_t, destroy, void,
  */
 getcert_session_t *getcert_session_create(getcert_profile_t *profile,
 										  getcert_secrets_t *rejected,
-										  getcert_client_constructor_t client)
+										  getcert_client_constructor_t client,
+										  getcert_nextkey_t *nextkey)
 {
 	private_getcert_session_t *this;
 	getcert_profile_opts_t *opts = profile->get_opts(profile);
@@ -277,6 +295,7 @@ getcert_session_t *getcert_session_create(getcert_profile_t *profile,
 		.user = profile->get_user(profile),
 		.cb = (getcert_credential_cb_t)credential_cb,
 		.max_tries = opts->max_tries,
+		.preemptive_auth = opts->preemptive_auth,
 		.connect_timeout = opts->timeout,
 		.timeout = opts->timeout,
 		.low_speed_time = opts->timeout,
@@ -295,6 +314,7 @@ getcert_session_t *getcert_session_create(getcert_profile_t *profile,
 		},
 		.profile = profile->get_ref(profile),
 		.password = getcert_password_create(profile, rejected),
+		.nextkey = nextkey ? nextkey->get_ref(nextkey) : NULL,
 	);
 	params.data = this;
 	this->client = client(&params);

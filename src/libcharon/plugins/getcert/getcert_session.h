@@ -20,6 +20,7 @@
 #ifndef GETCERT_SESSION_H_
 #define GETCERT_SESSION_H_
 
+#include "getcert_nextkey.h"
 #include "getcert_password.h"
 #include "getcert_profile.h"
 #include "getcert_secrets.h"
@@ -73,7 +74,8 @@ struct getcert_session_t {
 
 	/**
 	 * Generate the key of the next enrollment: the profile's key type and
-	 * size. For EST, /csrattrs is fetched first (get_key_spec()) and what
+	 * size; the pre-generated key if it is ready and of that type and size
+	 * (else generated here, without waiting for it). For EST, /csrattrs is fetched first (get_key_spec()) and what
 	 * the server asks for is taken within the profile's policy (a size the
 	 * profile leaves open: RSA 2048, 3072 or 4096 bits, ECDSA P-256, P-384
 	 * or P-521); a server asking for anything else fails the enrollment.
@@ -131,10 +133,14 @@ struct getcert_session_t {
  * @param profile		profile (a reference is kept)
  * @param rejected		secrets the password source must not send again
  * @param client		client constructor
+ * @param nextkey		the profile's pre-generated key generate_key()
+ *						takes if it is ready and of the kind needed, or
+ *						NULL (a reference is kept)
  * @return				session, NULL if no client could be created
  */
 getcert_session_t *getcert_session_create(getcert_profile_t *profile,
 										  getcert_secrets_t *rejected,
-										  getcert_client_constructor_t client);
+										  getcert_client_constructor_t client,
+										  getcert_nextkey_t *nextkey);
 
 #endif /** GETCERT_SESSION_H_ @}*/

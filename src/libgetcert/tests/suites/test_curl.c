@@ -22,6 +22,7 @@
 #include <threading/thread.h>
 
 #include <getcert_curl.h>
+#include <getcert_test_certs.h>
 
 /**
  * A listening socket on 127.0.0.1 that never accepts (the kernel completes
@@ -95,6 +96,83 @@ START_TEST(test_cancel_in_transfer)
 }
 END_TEST
 
+/**
+ * Credential callback counting its calls
+ */
+static int cb_calls;
+
+static bool credential_cb(void *data, identification_t *user,
+						  char *challenge, u_int attempt, chunk_t *secret)
+{
+	cb_calls++;
+	*secret = chunk_clone(chunk_from_str("s3cr3t"));
+	return TRUE;
+}
+
+/**
+ * Whether a transport with these parameters sends the password ahead
+ */
+static bool preauth(char *url, certificate_t *ca, char *pin, bool preemptive)
+{
+	identification_t *user;
+	getcert_curl_params_t params = {
+		.url = url,
+		.ca_cert = ca,
+		.tls_pin = pin,
+		.allow_http = TRUE,
+		.cb = credential_cb,
+		.connect_timeout = 5,
+		.timeout = 5,
+		.low_speed_time = 5,
+		.max_size = 1024,
+		.max_tries = 1,
+		.max_rounds = 1,
+		.preemptive_auth = preemptive,
+	};
+	getcert_curl_t *curl;
+	bool sent;
+
+	user = identification_create_from_string("carol");
+	params.user = user;
+	curl = getcert_curl_create(&params);
+	ck_assert(curl);
+	sent = curl->transport.preauth(&curl->transport);
+	curl->transport.destroy(&curl->transport);
+	user->destroy(user);
+	return sent;
+}
+
+START_TEST(test_preauth_conditions)
+{
+	private_key_t *key;
+	certificate_t *ca;
+	char *pin;
+
+	key = gt_key();
+	ca = gt_cert(key, "CN=Test CA", NULL, NULL, NULL, TRUE, 600);
+	pin = getcert_curl_parse_pin("sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+								 "AAAAAAAA=");
+	ck_assert(pin);
+	cb_calls = 0;
+	/* never over plain HTTP, whatever is pinned */
+	ck_assert(!preauth("http://127.0.0.1/scep", ca, NULL, TRUE));
+	/* never to a server nothing authenticates yet (fingerprint-only CA) */
+	ck_assert(!preauth("https://127.0.0.1/scep", NULL, NULL, TRUE));
+	/* never when not configured */
+	ck_assert(!preauth("https://127.0.0.1/scep", ca, NULL, FALSE));
+	ck_assert_int_eq(cb_calls, 0);
+	/* over HTTPS anchored to the CA or pinned: the password is taken (the
+	 * request then goes only after the handshake verified the server) */
+	ck_assert(preauth("https://127.0.0.1/scep", ca, NULL, TRUE));
+	ck_assert_int_eq(cb_calls, 1);
+	ck_assert(preauth("https://127.0.0.1/scep", NULL, pin, TRUE));
+	ck_assert_int_eq(cb_calls, 2);
+	free(pin);
+	ca->destroy(ca);
+	key->destroy(key);
+}
+END_TEST
+
 Suite *curl_suite_create()
 {
 	Suite *s;
@@ -105,6 +183,10 @@ Suite *curl_suite_create()
 	tc = tcase_create("cancel");
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_cancel_in_transfer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pre-emptive password");
+	tcase_add_test(tc, test_preauth_conditions);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -673,6 +673,148 @@ START_TEST(test_get_cert_crl)
 }
 END_TEST
 
+START_TEST(test_requests_first_renewal)
+{
+	getcert_enroll_t *engine;
+	certificate_t *first, *second;
+	private_key_t *key2;
+
+	/* the server asks PKCSReqs for a password, as getcertd does */
+	ca->http_auth = TRUE;
+	engine = getcert_enroll_create(&ca->transport, &params);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &first),
+					 GETCERT_OK);
+	/* GetCACaps, GetCACert, PKCSReq with the password: no 401 round */
+	ck_assert_int_eq(ca->requests, 3);
+	ck_assert_int_eq(ca->preauths, 1);
+	ck_assert_int_eq(ca->auth_401s, 0);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_PKCS_REQ], 1);
+
+	/* the renewal on the same engine: the RenewalReq only, no password */
+	ca->credentials = FALSE;
+	key2 = gt_rsa_key(1024);
+	ck_assert_int_eq(engine->enroll(engine, key2, first, key, &second),
+					 GETCERT_OK);
+	ck_assert_int_eq(ca->requests, 4);
+	ck_assert_int_eq(ca->count[GETCERT_SCEP_RENEWAL_REQ], 1);
+	ck_assert_int_eq(ca->preauths, 1);
+	ck_assert_int_eq(ca->auth_401s, 0);
+	ck_assert(!ca->credentials);
+	ck_assert(ca->last_signer->equals(ca->last_signer, first));
+	first->destroy(first);
+	second->destroy(second);
+	key2->destroy(key2);
+	engine->destroy(engine);
+}
+END_TEST
+
+START_TEST(test_requests_no_preauth)
+{
+	getcert_enroll_t *engine;
+	certificate_t *cert;
+
+	/* a transport that does not send the password ahead: the 401 round */
+	ca->http_auth = TRUE;
+	ca->transport.preauth = NULL;
+	engine = getcert_enroll_create(&ca->transport, &params);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
+					 GETCERT_OK);
+	ck_assert_int_eq(ca->requests, 4);
+	ck_assert_int_eq(ca->auth_401s, 1);
+	ck_assert_int_eq(ca->preauths, 0);
+	cert->destroy(cert);
+	engine->destroy(engine);
+}
+END_TEST
+
+START_TEST(test_requests_unauthenticated)
+{
+	getcert_enroll_t *engine;
+	certificate_t *cert;
+
+	/* never ahead to a server that is not authenticated (plain HTTP):
+	 * the test CA's preauth() refuses as getcert_curl_t's does */
+	ca->http_auth = TRUE;
+	ca->unauthenticated = TRUE;
+	engine = getcert_enroll_create(&ca->transport, &params);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &cert),
+					 GETCERT_OK);
+	ck_assert_int_eq(ca->preauths, 0);
+	ck_assert_int_eq(ca->auth_401s, 1);
+	cert->destroy(cert);
+	engine->destroy(engine);
+}
+END_TEST
+
+START_TEST(test_renewal_new_ra)
+{
+	getcert_enroll_t *engine;
+	certificate_t *first, *second;
+	private_key_t *key2;
+
+	ca->use_ra = TRUE;
+	engine = getcert_enroll_create(&ca->transport, &params);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &first),
+					 GETCERT_OK);
+	ck_assert_int_eq(ca->requests, 3);
+
+	/* the CA rolls its RA over: the request encrypted to the old one and
+	 * the reply signed by the new one fail, the engine fetches caps and
+	 * certificates again and sends the renewal once more */
+	ca->ra->destroy(ca->ra);
+	ca->ra_key->destroy(ca->ra_key);
+	ca->ra_key = gt_rsa_key(1024);
+	ca->ra = gt_cert_usage(ca->ra_key, "C=CH, O=getcert, CN=Test SCEP RA 2",
+						   ca->key, ca->ca, GETCERT_KU_DIGITAL_SIGNATURE |
+						   GETCERT_KU_KEY_ENCIPHERMENT, X509_NONE);
+	key2 = gt_rsa_key(1024);
+	ck_assert_int_eq(engine->enroll(engine, key2, first, key, &second),
+					 GETCERT_OK);
+	ck_assert(gt_log_contains("fetching them again"));
+	/* RenewalReq, GetCACaps, GetCACert, RenewalReq */
+	ck_assert_int_eq(ca->requests, 7);
+	ck_assert(getcert_check_issued(second, key2, ca->ca, identity, 0) ==
+			  GETCERT_OK);
+
+	/* and the next renewal goes out with the new RA at once */
+	first->destroy(first);
+	first = second;
+	key->destroy(key);
+	key = key2;
+	key2 = gt_rsa_key(1024);
+	ck_assert_int_eq(engine->enroll(engine, key2, first, key, &second),
+					 GETCERT_OK);
+	ck_assert_int_eq(ca->requests, 8);
+	first->destroy(first);
+	second->destroy(second);
+	key2->destroy(key2);
+	engine->destroy(engine);
+}
+END_TEST
+
+START_TEST(test_renewal_rejected_not_refetched)
+{
+	getcert_enroll_t *engine;
+	certificate_t *first, *second;
+	private_key_t *key2;
+
+	engine = getcert_enroll_create(&ca->transport, &params);
+	ck_assert_int_eq(engine->enroll(engine, key, NULL, NULL, &first),
+					 GETCERT_OK);
+	/* a plain rejection is not a sign of outdated certificates */
+	ca->mode = GT_CA_FAIL;
+	ca->fail = GETCERT_SCEP_BAD_REQUEST;
+	key2 = gt_rsa_key(1024);
+	ck_assert_int_eq(engine->enroll(engine, key2, first, key, &second),
+					 GETCERT_ERR_REJECTED);
+	/* RenewalReq, PKCSReq signed with the current certificate */
+	ck_assert_int_eq(ca->requests, 5);
+	first->destroy(first);
+	key2->destroy(key2);
+	engine->destroy(engine);
+}
+END_TEST
+
 Suite *enroll_suite_create()
 {
 	Suite *s;
@@ -707,6 +849,15 @@ Suite *enroll_suite_create()
 	tcase_add_test(tc, test_renewal_same_cert);
 	tcase_add_test(tc, test_renewal_older);
 	tcase_add_test(tc, test_renewal_newer);
+	tcase_add_test(tc, test_renewal_new_ra);
+	tcase_add_test(tc, test_renewal_rejected_not_refetched);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("requests");
+	tcase_add_checked_fixture(tc, setup_enroll, teardown_enroll);
+	tcase_add_test(tc, test_requests_first_renewal);
+	tcase_add_test(tc, test_requests_no_preauth);
+	tcase_add_test(tc, test_requests_unauthenticated);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pending");

@@ -694,6 +694,62 @@ START_TEST(test_est_renew_one_setup)
 }
 END_TEST
 
+START_TEST(test_est_requests)
+{
+	getcert_est_enroll_t *est;
+	getcert_key_spec_t spec = { .type = KEY_ECDSA };
+	private_key_t *key, *new_key;
+	certificate_t *cert = NULL, *renewed = NULL;
+
+	/* the server asks /simpleenroll for a password, as getcertd does */
+	ca->http_auth = TRUE;
+	est = getcert_est_enroll_create(&ca->transport, &params);
+	ck_assert(est->get_key_spec(est, NULL, NULL, &spec) == GETCERT_OK);
+	key = make_key(KEY_ECDSA, spec.bits);
+	ck_assert(est->enroll.enroll(&est->enroll, key, NULL, NULL, &cert) ==
+			  GETCERT_OK);
+	/* /cacerts, /csrattrs, /simpleenroll with the password: no 401 */
+	ck_assert_int_eq(ca->requests, 3);
+	ck_assert_int_eq(ca->preauths, 1);
+	ck_assert_int_eq(ca->auth_401s, 0);
+
+	/* the renewal on the same engine: /simplereenroll only, authenticated
+	 * by the TLS client certificate, no password */
+	ca->credentials = FALSE;
+	spec = (getcert_key_spec_t){ .type = KEY_ECDSA };
+	ck_assert(est->get_key_spec(est, cert, key, &spec) == GETCERT_OK);
+	new_key = make_key(KEY_ECDSA, spec.bits);
+	ck_assert(est->enroll.enroll(&est->enroll, new_key, cert, key,
+								 &renewed) == GETCERT_OK);
+	ck_assert_int_eq(ca->requests, 4);
+	ck_assert_int_eq(ca->est_count[3], 1);
+	ck_assert_int_eq(ca->preauths, 1);
+	ck_assert(!ca->credentials);
+	est->enroll.destroy(&est->enroll);
+	renewed->destroy(renewed);
+	cert->destroy(cert);
+	key->destroy(key);
+	new_key->destroy(new_key);
+}
+END_TEST
+
+START_TEST(test_est_requests_no_preauth)
+{
+	private_key_t *key;
+	certificate_t *cert = NULL;
+
+	ca->http_auth = TRUE;
+	ca->transport.preauth = NULL;
+	key = gt_key();
+	ck_assert(est_enroll(key, NULL, NULL, &cert, NULL) == GETCERT_OK);
+	/* the 401 round */
+	ck_assert_int_eq(ca->requests, 4);
+	ck_assert_int_eq(ca->auth_401s, 1);
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
 START_TEST(test_est_csrattrs_policy)
 {
 	getcert_est_enroll_t *est;
@@ -1109,6 +1165,8 @@ Suite *est_suite_create()
 	tcase_add_test(tc, test_est_csrattrs_policy);
 	tcase_add_test(tc, test_est_no_csrattrs);
 	tcase_add_test(tc, test_est_client_params);
+	tcase_add_test(tc, test_est_requests);
+	tcase_add_test(tc, test_est_requests_no_preauth);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pending");

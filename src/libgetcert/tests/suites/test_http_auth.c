@@ -385,6 +385,132 @@ START_TEST(test_no_basic)
 }
 END_TEST
 
+START_TEST(test_preempt)
+{
+	getcert_http_auth_t *auth;
+
+	gt_log_start();
+	auth = create("carol", 2, 3);
+	/* the password before any 401, as the first attempt */
+	ck_assert(auth->preempt(auth));
+	ck_assert_int_eq(cb_state.calls, 1);
+	ck_assert_int_eq(cb_state.attempt, 1);
+	ck_assert_str_eq(cb_state.challenge, "");
+	ck_assert_str_eq(auth->get_authorization(auth),
+					 "Basic Y2Fyb2w6czNjcjN0");
+	ck_assert(!auth->get_state(auth));
+	/* asked once: a second preempt() keeps what is set */
+	ck_assert(auth->preempt(auth));
+	ck_assert_int_eq(cb_state.calls, 1);
+	ck_assert(!gt_log_contains("s3cr3t"));
+	ck_assert(!gt_log_contains("Y2Fyb2w6czNjcjN0"));
+	auth->destroy(auth);
+	gt_log_stop();
+}
+END_TEST
+
+START_TEST(test_preempt_rejected)
+{
+	getcert_http_auth_t *auth;
+
+	gt_log_start();
+	auth = create("carol", 2, 3);
+	ck_assert(auth->preempt(auth));
+	/* a 401 without challenge to it: rejected, the second and last try */
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"), GETCERT_OK);
+	ck_assert_int_eq(cb_state.attempt, 2);
+	ck_assert(gt_log_contains("server rejected the password of 'carol'"));
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"),
+					 GETCERT_ERR_AUTH);
+	ck_assert_int_eq(cb_state.calls, 2);
+	ck_assert(gt_log_contains("giving up after 2 rejected attempts"));
+	/* no pre-emptive password after a rejection */
+	ck_assert(!auth->preempt(auth));
+	ck_assert_int_eq(cb_state.calls, 2);
+	ck_assert(!auth->get_authorization(auth));
+	auth->destroy(auth);
+
+	/* max_tries 1: a rejected pre-emptive password is the only one */
+	auth = create("carol", 1, 3);
+	ck_assert(auth->preempt(auth));
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"),
+					 GETCERT_ERR_AUTH);
+	ck_assert_int_eq(cb_state.calls, 1);
+	auth->destroy(auth);
+	gt_log_stop();
+}
+END_TEST
+
+START_TEST(test_preempt_challenge)
+{
+	getcert_http_auth_t *auth;
+
+	auth = create("carol", 2, 2);
+	ck_assert(auth->preempt(auth));
+	/* the server answers the password with a challenge (RADIUS
+	 * Access-Challenge relayed as 401): answered as after a 401 */
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x, challenge=\"OTP "
+					 "for carol\", state=\"abc\""), GETCERT_OK);
+	ck_assert_int_eq(cb_state.calls, 2);
+	ck_assert_str_eq(cb_state.challenge, "OTP for carol");
+	ck_assert_int_eq(cb_state.attempt, 1);
+	/* base64("carol:123456") */
+	ck_assert_str_eq(auth->get_authorization(auth),
+					 "Basic Y2Fyb2w6MTIzNDU2");
+	ck_assert_str_eq(auth->get_state(auth), "abc");
+	/* a pending challenge leads: preempt() changes nothing */
+	ck_assert(auth->preempt(auth));
+	ck_assert_int_eq(cb_state.calls, 2);
+	ck_assert_str_eq(auth->get_state(auth), "abc");
+	auth->destroy(auth);
+}
+END_TEST
+
+START_TEST(test_preempt_no_secret)
+{
+	getcert_http_auth_t *auth;
+
+	gt_log_start();
+	auth = create("carol", 2, 2);
+	cb_state.refuse = TRUE;
+	/* nothing set, nothing counted */
+	ck_assert(!auth->preempt(auth));
+	ck_assert(!auth->get_authorization(auth));
+	ck_assert_int_eq(cb_state.calls, 1);
+	ck_assert(gt_log_contains("no password available"));
+	/* the 401 then asks as without preempt(): attempt 1 */
+	cb_state.refuse = FALSE;
+	ck_assert_int_eq(auth->challenge(auth, "Basic realm=x"), GETCERT_OK);
+	ck_assert_int_eq(cb_state.attempt, 1);
+	ck_assert_str_eq(auth->get_authorization(auth),
+					 "Basic Y2Fyb2w6czNjcjN0");
+	auth->destroy(auth);
+
+	/* RFC 7617: no colon in a Basic user name, never asked */
+	auth = create("ca:rol", 2, 2);
+	ck_assert(!auth->preempt(auth));
+	ck_assert_int_eq(cb_state.calls, 0);
+	auth->destroy(auth);
+	gt_log_stop();
+}
+END_TEST
+
+START_TEST(test_preempt_reset)
+{
+	getcert_http_auth_t *auth;
+
+	auth = create("carol", 1, 2);
+	ck_assert(auth->preempt(auth));
+	/* the next enrollment over the same transport sends it afresh */
+	auth->reset(auth);
+	ck_assert(!auth->get_authorization(auth));
+	ck_assert(auth->preempt(auth));
+	ck_assert_int_eq(cb_state.calls, 2);
+	ck_assert_int_eq(cb_state.attempt, 1);
+	auth->destroy(auth);
+}
+END_TEST
+
 Suite *http_auth_suite_create()
 {
 	Suite *s;
@@ -410,6 +536,14 @@ Suite *http_auth_suite_create()
 	tcase_add_test(tc, test_challenge_rounds);
 	tcase_add_test(tc, test_no_credentials);
 	tcase_add_test(tc, test_no_basic);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pre-emptive password");
+	tcase_add_test(tc, test_preempt);
+	tcase_add_test(tc, test_preempt_rejected);
+	tcase_add_test(tc, test_preempt_challenge);
+	tcase_add_test(tc, test_preempt_no_secret);
+	tcase_add_test(tc, test_preempt_reset);
 	suite_add_tcase(s, tc);
 
 	return s;

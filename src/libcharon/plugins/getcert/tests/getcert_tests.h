@@ -14,6 +14,7 @@
 
 TEST_SUITE(profile_suite_create)
 TEST_SUITE(session_suite_create)
+TEST_SUITE(nextkey_suite_create)
 TEST_SUITE(config_suite_create)
 TEST_SUITE(creds_suite_create)
 TEST_SUITE(store_suite_create)

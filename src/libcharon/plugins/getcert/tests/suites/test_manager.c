@@ -621,6 +621,62 @@ START_TEST(test_enroll_install_renew)
 }
 END_TEST
 
+/**
+ * Wait up to 30 s for a line in the log
+ */
+static bool wait_log(char *str)
+{
+	int i;
+
+	for (i = 0; i < 300 && !gtc_log_contains(str); i++)
+	{
+		usleep(100000);
+	}
+	return gtc_log_contains(str);
+}
+
+START_TEST(test_nextkey_enroll)
+{
+	certificate_t *cert;
+	private_key_t *key;
+
+	create_manager();
+	/* the profile's key is generated ahead, at load */
+	ck_assert(wait_log("getcert: profile 'carol': next RSA key ready "
+					   "(2048 bits)"));
+	ck_assert(manager->acquire(manager, profile, "home", gtc_collect,
+							   messages));
+	/* the enrollment took it instead of generating one */
+	ck_assert(gtc_log_contains("getcert: profile 'carol': using the RSA key "
+							   "of 2048 bits generated ahead"));
+	ck_assert(creds->get_pair(creds, "carol", &cert, &key));
+	ck_assert_int_eq(key->get_type(key), KEY_RSA);
+	ck_assert_int_eq(key->get_keysize(key), 2048);
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
+START_TEST(test_nextkey_reload)
+{
+	create_manager();
+	ck_assert(wait_log("getcert: profile 'carol': next RSA key ready "
+					   "(2048 bits)"));
+	/* another key size: the key is replaced by one of the new size */
+	lib->settings->set_str(lib->settings,
+					"%s.plugins.getcert.profiles.carol.key_size", "3072",
+					lib->ns);
+	ck_assert_int_eq(config->reload(config), 1);
+	manager->reload(manager);
+	ck_assert(wait_log("getcert: profile 'carol': next RSA key ready "
+					   "(3072 bits)"));
+	/* the profile removed: its key goes (leak detective), no new one */
+	ck_assert(lib->settings->load_string(lib->settings, "", FALSE));
+	ck_assert_int_eq(config->reload(config), 0);
+	manager->reload(manager);
+}
+END_TEST
+
 START_TEST(test_enroll_rejected_backoff)
 {
 	test_ca->mode = GT_CA_FAIL;
@@ -925,6 +981,8 @@ Suite *manager_suite_create()
 	tcase_add_checked_fixture(tc, setup_enrollment, teardown_manager);
 	tcase_add_test(tc, test_enroll_install_renew);
 	tcase_add_test(tc, test_enroll_rejected_backoff);
+	tcase_add_test(tc, test_nextkey_enroll);
+	tcase_add_test(tc, test_nextkey_reload);
 	test_case_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

@@ -258,7 +258,7 @@ static getcert_session_t *create(char *url, char *extra)
 	settings->destroy(settings);
 	free(conf);
 	ck_assert(profile);
-	session = getcert_session_create(profile, rejected, fake_create);
+	session = getcert_session_create(profile, rejected, fake_create, NULL);
 	profile->destroy(profile);
 	ck_assert(session);
 	return session;
