@@ -85,7 +85,7 @@ effective_settings()
 	awk '/^\t[a-z_]+ = / { v[$1] = $3 }
 		END {
 			split("workers connection_limit listen_backlog connection_timeout", k, " ")
-			split("8 8192 4096 30s", d, " ")
+			split("8 512 16384 30s", d, " ")
 			for (i = 1; i <= 4; i++)
 				printf "%s%s = %s", (i > 1 ? ", " : ""), k[i], (k[i] in v ? v[k[i]] : d[i])
 		}' "$1"

@@ -27,9 +27,12 @@
  *
  * Prints one line:
  *   requests=N ok=X errors=E seconds=S rate=R p50_ms=.. p99_ms=..
+ *   max_ms=.. started_s=..
  * rate is ok/seconds; latencies are those of the ok requests, from the
  * moment the request was handed to libcurl (queueing in the server
- * included) to the last byte of the answer. Errors are broken down on stderr.
+ * included) to the last byte of the answer; started_s is the time from the
+ * first request handed to libcurl to the last (--ramp). Errors are broken
+ * down on stderr.
  * Exit status 0 if every request succeeded, 1 otherwise, 2 on setup errors.
  */
 
@@ -102,6 +105,7 @@ static struct {
 	char *prefix;
 	int threads;
 	int verbose;
+	double ramp;
 } opt = {
 	.timeout = 300,
 	.prefix = "load",
@@ -149,6 +153,9 @@ static void usage(FILE *out)
 "  --timeout SEC       limit per request and, times two, for the run (300)\n"
 "  --prefix STR        CN prefix, CN=<prefix>-<i> (load)\n"
 "  --threads N         threads preparing and verifying (CPUs)\n"
+"  --ramp SEC          start the N requests spread evenly over SEC seconds\n"
+"                      (a storm: K = N and --ramp 1 starts all of them\n"
+"                      within one second), default: all at once\n"
 "  --verbose           strongSwan debug output\n");
 }
 
@@ -511,7 +518,8 @@ static double run_load()
 	CURL *curl;
 	load_job_t *job;
 	int next = 0, running = 0, done = 0, still, left;
-	double t0, t1, deadline;
+	double t0, t1, deadline, due;
+	long wait_ms;
 
 	multi = curl_multi_init();
 	/* with reused connections keep enough of them around */
@@ -522,6 +530,10 @@ static double run_load()
 	{
 		while (running < opt.k && next < opt.n)
 		{
+			if (opt.ramp > 0 && now() < t0 + opt.ramp * next / opt.n)
+			{	/* not yet due */
+				break;
+			}
 			job = &jobs[next++];
 			curl = make_easy(job);
 			job->t_start = now();
@@ -586,7 +598,13 @@ static double run_load()
 						opt.n - done);
 				break;
 			}
-			curl_multi_poll(multi, NULL, 0, 100, NULL);
+			wait_ms = 100;
+			if (opt.ramp > 0 && next < opt.n && running < opt.k)
+			{	/* wake up for the next start */
+				due = t0 + opt.ramp * next / opt.n - now();
+				wait_ms = max(0, min(wait_ms, (long)(due * 1000)));
+			}
+			curl_multi_poll(multi, NULL, 0, wait_ms, NULL);
 		}
 	}
 	t1 = now();
@@ -649,11 +667,12 @@ int main(int argc, char *argv[])
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "ramp", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int c, i, ok = 0, count[OUT_MAX] = {}, shown[OUT_MAX] = {};
-	double secs, *lat;
+	double secs, *lat, first = 0, last = 0;
 	u_int caps;
 
 	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1)
@@ -667,6 +686,7 @@ int main(int argc, char *argv[])
 			case 'p': opt.prefix = optarg; break;
 			case 'T': opt.threads = atoi(optarg); break;
 			case 'v': opt.verbose = 1; break;
+			case 'R': opt.ramp = atof(optarg); break;
 			case 'h': usage(stdout); return 0;
 			default: usage(stderr); return 2;
 		}
@@ -682,7 +702,8 @@ int main(int argc, char *argv[])
 	opt.k = atoi(argv[optind + 3]);
 	opt.challenge = argv[optind + 4];
 	opt.nkeys = atoi(argv[optind + 5]);
-	if (opt.n < 1 || opt.k < 1 || opt.nkeys < 1 || opt.timeout < 1)
+	if (opt.n < 1 || opt.k < 1 || opt.nkeys < 1 || opt.timeout < 1 ||
+		opt.ramp < 0 || opt.ramp > 3600)
 	{
 		usage(stderr);
 		return 2;
@@ -782,6 +803,11 @@ int main(int argc, char *argv[])
 		load_job_t *job = &jobs[i];
 
 		count[job->out]++;
+		if (job->t_start)
+		{
+			first = first ? min(first, job->t_start) : job->t_start;
+			last = max(last, job->t_start);
+		}
 		if (job->out == OUT_OK)
 		{
 			lat[ok++] = (job->t_end - job->t_start) * 1000.0;
@@ -804,9 +830,9 @@ int main(int argc, char *argv[])
 	}
 	qsort(lat, ok, sizeof(*lat), cmp_double);
 	printf("requests=%d ok=%d errors=%d seconds=%.3f rate=%.1f p50_ms=%.1f "
-		   "p99_ms=%.1f\n", opt.n, ok, opt.n - ok, secs,
-		   secs > 0 ? ok / secs : 0.0, percentile(lat, ok, 0.50),
-		   percentile(lat, ok, 0.99));
+		   "p99_ms=%.1f max_ms=%.1f started_s=%.3f\n", opt.n, ok, opt.n - ok,
+		   secs, secs > 0 ? ok / secs : 0.0, percentile(lat, ok, 0.50),
+		   percentile(lat, ok, 0.99), percentile(lat, ok, 1.0), last - first);
 	fflush(stdout);
 	/* the jobs, keys and CA go with the process */
 	return ok == opt.n ? 0 : 1;

@@ -17,6 +17,7 @@
 #include "getcertd_tls.h"
 
 #include <errno.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include <gnutls/gnutls.h>
@@ -592,6 +593,84 @@ static bool read_ca_pem(char *path, chunk_t *pem)
 	return TRUE;
 }
 
+/**
+ * Open files getcertd needs besides its connections: listening socket,
+ * epoll and signalling, database, RADIUS sockets, logs, the CA's files
+ */
+#define FD_RESERVE 64
+
+/**
+ * Raise the soft limit of open files to what connection_limit needs, up to
+ * the hard limit (the soft limit is 1024 under systemd by default); lower
+ * connection_limit (logged) if even the hard limit does not suffice, so
+ * that accept() never fails for lack of descriptors
+ */
+static void fit_fd_limit(uint64_t *connection_limit)
+{
+	struct rlimit rl;
+	rlim_t want, soft, fit;
+
+	want = *connection_limit + FD_RESERVE;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+		rl.rlim_cur >= want)
+	{
+		return;
+	}
+	soft = rl.rlim_cur;
+	rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want)
+				  ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+	{
+		rl.rlim_cur = soft;
+	}
+	if (rl.rlim_cur < want)
+	{
+		fit = rl.rlim_cur > 2 * FD_RESERVE ? rl.rlim_cur - FD_RESERVE
+										   : max(rl.rlim_cur / 2, 1);
+		DBG1(DBG_APP, "open files are limited to %ju: accepting at most %ju "
+			 "connections at a time, not %llu (raise LimitNOFILE or ulimit "
+			 "-n)", (uintmax_t)rl.rlim_cur, (uintmax_t)fit,
+			 (unsigned long long)*connection_limit);
+		*connection_limit = fit;
+	}
+}
+
+/**
+ * Log how many connections are accepted at a time and how many more the
+ * kernel queues: the listen queue is capped by net.core.somaxconn (of the
+ * network namespace), which a burst of clients beyond both finds full (their
+ * SYNs are dropped and retransmitted after 1, 3, 7, ... s)
+ */
+static void log_limits(uint64_t connection_limit, uint64_t backlog)
+{
+	char buf[32] = "";
+	FILE *file;
+	long somaxconn = 0;
+
+	file = fopen("/proc/sys/net/core/somaxconn", "r");
+	if (file)
+	{
+		if (fgets(buf, sizeof(buf), file))
+		{
+			somaxconn = strtol(buf, NULL, 10);
+		}
+		fclose(file);
+	}
+	if (somaxconn > 0 && somaxconn < backlog)
+	{
+		DBG1(DBG_APP, "accepting %llu connections at a time, the kernel "
+			 "queues %ld more (listen_backlog %llu is capped by "
+			 "net.core.somaxconn %ld)", (unsigned long long)connection_limit,
+			 somaxconn, (unsigned long long)backlog, somaxconn);
+	}
+	else
+	{
+		DBG1(DBG_APP, "accepting %llu connections at a time, the kernel "
+			 "queues %llu more", (unsigned long long)connection_limit,
+			 (unsigned long long)backlog);
+	}
+}
+
 /*
  * Described in header
  */
@@ -624,12 +703,12 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 		!getcert_settings_duration(lib->settings, "", 30, 1, 86400,
 					&queue_timeout, "%s.queue_timeout", lib->ns) ||
 		!getcertd_conf_retry_after(&this->retry_after) ||
-		!getcert_settings_number(lib->settings, "", 8192, 1, 1000000,
+		!getcert_settings_number(lib->settings, "", 512, 1, 1000000,
 					&connection_limit, "%s.connection_limit", lib->ns) ||
 		!getcert_settings_duration(lib->settings, "", 30, 1, 86400,
 					&connection_timeout, "%s.connection_timeout",
 					lib->ns) ||
-		!getcert_settings_number(lib->settings, "", 4096, 1, 1000000,
+		!getcert_settings_number(lib->settings, "", 16384, 1, 1000000,
 					&backlog, "%s.listen_backlog", lib->ns) ||
 		!getcert_settings_number(lib->settings, "", getcertd_conf_cpus(), 1,
 					256, &threads, "%s.http_threads", lib->ns))
@@ -637,6 +716,7 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 		destroy(this);
 		return NULL;
 	}
+	fit_fd_limit(&connection_limit);
 	this->max_size = max_size;
 	this->max_buffered = max_buffered;
 	this->max_queued = max_queued;
@@ -729,5 +809,6 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 	}
 	DBG1(DBG_APP, "listening on %#H (%s)", host, cert ? "HTTPS" : "HTTP");
 	host->destroy(host);
+	log_limits(connection_limit, backlog);
 	return &this->public;
 }

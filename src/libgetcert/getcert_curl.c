@@ -128,6 +128,11 @@ struct private_getcert_curl_t {
 	u_int connects;
 
 	/**
+	 * Retry-After of the last answer if it was a 503 or 429, seconds.
+	 */
+	u_int busy_retry_after;
+
+	/**
 	 * cancel() was called: libcurl aborts through the progress callback,
 	 * later requests fail (atomic, set from another thread).
 	 */
@@ -478,6 +483,8 @@ static getcert_err_t exchange(private_getcert_curl_t *this, char *url,
 	return err;
 }
 
+static void note_busy(private_getcert_curl_t *this, long code);
+
 METHOD(getcert_transport_t, request, getcert_err_t,
 	private_getcert_curl_t *this, char *operation, chunk_t message,
 	bool post, chunk_t *body, char **type)
@@ -498,6 +505,7 @@ METHOD(getcert_transport_t, request, getcert_err_t,
 	err = exchange(this, url, "application/x-pki-message", message, post,
 				   &code);
 	free(url);
+	note_busy(this, code);
 	if (err != GETCERT_OK)
 	{
 		return err;
@@ -559,6 +567,18 @@ static u_int parse_retry_after(char *value)
 	return min((unsigned long long)(when - now), UINT_MAX);
 }
 
+/**
+ * Remember the Retry-After of a 503 or 429 answer (0 for any other)
+ */
+static void note_busy(private_getcert_curl_t *this, long code)
+{
+	this->busy_retry_after = 0;
+	if (code == 503 || code == 429)
+	{
+		this->busy_retry_after = parse_retry_after(this->retry_after);
+	}
+}
+
 METHOD(getcert_transport_t, est_request, getcert_err_t,
 	private_getcert_curl_t *this, char *operation, char *content_type,
 	chunk_t message, getcert_http_reply_t *reply)
@@ -581,6 +601,7 @@ METHOD(getcert_transport_t, est_request, getcert_err_t,
 	sprintf(url, "%s/%s", this->est_base, operation);
 	err = exchange(this, url, content_type, message, content_type != NULL,
 				   &code);
+	note_busy(this, code);
 	if (err != GETCERT_OK)
 	{
 		free(url);
@@ -691,6 +712,12 @@ METHOD(getcert_curl_t, get_connects, u_int,
 	private_getcert_curl_t *this)
 {
 	return this->connects;
+}
+
+METHOD(getcert_curl_t, get_retry_after, u_int,
+	private_getcert_curl_t *this)
+{
+	return this->busy_retry_after;
 }
 
 METHOD(getcert_curl_t, forget, void,
@@ -1114,6 +1141,7 @@ getcert_curl_t *getcert_curl_create(getcert_curl_params_t *params)
 			},
 			.get_requests = _get_requests,
 			.get_connects = _get_connects,
+			.get_retry_after = _get_retry_after,
 			.forget = _forget,
 		},
 		.curl = curl_easy_init(),

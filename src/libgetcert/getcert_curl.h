@@ -114,6 +114,14 @@ struct getcert_curl_t {
 	u_int (*get_connects)(getcert_curl_t *this);
 
 	/**
+	 * Retry-After (RFC 9110 10.2.3) of the last answer if it was a 503 or
+	 * 429, for the caller's back-off.
+	 *
+	 * @return			seconds, 0 if none (or the last answer was another)
+	 */
+	u_int (*get_retry_after)(getcert_curl_t *this);
+
+	/**
 	 * Forget (wipe) the credentials sent, keeping the connection: the next
 	 * request goes without them and a 401 asks the callback again.
 	 */

@@ -296,6 +296,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	timeval_t start, end;
 	entry_t *entry;
 	u_int retry = 0, ms, requests = 0, connects = 0, sent = 0;
+	u_int retry_after = 0;
 	char reason[GETCERT_FAILURE_REASON_LEN];
 	getcert_replaced_cb_t replaced;
 	void *replaced_data;
@@ -353,6 +354,7 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 		entry->session->forget(entry->session);
 		requests = curl->get_requests(curl) - requests;
 		connects = curl->get_connects(curl) - connects;
+		retry_after = curl->get_retry_after(curl);
 	}
 	time_monotonic(&end);
 	ms = (end.tv_sec - start.tv_sec) * 1000 +
@@ -403,19 +405,44 @@ static void enroll(private_getcert_manager_t *this, getcert_profile_t *profile)
 	}
 	else if (err != GETCERT_OK)
 	{
-		if (renewal && installed_valid_at(this, name, time(NULL)))
+		if ((renewal && installed_valid_at(this, name, time(NULL))) ||
+			(!renewal && getcert_err_is_transient(err) &&
+			 err != GETCERT_ERR_PENDING))
 		{	/* keep the old pair while it is valid, retry with backoff; a
 			 * rejected renewal is retried only after retry_max, so a
-			 * refusing CA does not get the same request again and again */
+			 * refusing CA does not get the same request again and again.
+			 * A first enrollment the CA did not answer (down, 503) is
+			 * retried in the background (not one still pending after
+			 * polling: that would queue new requests for approval at
+			 * the CA; the next initiation asks again). Transient retries
+			 * are spread (jitter), so that the clients of a CA outage do
+			 * not all come back in the same second, never before
+			 * Retry-After */
 			entry->backoff = getcert_renewal_retry(opts, entry->backoff,
 										getcert_err_is_transient(err));
-			entry->retry_at = time(NULL) + entry->backoff;
 			retry = entry->backoff;
+			if (getcert_err_is_transient(err))
+			{
+				retry = getcert_renewal_jitter(opts, entry->backoff,
+								retry_after, getcert_renewal_random(this->rng));
+			}
+			entry->retry_at = time(NULL) + retry;
+		}
+		else if (!renewal)
+		{	/* no background retry of this first enrollment */
+			entry->backoff = 0;
+			entry->retry_at = 0;
 		}
 		getcert_failure_reason(profile, engine, err, reason, sizeof(reason));
 		getcert_failure_log(profile, reason, current, retry);
-		if (!renewal && getcert_failure_backs_off(err))
+		if (retry)
 		{
+			DBG1(DBG_CFG, "getcert: profile '%s': next attempt at %T, in %us "
+				 "(interval %us, Retry-After %us)", name, &entry->retry_at,
+				 FALSE, retry, entry->backoff, retry_after);
+		}
+		if (!renewal && getcert_failure_backs_off(err))
+		{	/* a final answer: this back-off decides, no retry */
 			entry->failure->start(entry->failure, profile, err, reason, sent,
 								  time(NULL));
 		}
@@ -727,6 +754,33 @@ static void drop_pairs(private_getcert_manager_t *this, linked_list_t *drops)
 }
 
 /**
+ * Retry a first enrollment that failed transiently when its time comes,
+ * with the mutex held; a profile removed meanwhile is not retried
+ */
+static void retry_first(private_getcert_manager_t *this, entry_t *entry,
+						time_t now, time_t *next)
+{
+	getcert_profile_t *profile;
+
+	profile = this->config->get_profile(this->config, entry->name);
+	if (!profile)
+	{
+		entry->retry_at = 0;
+		entry->backoff = 0;
+		return;
+	}
+	if (now >= entry->retry_at)
+	{
+		start_job(this, entry, profile);
+	}
+	else
+	{
+		*next = min(*next, entry->retry_at);
+	}
+	profile->destroy(profile);
+}
+
+/**
  * Evaluate all profiles by wall clock for the renewal tick: drop expired
  * pairs, start due renewals; returns the seconds until the next evaluation
  */
@@ -747,7 +801,11 @@ static u_int evaluate(private_getcert_manager_t *this)
 	{
 		cert = this->creds->get_cert(this->creds, entry->name);
 		if (!cert)
-		{
+		{	/* a first enrollment the CA did not answer is retried */
+			if (entry->retry_at && !entry->busy)
+			{
+				retry_first(this, entry, now, &next);
+			}
 			continue;
 		}
 		cert->get_validity(cert, NULL, NULL, &not_after);

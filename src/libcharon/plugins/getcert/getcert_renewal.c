@@ -136,15 +136,42 @@ time_t getcert_renewal_time(getcert_profile_opts_t *opts, certificate_t *cert,
 							rng_t *rng)
 {
 	time_t not_before, not_after;
-	uint32_t rnd = 0;
 
 	cert->get_validity(cert, NULL, &not_before, &not_after);
+	return getcert_renew_at(opts, not_before, not_after,
+							getcert_renewal_random(rng));
+}
+
+/*
+ * Described in header
+ */
+double getcert_renewal_random(rng_t *rng)
+{
+	uint32_t rnd;
+
 	if (!rng || !rng->get_bytes(rng, sizeof(rnd), (uint8_t*)&rnd))
 	{
-		rnd = 0;
+		return 0.0;
 	}
-	return getcert_renew_at(opts, not_before, not_after,
-							rnd / (double)UINT32_MAX);
+	return rnd / ((double)UINT32_MAX + 1.0);
+}
+
+/*
+ * Described in header
+ */
+u_int getcert_renewal_jitter(getcert_profile_opts_t *opts, u_int backoff,
+							 u_int retry_after, double rnd)
+{
+	u_int cap, lo, span, delay;
+
+	cap = max(opts->retry_max, 1);
+	backoff = min(max(backoff, 1), cap);
+	/* the CA's minimum, unless it is beyond our maximum */
+	lo = max(backoff - backoff / 2, min(retry_after, cap));
+	span = backoff / 2;
+	rnd = max(0.0, min(rnd, 1.0));
+	delay = lo + min((u_int)(rnd * (span + 1)), span);
+	return min(delay, cap);
 }
 
 /*

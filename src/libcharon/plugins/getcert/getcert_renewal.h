@@ -95,4 +95,30 @@ time_t getcert_renewal_time(getcert_profile_opts_t *opts, certificate_t *cert,
 u_int getcert_renewal_retry(getcert_profile_opts_t *opts, u_int backoff,
 							bool transient);
 
+/**
+ * A random number for the jitter, uniform in [0, 1).
+ *
+ * @param rng			RNG (RNG_WEAK suffices), NULL for none
+ * @return				random number, 0 without an RNG or if it fails
+ */
+double getcert_renewal_random(rng_t *rng);
+
+/**
+ * Delay of a retry after a transient failure (CA unreachable, an HTTP error
+ * such as 503, a request still pending), with jitter so that the clients of
+ * a CA outage do not all come back in the same second when it ends:
+ * uniform within [backoff/2, backoff] ("equal jitter" around the
+ * exponential back-off of getcert_renewal_retry()), never before the CA's
+ * Retry-After (spread over half the back-off beyond it), never beyond
+ * retry_max, which also caps a longer Retry-After.
+ *
+ * @param opts			profile options (retry_max)
+ * @param backoff		retry interval, getcert_renewal_retry()
+ * @param retry_after	Retry-After of the CA's last answer (s), 0 for none
+ * @param rnd			random number in [0, 1), getcert_renewal_random()
+ * @return				seconds until the retry, at least 1
+ */
+u_int getcert_renewal_jitter(getcert_profile_opts_t *opts, u_int backoff,
+							 u_int retry_after, double rnd);
+
 #endif /** GETCERT_RENEWAL_H_ @}*/

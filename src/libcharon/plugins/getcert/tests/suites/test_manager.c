@@ -141,6 +141,12 @@ METHOD(getcert_curl_t, tc_get_connects, u_int,
 	return 0;
 }
 
+METHOD(getcert_curl_t, tc_get_retry_after, u_int,
+	test_curl_t *this)
+{
+	return 0;
+}
+
 METHOD(getcert_curl_t, tc_forget, void,
 	test_curl_t *this)
 {	/* as libcurl's: the TLS client credentials are wiped */
@@ -168,6 +174,7 @@ static getcert_client_t *test_client_create(getcert_client_params_t *params)
 			},
 			.get_requests = _tc_get_requests,
 			.get_connects = _tc_get_connects,
+			.get_retry_after = _tc_get_retry_after,
 			.forget = _tc_forget,
 		},
 		.user = params->user ? params->user->clone(params->user) : NULL,
@@ -498,8 +505,11 @@ START_TEST(test_enroll_ca_down)
 	ck_assert(gtc_log_contains("getcert: profile 'carol': enrollment of "
 							   "'carol@example.org' failed: "));
 	ck_assert(!creds->get_cert(creds, "carol"));
-	/* a transport error starts no back-off: the next one tries again */
+	/* a transport error starts no back-off: the next one tries again;
+	 * a background retry is scheduled within [interval/2, interval] */
 	ck_assert(!gtc_log_contains("back-off"));
+	ck_assert(gtc_log_contains("getcert: profile 'carol': next attempt at "));
+	ck_assert(gtc_log_contains(", Retry-After 0s)"));
 	messages[0] = '\0';
 	ck_assert(!manager->acquire(manager, profile, "home", gtc_collect,
 								messages));

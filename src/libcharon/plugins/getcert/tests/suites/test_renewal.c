@@ -95,6 +95,191 @@ START_TEST(test_retry)
 }
 END_TEST
 
+/**
+ * A deterministic RNG for the jitter tests: xorshift32 from a seed
+ */
+typedef struct {
+	rng_t rng;
+	uint32_t state;
+} seeded_rng_t;
+
+METHOD(rng_t, seeded_get_bytes, bool,
+	seeded_rng_t *this, size_t len, uint8_t *buffer)
+{
+	uint32_t x;
+
+	while (len--)
+	{
+		x = this->state;
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		this->state = x;
+		*buffer++ = x >> 24;
+	}
+	return TRUE;
+}
+
+METHOD(rng_t, seeded_destroy, void,
+	seeded_rng_t *this)
+{
+	free(this);
+}
+
+static rng_t *seeded_rng(uint32_t seed)
+{
+	seeded_rng_t *this;
+
+	INIT(this,
+		.rng = {
+			.get_bytes = _seeded_get_bytes,
+			.destroy = _seeded_destroy,
+		},
+		.state = seed ?: 1,
+	);
+	return &this->rng;
+}
+
+START_TEST(test_random)
+{
+	rng_t *rng;
+	double r;
+	int i;
+
+	/* no RNG: no jitter */
+	ck_assert(getcert_renewal_random(NULL) == 0.0);
+	rng = seeded_rng(_i + 1);
+	for (i = 0; i < 1000; i++)
+	{
+		r = getcert_renewal_random(rng);
+		ck_assert(r >= 0.0 && r < 1.0);
+	}
+	rng->destroy(rng);
+}
+END_TEST
+
+START_TEST(test_jitter_bounds)
+{
+	getcert_profile_opts_t o = opts;
+
+	/* without Retry-After within [backoff/2, backoff] */
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 0, 0.0), 15);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 0, 0.5), 23);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 0, 0.999999), 30);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 31, 0, 0.0), 16);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 31, 0, 0.999999), 31);
+	/* out of range randomness is clamped */
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 0, -1.0), 15);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 0, 2.0), 30);
+	/* never 0 */
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 0, 0, 0.0), 1);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 1, 0, 0.9), 1);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 2, 0, 0.9), 2);
+	/* never before Retry-After, spread over half the back-off beyond it */
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 10, 0.0), 15);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 20, 0.0), 20);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 20, 0.999999), 35);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 100, 0.0), 100);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 100, 0.999999), 115);
+	/* never beyond retry_max (600), which caps Retry-After and back-off */
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 600, 0, 0.999999), 600);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 5000, 0, 0.0), 300);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 590, 0.999999), 600);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 86400, 0.0), 600);
+	ck_assert_int_eq(getcert_renewal_jitter(&o, 30, 86400, 0.999999), 600);
+}
+END_TEST
+
+/**
+ * Seeds of the spread tests
+ */
+static uint32_t seeds[] = { 1, 42, 0xdeadbeef, 20261202 };
+
+START_TEST(test_jitter_spread)
+{
+	u_int counts[61] = {}, delay, backoff, retry_after, i, j, worst, lo, hi;
+	rng_t *rng;
+
+	rng = seeded_rng(seeds[_i]);
+	/* 1000 clients of a CA outage, first retry after 60s: spread over
+	 * [30, 60], no second gets more than a tenth of them */
+	for (i = 0; i < 1000; i++)
+	{
+		delay = getcert_renewal_jitter(&opts, 60, 0,
+									   getcert_renewal_random(rng));
+		ck_assert(delay >= 30 && delay <= 60);
+		counts[delay]++;
+	}
+	worst = lo = hi = 0;
+	for (i = 30; i <= 60; i++)
+	{
+		worst = max(worst, counts[i]);
+		lo = lo ?: (counts[i] ? i : 0);
+		hi = counts[i] ? i : hi;
+	}
+	ck_assert(worst <= 100);
+	/* the whole range is used */
+	ck_assert(lo <= 32);
+	ck_assert(hi >= 58);
+	/* retries of a series with a CA that says Retry-After: never before
+	 * it, never beyond retry_max */
+	for (i = 0; i < 100; i++)
+	{
+		backoff = 0;
+		retry_after = (i % 3) * 40;
+		for (j = 0; j < 10; j++)
+		{
+			backoff = getcert_renewal_retry(&opts, backoff, TRUE);
+			delay = getcert_renewal_jitter(&opts, backoff, retry_after,
+										   getcert_renewal_random(rng));
+			ck_assert(delay >= retry_after);
+			ck_assert(delay >= backoff - backoff / 2);
+			ck_assert(delay <= opts.retry_max);
+		}
+	}
+	rng->destroy(rng);
+}
+END_TEST
+
+START_TEST(test_time_spread)
+{
+	private_key_t *key;
+	certificate_t *cert;
+	time_t not_before, not_after, at, earliest, latest;
+	u_int counts[128] = {}, i, worst = 0, used = 0;
+	rng_t *rng;
+
+	/* 1000 certificates issued in the same second (one here, renewed
+	 * 1000 times): renewals spread over the jitter window */
+	key = gt_key();
+	cert = gt_cert(key, "CN=carol", NULL, NULL, NULL, FALSE, 1000);
+	ck_assert(cert);
+	cert->get_validity(cert, NULL, &not_before, &not_after);
+	earliest = getcert_renew_at(&opts, not_before, not_after, 1.0);
+	latest = getcert_renew_at(&opts, not_before, not_after, 0.0);
+	/* renew_jitter 0.1 of a 1000s lifetime */
+	ck_assert(latest - earliest >= 99 && latest - earliest < countof(counts));
+	rng = seeded_rng(seeds[_i]);
+	for (i = 0; i < 1000; i++)
+	{
+		at = getcert_renewal_time(&opts, cert, rng);
+		ck_assert(at >= earliest && at <= latest);
+		counts[latest - at]++;
+	}
+	for (i = 0; i < countof(counts); i++)
+	{
+		worst = max(worst, counts[i]);
+		used += counts[i] > 0;
+	}
+	/* no second gets more than 3% of them, most seconds get some */
+	ck_assert(worst <= 30);
+	ck_assert(used >= 90);
+	rng->destroy(rng);
+	cert->destroy(cert);
+	key->destroy(key);
+}
+END_TEST
+
 static mutex_t *mutex;
 static condvar_t *condvar;
 static u_int calls;
@@ -210,6 +395,13 @@ Suite *renewal_suite_create()
 	tcase_add_test(tc, test_time_no_rng);
 	tcase_add_test(tc, test_time_jitter);
 	tcase_add_test(tc, test_retry);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("jitter");
+	tcase_add_loop_test(tc, test_random, 0, 3);
+	tcase_add_test(tc, test_jitter_bounds);
+	tcase_add_loop_test(tc, test_jitter_spread, 0, countof(seeds));
+	tcase_add_loop_test(tc, test_time_spread, 0, countof(seeds));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tick");
