@@ -49,36 +49,12 @@ TB_DIR=${GETCERT_LOGDIR:-$ROOT/build}/bench-storm
 rm -rf "$TB_DIR"
 . "$ROOT/testing/testbed.sh"
 . "$ROOT/testing/getcertd.sh"
+. "$ROOT/bench/lib.sh"
 trap tb_teardown EXIT
 trap 'exit 130' INT TERM
 
-LOAD=$ROOT/build/bench/scep_load
 [ -x "$TB_GETCERTD" ] || { echo "build first: testing/build.sh" >&2; exit 1; }
 make -s -C "$ROOT/build/bench" >&2 || { echo "building scep_load failed" >&2; exit 1; }
-
-log()
-{
-	echo "storm: $*" >&2
-}
-
-field()
-{
-	sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" "$2"
-}
-
-mib()
-{
-	[ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' || echo "-"
-}
-
-# the getcertd process of an instance (its own pid file, checked)
-getcertd_pid()
-{
-	local pid
-	pid=$(cat "$TB_DIR/winnetou/$1.pid" 2>/dev/null)
-	[ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = getcertd ] &&
-		echo "$pid"
-}
 
 # sample getcertd while the storm runs, one line a second into <file>:
 # threads, VmRSS kB, accepted connections, listen queue length
