@@ -121,18 +121,20 @@ load()
 	return $rc
 }
 
-# a few requests first (keys, database, caches): <out> <url> <scep-ca>;
+# a few requests first (keys, database, caches): <out> <url> <scep-ca>
+# [<ra-cert> [scep_load options...]];
 # fails only if scep_load could not run at all (setup errors, exit 2)
 warmup()
 {
-	local rc
-	load "$1" 120 --cacert "$PKI/caCert.pem" --new-connections --prefix warm \
-		${4:+--ra "$4"} "$2" "$3" "$WARMUP" 4 secret 4 >/dev/null
+	local rc out=$1 url=$2 ca=$3 ra=${4:-}
+	shift $(( $# < 4 ? $# : 4 ))
+	load "$out" 120 --cacert "$PKI/caCert.pem" --new-connections --prefix warm \
+		${ra:+--ra "$ra"} "$@" "$url" "$ca" "$WARMUP" 4 secret 4 >/dev/null
 	rc=$?
 	case $rc in
 		0) ;;
-		1) log "warm-up against $2 had errors:"; cat "$1.err" >&2 ;;
-		*) log "warm-up against $2 failed:"; cat "$1.err" >&2; return 1 ;;
+		1) log "warm-up against $url had errors:"; cat "$out.err" >&2 ;;
+		*) log "warm-up against $url failed:"; cat "$out.err" >&2; return 1 ;;
 	esac
 }
 

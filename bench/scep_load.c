@@ -54,6 +54,7 @@
 #include <credentials/certificates/pkcs10.h>
 
 #include "getcert_scep.h"
+#include "getcert_cms_enveloped.h"
 #include "getcert_serial.h"
 #include "getcert_enroll.h"
 #include "getcert_error.h"
@@ -106,6 +107,8 @@ static struct {
 	int threads;
 	int verbose;
 	double ramp;
+	bool allow_sha1;
+	u_int allow_weak;
 } opt = {
 	.timeout = 300,
 	.prefix = "load",
@@ -154,6 +157,10 @@ static void usage(FILE *out)
 "  --prefix STR        CN prefix, CN=<prefix>-<i> (load)\n"
 "  --threads N         threads preparing and verifying (CPUs)\n"
 "  --ramp SEC          start the N requests spread evenly over SEC seconds\n"
+"  --allow-sha1        accept answers signed with SHA-1\n"
+"  --allow-des3        accept answers encrypted with DES-EDE3-CBC\n"
+"  --allow-des         accept answers encrypted with DES-CBC (micromdm's\n"
+"                      scepserver answers as its clients ask, or DES)\n"
 "                      (a storm: K = N and --ramp 1 starts all of them\n"
 "                      within one second), default: all at once\n"
 "  --verbose           strongSwan debug output\n");
@@ -233,6 +240,8 @@ static bool build_job(load_job_t *job, rng_t *rng)
 	job->req.signer = job->self;
 	job->req.key = key;
 	job->req.digest = digest;
+	job->req.reply_sha1 = opt.allow_sha1;
+	job->req.reply_weak = opt.allow_weak;
 	job->msg = getcert_scep_build_request(&job->req);
 	return job->msg.len > 0;
 }
@@ -668,6 +677,9 @@ int main(int argc, char *argv[])
 		{ "threads", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "ramp", required_argument, NULL, 'R' },
+		{ "allow-sha1", no_argument, NULL, '1' },
+		{ "allow-des3", no_argument, NULL, '3' },
+		{ "allow-des", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -687,6 +699,9 @@ int main(int argc, char *argv[])
 			case 'T': opt.threads = atoi(optarg); break;
 			case 'v': opt.verbose = 1; break;
 			case 'R': opt.ramp = atof(optarg); break;
+			case '1': opt.allow_sha1 = TRUE; break;
+			case '3': opt.allow_weak |= GETCERT_CMS_ALLOW_DES3; break;
+			case 'D': opt.allow_weak |= GETCERT_CMS_ALLOW_DES; break;
 			case 'h': usage(stdout); return 0;
 			default: usage(stderr); return 2;
 		}
