@@ -32,6 +32,16 @@
 typedef struct private_getcertd_http_t private_getcertd_http_t;
 
 /**
+ * Memory of a connection in libmicrohttpd: the request line, the headers
+ * and the read buffer. Bodies are copied out as they arrive (bounded by
+ * max_request_size and max_buffered), so a GET PKIOperation's message,
+ * which travels in the URL, is what needs the most (up to about 24 KiB).
+ * libmicrohttpd takes larger pools from mmap(), a map, page faults and an
+ * unmap for every connection (a tenth of the CPU per issuance).
+ */
+#define CONNECTION_MEMORY (32 * 1024)
+
+/**
  * The TLS credentials of the HTTPS server, for retrieve_cert()
  */
 static getcertd_tls_t *tls_creds;
@@ -789,8 +799,7 @@ getcertd_http_t *getcertd_http_create(getcertd_handler_t handler, void *data)
 				MHD_OPTION_NOTIFY_COMPLETED, completed_cb, this,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)connection_limit,
 				MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)
-					(this->max_size + 32 * 1024),
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)backlog,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
 				cert ? MHD_OPTION_HTTPS_CERT_CALLBACK : MHD_OPTION_END,
