@@ -63,6 +63,12 @@ extern fuzz_fixtures_t fx;
 extern bool fuzz_debug;
 
 /**
+ * Initialize OpenSSL without its atexit() cleanup (fuzz_openssl.c, apart
+ * because OpenSSL's headers clash with strongSwan's asn1.h).
+ */
+void fuzz_openssl_no_atexit();
+
+/**
  * Initialize libstrongswan, load the plugins and the fixtures, silence
  * the log (unless FUZZ_DEBUG is set). Aborts on failure.
  *
