@@ -53,8 +53,6 @@ rm -rf "$TB_DIR"
 trap tb_teardown EXIT
 trap 'exit 130' INT TERM
 
-[ -x "$TB_GETCERTD" ] || { echo "build first: testing/build.sh" >&2; exit 1; }
-make -s -C "$ROOT/build/bench" >&2 || { echo "building scep_load failed" >&2; exit 1; }
 command -v scepserver >/dev/null && command -v nginx >/dev/null ||
 	{ echo "needs scepserver and nginx (testing/deps.sh)" >&2; exit 1; }
 
@@ -93,12 +91,7 @@ effective_settings()
 
 # ---- test bed ---------------------------------------------------------------
 
-tb_net_up || exit 1
-tb_pki || exit 1
-tb_tls_server_cert winnetou winnetou.strongswan.org 192.168.0.150 || exit 1
-PKI=$TB_DIR/pki
-R=$TB_DIR/results
-mkdir -p "$R"
+bench_testbed || exit 1
 
 # ---- 1. RSA signing speed ---------------------------------------------------
 
@@ -109,8 +102,6 @@ SIGN=$(awk '/^rsa 2048 bits/ { print $(NF-1) }' "$R/openssl-speed.txt")
 log "openssl rsa2048: $SIGN sign/s (one core)"
 
 # ---- 2. getcertd over TLS ---------------------------------------------------
-
-GURL=https://winnetou.strongswan.org/plain/scep
 
 # <instance name> [extra settings lines]: a getcertd on 443 with TLS,
 # warm-up, N requests, CONC in flight; results in $R/<name>, server CPU

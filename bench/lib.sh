@@ -158,3 +158,21 @@ mib()
 {
 	[ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' || echo "-"
 }
+
+# the benches' test bed: getcertd and scep_load built, the hosts up, the PKI
+# and winnetou's TLS certificate made; sets PKI, R (results) and GURL (the
+# plain policy over TLS)
+bench_testbed()
+{
+	[ -x "$TB_GETCERTD" ] || { echo "build first: testing/build.sh" >&2; return 1; }
+	make -s -C "$ROOT/build/bench" >&2 ||
+		{ echo "building scep_load failed" >&2; return 1; }
+	tb_net_up || return 1
+	tb_pki || return 1
+	tb_tls_server_cert winnetou winnetou.strongswan.org 192.168.0.150 ||
+		return 1
+	PKI=$TB_DIR/pki
+	R=$TB_DIR/results
+	mkdir -p "$R"
+	GURL=https://winnetou.strongswan.org/plain/scep
+}

@@ -53,8 +53,6 @@ rm -rf "$TB_DIR"
 trap tb_teardown EXIT
 trap 'exit 130' INT TERM
 
-[ -x "$TB_GETCERTD" ] || { echo "build first: testing/build.sh" >&2; exit 1; }
-make -s -C "$ROOT/build/bench" >&2 || { echo "building scep_load failed" >&2; exit 1; }
 
 # sample getcertd while the storm runs, one line a second into <file>:
 # threads, VmRSS kB, accepted connections, listen queue length
@@ -119,13 +117,7 @@ storm()
 
 # ---- test bed ---------------------------------------------------------------
 
-tb_net_up || exit 1
-tb_pki || exit 1
-tb_tls_server_cert winnetou winnetou.strongswan.org 192.168.0.150 || exit 1
-PKI=$TB_DIR/pki
-R=$TB_DIR/results
-mkdir -p "$R"
-GURL=https://winnetou.strongswan.org/plain/scep
+bench_testbed || exit 1
 
 if [ -n "$SOMAXCONN" ]; then
 	tb_exec winnetou sysctl -qw net.core.somaxconn="$SOMAXCONN" || exit 1

@@ -41,16 +41,8 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[ -x "$TB_GETCERTD" ] || { echo "build first: testing/build.sh" >&2; exit 1; }
-make -s -C "$ROOT/build/bench" >&2 || { echo "building scep_load failed" >&2; exit 1; }
 
-tb_net_up || exit 1
-tb_pki || exit 1
-tb_tls_server_cert winnetou winnetou.strongswan.org 192.168.0.150 || exit 1
-PKI=$TB_DIR/pki
-R=$TB_DIR/results
-mkdir -p "$R"
-GURL=https://winnetou.strongswan.org/plain/scep
+bench_testbed || exit 1
 
 tb_getcertd_conf winnetou sustained 443 yes || exit 1
 getcertd_start sustained || exit 1
