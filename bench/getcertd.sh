@@ -6,7 +6,13 @@
 # (build/bench/scep_load, built by testing/build.sh).
 #
 #   1. openssl speed -seconds 3 rsa2048: RSA-2048 sign/s, one core (the CA
-#      key is RSA 2048, tb_pki)
+#      key is RSA 2048, tb_pki); and the TLS floor: OpenSSL's own s_server
+#      with winnetou's TLS key and certificate (the same getcertd uses),
+#      FLOOR_CONC openssl s_time clients on carol making new connections
+#      (full TLS handshake, one tiny GET each) for FLOOR_SECONDS: s_server's
+#      CPU per connection. The floor per certificate is that plus the three
+#      further RSA-2048 private-key operations of an issuance at the signing
+#      rate of 1.
 #   2. getcertd over TLS (port 443, workers default): N PKCSReq, 16 in
 #      flight, a new connection (full TLS handshake) for each; repeated
 #      with workers = ALT_WORKERS (2: strongSwan's scheduler job holds one
@@ -28,6 +34,7 @@
 #   ALT_WORKERS (2; empty to skip the repetition of 2),
 #   BURST_SETTINGS (extra getcertd settings lines for the burst instance,
 #   separated by ';', e.g. "workers = 2;listen_backlog = 8192"),
+#   FLOOR_CONC (4), FLOOR_SECONDS (5),
 #   QUIET_WAIT (seconds to wait for fuzzers to end and the CPU to calm down,
 #   300), QUIET_BUSY (max. CPU % used by others to count as quiet, 15)
 # Run as root after testing/build.sh (getcertd must be built).
@@ -41,6 +48,8 @@ NKEYS=${NKEYS:-32}
 WARMUP=${WARMUP:-20}
 BURST_SETTINGS=${BURST_SETTINGS:-}
 ALT_WORKERS=${ALT_WORKERS-2}
+FLOOR_CONC=${FLOOR_CONC:-4}
+FLOOR_SECONDS=${FLOOR_SECONDS:-5}
 QUIET_WAIT=${QUIET_WAIT:-300}
 QUIET_BUSY=${QUIET_BUSY:-15}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -100,6 +109,47 @@ openssl speed -seconds 3 rsa2048 > "$R/openssl-speed.txt" 2>&1
 SIGN=$(awk '/^rsa 2048 bits/ { print $(NF-1) }' "$R/openssl-speed.txt")
 [ -n "$SIGN" ] || { log "openssl speed failed:"; cat "$R/openssl-speed.txt" >&2; exit 1; }
 log "openssl rsa2048: $SIGN sign/s (one core)"
+
+# TLS floor: openssl s_server (started here, ended by its pid) in winnetou,
+# FLOOR_CONC s_time clients on carol; s_server's CPU ticks per connection
+tls_floor()
+{
+	local dir=$TB_DIR/winnetou p spid="" c0 i n cpids=()
+	echo floor > "$dir/floor.html"
+	tb_exec winnetou sh -c 'cd "$1" && exec openssl s_server -quiet \
+		-accept 4433 -cert tlsCert.pem -key tlsKey.pem -WWW' sh "$dir" \
+		> "$R/floor-server.log" 2>&1 &
+	for i in $(seq 50); do
+		for p in $(ip netns pids "$(tb_ns winnetou)" 2>/dev/null); do
+			[ "$(cat /proc/$p/comm 2>/dev/null)" = openssl ] && spid=$p
+		done
+		[ -n "$spid" ] && tb_exec carol timeout 5 openssl s_client \
+			-connect winnetou.strongswan.org:4433 < /dev/null > /dev/null 2>&1 &&
+			break
+		sleep 0.1
+	done
+	[ -n "$spid" ] || { log "openssl s_server did not start"; return 1; }
+	wait_quiet "TLS floor"
+	c0=$(cpu_ticks "$spid")
+	for i in $(seq "$FLOOR_CONC"); do
+		tb_exec carol openssl s_time -connect winnetou.strongswan.org:4433 \
+			-new -time "$FLOOR_SECONDS" -www /floor.html \
+			-CAfile "$PKI/caCert.pem" > "$R/floor-client-$i.txt" 2>&1 &
+		cpids+=($!)
+	done
+	wait "${cpids[@]}"
+	FLOOR_CPU=$(( $(cpu_ticks "$spid") - c0 ))
+	kill -TERM "$spid" 2>/dev/null
+	n=$(awk '/connections in [0-9]+ real seconds/ { s += $1 } END { print s + 0 }' \
+		"$R"/floor-client-*.txt)
+	[ "$n" -gt 0 ] || { log "openssl s_time made no connection:";
+		cat "$R/floor-client-1.txt" >&2; return 1; }
+	FLOOR_TLS=$(awk -v t="$FLOOR_CPU" -v hz="$(getconf CLK_TCK)" -v n="$n" \
+		'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+	FLOOR_N=$n
+	log "TLS floor: openssl s_server $FLOOR_TLS ms CPU per new connection ($n)"
+}
+tls_floor || exit 1
 
 # ---- 2. getcertd over TLS ---------------------------------------------------
 
@@ -228,6 +278,10 @@ awk -v g="$(field rate "$G")" -v s="$(field rate "$S")" -v o="$SIGN" 'BEGIN {
 	printf "ratio getcertd / scepserver rate:             %.2f\n", (s > 0 ? g / s : 0)
 	printf "openssl speed rsa2048 sign/s (one core):      %.0f\n", o
 	printf "ratio getcertd rate / openssl sign rate:      %.3f\n", (o > 0 ? g / o : 0)
+}'
+awk -v t="$FLOOR_TLS" -v n="$FLOOR_N" -v o="$SIGN" -v c="$FLOOR_CONC" 'BEGIN {
+	printf "TLS floor: openssl s_server CPU per new connection (%d, %d clients): %.2f ms\n", n, c, t
+	printf "floor per certificate (that + 3 RSA-2048 private-key operations): %.2f ms\n", t + 3000 / o
 }'
 printf 'burst, %s requests at once (new connections):  %s s, %s errors, p50 %s ms, p99 %s ms\n' \
 	"$BURST" "$(field seconds "$B")" "$(field errors "$B")" \
