@@ -72,8 +72,46 @@ START_TEARDOWN(teardown_certs)
 END_TEARDOWN
 
 /**
- * Create profile "p" from the body of its section; the body is a format
- * string that may refer to the certificate files as %1$s, %2$s and %3$s
+ * Expand the certificate files into a body: %1$s, %2$s and %3$s are their
+ * paths, %% is %. Not printf(): a body may name only some of them, and
+ * leaving out a positional argument is undefined (glibc's fortified printf
+ * aborts)
+ */
+static void expand(char *body, size_t len, char *fmt)
+{
+	char *files[] = { ca_path, ee_path, old_path };
+	size_t pos = 0, n;
+
+	while (*fmt)
+	{
+		if (fmt[0] == '%' && fmt[1] == '%')
+		{
+			ck_assert(pos + 1 < len);
+			body[pos++] = '%';
+			fmt += 2;
+		}
+		else if (fmt[0] == '%' && fmt[1] >= '1' && fmt[1] <= '3' &&
+				 fmt[2] == '$' && fmt[3] == 's')
+		{
+			n = strlen(files[fmt[1] - '1']);
+			ck_assert(pos + n < len);
+			memcpy(body + pos, files[fmt[1] - '1'], n);
+			pos += n;
+			fmt += 4;
+		}
+		else
+		{
+			ck_assert(fmt[0] != '%');
+			ck_assert(pos + 1 < len);
+			body[pos++] = *fmt++;
+		}
+	}
+	body[pos] = '\0';
+}
+
+/**
+ * Create profile "p" from the body of its section; the body may refer to
+ * the certificate files as %1$s, %2$s and %3$s (expand())
  */
 static getcert_profile_t *create(char *body_fmt)
 {
@@ -81,7 +119,7 @@ static getcert_profile_t *create(char *body_fmt)
 	settings_t *settings;
 	char body[1024], *conf;
 
-	snprintf(body, sizeof(body), body_fmt, ca_path, ee_path, old_path);
+	expand(body, sizeof(body), body_fmt);
 	ck_assert(asprintf(&conf, "charon {\n plugins {\n  getcert {\n"
 				"   profiles {\n    p {\n%s\n    }\n   }\n  }\n }\n}\n",
 				body) > 0);
