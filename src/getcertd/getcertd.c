@@ -368,8 +368,8 @@ int main(int argc, char *argv[])
 	}
 	if (!lib->plugins->load(lib->plugins,
 			lib->settings->get_str(lib->settings, "%s.load",
-				"random nonce x509 pkcs1 pubkey openssl pem pkcs8 constraints "
-				"sqlite", lib->ns)))
+				"random nonce x509 pkcs1 pubkey openssl pem pkcs8 constraints",
+				lib->ns)))
 	{
 		fprintf(stderr, "loading plugins failed\n");
 		library_deinit();
