@@ -66,11 +66,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	char conf[2048], *fixtures;
 
 	fuzz_init("fuzz_getcertd");
-	if (!lib->plugins->load(lib->plugins, "sqlite"))
-	{
-		fprintf(stderr, "loading the sqlite plugin failed\n");
-		exit(1);
-	}
 	fixtures = getenv("FUZZ_FIXTURES") ?: FUZZ_FIXTURES_DIR;
 	snprintf(conf, sizeof(conf),
 		"fuzz_getcertd {\n"

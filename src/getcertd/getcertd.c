@@ -31,6 +31,7 @@
 #include <utils/debug.h>
 #include <threading/thread.h>
 
+#include "getcertd_conf.h"
 #include "getcertd_http.h"
 #include "getcertd_scep.h"
 #include "getcertd_db.h"
@@ -368,8 +369,8 @@ int main(int argc, char *argv[])
 	}
 	if (!lib->plugins->load(lib->plugins,
 			lib->settings->get_str(lib->settings, "%s.load",
-				"random nonce x509 pkcs1 pubkey openssl pem pkcs8 constraints "
-				"sqlite", lib->ns)))
+				"random nonce x509 pkcs1 pubkey openssl pem pkcs8 constraints",
+				lib->ns)))
 	{
 		fprintf(stderr, "loading plugins failed\n");
 		library_deinit();
@@ -378,6 +379,11 @@ int main(int argc, char *argv[])
 	if (optind < argc)
 	{
 		rc = command(argc - optind, argv + optind);
+	}
+	else if (!getcertd_conf_configured(config))
+	{	/* before daemonizing (the message on stderr, the exit code to the
+		 * caller) and before the database is created */
+		rc = 2;
 	}
 	else
 	{

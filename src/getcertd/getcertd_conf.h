@@ -43,4 +43,18 @@ bool getcertd_conf_retry_after(u_int *retry_after);
  */
 u_int getcertd_conf_cpus();
 
+/**
+ * Whether the settings configure a CA that can serve: ca.cert and ca.key,
+ * at least one policy, and RADIUS servers if a policy authenticates with
+ * RADIUS (auth = radius, the default). getcertd refuses to start otherwise,
+ * e.g. with the installed template, where every option is commented out.
+ *
+ * What is missing is logged, naming the options to set and the file.
+ * The values themselves are checked later, where they are used.
+ *
+ * @param file				configuration file, for the message
+ * @return					TRUE if configured
+ */
+bool getcertd_conf_configured(char *file);
+
 #endif /** GETCERTD_CONF_H_ @}*/

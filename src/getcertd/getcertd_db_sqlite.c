@@ -20,6 +20,7 @@
 
 #include <utils/debug.h>
 #include <database/database.h>
+#include <plugins/sqlite/sqlite_database.h>
 #include <threading/mutex.h>
 #include <credentials/certificates/x509.h>
 
@@ -41,7 +42,8 @@ struct private_getcertd_db_t {
 	database_t *db;
 
 	/**
-	 * Serializes all access: strongSwan's sqlite database_t shares one
+	 * Serializes all access: strongSwan's sqlite database_t (compiled in,
+	 * getcertd_sqlite_database.c, not the sqlite plugin) shares one
 	 * connection between threads but tracks transactions per thread, so a
 	 * second thread's BEGIN fails while another's transaction is open, and
 	 * its plain writes would join that transaction
@@ -762,6 +764,7 @@ static bool migrate(private_getcertd_db_t *this, char *uri)
 getcertd_db_t *getcertd_db_sqlite_create(char *uri)
 {
 	private_getcertd_db_t *this;
+	sqlite_database_t *sqlite;
 
 	INIT(this,
 		.public = {
@@ -782,9 +785,13 @@ getcertd_db_t *getcertd_db_sqlite_create(char *uri)
 			.clear_failures = _clear_failures,
 			.destroy = _destroy,
 		},
-		.db = lib->db->create(lib->db, uri),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
+	sqlite = sqlite_database_create(uri);
+	if (sqlite)
+	{
+		this->db = &sqlite->db;
+	}
 	if (!this->db)
 	{
 		DBG1(DBG_APP, "opening database '%s' failed", uri);

@@ -24,7 +24,9 @@
 
 /**
  * Open (and create or migrate) the records in SQLite, over strongSwan's
- * database interface. One connection shared by every thread, serialized.
+ * database interface: its SQLite implementation compiled into getcertd
+ * (getcertd_sqlite_database.c), no sqlite plugin needed. One connection
+ * shared by every thread, serialized.
  *
  * @param uri			sqlite:///path/to/file.db
  * @return				database, NULL on error (logged)

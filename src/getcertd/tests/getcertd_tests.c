@@ -14,7 +14,7 @@
 
 #define GT_SUITES_H "getcertd_tests.h"
 #define GT_NAME "getcertd"
-#define GT_PLUGINS "random nonce x509 pkcs1 pubkey openssl pem pkcs8 sqlite"
+#define GT_PLUGINS "random nonce x509 pkcs1 pubkey openssl pem pkcs8"
 #define GT_PLUGIN_PATH NULL
 
 #include "getcert_test_main.h"

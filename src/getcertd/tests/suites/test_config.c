@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include <test_suite.h>
+#include <getcert_test_certs.h>
 
 #include <getcertd_auth.h>
 #include <getcertd_conf.h>
@@ -266,6 +267,77 @@ START_TEST(test_auth_retry_after)
 }
 END_TEST
 
+/**
+ * Settings and whether getcertd starts with them; which of the CA, the
+ * policies and RADIUS the refusal names
+ */
+#define CA "ca {\n cert = ca.pem\n key = ca.key\n}\n"
+#define RADIUS "radius {\n servers {\n a {\n  address = 127.0.0.1\n" \
+			   "  secret = s\n }\n }\n}\n"
+static struct {
+	char *conf;
+	bool ok;
+	bool ca;
+	bool policies;
+	bool radius;
+} configured_tests[] = {
+	/* the installed template: every option commented out */
+	{ "# ca {\n#  cert =\n# }\n", FALSE, TRUE, TRUE, TRUE },
+	{ "", FALSE, TRUE, TRUE, TRUE },
+	{ CA, FALSE, FALSE, TRUE, TRUE },
+	{ CA RADIUS, FALSE, FALSE, TRUE, FALSE },
+	{ "ca {\n cert = ca.pem\n}\npolicies {\n p {\n  auth = challenge\n"
+	  " }\n}\n", FALSE, TRUE, FALSE, FALSE },
+	{ "ca {\n cert = ca.pem\n key =\n}\npolicies {\n p {\n"
+	  "  auth = challenge\n }\n}\n", FALSE, TRUE, FALSE, FALSE },
+	{ CA "policies {\n p {\n  subject = CN=%u\n }\n}\n",
+	  FALSE, FALSE, FALSE, TRUE },
+	{ CA "policies {\n p {\n  auth = challenge\n }\n q {\n"
+	  "  auth = radius\n }\n}\n", FALSE, FALSE, FALSE, TRUE },
+	{ CA "policies {\n p {\n  auth = challenge\n }\n}\n",
+	  TRUE, FALSE, FALSE, FALSE },
+	{ CA RADIUS "policies {\n p {\n  subject = CN=%u\n }\n}\n",
+	  TRUE, FALSE, FALSE, FALSE },
+};
+
+/**
+ * Whether the captured log holds a line starting with "  <ns>.<option>"
+ */
+static bool names(char *option)
+{
+	char *str;
+	bool found;
+
+	ck_assert(asprintf(&str, "\n  %s.%s", lib->ns, option) > 0);
+	found = gt_log_contains(str);
+	free(str);
+	return found;
+}
+
+START_TEST(test_configured)
+{
+	bool ok;
+
+	set_conf(configured_tests[_i].conf);
+	gt_log_start();
+	ok = getcertd_conf_configured("/etc/getcertd.conf");
+	ck_assert(ok == configured_tests[_i].ok);
+	ck_assert(gt_log_contains("getcertd is not configured, refusing to "
+							  "start; set in /etc/getcertd.conf:\n") == !ok);
+	ck_assert(gt_log_contains("\nsee getcertd.conf(5)\n") == !ok);
+	ck_assert(names("ca.cert and ") == configured_tests[_i].ca);
+	ck_assert(gt_log_contains("ca.key: the CA certificate and its private "
+							  "key (and ") == configured_tests[_i].ca);
+	ck_assert(gt_log_contains(".ca.ra_key for an RA that decrypts "
+							  "requests)") == configured_tests[_i].ca);
+	ck_assert(names("policies.<name>: at least one issuance policy") ==
+			  configured_tests[_i].policies);
+	ck_assert(names("radius.servers.<name>: the RADIUS servers") ==
+			  configured_tests[_i].radius);
+	gt_log_stop();
+}
+END_TEST
+
 Suite *config_suite_create()
 {
 	Suite *s;
@@ -291,6 +363,10 @@ Suite *config_suite_create()
 	tc = tcase_create("radius");
 	tcase_add_loop_test(tc, test_radius, 0, countof(radius_tests));
 	tcase_add_test(tc, test_auth_retry_after);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("refused unconfigured");
+	tcase_add_loop_test(tc, test_configured, 0, countof(configured_tests));
 	suite_add_tcase(s, tc);
 
 	return s;

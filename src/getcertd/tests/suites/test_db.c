@@ -29,8 +29,10 @@
 
 #include <credentials/certificates/x509.h>
 #include <threading/thread.h>
+#include <plugins/sqlite/sqlite_database.h>
 
 #include <sched.h>
+#include <time.h>
 
 /**
  * Backends the storage tests run against: SQLite always; PostgreSQL in a
@@ -760,6 +762,18 @@ static char *old_schema[] = {
 	"INSERT INTO counters (name, value) VALUES ('crl', 7)",
 };
 
+/**
+ * A connection of its own to an SQLite database, with strongSwan's SQLite
+ * code compiled into getcertd (the tests load no sqlite plugin)
+ */
+static database_t *raw_open(char *uri)
+{
+	sqlite_database_t *sqlite;
+
+	sqlite = sqlite_database_create(uri);
+	return sqlite ? &sqlite->db : NULL;
+}
+
 START_TEST(test_sqlite_migrate)
 {
 	getcertd_cert_info_t info;
@@ -770,6 +784,7 @@ START_TEST(test_sqlite_migrate)
 	uint64_t oldest;
 	u_int count;
 	chunk_t der;
+	char *mode;
 	int fd, i, version;
 
 	fd = mkstemp(path);
@@ -779,7 +794,7 @@ START_TEST(test_sqlite_migrate)
 	/* a database of before versioning with one certificate */
 	cert = issue(3600);
 	ck_assert(cert->get_encoding(cert, CERT_ASN1_DER, &der));
-	raw = lib->db->create(lib->db, uri);
+	raw = raw_open(uri);
 	ck_assert(raw);
 	for (i = 0; i < countof(old_schema); i++)
 	{
@@ -814,13 +829,18 @@ START_TEST(test_sqlite_migrate)
 	ck_assert(db);
 	ck_assert_int_eq(db->next_crl_number(db), 9);
 	db->destroy(db);
-	raw = lib->db->create(lib->db, uri);
+	raw = raw_open(uri);
 	ck_assert(raw);
 	enumerator = raw->query(raw, "SELECT version FROM schema_version",
 							DB_INT);
 	ck_assert(enumerator && enumerator->enumerate(enumerator, &version));
 	ck_assert_int_eq(version, 2);
 	ck_assert(!enumerator->enumerate(enumerator, &version));
+	enumerator->destroy(enumerator);
+	/* getcertd left the file in write-ahead logging (persistent) */
+	enumerator = raw->query(raw, "PRAGMA journal_mode", DB_TEXT);
+	ck_assert(enumerator && enumerator->enumerate(enumerator, &mode));
+	ck_assert_str_eq(mode, "wal");
 	enumerator->destroy(enumerator);
 	/* a newer getcertd's database is refused, not damaged */
 	ck_assert(raw->execute(raw, NULL, "UPDATE schema_version SET "
@@ -841,6 +861,22 @@ START_TEST(test_bad_uri)
 	ck_assert(getcertd_db_create("mysql://user:secret@host/db") == NULL);
 	ck_assert(getcertd_db_create("/var/lib/getcertd/getcertd.db") == NULL);
 	ck_assert(getcertd_db_create("") == NULL);
+}
+END_TEST
+
+START_TEST(test_no_sqlite_plugin)
+{
+	getcertd_db_t *mem;
+
+	/* the tests load getcertd's default plugins, no sqlite plugin: no
+	 * database_t for SQLite in strongSwan's factory, yet getcertd's SQLite
+	 * storage works (strongSwan's SQLite code compiled in) */
+	ck_assert(lib->db->create(lib->db, "sqlite://:memory:") == NULL);
+	mem = getcertd_db_create("sqlite://:memory:");
+	ck_assert(mem);
+	ck_assert_int_eq(mem->next_crl_number(mem), 1);
+	ck_assert_int_eq(mem->next_crl_number(mem), 2);
+	mem->destroy(mem);
 }
 END_TEST
 
@@ -924,6 +960,7 @@ Suite *db_suite_create()
 
 	tc = tcase_create("database URIs");
 	tcase_add_test(tc, test_bad_uri);
+	tcase_add_test(tc, test_no_sqlite_plugin);
 	tcase_add_test(tc, test_pgsql_unreachable);
 	suite_add_tcase(s, tc);
 

@@ -14,6 +14,7 @@
 
 #define _GNU_SOURCE /* asprintf */
 #include <stdio.h>
+#include <time.h>
 
 #include <test_suite.h>
 
