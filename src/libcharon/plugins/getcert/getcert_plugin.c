@@ -147,6 +147,13 @@ METHOD(plugin_t, get_features, int,
 				PLUGIN_SDEPEND(PRIVKEY_GEN, KEY_ECDSA),
 				PLUGIN_SDEPEND(PRIVKEY_GEN, KEY_ED25519),
 				PLUGIN_DEPENDS(RNG, RNG_STRONG),
+				/* the secrets rejected by the CA, kept as HMACs */
+				PLUGIN_DEPENDS(PRF, PRF_HMAC_SHA2_256),
+				/* the pair saved in persist_dir, loaded on start */
+				PLUGIN_DEPENDS(PRIVKEY, KEY_ANY),
+				PLUGIN_SDEPEND(PRIVKEY, KEY_RSA),
+				PLUGIN_SDEPEND(PRIVKEY, KEY_ECDSA),
+				PLUGIN_SDEPEND(PRIVKEY, KEY_ED25519),
 	};
 	*features = f;
 	return countof(f);
