@@ -432,6 +432,8 @@ METHOD(getcert_http_auth_t, challenge, getcert_err_t,
 		state = parsed.state;
 		parsed.state = NULL;
 		err = ask(this, parsed.challenge, 1, LEVEL_CTRL);
+		/* the previous round's state, unless ask() forgot it already */
+		free(this->state);
 		this->state = state;
 		this->answered_challenge = TRUE;
 	}
