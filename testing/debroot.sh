@@ -56,9 +56,15 @@
 #                                  file are in the host's root, none in
 #                                  /var/cache/getcert or the repository
 #
+# Run as a script, "testing/debroot.sh cache" builds the cached root (a
+# minute or two on first use; test.sh can do it ahead of the scenarios,
+# whose timeout counts it otherwise) and prints its path.
+#
 # Environment: GETCERT_DEBS (the .debs), DEBROOT_STRONGSWAN_VERSION (a
-# strongSwan version of the archive to install instead of the newest).
+# strongSwan version of the archive to install instead of the newest),
+# GETCERT_CACHE (default /var/cache/getcert).
 
+TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 TB_DEBS_DIR=${GETCERT_DEBS:-$TB_ROOT/../build/debs}
 TB_DEBROOT_CACHE=${GETCERT_CACHE:-/var/cache/getcert}
 TB_DEBROOT_HOSTS=""
@@ -506,3 +512,14 @@ tb_debroot_exe_check()
 		grep -v "^$root/" || true)
 	[ -z "$bad" ] || { echo "mapped from outside the root: $bad"; return 1; }
 }
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	tb_log()
+	{
+		echo "debroot: $*" >&2
+	}
+	case "${1:-}" in
+		cache) tb_debroot_cache ;;
+		*) echo "usage: $0 cache" >&2; exit 2 ;;
+	esac
+fi
