@@ -27,6 +27,7 @@ PACKAGES=(
 	freeradius freeradius-utils scep nginx
 	postgresql libpq-dev haproxy
 	iproute2 iputils-ping util-linux procps tmux expect
+	mmdebstrap  # the Debian root of the deb-* scenarios (debroot.sh)
 )
 
 # strongSwan configure options; part of the cache key

@@ -277,10 +277,15 @@ tb_swanctl()
 		tb_exec "$host" "$TB_SWANCTL" "$@"
 }
 
-# end every process in our namespaces, by PID, then remove the namespaces
+# end every process in our namespaces, by PID, then remove the namespaces;
+# first each function named in TB_TEARDOWN_HOOKS (e.g. debroot.sh's, which
+# unmounts what it mounted in the hosts)
 tb_teardown()
 {
-	local host ns pids i
+	local host ns pids i hook
+	for hook in ${TB_TEARDOWN_HOOKS:-}; do
+		"$hook"
+	done
 	for host in $TB_HOSTS sw; do
 		ns=$(tb_ns "$host")
 		rm -rf "/etc/netns/$ns"
