@@ -68,6 +68,24 @@ fi
 passed=$((passed + fuzz_pass))
 failed=$((failed + fuzz_fail))
 
+# the Debian packages, built as a user builds them (Debian's strongSwan
+# source configured as Debian does, unit tests against Debian's libraries,
+# lintian); the deb-* scenarios install them
+echo "== Debian packages"
+if testing/build-debs.sh "$ROOT/build/debs" > build/debs.out 2>&1; then
+	echo "  PASS build-debs: $(ls build/debs | tr '\n' ' ')"
+	passed=$((passed + 1))
+else
+	tail -30 build/debs.out | sed 's/^/  /'
+	echo "  FAIL build-debs (log: build/debs.out, build/deb/build.log)"
+	failed=$((failed + 1))
+fi
+export GETCERT_DEBS=$ROOT/build/debs
+# the deb-* scenarios' Debian root with the stock strongSwan packages
+# (cached in /var/cache/getcert), made before the scenarios' timeouts run
+testing/debroot.sh cache > build/debroot.out 2>&1 ||
+	{ tail -20 build/debroot.out; echo "test: making the Debian root failed"; }
+
 echo "== scenarios"
 # charon-renewal pings through 5 minutes of renewals when allowed 420 s
 SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-420} testing/run-scenarios.sh |
