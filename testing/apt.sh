@@ -2,6 +2,8 @@
 # and testing/build-debs.sh (sourced; they define log())
 #
 #   apt_update       apt-get update, once per run
+#   apt_install_missing <package...>
+#                    install those of the packages that are not installed
 #   add_deb_src      deb-src entries mirroring the configured Debian
 #                    archives, unless apt already knows strongswan's source
 
@@ -12,6 +14,20 @@ apt_update()
 		log "apt-get update"
 		apt-get update -qq >/dev/null
 		apt_updated=1
+	fi
+}
+
+apt_install_missing()
+{
+	local missing=() p
+	for p; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		apt_update
+		log "installing ${missing[*]}"
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 	fi
 }
 

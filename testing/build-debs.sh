@@ -30,16 +30,7 @@ log()
 export DEBIAN_FRONTEND=noninteractive
 . "$ROOT/testing/apt.sh"
 
-need=()
-for p in dpkg-dev debhelper lintian git; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	apt_update
-	log "installing ${need[*]}"
-	apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null
-fi
+apt_install_missing dpkg-dev debhelper lintian git
 if ! (cd "$ROOT" && dpkg-checkbuilddeps) > /dev/null 2>&1; then
 	apt_update
 	log "installing the build dependencies of debian/control"

@@ -336,31 +336,9 @@ tb_debroot_charon_start()
 
 	include $dir/scenario.conf
 	EOF
-	: > "$dir/scenario.conf"
-	f=$scenario_hosts/$host/strongswan.conf
-	[ ! -f "$f" ] || tb_install_conf "$f" "$dir/scenario.conf" "$host"
-	mkdir -p "$dir/swanctl"
-	for f in "$scenario_hosts/$host"/swanctl/*; do
-		[ -f "$f" ] || continue
-		tb_install_conf "$f" "$dir/swanctl/$(basename "$f")" "$host"
-	done
-	# nsenter and chroot exec: the pid is charon-systemd's
-	STRONGSWAN_CONF=$dir/strongswan.conf \
-		nsenter -t "$(cat "$dir/keeper.pid")" -m -n -- \
-		chroot "$(tb_debroot "$host")" /usr/sbin/charon-systemd \
-		</dev/null >"$dir/charon.log" 2>&1 &
-	echo $! > "$dir/charon.pid"
-	if ! tb_wait "$TB_WAIT_START" tb_exec "$host" test -S /run/charon.vici; then
-		tb_log "charon-systemd on $host did not open its vici socket"
-		tail -20 "$dir/charon.log" >&2
-		return 1
-	fi
-	if [ -f "$dir/swanctl/swanctl.conf" ]; then
-		tb_debroot_swanctl "$host" --load-all --noprompt \
-			--file "$dir/swanctl/swanctl.conf" > "$dir/swanctl-load.log" 2>&1 ||
-			{ tb_log "swanctl --load-all on $host failed";
-			  cat "$dir/swanctl-load.log" >&2; return 1; }
-	fi
+	tb_charon_conf "$host" "$scenario_hosts" &&
+		tb_charon_run "$host" tb_debroot_swanctl \
+			chroot "$(tb_debroot "$host")" /usr/sbin/charon-systemd
 }
 
 tb_debroot_swanctl()
@@ -468,12 +446,8 @@ tb_debroot_getcertd_start()
 			chroot "$root" "${setpriv[@]}" -- $exec
 	) </dev/null >> "$dir/tls.log" 2>&1 &
 	echo $! > "$dir/getcertd.run.pid"
-	if ! tb_wait 10 tb_exec "$host" curl -skf --max-time 2 \
-			"https://127.0.0.1:443/scep?operation=GetCACaps"; then
-		tb_log "getcertd on $host did not answer"
-		tail -20 "$dir/tls.log" >&2
-		return 1
-	fi
+	tb_getcertd_wait "$host" https://127.0.0.1:443 "$dir/tls.log" \
+		"the package's getcertd"
 }
 
 tb_debroot_getcertd_stop()

@@ -57,16 +57,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 install_packages()
 {
-	local missing=() p
-	for p in "${PACKAGES[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-			missing+=("$p")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		apt_update
-		log "installing ${missing[*]}"
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	fi
+	local p
+	apt_install_missing "${PACKAGES[@]}"
 	# Debian starts the packaged daemons; the test bed runs its own instances
 	# in network namespaces, so the system-wide ones are not wanted.
 	for p in freeradius nginx postgresql haproxy; do

@@ -50,10 +50,18 @@ tb_getcertd_start()
 		</dev/null > "$dir/$name.log" 2>&1 &
 	pid=$!
 	echo $pid > "$dir/$name.run.pid"
-	if ! tb_wait 10 tb_exec "$host" curl -skf --max-time 2 \
-			"$scheme://127.0.0.1:$port/scep?operation=GetCACaps"; then
-		tb_log "getcertd $name on $host did not answer"
-		tail -20 "$dir/$name.log" >&2
+	tb_getcertd_wait "$host" "$scheme://127.0.0.1:$port" "$dir/$name.log" \
+		"getcertd $name"
+}
+
+# tb_getcertd_wait <host> <base URL> <log> <what>: wait up to 10 s for a
+# getcertd to answer GetCACaps on /scep; if it does not, show its log
+tb_getcertd_wait()
+{
+	if ! tb_wait 10 tb_exec "$1" curl -skf --max-time 2 \
+			"$2/scep?operation=GetCACaps"; then
+		tb_log "$4 on $1 did not answer"
+		tail -20 "$3" >&2
 		return 1
 	fi
 }

@@ -237,11 +237,11 @@ tb_install_conf()
 	}' "$@" "$src" > "$dst"
 }
 
-# start charon in a host with the common and the scenario's configuration
-tb_charon_start()
+# a host's scenario.conf (the scenario's hosts/<host>/strongswan.conf, which
+# the host's strongswan.conf includes) and swanctl/ from the scenario
+tb_charon_conf()
 {
-	local host=$1 scenario_hosts=$2 dir=$TB_DIR/$1 pid f
-	tb_install_conf "$TB_ROOT/hosts/strongswan.conf" "$dir/strongswan.conf" "$host"
+	local host=$1 scenario_hosts=$2 dir=$TB_DIR/$1 f
 	: > "$dir/scenario.conf"
 	f=$scenario_hosts/$host/strongswan.conf
 	[ ! -f "$f" ] || tb_install_conf "$f" "$dir/scenario.conf" "$host"
@@ -250,22 +250,40 @@ tb_charon_start()
 		[ -f "$f" ] || continue
 		tb_install_conf "$f" "$dir/swanctl/$(basename "$f")" "$host"
 	done
+}
+
+# tb_charon_run <host> <swanctl function> <command...>: start a charon in
+# the host with its strongswan.conf (pid in charon.pid), wait for its vici
+# socket, load its swanctl.conf with the swanctl function
+tb_charon_run()
+{
+	local host=$1 swanctl=$2 dir=$TB_DIR/$1
+	shift 2
 	STRONGSWAN_CONF=$dir/strongswan.conf \
-		nsenter -t "$(cat "$dir/keeper.pid")" -m -n -- "$TB_CHARON" \
+		nsenter -t "$(cat "$dir/keeper.pid")" -m -n -- "$@" \
 		</dev/null >"$dir/charon.log" 2>&1 &
-	pid=$!
-	echo $pid > "$dir/charon.pid"
+	echo $! > "$dir/charon.pid"
 	if ! tb_wait "$TB_WAIT_START" tb_exec "$host" test -S /run/charon.vici; then
-		tb_log "charon on $host did not open its vici socket"
+		tb_log "$(basename "${@: -1}") on $host did not open its vici socket"
 		tail -20 "$dir/charon.log" >&2
 		return 1
 	fi
 	if [ -f "$dir/swanctl/swanctl.conf" ]; then
-		tb_swanctl "$host" --load-all --noprompt \
+		"$swanctl" "$host" --load-all --noprompt \
 			--file "$dir/swanctl/swanctl.conf" > "$dir/swanctl-load.log" 2>&1 ||
 			{ tb_log "swanctl --load-all on $host failed";
 			  cat "$dir/swanctl-load.log" >&2; return 1; }
 	fi
+}
+
+# start charon in a host with the common and the scenario's configuration
+tb_charon_start()
+{
+	local host=$1 scenario_hosts=$2
+	tb_install_conf "$TB_ROOT/hosts/strongswan.conf" \
+		"$TB_DIR/$host/strongswan.conf" "$host" &&
+		tb_charon_conf "$host" "$scenario_hosts" &&
+		tb_charon_run "$host" tb_swanctl "$TB_CHARON"
 }
 
 # run swanctl against a host's charon
