@@ -205,7 +205,7 @@ tb_debroot_deb()
 
 tb_debroot()
 {
-	echo "$TB_DIR/$1/debroot/root"
+	realpath -m "$TB_DIR/$1/debroot/root"
 }
 
 # tb_debroot_up <host>: overlay of the cached root and the mounts in it

@@ -18,7 +18,9 @@
 set -u
 
 ROOT=$(cd "$(dirname "$0")" && pwd)
-LOGDIR=${GETCERT_LOGDIR:-$ROOT/../build/testbed}
+# canonical: the deb-* scenarios compare it with paths the kernel shows
+# (/proc/PID/root, /proc/PID/maps), which have no ".."
+LOGDIR=$(realpath -m "${GETCERT_LOGDIR:-$ROOT/../build/testbed}")
 SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-300}
 
 [ "$(id -u)" = 0 ] || { echo "run-scenarios: must run as root" >&2; exit 1; }
