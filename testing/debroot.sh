@@ -280,19 +280,19 @@ tb_debroot_install()
 # (same content), built with dpkg-deb -R / -b in <dir>
 tb_debroot_bump()
 {
-	local deb=$1 out=$2 tmp v nv pkg
+	local deb=$1 out=$2 tmp v nv pkg new
 	pkg=$(dpkg-deb -f "$deb" Package) && v=$(dpkg-deb -f "$deb" Version) || return 1
 	nv="$v+getcertup1"
+	new=$out/${pkg}_${nv}_$(dpkg-deb -f "$deb" Architecture).deb || return 1
 	tmp=$out/$pkg.tree
 	rm -rf "$tmp"
 	mkdir -p "$out" &&
 		dpkg-deb -R "$deb" "$tmp" &&
 		sed -i "s/^Version: .*/Version: $nv/" "$tmp/DEBIAN/control" &&
-		dpkg-deb -b "$tmp" "$out/${pkg}_${nv}_$(dpkg-deb -f "$deb" Architecture).deb" \
-			> /dev/null || return 1
+		dpkg-deb -b "$tmp" "$new" > /dev/null || return 1
 	rm -rf "$tmp"
 	dpkg --compare-versions "$nv" gt "$v" || return 1
-	echo "$out/${pkg}_${nv}_$(dpkg-deb -f "$deb" Architecture).deb"
+	echo "$new"
 }
 
 # tb_debroot_charon_start <host> <scenario hosts dir>
@@ -468,7 +468,7 @@ tb_debroot_getcertd_db()
 # tb_debroot_exe_check <host> <pid>: the process runs from the host's root
 tb_debroot_exe_check()
 {
-	local host=$1 pid=$2 exe root bad
+	local host=$1 pid=$2 exe root files bad
 	root=$(tb_debroot "$host")
 	exe=$(readlink "/proc/$pid/exe") || { echo "no process $pid"; return 1; }
 	echo "exe: $exe ($(readlink "/proc/$pid/root"))"
@@ -480,10 +480,10 @@ tb_debroot_exe_check()
 		"$root"/*) ;;
 		*) echo "executable outside the root"; return 1 ;;
 	esac
-	echo "mapped files: $(awk '$6 ~ /^\// { print $6 }' "/proc/$pid/maps" | sort -u | wc -l)"
+	files=$(awk '$6 ~ /^\// { print $6 }' "/proc/$pid/maps" | sort -u)
+	echo "mapped files: $(printf '%s\n' "$files" | grep -c .)"
 	# seen from the host's namespace every mapped file is in the root
-	bad=$(awk '$6 ~ /^\// { print $6 }' "/proc/$pid/maps" | sort -u |
-		grep -v "^$root/" || true)
+	bad=$(printf '%s\n' "$files" | grep -v "^$root/" || true)
 	[ -z "$bad" ] || { echo "mapped from outside the root: $bad"; return 1; }
 }
 
